@@ -1,0 +1,77 @@
+"""Errors the journal raises, on top of the crypto hierarchy; every one has a readable message."""
+
+from __future__ import annotations
+
+from crypto.errors import (
+    CandourError,
+    DamagedJournal,
+    DamagedRecord,
+    ForeignFile,
+    InvalidRecoveryKey,
+    KdfParametersRefused,
+    UnsupportedFormat,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
+
+
+class JournalNotFound(CandourError):
+    """There is no journal at the path (or its creation never completed)."""
+
+    exit_code = 6
+
+
+class JournalExists(CandourError):
+    """Creating a journal where one already exists; it is never overwritten."""
+
+    exit_code = 2
+
+
+class JournalBusy(CandourError):
+    """Another Candour process has the journal open."""
+
+    exit_code = 7
+
+
+class RecordNotFound(CandourError):
+    """No record with that id (it never existed, or was purged)."""
+
+    exit_code = 6
+
+
+class RecordMissing(DamagedJournal):
+    """The sealed index lists a record revision that is not in the file: deleted or rolled back."""
+
+    def __init__(self, record_id: str, detail: str) -> None:
+        self.record_id = record_id
+        super().__init__(f"Record {record_id} {detail}. The journal file was altered or partly restored.")
+
+
+class StorageError(CandourError):
+    """The disk refused a write (full, read-only, unwritable folder); nothing committed was lost."""
+
+    exit_code = 8
+
+
+class JournalLocked(CandourError):
+    """The journal was locked; unlock it again to continue."""
+
+
+__all__ = [
+    "CandourError",
+    "DamagedJournal",
+    "DamagedRecord",
+    "ForeignFile",
+    "InvalidRecoveryKey",
+    "JournalBusy",
+    "JournalExists",
+    "JournalLocked",
+    "JournalNotFound",
+    "KdfParametersRefused",
+    "RecordMissing",
+    "RecordNotFound",
+    "StorageError",
+    "UnsupportedFormat",
+    "WrongPassphrase",
+    "WrongRecoveryKey",
+]

@@ -1,0 +1,110 @@
+"""The sealed manifest: which records exist, at which revision, of which kind, in what order.
+
+It is both the integrity check (a row deleted, or rolled back to an older authentic
+revision, disagrees with it) and the index that lets the journal list recent records
+without decrypting them. It is split into `BUCKET_COUNT` buckets by the first byte
+of the record id, so one write re-seals one small bucket plus the root (which holds
+each bucket's revision), whatever the size of the journal.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+BUCKET_COUNT = 256
+"""Buckets of the index: the first byte of a random id picks one, spreading records evenly."""
+
+ROOT_ID = bytes(16)
+"""The record id under which the root is sealed."""
+
+ROOT_TABLE = "index_root"
+BUCKET_TABLE = "index_buckets"
+
+_ENTRY = struct.Struct(">16sIIBq16p")
+"""id, first revision, current revision, flags, sort key, kind (Pascal string, at most 15 bytes)."""
+
+_ROOT = struct.Struct(f">{BUCKET_COUNT}I")
+
+DELETED = 0x01
+"""Entry flag: the current revision is a tombstone (the record can still be restored)."""
+
+MAX_KIND_LENGTH = 15
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the sealed index knows about one record."""
+
+    record_id: bytes
+    first_revision: int
+    """Oldest revision still stored; revisions below it were purged on purpose."""
+    revision: int
+    """Current revision."""
+    kind: str
+    """The record's kind, chosen by the domain (e.g. "reflection")."""
+    sort_key: int
+    """Orders records of a kind (the domain uses a timestamp); never stored in clear."""
+    deleted: bool = False
+
+    @property
+    def id_hex(self) -> str:
+        """The id as shown to users and used in the API."""
+        return self.record_id.hex()
+
+
+def bucket_of(record_id: bytes) -> int:
+    """The bucket that holds a record's entry."""
+    return record_id[0]
+
+
+def bucket_id(bucket: int) -> bytes:
+    """The 16-byte id under which a bucket is sealed (its number, big-endian)."""
+    return bucket.to_bytes(16, "big")
+
+
+def encode_bucket(entries: dict[bytes, IndexEntry]) -> bytes:
+    """Serialise one bucket's entries (order does not matter)."""
+    return b"".join(
+        _ENTRY.pack(
+            entry.record_id,
+            entry.first_revision,
+            entry.revision,
+            DELETED if entry.deleted else 0,
+            entry.sort_key,
+            entry.kind.encode("ascii"),
+        )
+        for entry in entries.values()
+    )
+
+
+def decode_bucket(data: bytes) -> dict[bytes, IndexEntry]:
+    """Parse a bucket. `data` was authenticated, so only a bug could make it malformed.
+
+    Raises:
+        ValueError: the length is not a whole number of entries.
+    """
+    if len(data) % _ENTRY.size:
+        raise ValueError("index bucket has a partial entry")
+    entries = {}
+    for record_id, first, current, flags, sort_key, kind in _ENTRY.iter_unpack(data):
+        entries[record_id] = IndexEntry(
+            record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED)
+        )
+    return entries
+
+
+def encode_root(bucket_revisions: list[int]) -> bytes:
+    """Serialise the root: the current revision of every bucket."""
+    return _ROOT.pack(*bucket_revisions)
+
+
+def decode_root(data: bytes) -> list[int]:
+    """Parse the root.
+
+    Raises:
+        ValueError: wrong length.
+    """
+    if len(data) != _ROOT.size:
+        raise ValueError("index root has the wrong size")
+    return list(_ROOT.unpack(data))

@@ -1,0 +1,275 @@
+"""The journal's SQLite file: schema, hygiene (permissions, secure delete, memory temp store,
+WAL checkpoints), the single-instance lock, and translation of SQLite failures into our errors.
+
+Nothing here knows about keys: it stores header, key slots and envelopes as opaque bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nacl.utils
+
+from journal.errors import (
+    CandourError,
+    DamagedJournal,
+    ForeignFile,
+    JournalBusy,
+    JournalExists,
+    JournalNotFound,
+    StorageError,
+    UnsupportedFormat,
+)
+
+APPLICATION_ID = 0x43414E44
+"""`PRAGMA application_id` of a Candour journal: "CAND"; tells our files from other SQLite files."""
+
+SCHEMA_VERSION = 1
+"""`PRAGMA user_version`: the file format version, readable before any table is touched."""
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""Files SQLite keeps beside the database; each must be owner-only like the database."""
+
+# The one place the schema lives. sqlite-utils' Migrations would record each
+# migration with a clear-text timestamp, revealing when the journal was created,
+# so the format version is kept in `PRAGMA user_version` instead.
+SCHEMA = """
+CREATE TABLE header (
+    slot INTEGER PRIMARY KEY CHECK (slot = 0),
+    bytes BLOB NOT NULL
+);
+CREATE TABLE key_slots (
+    kind INTEGER PRIMARY KEY,
+    slot BLOB NOT NULL
+);
+CREATE TABLE records (
+    id BLOB NOT NULL,
+    revision INTEGER NOT NULL,
+    envelope BLOB NOT NULL,
+    PRIMARY KEY (id, revision)
+) WITHOUT ROWID;
+CREATE TABLE index_buckets (
+    bucket INTEGER PRIMARY KEY,
+    envelope BLOB NOT NULL
+);
+CREATE TABLE index_root (
+    slot INTEGER PRIMARY KEY CHECK (slot = 0),
+    envelope BLOB NOT NULL
+);
+"""
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so every write
+    # transaction takes the write lock up front and never fails half-way on upgrade.
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA secure_delete = ON")  # deleted ciphertext is zeroed, not left in free pages
+    connection.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables never touch a temp file
+    connection.execute("PRAGMA trusted_schema = OFF")
+    connection.execute("PRAGMA cell_size_check = ON")  # damaged pages fail early instead of misreading
+    connection.execute("PRAGMA synchronous = FULL")  # an acknowledged write survives power loss too
+    connection.execute("PRAGMA busy_timeout = 2000")
+    return connection
+
+
+@contextlib.contextmanager
+def sqlite_errors(action: str) -> Iterator[None]:
+    """Turn SQLite and OS failures during `action` into Candour errors with a readable message."""
+    try:
+        yield
+    except CandourError:
+        raise
+    except sqlite3.DatabaseError as error:
+        text = str(error).lower()
+        if isinstance(error, sqlite3.OperationalError) and any(
+            word in text for word in ("disk", "full", "readonly", "read-only", "unable to open", "i/o")
+        ):
+            raise StorageError(
+                f"Could not {action}: the disk is full or the folder is not writable. "
+                "Nothing already saved was lost; free some space and try again."
+            ) from None
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            raise DamagedJournal(
+                f"Could not {action}: the journal file is damaged or truncated. Restore it from a backup."
+            ) from None
+        raise DamagedJournal(f"Could not {action}: the journal file could not be read ({type(error).__name__}).") from None
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else "operating system error"
+        raise StorageError(f"Could not {action}: {reason}. Nothing already saved was lost.") from None
+
+
+class JournalLock:
+    """An exclusive lock on `<journal>.lock`, held while a journal is open.
+
+    A separate file, because opening and closing the database file itself from
+    Python would drop SQLite's own POSIX locks.
+    """
+
+    def __init__(self, journal_path: Path) -> None:
+        self.path = journal_path.with_name(journal_path.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock.
+
+        Raises:
+            JournalBusy: another process holds it.
+            StorageError: the lock file cannot be created.
+        """
+        with sqlite_errors("lock the journal"):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(fd)
+            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise JournalBusy(
+                    "The journal is already open in another Candour window or command. "
+                    "Close it there first; nothing was changed."
+                ) from None
+            raise
+        self._fd = fd
+
+    def release(self) -> None:
+        """Release the lock (the lock file stays; it holds nothing)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` (and parents) owner-only; tighten it if it exists and we own it."""
+    with sqlite_errors("create the journal folder"):
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not folder.is_dir():
+            raise StorageError(f"Could not use {folder}: it is not a folder.")
+        info = folder.stat()
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+            folder.chmod(0o700)
+
+
+def tighten_permissions(path: Path) -> None:
+    """Make the database and any side files owner-only (0600)."""
+    for candidate in [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]:
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_IMODE(candidate.stat().st_mode) != 0o600:
+                candidate.chmod(0o600)
+
+
+def _file_format(connection: sqlite3.Connection) -> tuple[int, int]:
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    return int(application_id), int(version)
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    """Open an existing journal file for use, reading (never writing) to check what it is.
+
+    Raises:
+        JournalNotFound: no file, or an empty one (creation never finished).
+        ForeignFile: another kind of SQLite file, or not SQLite at all.
+        UnsupportedFormat: another format version; the file is left untouched.
+    """
+    if not path.exists():
+        raise JournalNotFound(f"There is no journal at {path}. Create one with `candour init`.")
+    if path.is_dir():
+        raise JournalNotFound(f"{path} is a folder, not a journal file.")
+    if path.stat().st_size == 0:
+        raise JournalNotFound(f"The journal at {path} is empty: it was never fully created. Run `candour init`.")
+    with sqlite_errors("open the journal"):
+        connection = _connect(path)
+        try:
+            application_id, version = _file_format(connection)
+        except sqlite3.DatabaseError:
+            connection.close()
+            raise ForeignFile(
+                f"{path} is not a Candour journal, or it is damaged or truncated. Nothing was changed."
+            ) from None
+        if application_id != APPLICATION_ID:
+            connection.close()
+            raise ForeignFile(f"{path} is not a Candour journal (it is another kind of file). Nothing was changed.")
+        if version != SCHEMA_VERSION:
+            connection.close()
+            raise UnsupportedFormat(version, SCHEMA_VERSION)
+    return connection
+
+
+def create_database(path: Path, fill: Any) -> None:
+    """Create a journal file atomically: built beside `path` under a temporary name, then linked.
+
+    The file appears complete or not at all, so a crash during creation never
+    leaves something that looks like a damaged journal.
+
+    Args:
+        fill: called with the open connection inside the creating transaction to
+            write the header, key slots and empty index.
+    Raises:
+        JournalExists: `path` already exists (it is never overwritten).
+        StorageError: the folder cannot be written.
+    """
+    make_private_folder(path.parent)
+    if path.exists():
+        raise JournalExists(f"A journal already exists at {path}; it was not touched.")
+    temporary = path.with_name(f".{path.name}.{nacl.utils.random(6).hex()}.creating")
+    with sqlite_errors("create the journal"):
+        fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        os.close(fd)
+        try:
+            connection = _connect(temporary)
+            try:
+                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                connection.execute("BEGIN IMMEDIATE")
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                fill(connection)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                connection.execute("COMMIT")
+                connection.execute("PRAGMA journal_mode = WAL")  # persistent: readers never block the writer
+            finally:
+                connection.close()
+            _fsync_file(temporary)
+            os.link(temporary, path)  # fails if a journal appeared meanwhile; never overwrites
+            _fsync_folder(path.parent)
+        except FileExistsError:
+            raise JournalExists(f"A journal already exists at {path}; it was not touched.") from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+            for suffix in SIDE_FILES:
+                with contextlib.suppress(FileNotFoundError):
+                    temporary.with_name(temporary.name + suffix).unlink()
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def checkpoint_and_close(connection: sqlite3.Connection) -> None:
+    """Fold the WAL into the database, truncate it to zero bytes, and close."""
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.DatabaseError:
+        pass  # another reader holds the WAL; SQLite checkpoints when the last connection closes
+    finally:
+        connection.close()

@@ -1,0 +1,655 @@
+"""The encrypted journal file: create, unlock, lock, passphrase and key changes, and a store
+of sealed records (put, get, delete, restore, purge, list, revisions, verify).
+
+Every record is one envelope in the `records` table, keyed by a random id and a
+revision; the sealed manifest (see `journal.manifest`) says which revision is
+current and carries the kind and sort key used for listing. Writing one record
+re-seals only that record, one index bucket and the small index root, so its cost
+does not grow with the journal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypeVar
+
+import crypto
+from crypto import Header, KdfLimits, KdfParams, Purpose, SlotKind
+from journal import manifest
+from journal.errors import (
+    DamagedJournal,
+    DamagedRecord,
+    JournalLocked,
+    RecordMissing,
+    RecordNotFound,
+)
+from journal.manifest import BUCKET_COUNT, BUCKET_TABLE, ROOT_ID, ROOT_TABLE, IndexEntry
+from journal.storage import (
+    JournalLock,
+    checkpoint_and_close,
+    create_database,
+    open_database,
+    sqlite_errors,
+    tighten_permissions,
+)
+
+RECORDS_TABLE = "records"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One revision of a record, decrypted."""
+
+    record_id: str
+    """Hex of the random 16-byte id."""
+    revision: int
+    kind: str
+    sort_key: int
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What `Vault.verify` checked and what it found."""
+
+    records_checked: int
+    """Record revisions opened and authenticated."""
+    problems: list[DamagedJournal]
+    """Each problem, naming the record it concerns; empty when the journal is intact."""
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is damaged, missing, rolled back or unexpected."""
+        return not self.problems
+
+
+def parse_record_id(record_id: str) -> bytes:
+    """The bytes of a record id given as hex.
+
+    Raises:
+        RecordNotFound: not a well-formed id.
+    """
+    try:
+        raw = bytes.fromhex(record_id)
+    except ValueError:
+        raw = b""
+    if len(raw) != crypto.ID_SIZE or raw == ROOT_ID:
+        raise RecordNotFound(f"There is no record {record_id!r} (an id is 32 hexadecimal characters).")
+    return raw
+
+
+class _Keys:
+    """The journal key and its subkeys while the journal is unlocked."""
+
+    def __init__(self, journal_key: bytes) -> None:
+        self.journal = journal_key
+        self.records = crypto.derive_subkey(journal_key, Purpose.RECORDS)
+        self.index = crypto.derive_subkey(journal_key, Purpose.INDEX)
+
+
+class Vault:
+    """An open, unlocked journal. Create one with `Vault.create`, `Vault.unlock` or `Vault.recover`.
+
+    Methods are safe to call from worker threads; calls are serialised.
+    After `close()` (locking) every method raises `JournalLocked`.
+    """
+
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection, lock: JournalLock, header: Header, journal_key: bytes
+    ) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = connection
+        self._file_lock = lock
+        self._header = header
+        self._keys: _Keys | None = _Keys(journal_key)
+        self._mutex = threading.RLock()
+        self._root: list[int] = []
+        self._buckets: dict[int, dict[bytes, IndexEntry]] = {}
+        self._load_root()
+
+    # --- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        limits: KdfLimits = crypto.DEFAULT_LIMITS,
+    ) -> tuple[Vault, str]:
+        """Create a new journal at `path` and open it.
+
+        Args:
+            kdf: Argon2id costs; by default calibrated on this machine (at least the default).
+            limits: floor and cap for the costs (tests lower the floor).
+        Returns:
+            The open vault and the recovery key, to show the user once.
+        Raises:
+            JournalExists, StorageError.
+        """
+        params = kdf or crypto.calibrate(limits=limits)
+        limits.check(params)
+        header = Header.new(params)
+        journal_key = crypto.new_journal_key()
+        recovery_key = crypto.new_recovery_key()
+        keys = _Keys(journal_key)
+        passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
+
+        def fill(connection: sqlite3.Connection) -> None:
+            _write_key_material(connection, header, passphrase_key, recovery_key, journal_key)
+            empty_root = [0] * BUCKET_COUNT
+            for bucket in range(BUCKET_COUNT):
+                _write_bucket(connection, keys.index, bucket, 0, {})
+            _write_root(connection, keys.index, empty_root)
+
+        lock = JournalLock(path)
+        create_database(path, fill)
+        lock.acquire()
+        try:
+            with sqlite_errors("open the new journal"):
+                connection = open_database(path)
+                tighten_permissions(path)
+            return cls(path, connection, lock, header, journal_key), recovery_key
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def unlock(cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS) -> Vault:
+        """Open the journal at `path` with its passphrase. Reads only: a failure changes no byte.
+
+        Raises:
+            JournalNotFound, JournalBusy, ForeignFile, UnsupportedFormat, DamagedJournal,
+            KdfParametersRefused, WrongPassphrase.
+        """
+        return cls._open(path, limits, lambda header: crypto.passphrase_wrapping_key(passphrase, header), SlotKind.PASSPHRASE)
+
+    @classmethod
+    def recover(
+        cls, path: Path, recovery_key: str, new_passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS
+    ) -> Vault:
+        """Open the journal with its recovery key and set a new passphrase (the recovery key stays valid).
+
+        Raises:
+            InvalidRecoveryKey, WrongRecoveryKey, and the errors of `unlock`.
+        """
+        crypto.parse_recovery_key(recovery_key)  # a malformed key fails before the file is opened
+        vault = cls._open(path, limits, lambda header: crypto.recovery_wrapping_key(recovery_key, header), SlotKind.RECOVERY)
+        try:
+            vault._set_passphrase(new_passphrase)
+        except BaseException:
+            vault.close()
+            raise
+        return vault
+
+    @classmethod
+    def _open(cls, path: Path, limits: KdfLimits, wrapping_key: Callable[[Header], bytes], kind: SlotKind) -> Vault:
+        lock = JournalLock(path)
+        lock.acquire()
+        try:
+            connection = open_database(path)
+            try:
+                with sqlite_errors("read the journal"):
+                    tighten_permissions(path)
+                    header_row = connection.execute("SELECT bytes FROM header WHERE slot = 0").fetchone()
+                    slot_row = connection.execute("SELECT slot FROM key_slots WHERE kind = ?", (int(kind),)).fetchone()
+                header = crypto.decode_header(header_row[0] if header_row else None, limits)
+                journal_key = crypto.open_slot(kind, wrapping_key(header), slot_row[0] if slot_row else None, header)
+                return cls(path, connection, lock, header, journal_key)
+            except BaseException:
+                connection.close()
+                raise
+        except BaseException:
+            lock.release()
+            raise
+
+    @property
+    def is_open(self) -> bool:
+        """False once the journal was locked."""
+        return self._keys is not None
+
+    def close(self) -> None:
+        """Lock: drop the keys and the decrypted index, checkpoint and truncate the WAL, release the file.
+
+        Python cannot wipe memory; dropping every reference is what is possible here.
+        """
+        with self._mutex:
+            self._keys = None
+            self._buckets.clear()
+            self._root = []
+            if self._connection is not None:
+                checkpoint_and_close(self._connection)
+                self._connection = None
+                tighten_permissions(self.path)
+            self._file_lock.release()
+
+    lock = close
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def change_passphrase(self, current: str, new: str) -> None:
+        """Re-wrap the journal key under a new passphrase, in one transaction.
+
+        Raises:
+            WrongPassphrase: `current` is not the passphrase (nothing changes).
+        """
+        with self._mutex:
+            self._check_passphrase(current)
+            self._set_passphrase(new)
+
+    def regenerate_recovery_key(self) -> str:
+        """Replace the recovery key; the old one stops working. Returns the new one (show it once)."""
+        with self._mutex:
+            keys = self._require_keys()
+            recovery_key = crypto.new_recovery_key()
+            slot = crypto.seal_slot(
+                SlotKind.RECOVERY, crypto.recovery_wrapping_key(recovery_key, self._header), keys.journal, self._header
+            )
+            with self._transaction("replace the recovery key") as connection:
+                connection.execute("UPDATE key_slots SET slot = ? WHERE kind = ?", (slot, int(SlotKind.RECOVERY)))
+            return recovery_key
+
+    def rotate_keys(self, passphrase: str) -> str:
+        """Re-encrypt everything under a new journal key, atomically, with a new salt and recovery key.
+
+        A copy of the file taken before rotation, with the old passphrase, cannot read
+        anything written afterwards.
+
+        Returns:
+            The new recovery key (the old one stops working).
+        Raises:
+            WrongPassphrase: `passphrase` is not the current passphrase.
+        """
+        with self._mutex:
+            self._check_passphrase(passphrase)
+            old = self._require_keys()
+            new = _Keys(crypto.new_journal_key())
+            header = self._header.with_new_salt(self._header.kdf)
+            recovery_key = crypto.new_recovery_key()
+            passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
+            buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}
+            with self._transaction("rotate the journal keys") as connection:
+                for record_id, revision, envelope in list(_all_record_rows(connection)):
+                    plaintext = crypto.open_envelope(old.records, envelope, RECORDS_TABLE, record_id, revision)
+                    connection.execute(
+                        "UPDATE records SET envelope = ? WHERE id = ? AND revision = ?",
+                        (crypto.seal(new.records, plaintext, RECORDS_TABLE, record_id, revision), record_id, revision),
+                    )
+                for bucket, entries in buckets.items():
+                    _write_bucket(connection, new.index, bucket, self._root[bucket], entries)
+                _write_root(connection, new.index, self._root)
+                _write_key_material(connection, header, passphrase_key, recovery_key, new.journal)
+            self._keys, self._header = new, header
+            return recovery_key
+
+    def _check_passphrase(self, passphrase: str) -> None:
+        with sqlite_errors("read the journal"):
+            slot_row = self._db().execute(
+                "SELECT slot FROM key_slots WHERE kind = ?", (int(SlotKind.PASSPHRASE),)
+            ).fetchone()
+        crypto.open_slot(
+            SlotKind.PASSPHRASE,
+            crypto.passphrase_wrapping_key(passphrase, self._header),
+            slot_row[0] if slot_row else None,
+            self._header,
+        )
+
+    def _set_passphrase(self, passphrase: str) -> None:
+        keys = self._require_keys()
+        header = self._header.with_new_salt(self._header.kdf)
+        wrapping_key = crypto.passphrase_wrapping_key(passphrase, header)
+        slot = crypto.seal_slot(SlotKind.PASSPHRASE, wrapping_key, keys.journal, header)
+        with self._transaction("change the passphrase") as connection:
+            connection.execute("UPDATE header SET bytes = ? WHERE slot = 0", (header.encode(),))
+            connection.execute("UPDATE key_slots SET slot = ? WHERE kind = ?", (slot, int(SlotKind.PASSPHRASE)))
+            # Read the new wrap back and open it before committing: a bad write must
+            # never leave a journal that no passphrase opens.
+            stored_header = connection.execute("SELECT bytes FROM header WHERE slot = 0").fetchone()[0]
+            stored_slot = connection.execute(
+                "SELECT slot FROM key_slots WHERE kind = ?", (int(SlotKind.PASSPHRASE),)
+            ).fetchone()[0]
+            if (
+                stored_header != header.encode()
+                or crypto.open_slot(SlotKind.PASSPHRASE, wrapping_key, stored_slot, header) != keys.journal
+            ):
+                raise DamagedJournal("The new passphrase could not be verified; the old one still works.")
+        self._header = header
+
+    # --- records ---------------------------------------------------------------------------
+
+    def put(self, kind: str, payload: bytes, *, record_id: str | None = None, sort_key: int = 0) -> IndexEntry:
+        """Store a new record, or a new revision of an existing one.
+
+        Args:
+            kind: short ASCII name the domain gives the record (at most 15 characters).
+            payload: the record's bytes (sealed; never written in clear).
+            record_id: None for a new record (a random id is chosen).
+            sort_key: orders records when listing (e.g. a timestamp); sealed in the index.
+        Returns:
+            The record's index entry after the write.
+        Raises:
+            RecordNotFound: `record_id` names no record.
+            StorageError: the disk refused the write; the journal is unchanged.
+        """
+        if not kind.isascii() or not 0 < len(kind) <= manifest.MAX_KIND_LENGTH:
+            raise ValueError(f"kind must be 1..{manifest.MAX_KIND_LENGTH} ASCII characters")
+        with self._mutex:
+            if record_id is None:
+                raw_id = self._new_id()
+                entry = IndexEntry(raw_id, 1, 1, kind, sort_key)
+            else:
+                current = self._entry(parse_record_id(record_id))
+                entry = replace(current, revision=current.revision + 1, kind=kind, sort_key=sort_key, deleted=False)
+            return self._write_revision(entry, payload, "save the record")
+
+    def get(self, record_id: str, revision: int | None = None) -> Record:
+        """Read the current revision of a record, or an older one still kept.
+
+        Raises:
+            RecordNotFound: no such record or revision, or the record is deleted (and `revision` is None).
+            RecordMissing: the index lists a revision the file no longer holds (deleted or rolled back).
+            DamagedRecord: the revision failed authentication.
+        """
+        with self._mutex:
+            entry = self._entry(parse_record_id(record_id))
+            wanted = entry.revision if revision is None else revision
+            if revision is None and entry.deleted:
+                raise RecordNotFound(f"Record {record_id} was deleted (it can be restored until purged).")
+            if not entry.first_revision <= wanted <= entry.revision:
+                raise RecordNotFound(f"Record {record_id} has no revision {wanted}.")
+            payload = self._open_revision(entry.record_id, wanted)
+            return Record(record_id, wanted, entry.kind, entry.sort_key, payload)
+
+    def delete(self, record_id: str) -> IndexEntry:
+        """Delete a record, reversibly: a tombstone revision is written; `restore` undoes it, `purge` makes it final."""
+        with self._mutex:
+            entry = self._entry(parse_record_id(record_id))
+            if entry.deleted:
+                return entry
+            return self._write_revision(replace(entry, revision=entry.revision + 1, deleted=True), b"", "delete the record")
+
+    def restore(self, record_id: str) -> IndexEntry:
+        """Undo `delete`: the revision before the tombstone becomes current again (as a new revision)."""
+        with self._mutex:
+            entry = self._entry(parse_record_id(record_id))
+            if not entry.deleted:
+                return entry
+            payload = self._open_revision(entry.record_id, entry.revision - 1)
+            return self._write_revision(replace(entry, revision=entry.revision + 1, deleted=False), payload, "restore the record")
+
+    def purge(self, record_id: str) -> None:
+        """Remove a record and all its revisions for good (secure delete zeroes their pages)."""
+        with self._mutex:
+            raw_id = parse_record_id(record_id)
+            self._entry(raw_id)
+            bucket = manifest.bucket_of(raw_id)
+            entries = dict(self._bucket(bucket))
+            del entries[raw_id]
+            with self._transaction("purge the record") as connection:
+                connection.execute("DELETE FROM records WHERE id = ?", (raw_id,))
+                root = self._stage_bucket(connection, bucket, entries)
+            self._commit_bucket(bucket, entries, root)
+
+    def prune(self, record_id: str) -> None:
+        """Remove a record's older revisions for good, keeping the current one."""
+        with self._mutex:
+            entry = self._entry(parse_record_id(record_id))
+            bucket = manifest.bucket_of(entry.record_id)
+            entries = dict(self._bucket(bucket))
+            entries[entry.record_id] = replace(entry, first_revision=entry.revision)
+            with self._transaction("forget older revisions") as connection:
+                connection.execute("DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, entry.revision))
+                root = self._stage_bucket(connection, bucket, entries)
+            self._commit_bucket(bucket, entries, root)
+
+    def revisions(self, record_id: str) -> list[int]:
+        """The revisions of a record still kept, oldest first (tombstones included)."""
+        with self._mutex:
+            entry = self._entry(parse_record_id(record_id))
+            return list(range(entry.first_revision, entry.revision + 1))
+
+    def entry(self, record_id: str) -> IndexEntry:
+        """The index entry of one record (kind, sort key, revisions, deleted)."""
+        with self._mutex:
+            return self._entry(parse_record_id(record_id))
+
+    def entries(self, kind: str | None = None, *, include_deleted: bool = False) -> list[IndexEntry]:
+        """Index entries, newest (highest sort key) first, without decrypting any record."""
+        with self._mutex:
+            return sorted(self._matching(kind, include_deleted), key=_newest_first)
+
+    def recent(self, kind: str | None = None, limit: int = 10) -> list[IndexEntry]:
+        """The `limit` entries with the highest sort key, without sorting the whole index."""
+        with self._mutex:
+            return heapq.nsmallest(limit, self._matching(kind, False), key=_newest_first)
+
+    def count(self, kind: str | None = None) -> int:
+        """Number of live records (of one kind)."""
+        with self._mutex:
+            return sum(1 for _ in self._matching(kind, False))
+
+    def verify(self) -> VerifyReport:
+        """Open every stored revision and compare the file with the sealed index.
+
+        Reports, by record id: damaged revisions, revisions the index lists but the
+        file lacks (deleted or rolled back), and rows the index does not know.
+        """
+        with self._mutex:
+            keys = self._require_keys()
+            problems: list[DamagedJournal] = []
+            expected: dict[bytes, IndexEntry] = {}
+            for bucket in range(BUCKET_COUNT):
+                try:
+                    expected.update(self._bucket(bucket))
+                except DamagedJournal as problem:
+                    problems.append(problem)
+            seen: dict[bytes, set[int]] = {}
+            checked = 0
+            with sqlite_errors("verify the journal"):
+                for record_id, revision, envelope in _all_record_rows(self._db()):
+                    shown = record_id.hex()
+                    entry = expected.get(record_id)
+                    if entry is None or not entry.first_revision <= revision <= entry.revision:
+                        problems.append(
+                            DamagedJournal(f"Record {shown} revision {revision} is not in the sealed index: "
+                                           "it was inserted or restored from an older copy.")
+                        )
+                        continue
+                    seen.setdefault(record_id, set()).add(revision)
+                    try:
+                        crypto.open_envelope(keys.records, envelope, RECORDS_TABLE, record_id, revision)
+                        checked += 1
+                    except DamagedRecord as problem:
+                        problems.append(problem)
+            for record_id, entry in expected.items():
+                present = seen.get(record_id, set())
+                if entry.revision not in present:
+                    problems.append(RecordMissing(entry.id_hex, _missing_detail(entry, present)))
+                elif len(present) != entry.revision - entry.first_revision + 1:
+                    problems.append(RecordMissing(entry.id_hex, "has lost some of its older revisions"))
+            return VerifyReport(checked, problems)
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _require_keys(self) -> _Keys:
+        if self._keys is None:
+            raise JournalLocked("The journal is locked. Unlock it to continue.")
+        return self._keys
+
+    def _db(self) -> sqlite3.Connection:
+        self._require_keys()
+        if self._connection is None:
+            raise JournalLocked("The journal is locked. Unlock it to continue.")
+        return self._connection
+
+    @contextlib.contextmanager
+    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        connection = self._db()
+        with sqlite_errors(action):
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+
+    def _new_id(self) -> bytes:
+        while True:
+            raw = crypto.new_record_id()
+            if raw != ROOT_ID and raw not in self._bucket(manifest.bucket_of(raw)):
+                return raw
+
+    def _load_root(self) -> None:
+        keys = self._require_keys()
+        with sqlite_errors("read the journal index"):
+            row = self._db().execute("SELECT envelope FROM index_root WHERE slot = 0").fetchone()
+        if row is None:
+            raise DamagedJournal("The journal index is missing: the file was altered. Restore it from a backup.")
+        plaintext = crypto.open_envelope(keys.index, row[0], ROOT_TABLE, ROOT_ID, 0)
+        self._root = manifest.decode_root(plaintext)
+
+    def _bucket(self, bucket: int) -> dict[bytes, IndexEntry]:
+        cached = self._buckets.get(bucket)
+        if cached is not None:
+            return cached
+        keys = self._require_keys()
+        with sqlite_errors("read the journal index"):
+            row = self._db().execute("SELECT envelope FROM index_buckets WHERE bucket = ?", (bucket,)).fetchone()
+        if row is None:
+            raise DamagedJournal(f"Part {bucket} of the journal index is missing: the file was altered.")
+        try:
+            plaintext = crypto.open_envelope(
+                keys.index, row[0], BUCKET_TABLE, manifest.bucket_id(bucket), self._root[bucket]
+            )
+        except DamagedRecord:
+            raise DamagedJournal(
+                f"Part {bucket} of the journal index is damaged or was rolled back to an older copy."
+            ) from None
+        entries = manifest.decode_bucket(plaintext)
+        self._buckets[bucket] = entries
+        return entries
+
+    def _entry(self, raw_id: bytes) -> IndexEntry:
+        entry = self._bucket(manifest.bucket_of(raw_id)).get(raw_id)
+        if entry is None:
+            raise RecordNotFound(f"There is no record {raw_id.hex()}.")
+        return entry
+
+    def _matching(self, kind: str | None, include_deleted: bool) -> Iterator[IndexEntry]:
+        for bucket in range(BUCKET_COUNT):
+            for entry in self._bucket(bucket).values():
+                if (kind is None or entry.kind == kind) and (include_deleted or not entry.deleted):
+                    yield entry
+
+    def _open_revision(self, raw_id: bytes, revision: int) -> bytes:
+        keys = self._require_keys()
+        with sqlite_errors("read the record"):
+            row = self._db().execute(
+                "SELECT envelope FROM records WHERE id = ? AND revision = ?", (raw_id, revision)
+            ).fetchone()
+        if row is None:
+            raise RecordMissing(raw_id.hex(), f"revision {revision} is missing: it was deleted or rolled back")
+        return crypto.open_envelope(keys.records, row[0], RECORDS_TABLE, raw_id, revision)
+
+    def _write_revision(self, entry: IndexEntry, payload: bytes, action: str) -> IndexEntry:
+        keys = self._require_keys()
+        bucket = manifest.bucket_of(entry.record_id)
+        entries = dict(self._bucket(bucket))
+        entries[entry.record_id] = entry
+        envelope = crypto.seal(keys.records, payload, RECORDS_TABLE, entry.record_id, entry.revision)
+        with self._transaction(action) as connection:
+            connection.execute(
+                "INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)",
+                (entry.record_id, entry.revision, envelope),
+            )
+            root = self._stage_bucket(connection, bucket, entries)
+        self._commit_bucket(bucket, entries, root)
+        return entry
+
+    def _stage_bucket(self, connection: sqlite3.Connection, bucket: int, entries: dict[bytes, IndexEntry]) -> list[int]:
+        """Write a bucket at its next revision and the root that names it; returns the new root."""
+        keys = self._require_keys()
+        root = list(self._root)
+        root[bucket] += 1
+        _write_bucket(connection, keys.index, bucket, root[bucket], entries)
+        _write_root(connection, keys.index, root)
+        return root
+
+    def _commit_bucket(self, bucket: int, entries: dict[bytes, IndexEntry], root: list[int]) -> None:
+        """After COMMIT succeeded: make the in-memory index match the file."""
+        self._buckets[bucket] = entries
+        self._root = root
+
+
+def _newest_first(entry: IndexEntry) -> tuple[int, bytes]:
+    return (-entry.sort_key, entry.record_id)
+
+
+def _missing_detail(entry: IndexEntry, present: set[int]) -> str:
+    if not present:
+        return "is missing from the file: it was deleted outside Candour"
+    return f"was rolled back to revision {max(present)} (the index expects revision {entry.revision})"
+
+
+def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, int, object]]:
+    """Every (id, revision, envelope) row, in batches so a large journal is never all in memory.
+
+    Values come back from a possibly damaged file, so their types are checked.
+    """
+    last: tuple[bytes, int] = (b"", -1)
+    while True:
+        rows = connection.execute(
+            "SELECT id, revision, envelope FROM records WHERE (id, revision) > (?, ?) "
+            "ORDER BY id, revision LIMIT 500",
+            last,
+        ).fetchall()
+        if not rows:
+            return
+        for record_id, revision, envelope in rows:
+            if not isinstance(record_id, bytes) or len(record_id) != crypto.ID_SIZE or not isinstance(revision, int):
+                raise DamagedJournal("A row of the journal has an invalid id or revision: the file was altered.")
+            yield record_id, revision, envelope
+        last = (rows[-1][0], rows[-1][1])
+
+
+def _write_bucket(
+    connection: sqlite3.Connection, index_key: bytes, bucket: int, revision: int, entries: dict[bytes, IndexEntry]
+) -> None:
+    envelope = crypto.seal(index_key, manifest.encode_bucket(entries), BUCKET_TABLE, manifest.bucket_id(bucket), revision)
+    connection.execute("INSERT OR REPLACE INTO index_buckets (bucket, envelope) VALUES (?, ?)", (bucket, envelope))
+
+
+def _write_root(connection: sqlite3.Connection, index_key: bytes, root: list[int]) -> None:
+    envelope = crypto.seal(index_key, manifest.encode_root(root), ROOT_TABLE, ROOT_ID, 0)
+    connection.execute("INSERT OR REPLACE INTO index_root (slot, envelope) VALUES (0, ?)", (envelope,))
+
+
+def _write_key_material(
+    connection: sqlite3.Connection, header: Header, passphrase_key: bytes, recovery_key: str, journal_key: bytes
+) -> None:
+    """Write the header and both key slots (creation and key rotation)."""
+    recovery_slot = crypto.seal_slot(
+        SlotKind.RECOVERY, crypto.recovery_wrapping_key(recovery_key, header), journal_key, header
+    )
+    passphrase_slot = crypto.seal_slot(SlotKind.PASSPHRASE, passphrase_key, journal_key, header)
+    connection.execute("INSERT OR REPLACE INTO header (slot, bytes) VALUES (0, ?)", (header.encode(),))
+    connection.execute(
+        "INSERT OR REPLACE INTO key_slots (kind, slot) VALUES (?, ?), (?, ?)",
+        (int(SlotKind.PASSPHRASE), passphrase_slot, int(SlotKind.RECOVERY), recovery_slot),
+    )

@@ -10,13 +10,12 @@ import contextlib
 import errno
 import fcntl
 import os
+import secrets
 import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import nacl.utils
 
 from journal.errors import (
     CandourError,
@@ -80,6 +79,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+_DAMAGED_VALUES = (UnicodeDecodeError, TypeError, ValueError, OverflowError, IndexError)
+"""What Python raises when a damaged file gives back malformed values."""
+
+
 @contextlib.contextmanager
 def sqlite_errors(action: str) -> Iterator[None]:
     """Turn SQLite and OS failures during `action` into Candour errors with a readable message."""
@@ -100,7 +103,13 @@ def sqlite_errors(action: str) -> Iterator[None]:
             raise DamagedJournal(
                 f"Could not {action}: the journal file is damaged or truncated. Restore it from a backup."
             ) from None
-        raise DamagedJournal(f"Could not {action}: the journal file could not be read ({type(error).__name__}).") from None
+        raise DamagedJournal(
+            f"Could not {action}: the journal file could not be read ({type(error).__name__})."
+        ) from None
+    except _DAMAGED_VALUES:
+        # A damaged file can make SQLite hand back text that is not UTF-8 or values
+        # of the wrong type; that is damage, never a crash.
+        raise DamagedJournal(f"Could not {action}: the journal file is damaged. Restore it from a backup.") from None
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else "operating system error"
         raise StorageError(f"Could not {action}: {reason}. Nothing already saved was lost.") from None
@@ -170,13 +179,11 @@ def _file_format(connection: sqlite3.Connection) -> tuple[int, int]:
     return int(application_id), int(version)
 
 
-def open_database(path: Path) -> sqlite3.Connection:
-    """Open an existing journal file for use, reading (never writing) to check what it is.
+def require_journal_file(path: Path) -> None:
+    """Check that a journal file exists before locking or opening it.
 
     Raises:
-        JournalNotFound: no file, or an empty one (creation never finished).
-        ForeignFile: another kind of SQLite file, or not SQLite at all.
-        UnsupportedFormat: another format version; the file is left untouched.
+        JournalNotFound: no file, a folder, or an empty file (creation never finished).
     """
     if not path.exists():
         raise JournalNotFound(f"There is no journal at {path}. Create one with `candour init`.")
@@ -184,12 +191,27 @@ def open_database(path: Path) -> sqlite3.Connection:
         raise JournalNotFound(f"{path} is a folder, not a journal file.")
     if path.stat().st_size == 0:
         raise JournalNotFound(f"The journal at {path} is empty: it was never fully created. Run `candour init`.")
+
+
+def open_database(path: Path) -> sqlite3.Connection:
+    """Open an existing journal file for use, reading (never writing) to check what it is.
+
+    Raises:
+        JournalNotFound: see `require_journal_file`.
+        ForeignFile: another kind of SQLite file, or not SQLite at all.
+        UnsupportedFormat: another format version; the file is left untouched.
+    """
+    require_journal_file(path)
     with sqlite_errors("open the journal"):
-        connection = _connect(path)
+        connection = None
         try:
+            connection = _connect(path)
             application_id, version = _file_format(connection)
-        except sqlite3.DatabaseError:
-            connection.close()
+        except (sqlite3.DatabaseError, *_DAMAGED_VALUES) as error:
+            if connection is not None:
+                connection.close()
+            if isinstance(error, sqlite3.OperationalError):
+                raise  # cannot open or read: reported by sqlite_errors as a storage problem
             raise ForeignFile(
                 f"{path} is not a Candour journal, or it is damaged or truncated. Nothing was changed."
             ) from None
@@ -218,7 +240,7 @@ def create_database(path: Path, fill: Any) -> None:
     make_private_folder(path.parent)
     if path.exists():
         raise JournalExists(f"A journal already exists at {path}; it was not touched.")
-    temporary = path.with_name(f".{path.name}.{nacl.utils.random(6).hex()}.creating")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.creating")
     with sqlite_errors("create the journal"):
         fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         os.close(fd)

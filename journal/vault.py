@@ -35,6 +35,7 @@ from journal.storage import (
     checkpoint_and_close,
     create_database,
     open_database,
+    require_journal_file,
     sqlite_errors,
     tighten_permissions,
 )
@@ -170,7 +171,9 @@ class Vault:
             JournalNotFound, JournalBusy, ForeignFile, UnsupportedFormat, DamagedJournal,
             KdfParametersRefused, WrongPassphrase.
         """
-        return cls._open(path, limits, lambda header: crypto.passphrase_wrapping_key(passphrase, header), SlotKind.PASSPHRASE)
+        return cls._open(
+            path, limits, lambda header: crypto.passphrase_wrapping_key(passphrase, header), SlotKind.PASSPHRASE
+        )
 
     @classmethod
     def recover(
@@ -182,7 +185,9 @@ class Vault:
             InvalidRecoveryKey, WrongRecoveryKey, and the errors of `unlock`.
         """
         crypto.parse_recovery_key(recovery_key)  # a malformed key fails before the file is opened
-        vault = cls._open(path, limits, lambda header: crypto.recovery_wrapping_key(recovery_key, header), SlotKind.RECOVERY)
+        vault = cls._open(
+            path, limits, lambda header: crypto.recovery_wrapping_key(recovery_key, header), SlotKind.RECOVERY
+        )
         try:
             vault._set_passphrase(new_passphrase)
         except BaseException:
@@ -192,6 +197,7 @@ class Vault:
 
     @classmethod
     def _open(cls, path: Path, limits: KdfLimits, wrapping_key: Callable[[Header], bytes], kind: SlotKind) -> Vault:
+        require_journal_file(path)
         lock = JournalLock(path)
         lock.acquire()
         try:
@@ -298,9 +304,9 @@ class Vault:
 
     def _check_passphrase(self, passphrase: str) -> None:
         with sqlite_errors("read the journal"):
-            slot_row = self._db().execute(
-                "SELECT slot FROM key_slots WHERE kind = ?", (int(SlotKind.PASSPHRASE),)
-            ).fetchone()
+            slot_row = (
+                self._db().execute("SELECT slot FROM key_slots WHERE kind = ?", (int(SlotKind.PASSPHRASE),)).fetchone()
+            )
         crypto.open_slot(
             SlotKind.PASSPHRASE,
             crypto.passphrase_wrapping_key(passphrase, self._header),
@@ -380,7 +386,9 @@ class Vault:
             entry = self._entry(parse_record_id(record_id))
             if entry.deleted:
                 return entry
-            return self._write_revision(replace(entry, revision=entry.revision + 1, deleted=True), b"", "delete the record")
+            return self._write_revision(
+                replace(entry, revision=entry.revision + 1, deleted=True), b"", "delete the record"
+            )
 
     def restore(self, record_id: str) -> IndexEntry:
         """Undo `delete`: the revision before the tombstone becomes current again (as a new revision)."""
@@ -389,7 +397,9 @@ class Vault:
             if not entry.deleted:
                 return entry
             payload = self._open_revision(entry.record_id, entry.revision - 1)
-            return self._write_revision(replace(entry, revision=entry.revision + 1, deleted=False), payload, "restore the record")
+            return self._write_revision(
+                replace(entry, revision=entry.revision + 1, deleted=False), payload, "restore the record"
+            )
 
     def purge(self, record_id: str) -> None:
         """Remove a record and all its revisions for good (secure delete zeroes their pages)."""
@@ -412,7 +422,9 @@ class Vault:
             entries = dict(self._bucket(bucket))
             entries[entry.record_id] = replace(entry, first_revision=entry.revision)
             with self._transaction("forget older revisions") as connection:
-                connection.execute("DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, entry.revision))
+                connection.execute(
+                    "DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, entry.revision)
+                )
                 root = self._stage_bucket(connection, bucket, entries)
             self._commit_bucket(bucket, entries, root)
 
@@ -465,8 +477,10 @@ class Vault:
                     entry = expected.get(record_id)
                     if entry is None or not entry.first_revision <= revision <= entry.revision:
                         problems.append(
-                            DamagedJournal(f"Record {shown} revision {revision} is not in the sealed index: "
-                                           "it was inserted or restored from an older copy.")
+                            DamagedJournal(
+                                f"Record {shown} revision {revision} is not in the sealed index: "
+                                "it was inserted or restored from an older copy."
+                            )
                         )
                         continue
                     seen.setdefault(record_id, set()).add(revision)
@@ -560,9 +574,11 @@ class Vault:
     def _open_revision(self, raw_id: bytes, revision: int) -> bytes:
         keys = self._require_keys()
         with sqlite_errors("read the record"):
-            row = self._db().execute(
-                "SELECT envelope FROM records WHERE id = ? AND revision = ?", (raw_id, revision)
-            ).fetchone()
+            row = (
+                self._db()
+                .execute("SELECT envelope FROM records WHERE id = ? AND revision = ?", (raw_id, revision))
+                .fetchone()
+            )
         if row is None:
             raise RecordMissing(raw_id.hex(), f"revision {revision} is missing: it was deleted or rolled back")
         return crypto.open_envelope(keys.records, row[0], RECORDS_TABLE, raw_id, revision)
@@ -615,8 +631,7 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
     last: tuple[bytes, int] = (b"", -1)
     while True:
         rows = connection.execute(
-            "SELECT id, revision, envelope FROM records WHERE (id, revision) > (?, ?) "
-            "ORDER BY id, revision LIMIT 500",
+            "SELECT id, revision, envelope FROM records WHERE (id, revision) > (?, ?) ORDER BY id, revision LIMIT 500",
             last,
         ).fetchall()
         if not rows:
@@ -631,7 +646,9 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
 def _write_bucket(
     connection: sqlite3.Connection, index_key: bytes, bucket: int, revision: int, entries: dict[bytes, IndexEntry]
 ) -> None:
-    envelope = crypto.seal(index_key, manifest.encode_bucket(entries), BUCKET_TABLE, manifest.bucket_id(bucket), revision)
+    envelope = crypto.seal(
+        index_key, manifest.encode_bucket(entries), BUCKET_TABLE, manifest.bucket_id(bucket), revision
+    )
     connection.execute("INSERT OR REPLACE INTO index_buckets (bucket, envelope) VALUES (?, ?)", (bucket, envelope))
 
 

@@ -17,7 +17,7 @@ import click
 
 from journal import CandourError, Vault, resolve_journal_path
 
-PASSPHRASE_ENV = "CANDOUR_PASSPHRASE"
+PASSPHRASE_ENV = "CANDOUR_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
 MIN_PASSPHRASE_LENGTH = 10
 EXIT_CANCELLED = 130
 EXIT_UNEXPECTED = 70
@@ -37,7 +37,8 @@ class Context:
         """The next passphrase: from the file (one per line), the environment, or a prompt."""
         if self.passphrase_file is not None:
             if self._file_lines is None:
-                text = sys.stdin.read() if self.passphrase_file == "-" else _read_text(Path(self.passphrase_file))
+                from_stdin = self.passphrase_file == "-"  # noqa: S105 - "-" means standard input
+                text = sys.stdin.read() if from_stdin else _read_text(Path(self.passphrase_file))
                 self._file_lines = text.splitlines()
             if not self._file_lines:
                 raise click.UsageError("The passphrase file has no more lines.")
@@ -60,8 +61,15 @@ pass_context = click.make_pass_decorator(Context)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--journal", "journal", metavar="PATH", help="Journal file to use (default: CANDOUR_JOURNAL, else the user data folder).")
-@click.option("--passphrase-file", metavar="PATH", help="Read passphrases from PATH, one per line ('-' for standard input).")
+@click.option(
+    "--journal",
+    "journal",
+    metavar="PATH",
+    help="Journal file to use (default: CANDOUR_JOURNAL, else the user data folder).",
+)
+@click.option(
+    "--passphrase-file", metavar="PATH", help="Read passphrases from PATH, one per line ('-' for standard input)."
+)
 @click.pass_context
 def cli(ctx: click.Context, journal: str | None, passphrase_file: str | None) -> None:
     """Candour: an encrypted journal for coaching sessions, private unless you choose to share."""
@@ -123,7 +131,10 @@ def passwd(context: Context) -> None:
 @pass_context
 def recover(context: Context) -> None:
     """Open the journal with the recovery key and set a new passphrase."""
-    recovery_key: str = click.prompt("Recovery key", hide_input=False) if context.passphrase_file is None else context.passphrase("")
+    if context.passphrase_file is None:
+        recovery_key: str = click.prompt("Recovery key")
+    else:
+        recovery_key = context.passphrase("Recovery key")  # the file's first line
     new = context.passphrase("New passphrase", confirm=True)
     _check_strength(new)
     Vault.recover(context.journal_path, recovery_key, new).close()
@@ -181,7 +192,7 @@ def main() -> None:
         raise SystemExit(EXIT_CANCELLED) from None
     except SystemExit:
         raise
-    except Exception as error:  # noqa: BLE001 - the last line of defence against a leaking traceback
+    except Exception as error:  # the last line of defence against a leaking traceback
         click.echo(
             f"candour: unexpected internal error ({type(error).__name__}). Nothing was written in clear; "
             "your saved entries are safe.",

@@ -1,0 +1,48 @@
+"""The architecture as a test: layer contracts, import hygiene, lint and strict types."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_layer_contracts_hold() -> None:
+    """tui -> journal -> crypto; journal/crypto never import the UI; tui never touches keys."""
+    result = _run(str(BIN / "lint-imports"), "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_journal_loads_without_the_ui_framework() -> None:
+    code = (
+        "import sys, journal, crypto; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich', 'click'}))"
+    )
+    result = _run(sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_command_line_loads_without_the_ui_framework() -> None:
+    """Commands that do not open the app must not pay Textual's start-up cost."""
+    code = "import sys, tui.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich'}))"
+    result = _run(sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_ruff_is_clean() -> None:
+    result = _run(str(BIN / "ruff"), "check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    result = _run(sys.executable, "-m", "mypy")
+    assert result.returncode == 0, result.stdout + result.stderr

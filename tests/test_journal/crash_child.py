@@ -1,0 +1,62 @@
+"""Child process for the crash tests: writes to a journal and acknowledges each commit on stdout.
+
+Usage: python -m tests.test_journal.crash_child MODE JOURNAL
+  writes     create the journal if needed, then put records forever, printing each id after commit
+  passwd     unlock with the passphrase on stdin's first line, print READY, change it to the second line
+  disk-full  limit the file size, put large records until the disk refuses, print the error
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+import sys
+from pathlib import Path
+
+from journal import CandourError, JournalNotFound, Vault
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def writes(path: Path) -> None:
+    try:
+        vault = Vault.unlock(path, PASSPHRASE, limits=CHEAP_LIMITS)
+    except JournalNotFound:
+        vault, _ = Vault.create(path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS)
+    n = 0
+    while True:
+        n += 1
+        entry = vault.put("note", f"entry {n} ".encode() * 40, sort_key=n)
+        if n % 3 == 0:
+            vault.put("note", b"edited", record_id=entry.id_hex, sort_key=n)
+        _say(entry.id_hex)
+
+
+def passwd(path: Path) -> None:
+    old, new = sys.stdin.readline().rstrip("\n"), sys.stdin.readline().rstrip("\n")
+    vault = Vault.unlock(path, old, limits=CHEAP_LIMITS)
+    _say("READY")
+    vault.change_passphrase(old, new)
+    _say("DONE")
+
+
+def disk_full(path: Path) -> None:
+    vault = Vault.unlock(path, PASSPHRASE, limits=CHEAP_LIMITS)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG from write() instead of being killed
+    limit = path.stat().st_size + 200_000
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    try:
+        while True:
+            _say(vault.put("note", b"z" * 20_000).id_hex)
+    except CandourError as error:
+        _say(f"ERROR {type(error).__name__}: {error}")
+    vault.close()
+
+
+if __name__ == "__main__":
+    mode, journal = sys.argv[1], Path(sys.argv[2])
+    {"writes": writes, "passwd": passwd, "disk-full": disk_full}[mode](journal)

@@ -1,0 +1,112 @@
+"""Crash safety with real processes: SIGKILL during writes and during a passphrase change, and a full disk."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journal import JournalNotFound, StorageError, WrongPassphrase
+from tests.conftest import PASSPHRASE, unlock
+
+ROOT = Path(__file__).resolve().parents[2]
+MakeVault = Any
+
+
+def _child(mode: str, journal: Path, stdin: str | None = None) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.test_journal.crash_child", mode, str(journal)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if stdin is not None:
+        assert process.stdin is not None
+        process.stdin.write(stdin)
+        process.stdin.flush()
+    return process
+
+
+def _kill(process: subprocess.Popen[str]) -> list[str]:
+    process.send_signal(signal.SIGKILL)
+    stdout, _ = process.communicate()
+    return stdout.split()
+
+
+def test_sigkill_during_writes_keeps_every_acknowledged_write(journal_path: Path) -> None:
+    rng = random.Random(7)
+    acknowledged: list[str] = []
+    for round_number in range(30):
+        process = _child("writes", journal_path)
+        # Early rounds die before or during creation; later ones mid-write.
+        time.sleep(rng.uniform(0.0, 0.25) if round_number < 5 else rng.uniform(0.15, 0.6))
+        acknowledged += _kill(process)
+        try:
+            vault = unlock(journal_path)
+        except JournalNotFound:
+            assert not acknowledged, "a journal with acknowledged writes vanished"
+            continue
+        with vault:
+            report = vault.verify()
+            assert report.ok, [str(problem) for problem in report.problems]
+            stored = {entry.id_hex for entry in vault.entries()}
+            assert set(acknowledged) <= stored
+            for record_id in acknowledged:
+                vault.get(record_id)
+    assert len(acknowledged) > 30
+
+
+def test_sigkill_during_passphrase_change_leaves_exactly_one_working(make_vault: MakeVault, journal_path: Path) -> None:
+    make_vault()[0].close()
+    rng = random.Random(11)
+    current = PASSPHRASE
+    outcomes = set()
+    for round_number in range(20):
+        new = f"new passphrase {round_number}"
+        process = _child("passwd", journal_path, stdin=f"{current}\n{new}\n")
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "READY"
+        time.sleep(rng.uniform(0.0, 0.01))
+        _kill(process)
+        works = []
+        for candidate in (current, new):
+            try:
+                unlock(journal_path, candidate).close()
+                works.append(candidate)
+            except WrongPassphrase:
+                pass
+        assert len(works) == 1, works
+        outcomes.add(works[0] == new)
+        current = works[0]
+    assert outcomes == {True, False}, "the kills should land both before and after the commit"
+    with unlock(journal_path, current) as vault:
+        assert vault.verify().ok
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE and SIGXFSZ (POSIX)")
+def test_full_disk_gives_a_clear_error_and_loses_nothing(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    before = vault.put("note", b"written before the disk filled").id_hex
+    vault.close()
+    process = _child("disk-full", journal_path)
+    stdout, stderr = process.communicate(timeout=60)
+    lines = stdout.splitlines()
+    assert lines and lines[-1].startswith(f"ERROR {StorageError.__name__}"), (stdout, stderr)
+    assert "disk is full" in lines[-1]
+    assert "Traceback" not in stderr
+    acknowledged = lines[:-1]
+    assert acknowledged
+    with unlock(journal_path) as vault:
+        assert vault.verify().ok
+        assert vault.get(before).payload == b"written before the disk filled"
+        for record_id in acknowledged:
+            assert vault.get(record_id).payload == b"z" * 20_000
+        vault.put("note", b"space again")  # once space is back, writing works

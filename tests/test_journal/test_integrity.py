@@ -1,0 +1,178 @@
+"""Tampering with the file: swapped, replayed and deleted rows are reported by id; bit flips
+never yield wrong plaintext or an uncaught exception."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journal import CandourError, DamagedJournal, DamagedRecord, RecordMissing
+from tests.conftest import unlock
+
+MakeVault = Any
+
+
+def _rows(path: Path) -> dict[tuple[bytes, int], bytes]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT id, revision, envelope FROM records").fetchall()
+    connection.close()
+    return {(record_id, revision): envelope for record_id, revision, envelope in rows}
+
+
+def _execute(path: Path, sql: str, parameters: tuple[object, ...] = ()) -> None:
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(sql, parameters)
+    connection.close()
+
+
+def test_swapping_ciphertext_between_records_fails_by_id(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    first = vault.put("note", b"first")
+    second = vault.put("note", b"second")
+    vault.close()
+    rows = _rows(journal_path)
+    _execute(
+        journal_path,
+        "UPDATE records SET envelope = ? WHERE id = ?",
+        (rows[(second.record_id, 1)], first.record_id),
+    )
+    with unlock(journal_path) as vault:
+        with pytest.raises(DamagedRecord) as caught:
+            vault.get(first.id_hex)
+        assert first.id_hex in str(caught.value)
+        assert vault.get(second.id_hex).payload == b"second"
+        report = vault.verify()
+    assert [getattr(problem, "record_id", None) for problem in report.problems] == [first.id_hex]
+
+
+def test_moving_ciphertext_from_the_index_into_records_fails(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"x")
+    vault.close()
+    with sqlite3.connect(journal_path) as connection:
+        bucket_envelope = connection.execute("SELECT envelope FROM index_buckets LIMIT 1").fetchone()[0]
+    connection.close()
+    _execute(journal_path, "UPDATE records SET envelope = ?", (bucket_envelope,))
+    with unlock(journal_path) as vault, pytest.raises(DamagedRecord, match=entry.id_hex):
+        vault.get(entry.id_hex)
+
+
+def test_replaying_an_older_revision_is_reported_by_id(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("goal", b"status: active")
+    vault.put("goal", b"status: achieved", record_id=entry.id_hex)
+    vault.close()
+    # Roll the record back: remove revision 2 so the authentic revision 1 is the newest row.
+    _execute(journal_path, "DELETE FROM records WHERE id = ? AND revision = 2", (entry.record_id,))
+    with unlock(journal_path) as vault:
+        with pytest.raises(RecordMissing, match=entry.id_hex):
+            vault.get(entry.id_hex)
+        report = vault.verify()
+    assert len(report.problems) == 1
+    assert "rolled back to revision 1" in str(report.problems[0])
+
+
+def test_relabelling_an_old_revision_as_current_fails(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("goal", b"old")
+    vault.put("goal", b"new", record_id=entry.id_hex)
+    vault.close()
+    rows = _rows(journal_path)
+    _execute(
+        journal_path,
+        "UPDATE records SET envelope = ? WHERE id = ? AND revision = 2",
+        (rows[(entry.record_id, 1)], entry.record_id),
+    )
+    with unlock(journal_path) as vault, pytest.raises(DamagedRecord, match=entry.id_hex):
+        vault.get(entry.id_hex)
+
+
+def test_a_deleted_row_is_reported_by_id(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    kept = vault.put("note", b"kept")
+    removed = vault.put("note", b"removed behind Candour's back")
+    vault.close()
+    _execute(journal_path, "DELETE FROM records WHERE id = ?", (removed.record_id,))
+    with unlock(journal_path) as vault:
+        report = vault.verify()
+        assert vault.get(kept.id_hex).payload == b"kept"
+    assert len(report.problems) == 1
+    assert removed.id_hex in str(report.problems[0])
+    assert "missing" in str(report.problems[0])
+
+
+def test_a_row_restored_from_an_old_copy_is_reported(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"to be purged")
+    rows = _rows(journal_path)
+    vault.purge(entry.id_hex)
+    vault.close()
+    _execute(journal_path, "INSERT INTO records VALUES (?, ?, ?)", (entry.record_id, 1, rows[(entry.record_id, 1)]))
+    with unlock(journal_path) as vault:
+        report = vault.verify()
+    assert len(report.problems) == 1
+    assert "not in the sealed index" in str(report.problems[0])
+
+
+def test_an_index_bucket_rolled_back_is_detected(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"one")
+    bucket = entry.record_id[0]
+    with sqlite3.connect(journal_path) as connection:
+        old_bucket = connection.execute("SELECT envelope FROM index_buckets WHERE bucket = ?", (bucket,)).fetchone()[0]
+    connection.close()
+    vault.put("note", b"two", record_id=entry.id_hex)
+    vault.close()
+    _execute(journal_path, "UPDATE index_buckets SET envelope = ? WHERE bucket = ?", (old_bucket, bucket))
+    with unlock(journal_path) as vault, pytest.raises(DamagedJournal, match="rolled back"):
+        vault.get(entry.id_hex)
+
+
+def test_values_of_the_wrong_type_are_damage_not_a_crash(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"x")
+    vault.close()
+    for value in (42, "text", 1.5, b""):
+        _execute(journal_path, "UPDATE records SET envelope = ?", (value,))
+        with unlock(journal_path) as vault, pytest.raises(DamagedRecord):
+            vault.get(entry.id_hex)
+
+
+def test_random_bit_flips_never_yield_wrong_plaintext(
+    make_vault: MakeVault, journal_path: Path, tmp_path: Path
+) -> None:
+    """3,000 single-bit flips anywhere in the file: each gives a clear error or the true content."""
+    vault, _ = make_vault()
+    expected = {vault.put("note", f"reflection {n} ".encode() * (n * 20 + 1)).id_hex: n for n in range(12)}
+    truth = {record_id: vault.get(record_id).payload for record_id in expected}
+    vault.close()
+    pristine = journal_path.read_bytes()
+    target = tmp_path / "flipped" / "journal.candour"
+    target.parent.mkdir()
+    rng = random.Random(20261126)
+    outcomes = {"error": 0, "intact": 0}
+    for _ in range(3000):
+        data = bytearray(pristine)
+        bit = rng.randrange(len(data) * 8)
+        data[bit // 8] ^= 1 << (bit % 8)
+        for leftover in target.parent.iterdir():
+            leftover.unlink()
+        target.write_bytes(bytes(data))
+        try:
+            with unlock(target) as flipped:
+                for record_id, payload in truth.items():
+                    assert flipped.get(record_id).payload == payload
+                if not flipped.verify().ok:
+                    raise DamagedJournal("verify reported a problem")
+            outcomes["intact"] += 1
+        except CandourError as error:
+            assert "reflection" not in str(error)
+            outcomes["error"] += 1
+    assert outcomes["error"] > 0 and sum(outcomes.values()) == 3000
+    shutil.rmtree(target.parent)

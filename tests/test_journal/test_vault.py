@@ -1,0 +1,271 @@
+"""The vault's life cycle and its store of sealed records."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journal import (
+    CandourError,
+    ForeignFile,
+    InvalidRecoveryKey,
+    JournalBusy,
+    JournalExists,
+    JournalLocked,
+    JournalNotFound,
+    RecordNotFound,
+    UnsupportedFormat,
+    Vault,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, journal_files, unlock
+
+MakeVault = Any
+
+
+def test_create_unlock_and_read_back(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("reflection", b"What shifted: I said no to the reorg.", sort_key=20261126)
+    vault.close()
+    with unlock(journal_path) as reopened:
+        record = reopened.get(entry.id_hex)
+    assert record.payload == b"What shifted: I said no to the reorg."
+    assert (record.kind, record.sort_key, record.revision) == ("reflection", 20261126, 1)
+
+
+def test_create_never_overwrites(make_vault: MakeVault, journal_path: Path) -> None:
+    make_vault()[0].close()
+    before = journal_files(journal_path)
+    with pytest.raises(JournalExists):
+        Vault.create(journal_path, "another passphrase", kdf=CHEAP_KDF, limits=CHEAP_LIMITS)
+    assert journal_files(journal_path) == before
+
+
+def test_record_ids_are_random_and_revisions_kept(make_vault: MakeVault) -> None:
+    vault, _ = make_vault()
+    first = vault.put("note", b"v1")
+    second = vault.put("note", b"other")
+    assert first.record_id != second.record_id
+    vault.put("note", b"v2", record_id=first.id_hex)
+    vault.put("note", b"v3", record_id=first.id_hex)
+    assert vault.revisions(first.id_hex) == [1, 2, 3]
+    assert [vault.get(first.id_hex, revision).payload for revision in (1, 2, 3)] == [b"v1", b"v2", b"v3"]
+    assert vault.get(first.id_hex).payload == b"v3"
+    vault.prune(first.id_hex)
+    assert vault.revisions(first.id_hex) == [3]
+    with pytest.raises(RecordNotFound):
+        vault.get(first.id_hex, 1)
+
+
+def test_delete_restore_and_purge(make_vault: MakeVault) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"keep me")
+    vault.delete(entry.id_hex)
+    with pytest.raises(RecordNotFound):
+        vault.get(entry.id_hex)
+    assert vault.recent() == []
+    assert [e.record_id for e in vault.entries(include_deleted=True)] == [entry.record_id]
+    vault.restore(entry.id_hex)
+    assert vault.get(entry.id_hex).payload == b"keep me"
+    vault.purge(entry.id_hex)
+    with pytest.raises(RecordNotFound):
+        vault.get(entry.id_hex)
+    assert vault.entries(include_deleted=True) == []
+    assert vault.verify().ok
+
+
+def test_listing_orders_by_sort_key_and_filters_by_kind(make_vault: MakeVault) -> None:
+    vault, _ = make_vault()
+    for day in (3, 1, 2):
+        vault.put("reflection", b"r", sort_key=day)
+    vault.put("goal", b"g", sort_key=99)
+    assert [e.sort_key for e in vault.recent("reflection", 2)] == [3, 2]
+    assert [e.sort_key for e in vault.entries("reflection")] == [3, 2, 1]
+    assert vault.count() == 4 and vault.count("goal") == 1
+
+
+@pytest.mark.parametrize("record_id", ["", "zz", "00" * 16, "ab" * 15, "ab" * 16])
+def test_unknown_or_malformed_ids(make_vault: MakeVault, record_id: str) -> None:
+    vault, _ = make_vault()
+    with pytest.raises(RecordNotFound):
+        vault.get(record_id)
+
+
+@pytest.mark.parametrize("kind", ["", "x" * 16, "réflexion"])
+def test_invalid_kind_is_refused(make_vault: MakeVault, kind: str) -> None:
+    vault, _ = make_vault()
+    with pytest.raises(ValueError):
+        vault.put(kind, b"x")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payloads=st.lists(st.binary(max_size=3000), min_size=1, max_size=5))
+def test_round_trip_through_the_file(tmp_path_factory: pytest.TempPathFactory, payloads: list[bytes]) -> None:
+    path = tmp_path_factory.mktemp("rt") / "journal.candour"
+    vault, _ = Vault.create(path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS)
+    ids = [vault.put("note", payload).id_hex for payload in payloads]
+    vault.close()
+    with unlock(path) as reopened:
+        assert [reopened.get(record_id).payload for record_id in ids] == payloads
+
+
+def test_locked_vault_refuses_everything(make_vault: MakeVault) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"x")
+    vault.lock()
+    assert not vault.is_open
+    with pytest.raises(JournalLocked):
+        vault.get(entry.id_hex)
+    with pytest.raises(JournalLocked):
+        vault.put("note", b"y")
+
+
+def test_second_opener_gets_busy(make_vault: MakeVault, journal_path: Path) -> None:
+    make_vault()
+    with pytest.raises(JournalBusy):
+        unlock(journal_path)
+
+
+def test_ten_wrong_passphrases_change_no_byte(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    vault.put("note", b"secret")
+    vault.close()
+    before = journal_files(journal_path)
+    for attempt in range(10):
+        with pytest.raises(WrongPassphrase):
+            unlock(journal_path, f"wrong {attempt}")
+    assert journal_files(journal_path) == before
+
+
+def test_nfd_typed_passphrase_opens_an_nfc_journal(make_vault: MakeVault, journal_path: Path) -> None:
+    nfc = unicodedata.normalize("NFC", "Grâce à Zoë, enfin")
+    make_vault(passphrase=nfc)[0].close()
+    unlock(journal_path, unicodedata.normalize("NFD", nfc)).close()
+
+
+def test_change_passphrase(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, recovery_key = make_vault()
+    entry = vault.put("note", b"x")
+    with pytest.raises(WrongPassphrase):
+        vault.change_passphrase("not it", "new passphrase here")
+    vault.change_passphrase(PASSPHRASE, "new passphrase here")
+    vault.close()
+    with pytest.raises(WrongPassphrase):
+        unlock(journal_path, PASSPHRASE)
+    with unlock(journal_path, "new passphrase here") as reopened:
+        assert reopened.get(entry.id_hex).payload == b"x"
+    # The recovery key survives a passphrase change.
+    Vault.recover(journal_path, recovery_key, "third passphrase", limits=CHEAP_LIMITS).close()
+    unlock(journal_path, "third passphrase").close()
+
+
+def test_recovery_and_regenerated_recovery_key(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, old_key = make_vault()
+    entry = vault.put("note", b"x")
+    new_key = vault.regenerate_recovery_key()
+    vault.close()
+    with pytest.raises(WrongRecoveryKey):
+        Vault.recover(journal_path, old_key, "whatever passphrase", limits=CHEAP_LIMITS)
+    with pytest.raises(InvalidRecoveryKey):
+        Vault.recover(journal_path, "not a key", "whatever passphrase", limits=CHEAP_LIMITS)
+    with Vault.recover(journal_path, new_key.lower(), "after recovery", limits=CHEAP_LIMITS) as recovered:
+        assert recovered.get(entry.id_hex).payload == b"x"
+    unlock(journal_path, "after recovery").close()
+
+
+def test_rotation_locks_old_copies_out_of_new_writes(make_vault: MakeVault, journal_path: Path, tmp_path: Path) -> None:
+    vault, old_recovery = make_vault()
+    old_entry = vault.put("note", b"before rotation")
+    vault.close()
+    old_copy = tmp_path / "old" / "journal.candour"
+    old_copy.parent.mkdir()
+    old_copy.write_bytes(journal_path.read_bytes())
+
+    with unlock(journal_path) as vault:
+        new_recovery = vault.rotate_keys(PASSPHRASE)
+        new_entry = vault.put("note", b"after rotation")
+        assert vault.get(old_entry.id_hex).payload == b"before rotation"
+        assert vault.verify().ok
+    assert new_recovery != old_recovery
+
+    # Graft the rows written after rotation into the old copy: the old key cannot open them.
+    with sqlite3.connect(journal_path) as new, sqlite3.connect(old_copy) as old:
+        rows = new.execute("SELECT id, revision, envelope FROM records").fetchall()
+        old.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", rows)
+    with unlock(old_copy) as stale:
+        with pytest.raises(Exception) as caught:
+            stale.get(old_entry.id_hex)
+        assert "damaged" in str(caught.value)
+        assert new_entry.id_hex not in {e.id_hex for e in stale.entries()}
+    with pytest.raises(WrongRecoveryKey):
+        Vault.recover(journal_path, old_recovery, "x" * 12, limits=CHEAP_LIMITS)
+
+
+def test_rotate_keys_needs_the_passphrase(make_vault: MakeVault) -> None:
+    vault, _ = make_vault()
+    with pytest.raises(WrongPassphrase):
+        vault.rotate_keys("guess")
+
+
+def test_missing_journal(journal_path: Path) -> None:
+    with pytest.raises(JournalNotFound):
+        unlock(journal_path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00" * 10, b"SQLite format 3\x00" + b"\x00" * 20, bytes(range(256)) * 40, b"hello, world\n" * 100],
+    ids=["empty", "zeros", "truncated-sqlite", "random", "text"],
+)
+def test_files_that_are_not_journals(journal_path: Path, content: bytes) -> None:
+    journal_path.parent.mkdir(parents=True)
+    journal_path.write_bytes(content)
+    with pytest.raises((JournalNotFound, ForeignFile)) as caught:
+        unlock(journal_path)
+    assert str(caught.value)
+    assert journal_path.read_bytes() == content
+
+
+def test_foreign_sqlite_file(journal_path: Path) -> None:
+    journal_path.parent.mkdir(parents=True)
+    with sqlite3.connect(journal_path) as other:
+        other.execute("CREATE TABLE notes (body TEXT)")
+    before = journal_path.read_bytes()
+    with pytest.raises(ForeignFile, match="not a Candour journal"):
+        unlock(journal_path)
+    assert journal_path.read_bytes() == before
+
+
+def test_truncated_journal_gives_a_clear_error(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    ids = [vault.put("note", b"x" * 2000).id_hex for _ in range(20)]
+    vault.close()
+    data = journal_path.read_bytes()
+    for length in (100, 4096, len(data) // 2, len(data) - 4096):
+        journal_path.write_bytes(data[:length])
+        try:
+            with unlock(journal_path) as damaged:
+                report = damaged.verify()
+                payloads = [damaged.get(record_id).payload for record_id in ids]
+        except CandourError as error:
+            assert str(error)
+            continue
+        raise AssertionError(f"a file cut to {length} bytes opened: {report.ok=}, {len(payloads)} records")
+
+
+def test_newer_format_is_refused_and_left_untouched(make_vault: MakeVault, journal_path: Path) -> None:
+    make_vault()[0].close()
+    with sqlite3.connect(journal_path) as connection:
+        connection.execute("PRAGMA user_version = 2")
+    connection.close()
+    before = journal_files(journal_path)
+    with pytest.raises(UnsupportedFormat, match="newer"):
+        unlock(journal_path)
+    assert journal_files(journal_path) == before

@@ -54,7 +54,7 @@ CREATE TABLE records (
     revision INTEGER NOT NULL,
     envelope BLOB NOT NULL,
     PRIMARY KEY (id, revision)
-) WITHOUT ROWID;
+);
 CREATE TABLE index_buckets (
     bucket INTEGER PRIMARY KEY,
     envelope BLOB NOT NULL

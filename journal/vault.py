@@ -14,8 +14,8 @@ import contextlib
 import heapq
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,7 +53,8 @@ class Record:
     revision: int
     kind: str
     sort_key: int
-    payload: bytes
+    payload: bytes = field(repr=False)
+    """The decrypted bytes; kept out of repr so a logged or printed record shows no content."""
 
 
 @dataclass(frozen=True)
@@ -146,10 +147,7 @@ class Vault:
 
         def fill(connection: sqlite3.Connection) -> None:
             _write_key_material(connection, header, passphrase_key, recovery_key, journal_key)
-            empty_root = [0] * BUCKET_COUNT
-            for bucket in range(BUCKET_COUNT):
-                _write_bucket(connection, keys.index, bucket, 0, {})
-            _write_root(connection, keys.index, empty_root)
+            _write_root(connection, keys.index, [0] * BUCKET_COUNT)
 
         lock = JournalLock(path)
         create_database(path, fill)
@@ -351,8 +349,7 @@ class Vault:
             RecordNotFound: `record_id` names no record.
             StorageError: the disk refused the write; the journal is unchanged.
         """
-        if not kind.isascii() or not 0 < len(kind) <= manifest.MAX_KIND_LENGTH:
-            raise ValueError(f"kind must be 1..{manifest.MAX_KIND_LENGTH} ASCII characters")
+        _check_kind(kind)
         with self._mutex:
             if record_id is None:
                 raw_id = self._new_id()
@@ -361,6 +358,35 @@ class Vault:
                 current = self._entry(parse_record_id(record_id))
                 entry = replace(current, revision=current.revision + 1, kind=kind, sort_key=sort_key, deleted=False)
             return self._write_revision(entry, payload, "save the record")
+
+    def put_many(self, records: Iterable[tuple[str, bytes, int]]) -> list[IndexEntry]:
+        """Store many new records in one transaction (imports): all or nothing.
+
+        Each touched index bucket is re-sealed once, however many records land in it.
+
+        Args:
+            records: (kind, payload, sort_key) for each new record.
+        Returns:
+            The new records' index entries, in the order given.
+        """
+        with self._mutex:
+            keys = self._require_keys()
+            staged: dict[int, dict[bytes, IndexEntry]] = {}
+            rows: list[tuple[bytes, int, bytes]] = []
+            created: list[IndexEntry] = []
+            for kind, payload, sort_key in records:
+                _check_kind(kind)
+                raw_id = self._new_id(staged)
+                entry = IndexEntry(raw_id, 1, 1, kind, sort_key)
+                bucket = manifest.bucket_of(raw_id)
+                staged.setdefault(bucket, dict(self._bucket(bucket)))[raw_id] = entry
+                rows.append((raw_id, 1, crypto.seal(keys.records, payload, RECORDS_TABLE, raw_id, 1)))
+                created.append(entry)
+            with self._transaction("save the records") as connection:
+                connection.executemany("INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)", rows)
+                root = self._stage_buckets(connection, staged)
+            self._commit_buckets(staged, root)
+            return created
 
     def get(self, record_id: str, revision: int | None = None) -> Record:
         """Read the current revision of a record, or an older one still kept.
@@ -411,8 +437,8 @@ class Vault:
             del entries[raw_id]
             with self._transaction("purge the record") as connection:
                 connection.execute("DELETE FROM records WHERE id = ?", (raw_id,))
-                root = self._stage_bucket(connection, bucket, entries)
-            self._commit_bucket(bucket, entries, root)
+                root = self._stage_buckets(connection, {bucket: entries})
+            self._commit_buckets({bucket: entries}, root)
 
     def prune(self, record_id: str) -> None:
         """Remove a record's older revisions for good, keeping the current one."""
@@ -425,8 +451,8 @@ class Vault:
                 connection.execute(
                     "DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, entry.revision)
                 )
-                root = self._stage_bucket(connection, bucket, entries)
-            self._commit_bucket(bucket, entries, root)
+                root = self._stage_buckets(connection, {bucket: entries})
+            self._commit_buckets({bucket: entries}, root)
 
     def revisions(self, record_id: str) -> list[int]:
         """The revisions of a record still kept, oldest first (tombstones included)."""
@@ -523,10 +549,12 @@ class Vault:
                     connection.execute("ROLLBACK")
                 raise
 
-    def _new_id(self) -> bytes:
+    def _new_id(self, staged: dict[int, dict[bytes, IndexEntry]] | None = None) -> bytes:
+        """A random id not yet in use (a collision is astronomically unlikely, but cheap to rule out)."""
         while True:
             raw = crypto.new_record_id()
-            if raw != ROOT_ID and raw not in self._bucket(manifest.bucket_of(raw)):
+            bucket = manifest.bucket_of(raw)
+            if raw != ROOT_ID and raw not in self._bucket(bucket) and raw not in (staged or {}).get(bucket, {}):
                 return raw
 
     def _load_root(self) -> None:
@@ -543,6 +571,12 @@ class Vault:
         if cached is not None:
             return cached
         keys = self._require_keys()
+        if self._root[bucket] == 0:
+            # Revision 0 means never written: the bucket is empty and has no row. A
+            # bucket that was ever written has a revision above 0, so removing its
+            # row cannot pass for "empty".
+            self._buckets[bucket] = {}
+            return self._buckets[bucket]
         with sqlite_errors("read the journal index"):
             row = self._db().execute("SELECT envelope FROM index_buckets WHERE bucket = ?", (bucket,)).fetchone()
         if row is None:
@@ -594,23 +628,29 @@ class Vault:
                 "INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)",
                 (entry.record_id, entry.revision, envelope),
             )
-            root = self._stage_bucket(connection, bucket, entries)
-        self._commit_bucket(bucket, entries, root)
+            root = self._stage_buckets(connection, {bucket: entries})
+        self._commit_buckets({bucket: entries}, root)
         return entry
 
-    def _stage_bucket(self, connection: sqlite3.Connection, bucket: int, entries: dict[bytes, IndexEntry]) -> list[int]:
-        """Write a bucket at its next revision and the root that names it; returns the new root."""
+    def _stage_buckets(self, connection: sqlite3.Connection, staged: dict[int, dict[bytes, IndexEntry]]) -> list[int]:
+        """Write each changed bucket at its next revision and the root that names them; returns the new root."""
         keys = self._require_keys()
         root = list(self._root)
-        root[bucket] += 1
-        _write_bucket(connection, keys.index, bucket, root[bucket], entries)
+        for bucket, entries in staged.items():
+            root[bucket] += 1
+            _write_bucket(connection, keys.index, bucket, root[bucket], entries)
         _write_root(connection, keys.index, root)
         return root
 
-    def _commit_bucket(self, bucket: int, entries: dict[bytes, IndexEntry], root: list[int]) -> None:
+    def _commit_buckets(self, staged: dict[int, dict[bytes, IndexEntry]], root: list[int]) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
-        self._buckets[bucket] = entries
+        self._buckets.update(staged)
         self._root = root
+
+
+def _check_kind(kind: str) -> None:
+    if not kind.isascii() or not 0 < len(kind) <= manifest.MAX_KIND_LENGTH:
+        raise ValueError(f"kind must be 1..{manifest.MAX_KIND_LENGTH} ASCII characters")
 
 
 def _newest_first(entry: IndexEntry) -> tuple[int, bytes]:

@@ -38,11 +38,12 @@ def journal_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "journal.candour"
 
 
-OpenVault = Callable[..., Vault]
+MakeVault = Callable[..., tuple[Vault, str]]
+"""The type of the `make_vault` fixture."""
 
 
 @pytest.fixture
-def make_vault(journal_path: Path) -> Iterator[Callable[..., tuple[Vault, str]]]:
+def make_vault(journal_path: Path) -> Iterator[MakeVault]:
     """Create a journal with the cheap KDF; returns (vault, recovery key). Closed at teardown."""
     opened: list[Vault] = []
 

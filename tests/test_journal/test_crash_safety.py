@@ -8,15 +8,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from journal import JournalNotFound, StorageError, WrongPassphrase
-from tests.conftest import PASSPHRASE, unlock
+from tests.conftest import PASSPHRASE, MakeVault, unlock
 
 ROOT = Path(__file__).resolve().parents[2]
-MakeVault = Any
 
 
 def _child(mode: str, journal: Path, stdin: str | None = None) -> subprocess.Popen[str]:

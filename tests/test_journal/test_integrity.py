@@ -7,14 +7,12 @@ import random
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from journal import CandourError, DamagedJournal, DamagedRecord, RecordMissing
-from tests.conftest import unlock
-
-MakeVault = Any
+from journal.manifest import bucket_of
+from tests.conftest import MakeVault, unlock
 
 
 def _rows(path: Path) -> dict[tuple[bytes, int], bytes]:
@@ -123,7 +121,7 @@ def test_a_row_restored_from_an_old_copy_is_reported(make_vault: MakeVault, jour
 def test_an_index_bucket_rolled_back_is_detected(make_vault: MakeVault, journal_path: Path) -> None:
     vault, _ = make_vault()
     entry = vault.put("note", b"one")
-    bucket = entry.record_id[0]
+    bucket = bucket_of(entry.record_id)
     with sqlite3.connect(journal_path) as connection:
         old_bucket = connection.execute("SELECT envelope FROM index_buckets WHERE bucket = ?", (bucket,)).fetchone()[0]
     connection.close()
@@ -176,3 +174,12 @@ def test_random_bit_flips_never_yield_wrong_plaintext(
             outcomes["error"] += 1
     assert outcomes["error"] > 0 and sum(outcomes.values()) == 3000
     shutil.rmtree(target.parent)
+
+
+def test_a_deleted_index_bucket_is_detected(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"one")
+    vault.close()
+    _execute(journal_path, "DELETE FROM index_buckets WHERE bucket = ?", (bucket_of(entry.record_id),))
+    with unlock(journal_path) as vault, pytest.raises(DamagedJournal, match="missing"):
+        vault.get(entry.id_hex)

@@ -7,13 +7,11 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import PASSPHRASE, unlock
+from tests.conftest import PASSPHRASE, MakeVault, unlock
 
-MakeVault = Any
 CANARY = "CANARY-7f3a"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,9 +24,7 @@ from journal import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, journal_files, unlock
-
-MakeVault = Any
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files, unlock
 
 
 def test_create_unlock_and_read_back(make_vault: MakeVault, journal_path: Path) -> None:
@@ -269,3 +266,17 @@ def test_newer_format_is_refused_and_left_untouched(make_vault: MakeVault, journ
     with pytest.raises(UnsupportedFormat, match="newer"):
         unlock(journal_path)
     assert journal_files(journal_path) == before
+
+
+def test_put_many_is_one_transaction(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    created = vault.put_many(("reflection", f"imported {n}".encode(), n) for n in range(600))
+    assert len({entry.record_id for entry in created}) == 600
+    assert vault.get(created[42].id_hex).payload == b"imported 42"
+    with pytest.raises(ValueError):
+        vault.put_many([("note", b"fine", 1), ("", b"bad kind", 2)])
+    assert vault.count() == 600  # the failed batch left nothing behind
+    vault.close()
+    with unlock(journal_path) as reopened:
+        assert reopened.verify().ok
+        assert [e.sort_key for e in reopened.recent(limit=3)] == [599, 598, 597]

@@ -1,0 +1,107 @@
+"""The `candour` command end to end, in a subprocess at the real default key-derivation cost."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from journal.errors import JournalBusy, JournalNotFound, WrongPassphrase
+from tests.conftest import MakeVault
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = "a long enough passphrase"
+
+
+def candour(
+    journal: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--journal", str(journal), *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_init_verify_passwd_and_recover_at_the_real_cost(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.candour"
+    created = candour(journal, "--passphrase-file", "-", "init", stdin=f"{GOOD}\n")
+    assert created.returncode == 0, created.stderr
+    match = re.search(r"([A-Z2-7]{4}(?:-[A-Z2-7]{4}){7})", created.stdout)
+    assert match, created.stdout
+    recovery_key = match.group(1)
+
+    verified = candour(journal, "--passphrase-file", "-", "verify", stdin=f"{GOOD}\n")
+    assert verified.returncode == 0 and "intact" in verified.stdout
+
+    wrong = candour(journal, "--passphrase-file", "-", "verify", stdin="not the passphrase\n")
+    assert wrong.returncode == WrongPassphrase().exit_code
+    assert "Wrong passphrase" in wrong.stderr and "Traceback" not in wrong.stderr
+
+    changed = candour(journal, "passwd", env={"CANDOUR_PASSPHRASE": GOOD})
+    assert changed.returncode == 0, changed.stderr  # same passphrase again: allowed, re-salted
+
+    recovered = candour(
+        journal, "--passphrase-file", "-", "recover", stdin=f"{recovery_key}\nanother long passphrase\n"
+    )
+    assert recovered.returncode == 0, recovered.stderr
+    assert candour(journal, "verify", env={"CANDOUR_PASSPHRASE": "another long passphrase"}).returncode == 0
+
+
+def test_weak_passphrase_is_refused(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.candour"
+    result = candour(journal, "--passphrase-file", "-", "init", stdin="short\n")
+    assert result.returncode == 2
+    assert "too short" in result.stderr
+    assert not journal.exists()
+
+
+def test_missing_journal_has_its_own_exit_code(tmp_path: Path) -> None:
+    result = candour(tmp_path / "nothing.candour", "verify", env={"CANDOUR_PASSPHRASE": GOOD})
+    assert result.returncode == JournalNotFound.exit_code
+    assert "candour init" in result.stderr
+
+
+def test_busy_journal_has_its_own_exit_code(make_vault: MakeVault, journal_path: Path) -> None:
+    make_vault()
+    result = candour(journal_path, "verify", env={"CANDOUR_PASSPHRASE": GOOD})
+    assert result.returncode == JournalBusy.exit_code
+    assert "already open" in result.stderr
+
+
+def test_where_honours_option_and_environment(tmp_path: Path) -> None:
+    chosen = tmp_path / "elsewhere.candour"
+    assert candour(chosen, "where").stdout.strip() == str(chosen)
+    from_env = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "where"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CANDOUR_JOURNAL": str(chosen)},
+        check=False,
+    )
+    assert from_env.stdout.strip() == str(chosen)
+
+
+def test_default_location_is_in_the_user_data_folder(isolated_home: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "where"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip().startswith(str(isolated_home))
+    assert result.stdout.strip().endswith("journal.candour")
+
+
+def test_every_command_has_help(tmp_path: Path) -> None:
+    for command in ("init", "where", "verify", "passwd", "recover", "new-recovery-key", "rotate-keys"):
+        result = candour(tmp_path / "j.candour", command, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout, command

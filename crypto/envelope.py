@@ -15,7 +15,7 @@ import nacl.exceptions
 import nacl.secret
 import nacl.utils
 
-from crypto.errors import DamagedRecord, UnsupportedFormat
+from crypto.errors import DamagedRecord
 
 ENVELOPE_VERSION = 1
 """Format version of envelopes written now; it is also bound in the associated data."""
@@ -95,14 +95,13 @@ def open_envelope(key: bytes, envelope: object, table: str, record_id: bytes, re
         The record's plaintext.
     Raises:
         DamagedRecord: the envelope was altered, moved, truncated or is not bytes.
-        UnsupportedFormat: the envelope was written by a newer format.
     """
     shown_id = record_id.hex()
     if not isinstance(envelope, bytes) or len(envelope) < HEADER_SIZE + TAG_SIZE:
         raise DamagedRecord(table, shown_id)
     if envelope[0] != ENVELOPE_VERSION:
-        if envelope[0] > ENVELOPE_VERSION:
-            raise UnsupportedFormat(envelope[0], ENVELOPE_VERSION)
+        # The file's format version (checked at open) fixes the envelope version, so
+        # any other value here is damage to this record, not a newer format.
         raise DamagedRecord(table, shown_id)
     aad = associated_data(table, record_id, revision)
     try:

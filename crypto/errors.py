@@ -41,6 +41,12 @@ class InvalidRecoveryKey(CandourError):
     exit_code = 2
 
 
+class InvalidInput(CandourError):
+    """Input that cannot be used as given (e.g. a passphrase with unencodable characters)."""
+
+    exit_code = 2
+
+
 class DamagedJournal(CandourError):
     """The file is damaged, was altered, or its integrity checks disagree."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from argon2.low_level import Type, hash_secret_raw
 
-from crypto.errors import KdfParametersRefused
+from crypto.errors import InvalidInput, KdfParametersRefused
 
 KEY_SIZE = 32
 """Bytes of key the derivation yields: one XChaCha20-Poly1305 key."""
@@ -101,10 +101,12 @@ def normalise_passphrase(passphrase: str) -> bytes:
     """Encode a passphrase as NFC UTF-8 so the same words typed on any OS derive the same key.
 
     Raises:
-        UnicodeEncodeError: never for text from a keyboard; lone surrogates are rejected
-            by callers before this point.
+        InvalidInput: the text holds characters no keyboard produces (lone surrogates).
     """
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    try:
+        return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput("The passphrase contains characters that are not valid text; type it again.") from None
 
 
 def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:

@@ -91,6 +91,10 @@ def sqlite_errors(action: str) -> Iterator[None]:
     except CandourError:
         raise
     except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise JournalBusy(
+                f"Could not {action}: another program is using the journal file. Close it and try again."
+            ) from None
         text = str(error).lower()
         if isinstance(error, sqlite3.OperationalError) and any(
             word in text for word in ("disk", "full", "readonly", "read-only", "unable to open", "i/o")

@@ -349,7 +349,7 @@ class Vault:
             RecordNotFound: `record_id` names no record.
             StorageError: the disk refused the write; the journal is unchanged.
         """
-        _check_kind(kind)
+        _check_record_fields(kind, sort_key)
         with self._mutex:
             if record_id is None:
                 raw_id = self._new_id()
@@ -375,7 +375,7 @@ class Vault:
             rows: list[tuple[bytes, int, bytes]] = []
             created: list[IndexEntry] = []
             for kind, payload, sort_key in records:
-                _check_kind(kind)
+                _check_record_fields(kind, sort_key)
                 raw_id = self._new_id(staged)
                 entry = IndexEntry(raw_id, 1, 1, kind, sort_key)
                 bucket = manifest.bucket_of(raw_id)
@@ -446,10 +446,13 @@ class Vault:
             entry = self._entry(parse_record_id(record_id))
             bucket = manifest.bucket_of(entry.record_id)
             entries = dict(self._bucket(bucket))
-            entries[entry.record_id] = replace(entry, first_revision=entry.revision)
+            # A deleted record keeps the revision before its tombstone, so it can still be restored.
+            keep_from = entry.revision - 1 if entry.deleted else entry.revision
+            entries[entry.record_id] = replace(entry, first_revision=max(entry.first_revision, keep_from))
             with self._transaction("forget older revisions") as connection:
                 connection.execute(
-                    "DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, entry.revision)
+                    "DELETE FROM records WHERE id = ? AND revision < ?",
+                    (entry.record_id, entries[entry.record_id].first_revision),
                 )
                 root = self._stage_buckets(connection, {bucket: entries})
             self._commit_buckets({bucket: entries}, root)
@@ -560,7 +563,7 @@ class Vault:
     def _load_root(self) -> None:
         keys = self._require_keys()
         with sqlite_errors("read the journal index"):
-            row = self._db().execute("SELECT envelope FROM index_root WHERE slot = 0").fetchone()
+            row = self._db().execute("SELECT CAST(envelope AS BLOB) FROM index_root WHERE slot = 0").fetchone()
         if row is None:
             raise DamagedJournal("The journal index is missing: the file was altered. Restore it from a backup.")
         plaintext = crypto.open_envelope(keys.index, row[0], ROOT_TABLE, ROOT_ID, 0)
@@ -578,7 +581,11 @@ class Vault:
             self._buckets[bucket] = {}
             return self._buckets[bucket]
         with sqlite_errors("read the journal index"):
-            row = self._db().execute("SELECT envelope FROM index_buckets WHERE bucket = ?", (bucket,)).fetchone()
+            row = (
+                self._db()
+                .execute("SELECT CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?", (bucket,))
+                .fetchone()
+            )
         if row is None:
             raise DamagedJournal(f"Part {bucket} of the journal index is missing: the file was altered.")
         try:
@@ -610,7 +617,7 @@ class Vault:
         with sqlite_errors("read the record"):
             row = (
                 self._db()
-                .execute("SELECT envelope FROM records WHERE id = ? AND revision = ?", (raw_id, revision))
+                .execute("SELECT CAST(envelope AS BLOB) FROM records WHERE id = ? AND revision = ?", (raw_id, revision))
                 .fetchone()
             )
         if row is None:
@@ -648,9 +655,11 @@ class Vault:
         self._root = root
 
 
-def _check_kind(kind: str) -> None:
+def _check_record_fields(kind: str, sort_key: int) -> None:
     if not kind.isascii() or not 0 < len(kind) <= manifest.MAX_KIND_LENGTH:
         raise ValueError(f"kind must be 1..{manifest.MAX_KIND_LENGTH} ASCII characters")
+    if not -(2**63) <= sort_key < 2**63:
+        raise ValueError("sort_key must fit in a signed 64-bit integer")
 
 
 def _newest_first(entry: IndexEntry) -> tuple[int, bytes]:
@@ -671,7 +680,8 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
     last: tuple[bytes, int] = (b"", -1)
     while True:
         rows = connection.execute(
-            "SELECT id, revision, envelope FROM records WHERE (id, revision) > (?, ?) ORDER BY id, revision LIMIT 500",
+            "SELECT id, revision, CAST(envelope AS BLOB) FROM records "
+            "WHERE (id, revision) > (?, ?) ORDER BY id, revision LIMIT 500",
             last,
         ).fetchall()
         if not rows:

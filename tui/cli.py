@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 import click
 
-from journal import CandourError, Vault, resolve_journal_path
+from journal import CandourError, JournalExists, Vault, resolve_journal_path
+from journal.storage import require_journal_file
 
 PASSPHRASE_ENV = "CANDOUR_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
 MIN_PASSPHRASE_LENGTH = 10
@@ -89,16 +90,16 @@ def where(context: Context) -> None:
 @pass_context
 def init(context: Context) -> None:
     """Create a new journal: choose a passphrase, receive a recovery key (shown once)."""
+    if context.journal_path.exists():
+        raise JournalExists(f"A journal already exists at {context.journal_path}; it was not touched.")
     passphrase = context.passphrase("Choose a passphrase", confirm=True)
     _check_strength(passphrase)
     click.echo("Measuring this machine to set the key-derivation cost...", err=True)
     vault, recovery_key = Vault.create(context.journal_path, passphrase)
-    vault.close()
-    click.echo(f"Created an encrypted journal at {context.journal_path}")
-    click.echo("")
-    click.echo("Your recovery key (shown only now; write it on paper and keep it safe):")
-    click.echo(f"    {recovery_key}")
-    click.echo("It opens the journal if you forget your passphrase. Anyone holding it can read your journal.")
+    with vault:
+        click.echo(f"Created an encrypted journal at {context.journal_path}")
+        _show_recovery_key(recovery_key, "Your recovery key (shown only now):")
+        click.echo("It opens the journal if you forget your passphrase. Anyone holding it can read your journal.")
 
 
 @cli.command()
@@ -124,15 +125,19 @@ def passwd(context: Context) -> None:
         new = context.passphrase("New passphrase", confirm=True)
         _check_strength(new)
         vault.change_passphrase(current, new)
-    click.echo("Passphrase changed. The old passphrase no longer opens the journal.")
+    click.echo(
+        "Passphrase changed. The old one no longer opens this file, but still opens copies made before; "
+        "run `candour rotate-keys` if you think it was exposed."
+    )
 
 
 @cli.command()
 @pass_context
 def recover(context: Context) -> None:
     """Open the journal with the recovery key and set a new passphrase."""
+    require_journal_file(context.journal_path)
     if context.passphrase_file is None:
-        recovery_key: str = click.prompt("Recovery key")
+        recovery_key: str = click.prompt("Recovery key", hide_input=True)  # keep it out of scrollback
     else:
         recovery_key = context.passphrase("Recovery key")  # the file's first line
     new = context.passphrase("New passphrase", confirm=True)
@@ -146,9 +151,11 @@ def recover(context: Context) -> None:
 def new_recovery_key(context: Context) -> None:
     """Replace the recovery key (the old one stops working) and show the new one once."""
     with Vault.unlock(context.journal_path, context.passphrase("Passphrase")) as vault:
-        recovery_key = vault.regenerate_recovery_key()
-    click.echo("Your new recovery key (the old one no longer works; write this one on paper):")
-    click.echo(f"    {recovery_key}")
+        _show_recovery_key(vault.regenerate_recovery_key(), "Your new recovery key:")
+    click.echo(
+        "The old recovery key no longer opens this file. Copies made before today still open with it; "
+        "run `candour rotate-keys` if you think it was exposed."
+    )
 
 
 @cli.command("rotate-keys")
@@ -158,9 +165,17 @@ def rotate_keys(context: Context) -> None:
     passphrase = context.passphrase("Passphrase")
     with Vault.unlock(context.journal_path, passphrase) as vault:
         recovery_key = vault.rotate_keys(passphrase)
-    click.echo("Keys rotated: every record was re-encrypted under a new journal key.")
-    click.echo("Your new recovery key (the old one no longer works; write this one on paper):")
+        click.echo("Keys rotated: every record was re-encrypted under a new journal key.")
+        _show_recovery_key(recovery_key, "Your new recovery key (the old one no longer works):")
+
+
+def _show_recovery_key(recovery_key: str, title: str) -> None:
+    """Print a recovery key at once (before anything else can fail) and flush it to the terminal."""
+    click.echo("")
+    click.echo(f"{title} write it on paper and keep it somewhere safe.")
     click.echo(f"    {recovery_key}")
+    click.echo("")
+    sys.stdout.flush()
 
 
 def _check_strength(passphrase: str) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from journal import (
     CandourError,
     ForeignFile,
+    InvalidInput,
     InvalidRecoveryKey,
     JournalBusy,
     JournalExists,
@@ -280,3 +281,38 @@ def test_put_many_is_one_transaction(make_vault: MakeVault, journal_path: Path) 
     with unlock(journal_path) as reopened:
         assert reopened.verify().ok
         assert [e.sort_key for e in reopened.recent(limit=3)] == [599, 598, 597]
+
+
+def test_prune_keeps_a_deleted_record_restorable(make_vault: MakeVault) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"v1")
+    vault.put("note", b"v2", record_id=entry.id_hex)
+    vault.delete(entry.id_hex)
+    vault.prune(entry.id_hex)
+    assert vault.revisions(entry.id_hex) == [2, 3]
+    vault.restore(entry.id_hex)
+    assert vault.get(entry.id_hex).payload == b"v2"
+    assert vault.verify().ok
+
+
+def test_bad_input_is_a_clear_error(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    with pytest.raises(ValueError):
+        vault.put("note", b"x", sort_key=2**63)
+    vault.close()
+    with pytest.raises(InvalidInput):
+        unlock(journal_path, "lone \ud800 surrogate")
+
+
+def test_a_writer_outside_candour_is_reported_as_busy(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    other = sqlite3.connect(journal_path, isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        vault._db().execute("PRAGMA busy_timeout = 0")
+        with pytest.raises(JournalBusy):
+            vault.put("note", b"x")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    vault.put("note", b"after the other writer left")

@@ -34,6 +34,7 @@ from journal.storage import (
     JournalLock,
     checkpoint_and_close,
     create_database,
+    make_private_folder,
     open_database,
     require_journal_file,
     sqlite_errors,
@@ -149,10 +150,12 @@ class Vault:
             _write_key_material(connection, header, passphrase_key, recovery_key, journal_key)
             _write_root(connection, keys.index, [0] * BUCKET_COUNT)
 
+        # Lock before creating, so no other Candour can open the new file before we do.
+        make_private_folder(path.parent)
         lock = JournalLock(path)
-        create_database(path, fill)
         lock.acquire()
         try:
+            create_database(path, fill)
             with sqlite_errors("open the new journal"):
                 connection = open_database(path)
                 tighten_permissions(path)

@@ -1,0 +1,554 @@
+"""Reading entries written elsewhere (a jrnl JSON export, Markdown files) as plain values, ready to import."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import stat
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from journal.errors import InvalidInput
+
+FORMAT_JRNL = "jrnl JSON"
+"""`ImportBatch.format` of an export made with `jrnl --export json`."""
+
+FORMAT_MARKDOWN_FOLDER = "Markdown folder"
+"""`ImportBatch.format` of a folder of Markdown files, one entry each."""
+
+FORMAT_MARKDOWN_FILE = "Markdown file"
+"""`ImportBatch.format` of a single Markdown file, one entry."""
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""File name endings read as Markdown (in any letter case)."""
+
+ACCEPTED_FORMATS = (
+    "Candour imports a jrnl JSON export (made with `jrnl --export json`), "
+    "a Markdown file (.md, .markdown) or a folder of Markdown files."
+)
+"""The sentence that ends every message about an unrecognised file."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters except newline and tab: they carry no meaning in a journal and can disguise text."""
+
+_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Every control character, newline and tab included: what a one-line value must not keep as is."""
+
+_LINE_BREAK = re.compile(r"\r\n?")
+"""Windows and old Mac line ends, turned into newlines before control characters are removed."""
+
+_JRNL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""A jrnl `date`: `YYYY-MM-DD`, as `jrnl --export json` writes it."""
+
+_JRNL_TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}))?")
+"""A jrnl `time`: `HH:MM` on a 24-hour clock (seconds accepted too)."""
+
+_FRONT_MATTER_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+"""`YYYY-MM-DD`, optionally with a time, seconds and offset: the shapes `datetime.fromisoformat` then reads."""
+
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+"""A date at the start of a file name, such as `2026-09-01 Session three.md`."""
+
+_FRONT_MATTER_FENCE = "---"
+"""The first line of a file with front matter."""
+
+_FRONT_MATTER_CLOSERS = frozenset({"---", "..."})
+"""Lines that end the front matter (YAML allows `...` too)."""
+
+_FRONT_MATTER_LINE = re.compile(r"([^\W\d][\w -]*?)[ \t]*:(?:[ \t]+(.*)|[ \t]*)")
+"""`key: value`; keys may hold spaces (`date created`), as some Markdown editors write them."""
+
+_FRONT_MATTER_ITEM = re.compile(r"[ \t]*-[ \t]+(.*)")
+"""`- item`: one item of a list whose key has nothing after its colon."""
+
+_FRONT_MATTER_KEYS = frozenset({"title", "date", "tags", "starred"})
+"""Front matter keys that become part of the entry; any other key is reported as not imported."""
+
+_HEADING = re.compile(r" {0,3}#(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
+"""An ATX level-one heading (`# Title`, optionally closed by `#`s), per CommonMark."""
+
+_TRUE_WORDS = frozenset({"true", "yes", "on"})
+"""Front matter values read as true (YAML's spellings, in any letter case)."""
+
+_FALSE_WORDS = frozenset({"false", "no", "off"})
+"""Front matter values read as false."""
+
+
+@dataclass(frozen=True)
+class ImportedEntry:
+    """One entry read from another journal, not yet stored."""
+
+    written_at: datetime
+    """Naive local time, as written in the source."""
+    title: str
+    """One line; empty when the source has none."""
+    body: str
+    """Markdown."""
+    tags: tuple[str, ...]
+    """Without the leading tag symbol, deduplicated, in order of first appearance."""
+    starred: bool
+    source: str
+    """Where the entry came from, for messages: `entry 12` or the file's path relative to the folder."""
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """Everything read from one import path."""
+
+    entries: tuple[ImportedEntry, ...]
+    format: str
+    """`FORMAT_JRNL`, `FORMAT_MARKDOWN_FOLDER` or `FORMAT_MARKDOWN_FILE`."""
+    skipped: tuple[str, ...]
+    """One readable sentence per thing left out (an empty file, a hidden folder, an unknown front matter key)."""
+
+
+def read_import(path: Path) -> ImportBatch:
+    """Read a jrnl JSON export, a Markdown file or a folder of Markdown files.
+
+    A folder is read as Markdown (every `.md` and `.markdown` file under it, sorted by
+    path); a file ending in `.md` or `.markdown` as one Markdown entry; any other file
+    must be a jrnl JSON export.
+
+    Args:
+        path: the file or folder to read.
+
+    Returns:
+        The entries in source order, the format recognised and what was skipped.
+
+    Raises:
+        InvalidInput: the path does not exist, is not in a format Candour imports, or holds
+            something unreadable; the message names the file (and the jrnl entry and field)
+            but never any entry's title or text.
+    """
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise InvalidInput(f"There is no file or folder at {_shown(path)}.") from None
+    except OSError as error:
+        raise InvalidInput(f"Cannot read {_shown(path)}: {_reason(error)}.") from None
+    if stat.S_ISDIR(mode):
+        return _read_markdown_folder(path)
+    if not stat.S_ISREG(mode):
+        # Reading a pipe or a device would wait forever or never end.
+        raise InvalidInput(f"{_shown(path)} is not a regular file or folder. {ACCEPTED_FORMATS}")
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        skipped: list[str] = []
+        entry = _read_markdown_file(path, _shown(path), _shown_name(path.name), skipped)
+        return ImportBatch(
+            entries=() if entry is None else (entry,), format=FORMAT_MARKDOWN_FILE, skipped=tuple(skipped)
+        )
+    return _read_jrnl(path)
+
+
+# --- jrnl ------------------------------------------------------------------------------------------
+
+
+def _read_jrnl(path: Path) -> ImportBatch:
+    shown = _shown(path)
+    looks_like_json = path.suffix.lower() == ".json"
+    raw = _read_bytes(path, shown)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if looks_like_json:
+            raise _not_utf8(shown, error) from None
+        raise InvalidInput(f"{shown} is neither a jrnl JSON export nor Markdown. {ACCEPTED_FORMATS}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        # A file that starts like JSON was meant to be JSON: say where it breaks. `error.msg` names
+        # the problem only ("Expecting value"), never the text around it.
+        if looks_like_json or text.lstrip()[:1] in ("{", "["):
+            raise InvalidInput(
+                f"{shown} is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}). "
+                f"{ACCEPTED_FORMATS}"
+            ) from None
+        raise InvalidInput(f"{shown} is neither a jrnl JSON export nor Markdown. {ACCEPTED_FORMATS}") from None
+    except (ValueError, RecursionError):
+        # Numbers too long to convert, or nesting too deep to parse: no jrnl export looks like this.
+        raise InvalidInput(f"{shown} is JSON, but not a jrnl export. {ACCEPTED_FORMATS}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+        raise InvalidInput(
+            f'{shown} is JSON, but not a jrnl export: expected an object with an "entries" list. {ACCEPTED_FORMATS}'
+        )
+    entries: list[ImportedEntry] = []
+    skipped: list[str] = []
+    for number, item in enumerate(document["entries"], start=1):
+        entry = _jrnl_entry(item, f"entry {number}", f"{shown}, entry {number}")
+        if entry.title or entry.body.strip():
+            entries.append(entry)
+        else:
+            skipped.append(f"entry {number}: no title and no text, not imported.")
+    return ImportBatch(entries=tuple(entries), format=FORMAT_JRNL, skipped=tuple(skipped))
+
+
+def _jrnl_entry(item: object, source: str, where: str) -> ImportedEntry:
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{where} must be an object with a title, body and date.")
+    title = _required_text(item, "title", where)
+    body = _required_text(item, "body", where)
+    day = _jrnl_date(item, where)
+    moment = _jrnl_time(item, where)
+    tags_value = item.get("tags")
+    if tags_value is None:
+        tags: tuple[str, ...] = ()
+    elif isinstance(tags_value, list) and all(isinstance(tag, str) for tag in tags_value):
+        tags = _tags(tags_value, jrnl=True)
+    else:
+        raise InvalidInput(f'{where}: "tags" must be a list of words such as ["@work", "@health"].')
+    starred = item.get("starred")
+    if starred is None:
+        starred = False
+    elif not isinstance(starred, bool):
+        raise InvalidInput(f'{where}: "starred" must be true or false.')
+    return ImportedEntry(
+        written_at=datetime.combine(day, moment),
+        title=_clean_line(title),
+        body=_clean_text(body),
+        tags=tags,
+        starred=starred,
+        source=source,
+    )
+
+
+def _required_text(item: dict[str, object], key: str, where: str) -> str:
+    value = item.get(key)
+    if value is None:
+        raise InvalidInput(f'{where}: "{key}" is missing.')
+    if not isinstance(value, str):
+        raise InvalidInput(f'{where}: "{key}" must be text.')
+    return value
+
+
+def _jrnl_date(item: dict[str, object], where: str) -> date:
+    value = item.get("date")
+    if value is None:
+        raise InvalidInput(f'{where}: "date" is missing.')
+    day = _parse_jrnl_date(value) if isinstance(value, str) else None
+    if day is None:
+        raise InvalidInput(f'{where}: "date" must look like 2026-09-01 (a real day, year-month-day).')
+    return day
+
+
+def _jrnl_time(item: dict[str, object], where: str) -> time:
+    value = item.get("time")
+    if value is None or value == "":
+        return time()
+    moment = _parse_jrnl_time(value) if isinstance(value, str) else None
+    if moment is None:
+        raise InvalidInput(f'{where}: "time" must look like 14:30 (24-hour clock).')
+    return moment
+
+
+# A journal repeats the same days, times and tags across thousands of entries: parsing each once
+# keeps a large export fast.
+@functools.lru_cache(maxsize=8192)
+def _parse_jrnl_date(value: str) -> date | None:
+    if not _JRNL_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_jrnl_time(value: str) -> time | None:
+    match = _JRNL_TIME.fullmatch(value)
+    if match is None:
+        return None
+    hour, minute, second = (int(part or 0) for part in match.groups())
+    if hour < 24 and minute < 60 and second < 60:
+        return time(hour, minute, second)
+    return None
+
+
+# --- Markdown --------------------------------------------------------------------------------------
+
+
+def _read_markdown_folder(folder: Path) -> ImportBatch:
+    shown_folder = _shown(folder)
+    skipped: list[str] = []
+    other_files = 0
+    found: list[Path] = []
+    for relative, is_markdown in _walk(folder, shown_folder, skipped):
+        if is_markdown:
+            found.append(relative)
+        else:
+            other_files += 1
+    if not found:
+        raise InvalidInput(f"There are no Markdown files (.md, .markdown) in {shown_folder}. {ACCEPTED_FORMATS}")
+    entries: list[ImportedEntry] = []
+    unknown_keys: Counter[str] = Counter()
+    for relative in sorted(found, key=lambda relative: relative.parts):
+        source = _shown_name(relative.as_posix())
+        entry = _read_markdown_file(folder / relative, _shown(folder / relative), source, skipped, unknown_keys)
+        if entry is not None:
+            entries.append(entry)
+    if other_files:
+        skipped.append(f"{_count(other_files, 'file')} not in Markdown (.md, .markdown) left out.")
+    for key, count in sorted(unknown_keys.items()):
+        skipped.append(f'Front matter "{key}" is not imported ({_count(count, "file")}).')
+    return ImportBatch(entries=tuple(entries), format=FORMAT_MARKDOWN_FOLDER, skipped=tuple(skipped))
+
+
+def _walk(folder: Path, shown_folder: str, skipped: list[str]) -> Iterator[tuple[Path, bool]]:
+    """Every file under `folder` as (path relative to it, is Markdown); hidden files and folders are left out."""
+
+    def refuse(error: OSError) -> None:
+        where = _shown(Path(error.filename)) if error.filename else shown_folder
+        raise InvalidInput(f"Cannot read the folder {where}: {_reason(error)}.")
+
+    # Symbolic links to folders are not followed, so a link back up the tree cannot loop forever.
+    for root, folders, files in os.walk(folder, onerror=refuse):
+        base = Path(root).relative_to(folder)
+        for name in sorted(folders):
+            if name.startswith("."):
+                # Version control, editor settings and trash folders (.git, .obsidian, .trash).
+                skipped.append(f"{_shown_name((base / name).as_posix())}/: hidden folder, not searched.")
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            relative = base / name
+            is_markdown = relative.suffix.lower() in MARKDOWN_SUFFIXES
+            if name.startswith("."):
+                if is_markdown:
+                    # Includes macOS "._name.md" resource files, which are binary.
+                    skipped.append(f"{_shown_name(relative.as_posix())}: hidden file, not imported.")
+                continue
+            yield relative, is_markdown
+
+
+def _read_markdown_file(
+    path: Path, shown: str, source: str, skipped: list[str], unknown_keys: Counter[str] | None = None
+) -> ImportedEntry | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        # A link whose target is gone, or a file removed while the folder was read.
+        skipped.append(f"{source}: no longer there (or a broken link), not imported.")
+        return None
+    except OSError as error:
+        raise InvalidInput(f"Cannot read {shown}: {_reason(error)}.") from None
+    if not stat.S_ISREG(status.st_mode):
+        skipped.append(f"{source}: not a regular file, not imported.")
+        return None
+    raw = _read_bytes(path, shown)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(shown, error) from None
+    lines = _LINE_BREAK.sub("\n", text).split("\n")
+    fields, body_start = _front_matter(lines, shown)
+    if unknown_keys is not None:
+        unknown_keys.update(key for key in fields if key not in _FRONT_MATTER_KEYS)
+    elif unknown := sorted(key for key in fields if key not in _FRONT_MATTER_KEYS):
+        skipped.extend(f'{source}: front matter "{key}" is not imported.' for key in unknown)
+    body_lines = lines[body_start:]
+    title = _clean_line(_scalar(fields.get("title", "")))
+    if not title:
+        title, body_lines = _heading_title(body_lines)
+    body = _clean_text("\n".join(_without_leading_blank_lines(body_lines))).rstrip()
+    if not title and not body.strip():
+        skipped.append(f"{source}: empty, not imported.")
+        return None
+    return ImportedEntry(
+        written_at=_markdown_date(fields, path.name, status.st_mtime, shown),
+        title=title,
+        body=body,
+        tags=_tags(_list(fields.get("tags", "")), jrnl=False),
+        starred=_starred(fields.get("starred", ""), shown),
+        source=source,
+    )
+
+
+def _front_matter(lines: list[str], shown: str) -> tuple[dict[str, str | list[str]], int]:
+    """The `key: value` pairs between `---` lines at the top, and the index of the first body line.
+
+    A key with nothing after the colon starts a list written one `- item` per line; other indented
+    lines (nested values, continued text) belong to the key above and are not read. A file whose
+    first `---` is never closed has no front matter: it starts with a horizontal rule.
+    """
+    if not lines or lines[0].rstrip() != _FRONT_MATTER_FENCE:
+        return {}, 0
+    end = next((index for index in range(1, len(lines)) if lines[index].rstrip() in _FRONT_MATTER_CLOSERS), None)
+    if end is None:
+        return {}, 0
+    fields: dict[str, str | list[str]] = {}
+    open_list: list[str] | None = None
+    for index in range(1, end):
+        line = lines[index]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        item = _FRONT_MATTER_ITEM.fullmatch(line)
+        if item is not None and open_list is not None:
+            open_list.append(item.group(1))
+            continue
+        if line[0] in " \t" and fields:
+            # Nested values and continued lines belong to the key above; only simple keys are read.
+            continue
+        match = _FRONT_MATTER_LINE.fullmatch(line)
+        if match is None:
+            raise InvalidInput(f'{shown}, line {index + 1}: front matter lines must look like "key: value".')
+        value = (match.group(2) or "").strip()
+        open_list = None if value else []
+        fields[match.group(1).strip().lower()] = value if open_list is None else open_list
+    return fields, end + 1
+
+
+def _scalar(value: str | list[str]) -> str:
+    if isinstance(value, list):
+        return ", ".join(value)
+    return _unquote(value)
+
+
+def _list(value: str | list[str]) -> list[str]:
+    if isinstance(value, list):
+        return [_unquote(item.strip()) for item in value]
+    text = value.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    return [_unquote(item.strip()) for item in text.split(",")]
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _heading_title(lines: list[str]) -> tuple[str, list[str]]:
+    """The title from a `# Heading` that is the first non-blank line, and the lines after it.
+
+    Only the very first line counts: a heading further down is a section of the text, not its title.
+    """
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        match = _HEADING.fullmatch(line)
+        if match is None:
+            return "", lines
+        return _clean_line(match.group(1) or ""), lines[index + 1 :]
+    return "", lines
+
+
+def _without_leading_blank_lines(lines: list[str]) -> list[str]:
+    for index, line in enumerate(lines):
+        if line.strip():
+            return lines[index:]
+    return []
+
+
+def _markdown_date(fields: dict[str, str | list[str]], name: str, mtime: float, shown: str) -> datetime:
+    written = _scalar(fields.get("date", "")).strip()
+    if written:
+        if _FRONT_MATTER_DATE.fullmatch(written):
+            try:
+                # An offset is dropped, not converted: the entry keeps the wall-clock time it was written at.
+                return datetime.fromisoformat(written).replace(tzinfo=None, microsecond=0)
+            except ValueError:
+                pass
+        raise InvalidInput(
+            f'{shown}: "date" in the front matter must look like 2026-09-01, 2026-09-01 14:30 '
+            "or 2026-09-01T14:30:00 (a real day and time)."
+        )
+    if match := _NAME_DATE.match(name):
+        try:
+            return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            raise InvalidInput(
+                f"{shown}: the name starts with {match.group(0)}, which is not a real day; "
+                'rename the file or give a "date" in its front matter.'
+            ) from None
+    try:
+        return datetime.fromtimestamp(mtime).replace(microsecond=0)
+    except (OverflowError, OSError, ValueError):
+        raise InvalidInput(
+            f'{shown}: its modification time is not a usable date; give a "date" in its front matter.'
+        ) from None
+
+
+def _starred(value: str | list[str], shown: str) -> bool:
+    word = _scalar(value).strip().lower()
+    if not word or word in _FALSE_WORDS:
+        return False
+    if word in _TRUE_WORDS:
+        return True
+    raise InvalidInput(f'{shown}: "starred" in the front matter must be true or false.')
+
+
+# --- Shared ----------------------------------------------------------------------------------------
+
+
+def _tags(raw: Iterable[str], *, jrnl: bool) -> tuple[str, ...]:
+    """Tags without their leading symbol, blank ones dropped, deduplicated in order of first appearance."""
+    cleaned = (_tag(tag, jrnl) for tag in raw)
+    return tuple(dict.fromkeys(tag for tag in cleaned if tag))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag(tag: str, jrnl: bool) -> str:
+    """One tag without its symbol.
+
+    jrnl lets each journal choose its tag symbols (`@` and `#` by default), so any leading
+    character that is not a letter or digit is taken as the symbol; Markdown tags may carry `#`.
+    """
+    text = _clean_line(tag)
+    has_symbol = not text[:1].isalnum() if jrnl else text[:1] == "#"
+    return text[1:].strip() if text and has_symbol else text
+
+
+def _clean_text(text: str) -> str:
+    """`text` with newlines for every kind of line end and no control characters except newline and tab."""
+    if _CONTROL.search(text) is None:  # the common case, and one scan instead of two
+        return text
+    return _CONTROL.sub("", _LINE_BREAK.sub("\n", text))
+
+
+def _clean_line(text: str) -> str:
+    """`text` as one line: cleaned, line breaks and tabs read as spaces, surrounding spaces removed."""
+    if _LINE_CONTROL.search(text) is None:
+        return text.strip()
+    return _clean_text(text).replace("\n", " ").replace("\t", " ").strip()
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
+def _read_bytes(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"Cannot read {shown}: {_reason(error)}.") from None
+
+
+def _not_utf8(shown: str, error: UnicodeDecodeError) -> InvalidInput:
+    return InvalidInput(
+        f"{shown} is not valid UTF-8 text (at byte {error.start:,}); save it as UTF-8 and import it again."
+    )
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or type(error).__name__).lower()
+
+
+def _shown(path: Path) -> str:
+    """A path as it can safely appear in a message."""
+    return _shown_name(str(path))
+
+
+def _shown_name(name: str) -> str:
+    """`name` printable: undecodable bytes of a file name become `\\ufffd`, control characters `?`.
+
+    File names are bytes on most systems; Python keeps the undecodable ones as lone surrogates,
+    which could not be stored or printed. Control characters could rewrite the user's terminal.
+    """
+    printable = os.fsencode(name).decode("utf-8", errors="replace")
+    return _CONTROL.sub("?", printable.replace("\n", "?").replace("\t", "?"))

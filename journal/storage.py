@@ -275,6 +275,43 @@ def create_database(path: Path, fill: Any) -> None:
                     temporary.with_name(temporary.name + suffix).unlink()
 
 
+def backup_database(connection: sqlite3.Connection, destination: Path) -> None:
+    """Write a consistent copy of an open journal to `destination`, atomically and owner-only.
+
+    The copy is SQLite's online backup of the committed state (still encrypted, same
+    passphrase); it is built under a temporary name in the destination folder, checked,
+    flushed to disk and then linked into place, so a crash leaves no half copy.
+
+    Raises:
+        JournalExists: `destination` exists (it is never overwritten).
+        StorageError: the folder cannot be written or the disk is full.
+    """
+    make_private_folder(destination.parent)
+    if destination.exists():
+        raise JournalExists(f"{destination} already exists; choose a new name (nothing was overwritten).")
+    temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(6)}.copying")
+    with sqlite_errors("write the backup"):
+        fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        os.close(fd)
+        try:
+            copy = _connect(temporary)
+            try:
+                connection.backup(copy)
+                if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise DamagedJournal("The backup copy did not pass SQLite's check; nothing was written.")
+            finally:
+                copy.close()
+            _fsync_file(temporary)
+            os.link(temporary, destination)
+            _fsync_folder(destination.parent)
+        except FileExistsError:
+            raise JournalExists(f"{destination} already exists; choose a new name (nothing was overwritten).") from None
+        finally:
+            for leftover in (temporary, *(temporary.with_name(temporary.name + suffix) for suffix in SIDE_FILES)):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+
+
 def _fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:

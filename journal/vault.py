@@ -32,6 +32,7 @@ from journal.errors import (
 from journal.manifest import BUCKET_COUNT, BUCKET_TABLE, ROOT_ID, ROOT_TABLE, IndexEntry
 from journal.storage import (
     JournalLock,
+    backup_database,
     checkpoint_and_close,
     create_database,
     make_private_folder,
@@ -42,6 +43,8 @@ from journal.storage import (
 )
 
 RECORDS_TABLE = "records"
+_BATCH = 400
+"""Records read per query by `get_many` (SQLite allows 32,766 parameters; two per record)."""
 T = TypeVar("T")
 
 
@@ -336,6 +339,15 @@ class Vault:
                 raise DamagedJournal("The new passphrase could not be verified; the old one still works.")
         self._header = header
 
+    def backup(self, destination: Path) -> None:
+        """Write a consistent encrypted copy of the journal (same passphrase and recovery key) to `destination`.
+
+        Raises:
+            JournalExists: `destination` exists. StorageError: it cannot be written.
+        """
+        with self._mutex:
+            backup_database(self._db(), destination)
+
     # --- records ---------------------------------------------------------------------------
 
     def put(self, kind: str, payload: bytes, *, record_id: str | None = None, sort_key: int = 0) -> IndexEntry:
@@ -408,6 +420,44 @@ class Vault:
                 raise RecordNotFound(f"Record {record_id} has no revision {wanted}.")
             payload = self._open_revision(entry.record_id, wanted)
             return Record(record_id, wanted, entry.kind, entry.sort_key, payload)
+
+    def get_many(self, entries: Iterable[IndexEntry]) -> list[Record]:
+        """Read the current revision of many records with few queries (loading a whole kind for search).
+
+        Args:
+            entries: index entries (from `entries` or `recent`); deleted ones are skipped.
+        Returns:
+            Each record, in id order (not the order given).
+        Raises:
+            RecordMissing: a listed revision is not in the file (deleted or rolled back).
+            DamagedRecord: a revision failed authentication.
+        """
+        records: list[Record] = []
+        with self._mutex:
+            wanted = sorted((entry for entry in entries if not entry.deleted), key=lambda entry: entry.record_id)
+            keys = self._require_keys()
+            for start in range(0, len(wanted), _BATCH):
+                batch = {entry.record_id: entry for entry in wanted[start : start + _BATCH]}
+                with sqlite_errors("read the records"):
+                    rows = (
+                        self._db()
+                        .execute(
+                            "SELECT id, CAST(envelope AS BLOB) FROM records WHERE (id, revision) IN "  # noqa: S608 - only placeholders are formatted in
+                            f"(VALUES {', '.join(['(?, ?)'] * len(batch))})",
+                            [value for entry in batch.values() for value in (entry.record_id, entry.revision)],
+                        )
+                        .fetchall()
+                    )
+                found = {raw_id: envelope for raw_id, envelope in rows if raw_id in batch}
+                for raw_id, entry in batch.items():
+                    envelope = found.get(raw_id)
+                    if envelope is None:
+                        raise RecordMissing(
+                            raw_id.hex(), f"revision {entry.revision} is missing: it was deleted or rolled back"
+                        )
+                    payload = crypto.open_envelope(keys.records, envelope, RECORDS_TABLE, raw_id, entry.revision)
+                    records.append(Record(raw_id.hex(), entry.revision, entry.kind, entry.sort_key, payload))
+        return records
 
     def delete(self, record_id: str) -> IndexEntry:
         """Delete a record, reversibly: a tombstone revision is written; `restore` undoes it, `purge` makes it final."""

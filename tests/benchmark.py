@@ -28,7 +28,7 @@ from journal import Vault
 
 CHEAP = KdfParams(time_cost=1, memory_kib=8, lanes=1)
 CHEAP_LIMITS = KdfLimits(floor=CHEAP, cap=crypto.DEFAULT_LIMITS.cap)
-PASSPHRASE = "benchmark passphrase"
+PASSPHRASE = "benchmark passphrase of seven words"
 PAYLOAD = (b"What did I explore? How I hold back in leadership meetings. What shifted? " * 20)[:1500]
 
 

@@ -3,62 +3,25 @@
 Passphrases come from a prompt without echo, or for scripting from
 `--passphrase-file PATH` (`-` for standard input) or `CANDOUR_PASSPHRASE` (less safe:
 the environment can be read by other programs of the same user). Never from an argument.
+Text is never handed to an external editor: its swap and backup files would hold it in clear.
+
+This module holds the group, the commands that manage the journal file and its keys,
+and `main`; the commands that read and write entries are in `tui.cli_entries`.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from journal import CandourError, JournalExists, Vault, resolve_journal_path
-from journal.storage import require_journal_file
+from journal import CandourError, Journal, JournalExists, Vault, require_journal_file, require_strong_passphrase
+from tui import cli_entries
+from tui.cli_context import Context, KdfSettings, pass_context
 
-PASSPHRASE_ENV = "CANDOUR_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
-MIN_PASSPHRASE_LENGTH = 10
 EXIT_CANCELLED = 130
 EXIT_UNEXPECTED = 70
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Context:
-    """What every command shares: where the journal is and where passphrases come from."""
-
-    def __init__(self, journal: str | None, passphrase_file: str | None) -> None:
-        self.journal_path: Path = resolve_journal_path(journal)
-        self.passphrase_file = passphrase_file
-        self._file_lines: list[str] | None = None
-
-    def passphrase(self, prompt: str, *, confirm: bool = False) -> str:
-        """The next passphrase: from the file (one per line), the environment, or a prompt."""
-        if self.passphrase_file is not None:
-            if self._file_lines is None:
-                from_stdin = self.passphrase_file == "-"  # noqa: S105 - "-" means standard input
-                text = sys.stdin.read() if from_stdin else _read_text(Path(self.passphrase_file))
-                self._file_lines = text.splitlines()
-            if not self._file_lines:
-                raise click.UsageError("The passphrase file has no more lines.")
-            return self._file_lines.pop(0)
-        from_env = os.environ.get(PASSPHRASE_ENV)
-        if from_env is not None:
-            return from_env
-        value: str = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
-        return value
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise click.UsageError(f"Cannot read the passphrase file {path}: {error.strerror}.") from None
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,7 +37,8 @@ pass_context = click.make_pass_decorator(Context)
 @click.pass_context
 def cli(ctx: click.Context, journal: str | None, passphrase_file: str | None) -> None:
     """Candour: an encrypted journal for coaching sessions, private unless you choose to share."""
-    ctx.obj = Context(journal, passphrase_file)
+    kdf = ctx.obj if isinstance(ctx.obj, KdfSettings) else KdfSettings()
+    ctx.obj = Context(journal, passphrase_file, kdf)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
 
@@ -93,21 +57,25 @@ def init(context: Context) -> None:
     if context.journal_path.exists():
         raise JournalExists(f"A journal already exists at {context.journal_path}; it was not touched.")
     passphrase = context.passphrase("Choose a passphrase", confirm=True)
-    _check_strength(passphrase)
-    click.echo("Measuring this machine to set the key-derivation cost...", err=True)
-    vault, recovery_key = Vault.create(context.journal_path, passphrase)
-    with vault:
+    require_strong_passphrase(passphrase)
+    if context.kdf.params is None:
+        click.echo("Measuring this machine to set the key-derivation cost...", err=True)
+    journal, recovery_key = Journal.create(
+        context.journal_path, passphrase, kdf=context.kdf.params, limits=context.kdf.limits
+    )
+    with journal:
         click.echo(f"Created an encrypted journal at {context.journal_path}")
         _show_recovery_key(recovery_key, "Your recovery key (shown only now):")
         click.echo("It opens the journal if you forget your passphrase. Anyone holding it can read your journal.")
+        click.echo('Next: candour new engagement "Leadership coaching" --coach NAME --sponsor ORGANISATION')
 
 
 @cli.command()
 @pass_context
 def verify(context: Context) -> None:
     """Check every record and the sealed index; report anything damaged, missing or rolled back."""
-    with Vault.unlock(context.journal_path, context.passphrase("Passphrase")) as vault:
-        report = vault.verify()
+    with context.journal() as journal:
+        report = journal.vault.verify()
     if report.ok:
         click.echo(f"Journal intact: {report.records_checked} record revisions authenticated.")
         return
@@ -121,9 +89,9 @@ def verify(context: Context) -> None:
 def passwd(context: Context) -> None:
     """Change the passphrase (re-wraps the journal key; nothing else is rewritten)."""
     current = context.passphrase("Current passphrase")
-    with Vault.unlock(context.journal_path, current) as vault:
+    with Vault.unlock(context.journal_path, current, limits=context.kdf.limits) as vault:
         new = context.passphrase("New passphrase", confirm=True)
-        _check_strength(new)
+        require_strong_passphrase(new)
         vault.change_passphrase(current, new)
     click.echo(
         "Passphrase changed. The old one no longer opens this file, but still opens copies made before; "
@@ -141,8 +109,8 @@ def recover(context: Context) -> None:
     else:
         recovery_key = context.passphrase("Recovery key")  # the file's first line
     new = context.passphrase("New passphrase", confirm=True)
-    _check_strength(new)
-    Vault.recover(context.journal_path, recovery_key, new).close()
+    require_strong_passphrase(new)
+    Vault.recover(context.journal_path, recovery_key, new, limits=context.kdf.limits).close()
     click.echo("Passphrase reset. Your recovery key still works; keep it safe.")
 
 
@@ -150,8 +118,8 @@ def recover(context: Context) -> None:
 @pass_context
 def new_recovery_key(context: Context) -> None:
     """Replace the recovery key (the old one stops working) and show the new one once."""
-    with Vault.unlock(context.journal_path, context.passphrase("Passphrase")) as vault:
-        _show_recovery_key(vault.regenerate_recovery_key(), "Your new recovery key:")
+    with context.journal() as journal:
+        _show_recovery_key(journal.vault.regenerate_recovery_key(), "Your new recovery key:")
     click.echo(
         "The old recovery key no longer opens this file. Copies made before today still open with it; "
         "run `candour rotate-keys` if you think it was exposed."
@@ -163,10 +131,22 @@ def new_recovery_key(context: Context) -> None:
 def rotate_keys(context: Context) -> None:
     """Re-encrypt the whole journal under a new key; old copies can't read anything written after."""
     passphrase = context.passphrase("Passphrase")
-    with Vault.unlock(context.journal_path, passphrase) as vault:
+    with Vault.unlock(context.journal_path, passphrase, limits=context.kdf.limits) as vault:
         recovery_key = vault.rotate_keys(passphrase)
         click.echo("Keys rotated: every record was re-encrypted under a new journal key.")
         _show_recovery_key(recovery_key, "Your new recovery key (the old one no longer works):")
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(path_type=Path))
+@pass_context
+def backup(context: Context, destination: Path) -> None:
+    """Write a consistent encrypted copy of the journal to DESTINATION (same passphrase and recovery key)."""
+    if destination.is_dir():
+        destination = destination / context.journal_path.name
+    with context.journal() as journal:
+        journal.vault.backup(destination)
+    click.echo(f"Encrypted backup written to {destination} (readable only with your passphrase or recovery key).")
 
 
 def _show_recovery_key(recovery_key: str, title: str) -> None:
@@ -178,21 +158,21 @@ def _show_recovery_key(recovery_key: str, title: str) -> None:
     sys.stdout.flush()
 
 
-def _check_strength(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise click.UsageError(
-            f"That passphrase is too short to protect a journal: use at least {MIN_PASSPHRASE_LENGTH} "
-            "characters — a few unrelated words work well."
-        )
+for _command in cli_entries.COMMANDS:
+    cli.add_command(_command)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None, *, kdf: KdfSettings | None = None) -> None:
     """Entry point: run the command line and turn every failure into a message and an exit code.
 
     No traceback is ever printed: one would show local variables and could carry journal text.
+
+    Args:
+        argv: the arguments (default: the process's).
+        kdf: key-derivation costs; only the project's tests pass cheaper ones.
     """
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=argv, standalone_mode=False, obj=kdf or KdfSettings())
     except CandourError as error:
         click.echo(f"candour: {error}", err=True)
         raise SystemExit(error.exit_code) from None
@@ -205,6 +185,10 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("\ncandour: interrupted; everything saved before stayed saved.", err=True)
         raise SystemExit(EXIT_CANCELLED) from None
+    except BrokenPipeError:
+        # `candour list | head`: the reader left; not an error worth a message.
+        sys.stderr.close()
+        raise SystemExit(0) from None
     except SystemExit:
         raise
     except Exception as error:  # the last line of defence against a leaking traceback

@@ -58,11 +58,13 @@ def test_init_verify_passwd_and_recover_at_the_real_cost(tmp_path: Path) -> None
     assert candour(journal, "verify", env={"CANDOUR_PASSPHRASE": "another long passphrase"}).returncode == 0
 
 
-def test_weak_passphrase_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("weak", ["short", "password123456", "Password2026!", "qwertyuiopasdf", "candour journal"])
+def test_weak_passphrase_is_refused_with_advice(tmp_path: Path, weak: str) -> None:
     journal = tmp_path / "journal.candour"
-    result = candour(journal, "--passphrase-file", "-", "init", stdin="short\n")
+    result = candour(journal, "--passphrase-file", "-", "init", stdin=f"{weak}\n")
     assert result.returncode == 2
-    assert "too short" in result.stderr
+    assert "would not protect your journal" in result.stderr
+    assert weak not in result.stderr
     assert not journal.exists()
 
 
@@ -102,6 +104,9 @@ def test_default_location_is_in_the_user_data_folder(isolated_home: Path) -> Non
 
 
 def test_every_command_has_help(tmp_path: Path) -> None:
-    for command in ("init", "where", "verify", "passwd", "recover", "new-recovery-key", "rotate-keys"):
-        result = candour(tmp_path / "j.candour", command, "--help")
+    from tui.cli import cli
+
+    commands = [[name] for name in cli.commands] + [["new", name] for name in ("engagement", "session", "goal")]
+    for command in commands:
+        result = candour(tmp_path / "j.candour", *command, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout, command

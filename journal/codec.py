@@ -1,0 +1,118 @@
+"""The bytes a model value is sealed as: versioned JSON, decoded back into the same frozen dataclass.
+
+One generic codec (driven by each dataclass's type hints) rather than a pair of
+functions per model, so a new field cannot be forgotten on one side. `record_id` is
+not stored in the payload: the store knows it from the record itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import types
+import typing
+from datetime import date, datetime
+from functools import cache
+from typing import Any, TypeVar
+
+from journal.errors import DamagedJournal, InvalidInput
+from journal.models import MODEL_TYPES, Model
+
+PAYLOAD_VERSION = 1
+"""Version of the JSON shape inside a record; bumped (with a migration) when a field changes meaning."""
+
+KINDS: dict[str, type[Model]] = {model.KIND: model for model in MODEL_TYPES}
+"""Record kind (as stored in the sealed index) → the model type it holds."""
+
+M = TypeVar("M", bound=Model)
+
+
+def encode(value: Model) -> bytes:
+    """The JSON bytes sealed for `value` (without its record id)."""
+    body = {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "record_id"}
+    body["v"] = PAYLOAD_VERSION
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode(kind: str, payload: bytes, record_id: str) -> Model:
+    """The model value of a record.
+
+    Raises:
+        DamagedJournal: unknown kind, newer payload version, or a payload that does not fit the model
+            (only possible if the file was made by a broken or newer program: payloads are authenticated).
+    """
+    model = KINDS.get(kind)
+    if model is None:
+        raise DamagedJournal(f"Record {record_id} has an unknown kind; a newer Candour may have written it.")
+    try:
+        body = json.loads(payload)
+        if not isinstance(body, dict) or body.pop("v", None) != PAYLOAD_VERSION:
+            raise ValueError("payload version")
+        body["record_id"] = record_id
+        return typing.cast(Model, _from_json(model, body))
+    except (ValueError, TypeError, KeyError, InvalidInput):
+        raise DamagedJournal(
+            f"Record {record_id} could not be read as a {kind}; a newer or broken Candour may have written it."
+        ) from None
+
+
+def _to_json(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_to_json(item) for item in value]
+    return value
+
+
+@cache
+def _hints(model: type) -> dict[str, Any]:
+    return typing.get_type_hints(model)
+
+
+def _from_json(hint: Any, value: object) -> object:
+    """`value` (from JSON) as an instance of the type `hint`; raises ValueError/TypeError if it does not fit."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(hint)
+        if value is None and type(None) in options:
+            return None
+        (inner,) = [option for option in options if option is not type(None)]
+        return _from_json(inner, value)
+    if origin is tuple:
+        (item, _ellipsis) = typing.get_args(hint)
+        if not isinstance(value, list):
+            raise TypeError("expected a list")
+        return tuple(_from_json(item, element) for element in value)
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if not isinstance(value, dict):
+            raise TypeError("expected an object")
+        hints = _hints(hint)
+        known = {f.name for f in dataclasses.fields(hint) if f.init}
+        return hint(**{name: _from_json(hints[name], value[name]) for name in value if name in known})
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
+    if hint is datetime:
+        return datetime.fromisoformat(_require(str, value))
+    if hint is date:
+        return date.fromisoformat(_require(str, value))
+    if hint in (str, int, bool):
+        return _require(hint, value)
+    raise TypeError(f"no decoder for {hint!r}")
+
+
+T = TypeVar("T")
+
+
+def _require(kind: type[T], value: object) -> T:
+    # bool is an int in Python; a rating of `true` must not pass as 1.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"expected {kind.__name__}")
+    return value
+
+
+__all__ = ["KINDS", "PAYLOAD_VERSION", "decode", "encode"]

@@ -1,0 +1,513 @@
+"""The coachee's journal as immutable values: engagements, sessions, reflections, themes, goals,
+progress check-ins, actions, people and reflection templates. No I/O here.
+
+Every type validates itself on construction and raises `InvalidInput` with a message
+that names the field (never the private text). `record_id` is None until the value is
+saved; the store hands back a copy carrying the id it chose.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import ClassVar
+
+from journal.errors import InvalidInput
+
+MAX_TITLE_LENGTH = 200
+"""Titles, labels, names and sponsor wordings: one line, at most this many characters."""
+
+MAX_TEXT_LENGTH = 1_000_000
+"""Reflection text and notes: generous, but a pasted binary blob is refused rather than stored."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+"""Control characters and bidi overrides: never meaningful in a journal, and able to disguise text."""
+
+
+def clean_text(text: str, what: str, *, required: bool = False, one_line: bool = False) -> str:
+    """`text` without control characters, trailing spaces or Windows line ends, checked for size.
+
+    Args:
+        text: what the user typed.
+        what: the field's name, for the message.
+        required: refuse an empty (or blank) value.
+        one_line: refuse line breaks (titles, labels, names).
+    Raises:
+        InvalidInput: the text is blank while required, too long, has line breaks where one line
+            is expected, or holds characters that cannot be stored (lone surrogates).
+    """
+    if not isinstance(text, str):
+        raise InvalidInput(f"The {what} must be text.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"The {what} contains characters that cannot be stored (broken Unicode).") from None
+    cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")))
+    cleaned = cleaned.strip() if one_line else cleaned.rstrip()
+    if one_line and "\n" in cleaned:
+        raise InvalidInput(f"The {what} must fit on one line.")
+    if required and not cleaned.strip():
+        raise InvalidInput(f"The {what} cannot be empty.")
+    limit = MAX_TITLE_LENGTH if one_line else MAX_TEXT_LENGTH
+    if len(cleaned) > limit:
+        raise InvalidInput(f"The {what} is too long ({len(cleaned):,} characters; at most {limit:,}).")
+    return cleaned
+
+
+def _check_scale(value: int | None, what: str, low: int, high: int) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"The {what} must be a whole number from {low} to {high}.")
+
+
+def _check_date(value: object, what: str, *, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise InvalidInput(f"The {what} must be a date.")
+
+
+class _Private:
+    """Base of every model: its repr names the kind and id only, so a logged or printed value shows no content."""
+
+    def __repr__(self) -> str:
+        record_id = getattr(self, "record_id", None)
+        return f"<{type(self).__name__} {record_id or 'unsaved'}>"
+
+    @property
+    def saved_id(self) -> str:
+        """The record id of a saved value.
+
+        Raises:
+            ValueError: the value was never saved (a programming error, not a user's).
+        """
+        record_id: str | None = getattr(self, "record_id", None)
+        if record_id is None:
+            raise ValueError(f"this {type(self).__name__} is not saved yet")
+        return record_id
+
+
+class SharingLevel(enum.IntEnum):
+    """What the sponsor may see, as agreed in three-way contracting. Each level includes the ones below."""
+
+    L0 = 0
+    L1 = 1
+    L2 = 2
+    L3 = 3
+
+    @property
+    def description(self) -> str:
+        """What this level lets the sponsor see, in a sentence."""
+        return _LEVEL_DESCRIPTIONS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> SharingLevel:
+        """`L0`..`L3` (or `0`..`3`), case-insensitive.
+
+        Raises:
+            InvalidInput: anything else.
+        """
+        name = text.strip().upper()
+        name = name if name.startswith("L") else f"L{name}"
+        try:
+            return cls[name]
+        except KeyError:
+            raise InvalidInput(f"Unknown sharing level {text!r}: use L0, L1, L2 or L3.") from None
+
+
+_LEVEL_DESCRIPTIONS = {
+    SharingLevel.L0: "Logistics only: engagement label, period and number of sessions held.",
+    SharingLevel.L1: "Logistics and themes, in the wording you write for the sponsor.",
+    SharingLevel.L2: "Themes, plus goals in sponsor wording with their status and progress trend.",
+    SharingLevel.L3: "Everything in L2, plus short statements you write for the sponsor.",
+}
+
+
+@dataclass(frozen=True, repr=False)
+class SharingAgreement(_Private):
+    """The boundary agreed with coach and sponsor: what may leave the journal, and the limits of confidentiality."""
+
+    level: SharingLevel = SharingLevel.L0
+    agreed_on: date | None = None
+    agreed_with: str = ""
+    """Who took part in contracting (e.g. the coach and the sponsoring manager)."""
+    confidentiality_note: str = ""
+    """Private: the limits of confidentiality as agreed (e.g. the safeguarding exception)."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.level, SharingLevel):
+            raise InvalidInput("The sharing level must be one of L0, L1, L2, L3.")
+        _check_date(self.agreed_on, "date the agreement was reached", optional=True)
+        object.__setattr__(self, "agreed_with", clean_text(self.agreed_with, "'agreed with'", one_line=True))
+        object.__setattr__(self, "confidentiality_note", clean_text(self.confidentiality_note, "confidentiality note"))
+
+
+@dataclass(frozen=True, repr=False)
+class Engagement(_Private):
+    """One coaching contract: coach, sponsor organisation, period, planned sessions, sharing agreement."""
+
+    KIND: ClassVar[str] = "engagement"
+    title: str
+    coach: str = ""
+    sponsor: str = ""
+    """The sponsoring organisation (the employer paying for the coaching)."""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    planned_sessions: int | None = None
+    agreement: SharingAgreement = field(default_factory=SharingAgreement)
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", clean_text(self.title, "engagement title", required=True, one_line=True))
+        object.__setattr__(self, "coach", clean_text(self.coach, "coach's name", one_line=True))
+        object.__setattr__(self, "sponsor", clean_text(self.sponsor, "sponsor organisation", one_line=True))
+        _check_date(self.starts_on, "start date", optional=True)
+        _check_date(self.ends_on, "end date", optional=True)
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise InvalidInput("The engagement cannot end before it starts.")
+        _check_scale(self.planned_sessions, "number of planned sessions", 1, 200)
+        if not isinstance(self.agreement, SharingAgreement):
+            raise InvalidInput("The sharing agreement is missing.")
+
+    @property
+    def sort_key(self) -> date:
+        return self.starts_on or date.min
+
+
+class SessionStatus(enum.Enum):
+    """Whether a session took place."""
+
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, repr=False)
+class Session(_Private):
+    """One coaching session of an engagement, and the coachee's agenda for it."""
+
+    KIND: ClassVar[str] = "session"
+    engagement_id: str
+    held_on: date
+    number: int
+    status: SessionStatus = SessionStatus.HELD
+    agenda: str = ""
+    """What the coachee wants to bring to this session (private)."""
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_id(self.engagement_id, "engagement")
+        _check_date(self.held_on, "session date")
+        _check_scale(self.number, "session number", 1, 999)
+        if not isinstance(self.status, SessionStatus):
+            raise InvalidInput("The session status must be planned, held or cancelled.")
+        object.__setattr__(self, "agenda", clean_text(self.agenda, "agenda"))
+
+    @property
+    def sort_key(self) -> date:
+        return self.held_on
+
+
+@dataclass(frozen=True, repr=False)
+class Template(_Private):
+    """A reflection template: prompts that become the headings of a new reflection."""
+
+    KIND: ClassVar[str] = "template"
+    name: str
+    prompts: tuple[str, ...]
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", clean_text(self.name, "template name", required=True, one_line=True))
+        prompts = tuple(clean_text(p, "template prompt", required=True, one_line=True) for p in self.prompts)
+        if not prompts:
+            raise InvalidInput("A template needs at least one prompt.")
+        object.__setattr__(self, "prompts", prompts)
+
+    def render(self) -> str:
+        """The start of a reflection written from this template: one Markdown heading per prompt."""
+        return "\n\n".join(f"## {prompt}\n" for prompt in self.prompts)
+
+    @property
+    def sort_key(self) -> date:
+        return date.min
+
+
+AFTER_SESSION = Template(
+    "After a session",
+    (
+        "What did I explore?",
+        "What shifted for me?",
+        "What will I do differently?",
+        "What do I want to bring next time?",
+    ),
+)
+"""The default template for a reflection written after a coaching session."""
+
+BETWEEN_SESSIONS = Template(
+    "Between sessions",
+    (
+        "What happened?",
+        "What did I notice in myself?",
+        "What did I try, and how did it go?",
+        "What do I want to bring next time?",
+    ),
+)
+"""The default template for a free entry between sessions."""
+
+BUILT_IN_TEMPLATES = (AFTER_SESSION, BETWEEN_SESSIONS)
+
+WHAT_WILL_I_DO = AFTER_SESSION.prompts[2]
+"""The prompt whose answer the pre-session digest brings back."""
+
+BRING_NEXT_TIME = AFTER_SESSION.prompts[3]
+"""The prompt, shared by both built-in templates, collecting what to bring to the next session."""
+
+
+@dataclass(frozen=True, repr=False)
+class Reflection(_Private):
+    """What the coachee writes: after a session (tied to it) or between sessions (free entry)."""
+
+    KIND: ClassVar[str] = "reflection"
+    text: str
+    """Markdown; `@Name` mentions link people."""
+    written_at: datetime
+    """Local wall-clock time, as the coachee saw it."""
+    title: str = ""
+    engagement_id: str | None = None
+    session_id: str | None = None
+    theme_ids: tuple[str, ...] = ()
+    person_ids: tuple[str, ...] = ()
+    goal_ids: tuple[str, ...] = ()
+    mood: int | None = None
+    """1 (low) to 5 (high), optional."""
+    energy: int | None = None
+    """1 (low) to 5 (high), optional."""
+    template: str = ""
+    """The name of the template it was written from, if any."""
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clean_text(self.text, "reflection text", required=True))
+        if not isinstance(self.written_at, datetime):
+            raise InvalidInput("The reflection's date must be a date and time.")
+        object.__setattr__(self, "written_at", self.written_at.replace(tzinfo=None, microsecond=0))
+        object.__setattr__(self, "title", clean_text(self.title, "reflection title", one_line=True))
+        object.__setattr__(self, "template", clean_text(self.template, "template name", one_line=True))
+        _check_id(self.engagement_id, "engagement", optional=True)
+        _check_id(self.session_id, "session", optional=True)
+        for name in ("theme_ids", "person_ids", "goal_ids"):
+            ids = tuple(dict.fromkeys(getattr(self, name)))  # deduplicated, order kept
+            for linked in ids:
+                _check_id(linked, name.removesuffix("_ids"))
+            object.__setattr__(self, name, ids)
+        _check_scale(self.mood, "mood", 1, 5)
+        _check_scale(self.energy, "energy", 1, 5)
+
+    @property
+    def day(self) -> date:
+        return self.written_at.date()
+
+    @property
+    def sort_key(self) -> datetime:
+        return self.written_at
+
+    def heading(self) -> str:
+        """The title, or else the first line of text that is not a template prompt."""
+        if self.title:
+            return self.title
+        for line in self.text.splitlines():
+            stripped = line.lstrip("#").strip()
+            if stripped and not line.startswith("#"):
+                return stripped[:80]
+        return self.text.strip().lstrip("#").strip()[:80]
+
+
+@dataclass(frozen=True, repr=False)
+class Theme(_Private):
+    """A topic the coachee works on; the sponsor wording is what an export may show."""
+
+    KIND: ClassVar[str] = "theme"
+    label: str
+    """Private label."""
+    sponsor_wording: str = ""
+    description: str = ""
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", clean_text(self.label, "theme label", required=True, one_line=True))
+        object.__setattr__(self, "sponsor_wording", clean_text(self.sponsor_wording, "sponsor wording", one_line=True))
+        object.__setattr__(self, "description", clean_text(self.description, "theme description"))
+
+    @property
+    def sort_key(self) -> date:
+        return date.min
+
+
+class GoalStatus(enum.Enum):
+    """Where a goal stands."""
+
+    NOT_STARTED = "not started"
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+    @classmethod
+    def parse(cls, text: str) -> GoalStatus:
+        """A status from its wording (`not started`, `not-started`, `active`, ...).
+
+        Raises:
+            InvalidInput: not a status.
+        """
+        wanted = text.strip().lower().replace("-", " ").replace("_", " ")
+        for status in cls:
+            if status.value == wanted:
+                return status
+        raise InvalidInput(f"Unknown goal status {text!r}: use not-started, active, achieved or dropped.")
+
+
+@dataclass(frozen=True, repr=False)
+class Goal(_Private):
+    """Something the coachee wants to change, with private and sponsor-facing wording."""
+
+    KIND: ClassVar[str] = "goal"
+    title: str
+    """Private title."""
+    sponsor_wording: str = ""
+    status: GoalStatus = GoalStatus.ACTIVE
+    success_criteria: str = ""
+    target_date: date | None = None
+    engagement_id: str | None = None
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", clean_text(self.title, "goal title", required=True, one_line=True))
+        object.__setattr__(self, "sponsor_wording", clean_text(self.sponsor_wording, "sponsor wording", one_line=True))
+        if not isinstance(self.status, GoalStatus):
+            raise InvalidInput("The goal status must be not started, active, achieved or dropped.")
+        object.__setattr__(self, "success_criteria", clean_text(self.success_criteria, "success criteria"))
+        _check_date(self.target_date, "target date", optional=True)
+        _check_id(self.engagement_id, "engagement", optional=True)
+
+    @property
+    def sort_key(self) -> date:
+        return self.target_date or date.min
+
+
+@dataclass(frozen=True, repr=False)
+class CheckIn(_Private):
+    """A progress check-in: the coachee's 0–10 rating of a goal on a day."""
+
+    KIND: ClassVar[str] = "checkin"
+    goal_id: str
+    rated_on: date
+    rating: int
+    note: str = ""
+    """Private."""
+    sponsor_statement: str = ""
+    """Optional short statement written for the sponsor (shareable at level L3)."""
+    recorded_at: datetime | None = None
+    """When the check-in was entered: orders several check-ins of one day."""
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_id(self.goal_id, "goal")
+        _check_date(self.rated_on, "check-in date")
+        if self.recorded_at is not None and not isinstance(self.recorded_at, datetime):
+            raise InvalidInput("The check-in's recording time must be a date and time.")
+        _check_scale(self.rating, "rating", 0, 10)
+        object.__setattr__(self, "note", clean_text(self.note, "check-in note"))
+        object.__setattr__(
+            self, "sponsor_statement", clean_text(self.sponsor_statement, "statement for the sponsor", one_line=True)
+        )
+
+    @property
+    def sort_key(self) -> date:
+        return self.rated_on
+
+
+@dataclass(frozen=True, repr=False)
+class Action(_Private):
+    """A commitment the coachee made, optionally tied to a session and a goal."""
+
+    KIND: ClassVar[str] = "action"
+    text: str
+    due_on: date | None = None
+    done: bool = False
+    session_id: str | None = None
+    goal_id: str | None = None
+    created_on: date | None = None
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clean_text(self.text, "action", required=True, one_line=True))
+        _check_date(self.due_on, "due date", optional=True)
+        _check_date(self.created_on, "creation date", optional=True)
+        if not isinstance(self.done, bool):
+            raise InvalidInput("An action is either done or not.")
+        _check_id(self.session_id, "session", optional=True)
+        _check_id(self.goal_id, "goal", optional=True)
+
+    def is_overdue(self, today: date) -> bool:
+        """Not done and past its due date."""
+        return not self.done and self.due_on is not None and self.due_on < today
+
+    @property
+    def sort_key(self) -> date:
+        return self.due_on or date.max
+
+
+@dataclass(frozen=True, repr=False)
+class Person(_Private):
+    """Someone the coachee mentions; always private. Feeds the export linter."""
+
+    KIND: ClassVar[str] = "person"
+    name: str
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", clean_text(self.name, "person's name", required=True, one_line=True))
+        aliases = tuple(
+            dict.fromkeys(clean_text(alias, "alias", required=True, one_line=True) for alias in self.aliases)
+        )
+        object.__setattr__(self, "aliases", aliases)
+        object.__setattr__(self, "note", clean_text(self.note, "note about the person"))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name and every alias."""
+        return (self.name, *self.aliases)
+
+    @property
+    def sort_key(self) -> date:
+        return date.min
+
+
+Model = Engagement | Session | Reflection | Theme | Goal | CheckIn | Action | Person | Template
+"""Any value the journal stores."""
+
+MODEL_TYPES: tuple[type[Model], ...] = (Engagement, Session, Reflection, Theme, Goal, CheckIn, Action, Person, Template)
+
+_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def _check_id(value: str | None, what: str, *, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise InvalidInput(f"The linked {what} id is not a valid record id.")
+
+
+MENTION = re.compile(r"(?<![\w@])@([^\W\d_][\w'’.-]*(?<![.'’-]))")
+"""`@Name` in reflection text links a person; underscores stand for spaces (`@Anna_Lee`)."""
+
+
+def mentioned_names(text: str) -> list[str]:
+    """The people mentioned as `@Name` in `text`, in order of first mention, underscores read as spaces."""
+    return list(dict.fromkeys(match.group(1).replace("_", " ") for match in MENTION.finditer(text)))

@@ -1,0 +1,221 @@
+"""Full-text search over everything private, in memory after unlock: case- and accent-insensitive,
+combinable filters by engagement, theme, goal, person and date range.
+
+Nothing is indexed on disk (an index would leak words); the journal builds a
+`SearchIndex` from decrypted values the first time it is needed and keeps it up to date.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from journal.dates import DateRange
+from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Reflection, Session, Template, Theme
+
+
+def normalize(text: str) -> str:
+    """`text` folded for matching: case-insensitive, accents removed (é→e, ß→ss), ligatures split (ﬁ→fi)."""
+    if text.isascii():
+        return text.lower()  # the common case, and ten times faster than the Unicode path
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def query_terms(query: str) -> list[str]:
+    """The normalised terms of a query: words, or "quoted phrases"; every term must match."""
+    terms = []
+    for phrase, word in _TERM.findall(query):
+        term = normalize((phrase or word).strip())
+        if term:
+            terms.append(term)
+    return terms
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrow a search; every filter given must hold (they combine with AND)."""
+
+    engagement_id: str | None = None
+    theme_id: str | None = None
+    goal_id: str | None = None
+    person_id: str | None = None
+    dates: DateRange | None = None
+    kinds: frozenset[str] = frozenset()
+    """Only these kinds of record (empty: all)."""
+
+
+NO_FILTERS = SearchFilters()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One record that matched, with what a result list shows."""
+
+    kind: str
+    record_id: str
+    day: date | None
+    title: str
+    snippet: str
+    """A short extract of the text around the first match (or its start)."""
+
+
+@dataclass(frozen=True)
+class _Document:
+    kind: str
+    record_id: str
+    day: date | None
+    title: str
+    text: str
+    folded: str
+    engagement_id: str | None
+    links: frozenset[str] = field(default_factory=frozenset)
+    """Ids of the themes, goals and people the record is linked to."""
+
+
+class SearchIndex:
+    """Decrypted, folded text of every record, kept in memory while the journal is unlocked."""
+
+    def __init__(self) -> None:
+        self._documents: dict[str, _Document] = {}
+        self._session_engagement: dict[str, str] = {}
+        self._goal_engagement: dict[str, str | None] = {}
+        self._people: dict[str, tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def add(self, values: Iterable[Model]) -> None:
+        """Index (or re-index) saved values. Sessions and goals should come before what links to them."""
+        for value in values:
+            if value.record_id is None:
+                raise ValueError("only saved values can be indexed")
+            if isinstance(value, Session):
+                self._session_engagement[value.record_id] = value.engagement_id
+            elif isinstance(value, Goal):
+                self._goal_engagement[value.record_id] = value.engagement_id
+            elif isinstance(value, Person):
+                self._people[value.record_id] = tuple(normalize(name) for name in value.names)
+            document = self._document(value)
+            if document is not None:
+                self._documents[value.record_id] = document
+
+    def remove(self, record_id: str) -> None:
+        """Forget a deleted or purged record."""
+        self._documents.pop(record_id, None)
+        self._people.pop(record_id, None)
+
+    def search(self, query: str, filters: SearchFilters = NO_FILTERS, limit: int | None = 50) -> list[SearchHit]:
+        """Records matching every term of `query` (all records if it is blank) and every filter, newest first.
+
+        Args:
+            query: words or "quoted phrases"; case and accents are ignored.
+            filters: narrow by engagement, theme, goal, person, date range, kinds.
+            limit: at most this many hits (None for all).
+        """
+        terms = query_terms(query)
+        person_names = self._people.get(filters.person_id, ()) if filters.person_id else ()
+        hits = [
+            document
+            for document in self._documents.values()
+            if all(term in document.folded for term in terms) and self._passes(document, filters, person_names)
+        ]
+        hits.sort(key=lambda document: (document.day or date.min, document.record_id), reverse=True)
+        chosen = hits if limit is None else hits[:limit]
+        return [SearchHit(doc.kind, doc.record_id, doc.day, doc.title, snippet(doc.text, terms)) for doc in chosen]
+
+    def _passes(self, document: _Document, filters: SearchFilters, person_names: tuple[str, ...]) -> bool:
+        if filters.kinds and document.kind not in filters.kinds:
+            return False
+        if filters.engagement_id and document.engagement_id != filters.engagement_id:
+            return False
+        if filters.dates is not None and (document.day is None or document.day not in filters.dates):
+            return False
+        for linked in (filters.theme_id, filters.goal_id):
+            if linked and linked not in document.links and linked != document.record_id:
+                return False
+        if filters.person_id and filters.person_id not in document.links:
+            # An unlinked mention by name counts too (text typed before the person existed).
+            return filters.person_id == document.record_id or any(
+                re.search(rf"\b{re.escape(name)}\b", document.folded) for name in person_names
+            )
+        return True
+
+    def _document(self, value: Model) -> _Document | None:
+        record_id = value.record_id or ""
+        match value:
+            case Reflection():
+                engagement = value.engagement_id or self._session_engagement.get(value.session_id or "")
+                links = frozenset(value.theme_ids + value.person_ids + value.goal_ids)
+                return self._make(value, value.day, value.heading(), [value.title, value.text], engagement, links)
+            case Session():
+                title = f"Session {value.number}"
+                return self._make(value, value.held_on, title, [value.agenda], value.engagement_id)
+            case Engagement():
+                texts = [value.title, value.coach, value.sponsor, value.agreement.confidentiality_note]
+                return self._make(value, value.starts_on, value.title, texts, record_id)
+            case Goal():
+                texts = [value.title, value.sponsor_wording, value.success_criteria]
+                return self._make(value, None, value.title, texts, value.engagement_id)
+            case CheckIn():
+                engagement = self._goal_engagement.get(value.goal_id)
+                title = f"Check-in {value.rating}/10"
+                texts = [value.note, value.sponsor_statement]
+                return self._make(value, value.rated_on, title, texts, engagement, frozenset({value.goal_id}))
+            case Action():
+                engagement = self._session_engagement.get(value.session_id or "")
+                if engagement is None and value.goal_id:
+                    engagement = self._goal_engagement.get(value.goal_id)
+                links = frozenset({value.goal_id} if value.goal_id else ())
+                day = value.due_on or value.created_on
+                return self._make(value, day, value.text, [value.text], engagement, links)
+            case Theme():
+                return self._make(value, None, value.label, [value.label, value.sponsor_wording, value.description])
+            case Person():
+                return self._make(value, None, value.name, [*value.names, value.note])
+            case Template():
+                return None
+
+    @staticmethod
+    def _make(
+        value: Model,
+        day: date | None,
+        title: str,
+        texts: list[str],
+        engagement_id: str | None = None,
+        links: frozenset[str] = frozenset(),
+    ) -> _Document:
+        text = "\n".join(part for part in texts if part)
+        return _Document(value.KIND, value.record_id or "", day, title, text, normalize(text), engagement_id, links)
+
+
+SNIPPET_WIDTH = 90
+"""Characters of context shown around a match."""
+
+
+def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> str:
+    """A one-line extract of `text` around the first match of any term (or its start when none match)."""
+    # Fold character by character so a match found in folded text maps back to the original.
+    starts: list[int] = []
+    folded_parts: list[str] = []
+    for index, char in enumerate(text):
+        part = normalize(char)
+        starts.extend([index] * len(part))
+        folded_parts.append(part)
+    folded = "".join(folded_parts)
+    positions = [found for term in terms if (found := folded.find(term)) >= 0]
+    centre = starts[min(positions)] if positions else 0
+    begin = max(0, centre - width // 3)
+    extract = " ".join(text[begin : begin + width].split())
+    return ("…" if begin else "") + extract + ("…" if begin + width < len(text) else "")
+
+
+def people_index(people: Mapping[str, Person]) -> dict[str, str]:
+    """Folded name or alias → person id, for linking `@Name` mentions."""
+    return {normalize(name): record_id for record_id, person in people.items() for name in person.names}

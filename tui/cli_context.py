@@ -1,0 +1,202 @@
+"""What every `candour` command shares: the journal's location, where passphrases and text come from,
+how the journal is opened, and how a user's words ("session 3", "the delegation goal") find a record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from journal import (
+    DEFAULT_KDF_LIMITS,
+    Engagement,
+    Goal,
+    InvalidInput,
+    Journal,
+    KdfLimits,
+    KdfParams,
+    Person,
+    RecordNotFound,
+    Session,
+    Theme,
+    normalize,
+    resolve_journal_path,
+)
+
+PASSPHRASE_ENV = "CANDOUR_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class KdfSettings:
+    """Key-derivation costs the command line uses: the defaults, except in the project's own tests."""
+
+    params: KdfParams | None = None
+    """Costs for a new journal; None calibrates on this machine."""
+    limits: KdfLimits = DEFAULT_KDF_LIMITS
+
+
+class Context:
+    """Shared by the commands of one `candour` run."""
+
+    def __init__(self, journal: str | None, passphrase_file: str | None, kdf: KdfSettings) -> None:
+        self.journal_path: Path = resolve_journal_path(journal)
+        self.passphrase_file = passphrase_file
+        self.kdf = kdf
+        self._lines: list[str] | None = None
+
+    # --- input --------------------------------------------------------------------------------
+
+    @property
+    def passphrases_from_stdin(self) -> bool:
+        return self.passphrase_file == "-"  # noqa: S105 - "-" means standard input
+
+    def passphrase(self, prompt: str, *, confirm: bool = False) -> str:
+        """The next passphrase: from the file (one per line), the environment, or a prompt without echo."""
+        if self.passphrase_file is not None:
+            lines = self._passphrase_lines()
+            if not lines:
+                raise click.UsageError("The passphrase file has no more lines.")
+            return lines.pop(0)
+        from_env = os.environ.get(PASSPHRASE_ENV)
+        if from_env is not None:
+            return from_env
+        value: str = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+        return value
+
+    def _passphrase_lines(self) -> list[str]:
+        if self._lines is None:
+            if self.passphrases_from_stdin:
+                self._lines = sys.stdin.read().split("\n")
+            else:
+                self._lines = _read_text(Path(self.passphrase_file or "")).splitlines()
+        return self._lines
+
+    def text_from_stdin(self, what: str) -> str:
+        """Text typed or piped on standard input (after the passphrase lines when both come from there)."""
+        if self.passphrases_from_stdin:
+            return "\n".join(self._passphrase_lines())
+        if sys.stdin.isatty():
+            click.echo(f"Type the {what}; finish with Ctrl-D on an empty line.", err=True)
+        return sys.stdin.read()
+
+    # --- the journal ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def journal(self) -> Iterator[Journal]:
+        """The journal, unlocked with the next passphrase, and locked again when the command ends."""
+        journal = Journal.open(self.journal_path, self.passphrase("Passphrase"), limits=self.kdf.limits)
+        try:
+            yield journal
+        finally:
+            journal.close()
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not readable text"
+        raise click.UsageError(f"Cannot read the passphrase file {path}: {reason}.") from None
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+# --- finding what the user means ------------------------------------------------------------
+
+
+def pick(candidates: Sequence[T], wanted: str, what: str, names: Callable[[T], Sequence[str]]) -> T:
+    """The one candidate that `wanted` names: by id prefix, exact name, or else a unique part of a name.
+
+    Raises:
+        InvalidInput: nothing or several things match (the message gives ids, never private names).
+    """
+    folded = normalize(wanted.strip())
+    if not folded:
+        raise InvalidInput(f"Say which {what}.")
+
+    def record_id(candidate: T) -> str:
+        return getattr(candidate, "record_id", None) or ""
+
+    by_id = [c for c in candidates if len(folded) >= 4 and record_id(c).startswith(folded)]
+    exact = [c for c in candidates if any(normalize(name) == folded for name in names(c))]
+    partial = [c for c in candidates if any(folded in normalize(name) for name in names(c))]
+    for found in (by_id, exact, partial):
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            ids = ", ".join(short_id(record_id(c)) for c in found[:6])
+            raise InvalidInput(f"Several {what}s match ({ids}); give more of the name or an id.")
+    raise InvalidInput(f"No {what} matches that; list them with `candour {what}s`.")
+
+
+def find_engagement(journal: Journal, wanted: str | None) -> Engagement:
+    """The engagement named, or the current one.
+
+    Raises:
+        InvalidInput: none matches, or there is no engagement yet.
+    """
+    if wanted:
+        return pick(journal.all(Engagement), wanted, "engagement", lambda e: (e.title, e.sponsor))
+    current = journal.current_engagement()
+    if current is None:
+        raise InvalidInput("There is no engagement yet: create one with `candour new engagement TITLE`.")
+    return current
+
+
+def find_session(journal: Journal, wanted: str, engagement: str | None) -> Session:
+    """A session by number in the engagement ("3", "last") or by id."""
+    chosen = find_engagement(journal, engagement)
+    sessions = journal.sessions_of(chosen)
+    if wanted.strip().lower() in ("last", "latest"):
+        if not sessions:
+            raise InvalidInput("This engagement has no sessions yet: add one with `candour new session`.")
+        return sessions[-1]
+    if wanted.strip().isdigit():
+        numbered = [session for session in sessions if session.number == int(wanted)]
+        if numbered:
+            return numbered[0]
+        raise InvalidInput(f"The engagement has no session {int(wanted)}.")
+    found = journal.find(wanted)
+    if not isinstance(found, Session):
+        raise RecordNotFound(f"{short_id(found.saved_id)} is not a session.")
+    return found
+
+
+def find_goal(journal: Journal, wanted: str) -> Goal:
+    return pick(journal.all(Goal), wanted, "goal", lambda goal: (goal.title, goal.sponsor_wording))
+
+
+def find_theme(journal: Journal, wanted: str) -> Theme:
+    return pick(journal.all(Theme), wanted, "theme", lambda theme: (theme.label, theme.sponsor_wording))
+
+
+def find_person(journal: Journal, wanted: str) -> Person:
+    return pick(journal.all(Person), wanted.lstrip("@").replace("_", " "), "person", lambda person: person.names)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+SHORT_ID_LENGTH = 8
+"""Characters of an id shown in lists; any unambiguous prefix of four or more is accepted back."""
+
+
+def short_id(record_id: str) -> str:
+    return record_id[:SHORT_ID_LENGTH]
+
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(ratings: Sequence[int], high: int = 10) -> str:
+    """Ratings from 0 to `high` as a row of bars, one per rating."""
+    return "".join(SPARK_BARS[round(rating / high * (len(SPARK_BARS) - 1))] for rating in ratings)

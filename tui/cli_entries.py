@@ -1,0 +1,682 @@
+"""The `candour` commands that write and read the journal: add, list, show, search, goals, rate, prep,
+import, the `new` group, done, history, revert, delete, restore and purge.
+
+Each command unlocks the journal, does one thing through `journal`'s API, prints, and locks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from journal import (
+    MAX_TITLE_LENGTH,
+    Action,
+    Engagement,
+    Goal,
+    GoalStatus,
+    InvalidInput,
+    Journal,
+    Model,
+    Person,
+    Reflection,
+    SearchFilters,
+    SearchHit,
+    Session,
+    SessionStatus,
+    SharingAgreement,
+    SharingLevel,
+    Template,
+    Theme,
+    format_day,
+    parse_day,
+    parse_range,
+    read_import,
+)
+from tui.cli_context import (
+    Context,
+    find_engagement,
+    find_goal,
+    find_person,
+    find_session,
+    find_theme,
+    pass_context,
+    pick,
+    short_id,
+    sparkline,
+)
+
+COMMANDS: list[click.Command] = []
+"""Registered on the `candour` group by `tui.cli`."""
+
+
+def command(name: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
+    """`click.command` that also registers the command in `COMMANDS`."""
+
+    def register(function: Callable[..., None]) -> click.Command:
+        made: click.Command = click.command(name)(function)
+        COMMANDS.append(made)
+        return made
+
+    return register
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+@command()
+@click.argument("text", required=False)
+@click.option("--session", "session_ref", metavar="N|ID", help="Tie it to a session: its number, 'last', or an id.")
+@click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Engagement (default: the current one).")
+@click.option("--theme", "themes", multiple=True, metavar="LABEL", help="A theme (created if new); repeatable.")
+@click.option("--date", "day", metavar="PHRASE", help="When it happened: 'yesterday', '2026-09-10', ...")
+@click.option("--title", default="", help="A short title (private).")
+@click.option("--mood", type=click.IntRange(1, 5), help="Mood from 1 (low) to 5 (high).")
+@click.option("--energy", type=click.IntRange(1, 5), help="Energy from 1 (low) to 5 (high).")
+@pass_context
+def add(
+    context: Context,
+    text: str | None,
+    session_ref: str | None,
+    engagement_ref: str | None,
+    themes: tuple[str, ...],
+    day: str | None,
+    title: str,
+    mood: int | None,
+    energy: int | None,
+) -> None:
+    """Write a reflection: TEXT, or standard input when TEXT is '-' or missing.
+
+    `@Name` in the text links a person (created if new; `@Anna_Lee` for two words).
+    """
+    with context.journal() as journal:
+        body = text if text not in (None, "-") else context.text_from_stdin("reflection")
+        session = find_session(journal, session_ref, engagement_ref) if session_ref else None
+        engagement = find_engagement(journal, engagement_ref) if engagement_ref and not session else None
+        written_at = None
+        if day:  # that day, at the current time of day
+            written_at = datetime.combine(parse_day(day, journal.clock), journal.clock.now().time())
+        reflection = journal.write_reflection(
+            body or "",
+            written_at=written_at,
+            session=session,
+            engagement=engagement,
+            themes=themes,
+            title=title,
+            mood=mood,
+            energy=energy,
+        )
+        where = f", session {session.number}" if session else ""
+        click.echo(f"Saved reflection {short_id(reflection.saved_id)} ({format_day(reflection.day)}{where}).")
+
+
+@command()
+@click.argument("action_ref", metavar="ACTION")
+@click.option("--undo", is_flag=True, help="Mark it not done again.")
+@pass_context
+def done(context: Context, action_ref: str, undo: bool) -> None:
+    """Mark an action done (by id or a unique part of its text)."""
+    with context.journal() as journal:
+        action = pick(journal.all(Action), action_ref, "action", lambda item: (item.text,))
+        journal.save(dataclasses.replace(action, done=not undo))
+        click.echo(f"Action {short_id(action.saved_id)} marked {'not done' if undo else 'done'}.")
+
+
+@command("rate")
+@click.argument("goal_ref", metavar="GOAL")
+@click.argument("rating", type=click.IntRange(0, 10))
+@click.option("--note", default="", help="A private note on where you stand.")
+@click.option("--for-sponsor", "statement", default="", help="A short statement written for the sponsor (level L3).")
+@click.option("--date", "day", metavar="PHRASE", help="Day of the check-in (default: today).")
+@pass_context
+def rate(context: Context, goal_ref: str, rating: int, note: str, statement: str, day: str | None) -> None:
+    """Check in on a goal: RATING from 0 to 10."""
+    with context.journal() as journal:
+        goal = find_goal(journal, goal_ref)
+        on = parse_day(day, journal.clock) if day else None
+        journal.check_in(goal, rating, note=note, sponsor_statement=statement, on=on)
+        ratings = [check_in.rating for check_in in journal.goal_history(goal)]
+        click.echo(f"Rated {rating}/10. History: {sparkline(ratings)} ({' → '.join(map(str, ratings[-6:]))})")
+
+
+@command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Attach the entries to an engagement.")
+@pass_context
+def import_(context: Context, source: Path, engagement_ref: str | None) -> None:
+    """Bring in a jrnl JSON export (`jrnl --export json`) or a folder of Markdown files.
+
+    Entries become reflections and their tags become themes; everything lands in one
+    transaction, and entries already imported (same time and text) are skipped.
+    """
+    batch = read_import(source)  # before unlocking: a bad file fails fast
+    with context.journal() as journal:
+        engagement = find_engagement(journal, engagement_ref) if engagement_ref else None
+        present = {(reflection.written_at, reflection.text) for reflection in journal.all(Reflection)}
+        themes = {label: journal.theme_named(label) for entry in batch.entries for label in entry.tags}
+        fresh = []
+        for entry in batch.entries:
+            text = entry.body if entry.body.strip() else entry.title
+            if not text.strip():
+                continue
+            title = entry.title if entry.body.strip() else ""
+            reflection = Reflection(
+                text,
+                entry.written_at,
+                title=title if len(title) <= MAX_TITLE_LENGTH else title[: MAX_TITLE_LENGTH - 1] + "…",
+                engagement_id=engagement.record_id if engagement else None,
+                theme_ids=tuple(themes[label].saved_id for label in entry.tags),
+            )
+            if (reflection.written_at, reflection.text) not in present:
+                present.add((reflection.written_at, reflection.text))
+                fresh.append(reflection)
+        journal.save_many(fresh)
+    skipped = len(batch.entries) - len(fresh)
+    click.echo(f"Imported {len(fresh)} entries from a {batch.format} ({skipped} already present or empty).")
+    for reason in batch.skipped:
+        click.echo(f"- skipped {reason}", err=True)
+
+
+# --- the `new` group ----------------------------------------------------------------------------
+
+
+@click.group("new")
+def new() -> None:
+    """Create an engagement, session, goal, theme, action, person or template."""
+
+
+COMMANDS.append(new)
+
+
+def _day(journal: Journal, phrase: str | None) -> date | None:
+    return parse_day(phrase, journal.clock) if phrase else None
+
+
+@new.command("engagement")
+@click.argument("title")
+@click.option("--coach", default="")
+@click.option("--sponsor", default="", help="The sponsoring organisation.")
+@click.option("--start", metavar="DATE")
+@click.option("--end", metavar="DATE")
+@click.option("--sessions", "planned", type=click.IntRange(1, 200), help="Number of sessions planned.")
+@click.option("--level", default="L0", help="Sharing level agreed: L0 logistics, L1 themes, L2 goals, L3 statements.")
+@click.option("--agreed-on", metavar="DATE", help="When the sharing agreement was reached.")
+@click.option("--agreed-with", default="", help="Who took part in contracting.")
+@click.option("--confidentiality-note", default="", help="Private note on the limits of confidentiality.")
+@pass_context
+def new_engagement(
+    context: Context,
+    title: str,
+    coach: str,
+    sponsor: str,
+    start: str | None,
+    end: str | None,
+    planned: int | None,
+    level: str,
+    agreed_on: str | None,
+    agreed_with: str,
+    confidentiality_note: str,
+) -> None:
+    """Create an engagement (one coaching contract) and its sharing agreement."""
+    sharing = SharingLevel.parse(level)
+    with context.journal() as journal:
+        agreement = SharingAgreement(sharing, _day(journal, agreed_on), agreed_with, confidentiality_note)
+        engagement = journal.save(
+            Engagement(title, coach, sponsor, _day(journal, start), _day(journal, end), planned, agreement)
+        )
+        click.echo(f"Created engagement {short_id(engagement.saved_id)}. Sharing level {sharing.name}:")
+        click.echo(f"  {sharing.description}")
+
+
+@new.command("session")
+@click.option("--engagement", "engagement_ref", metavar="NAME|ID")
+@click.option("--date", "day", metavar="DATE", help="When it is or was held (default: today).")
+@click.option("--number", type=click.IntRange(1, 999), help="Its number (default: the next one).")
+@click.option("--agenda", default="", help="What you want to bring to it (private).")
+@click.option(
+    "--status",
+    type=click.Choice([status.value for status in SessionStatus]),
+    help="Default: held, or planned if later.",
+)
+@pass_context
+def new_session(
+    context: Context, engagement_ref: str | None, day: str | None, number: int | None, agenda: str, status: str | None
+) -> None:
+    """Add a session to an engagement."""
+    with context.journal() as journal:
+        engagement = find_engagement(journal, engagement_ref)
+        held_on = _day(journal, day) or journal.clock.today()
+        chosen = (
+            SessionStatus(status)
+            if status
+            else (SessionStatus.PLANNED if held_on > journal.clock.today() else SessionStatus.HELD)
+        )
+        session = journal.save(
+            Session(
+                engagement.saved_id,
+                held_on,
+                number or journal.next_session_number(engagement),
+                chosen,
+                agenda,
+            )
+        )
+        progress = journal.progress(engagement)
+        click.echo(
+            f"Added session {session.number} ({format_day(session.held_on)}, {chosen.value}) "
+            f"{short_id(session.saved_id)}; {progress.describe()}."
+        )
+
+
+@new.command("goal")
+@click.argument("title")
+@click.option("--sponsor-wording", default="", help="How the goal may be worded for the sponsor.")
+@click.option("--criteria", default="", help="What success looks like.")
+@click.option("--target", metavar="DATE", help="Target date.")
+@click.option("--status", default="active", help="not-started, active, achieved or dropped.")
+@click.option("--engagement", "engagement_ref", metavar="NAME|ID")
+@pass_context
+def new_goal(
+    context: Context,
+    title: str,
+    sponsor_wording: str,
+    criteria: str,
+    target: str | None,
+    status: str,
+    engagement_ref: str | None,
+) -> None:
+    """Create a goal."""
+    with context.journal() as journal:
+        engagement = find_engagement(journal, engagement_ref) if engagement_ref else journal.current_engagement()
+        goal = journal.save(
+            Goal(
+                title,
+                sponsor_wording,
+                GoalStatus.parse(status),
+                criteria,
+                _day(journal, target),
+                engagement.record_id if engagement else None,
+            )
+        )
+        click.echo(f"Created goal {short_id(goal.saved_id)}. Rate it with: candour rate {short_id(goal.saved_id)} 5")
+
+
+@new.command("theme")
+@click.argument("label")
+@click.option("--sponsor-wording", default="", help="How the theme may be worded for the sponsor.")
+@click.option("--description", default="")
+@pass_context
+def new_theme(context: Context, label: str, sponsor_wording: str, description: str) -> None:
+    """Create a theme (private label, optional sponsor wording)."""
+    with context.journal() as journal:
+        theme = journal.save(Theme(label, sponsor_wording, description))
+        click.echo(f"Created theme {short_id(theme.saved_id)}.")
+
+
+@new.command("action")
+@click.argument("text")
+@click.option("--due", metavar="DATE")
+@click.option("--goal", "goal_ref", metavar="GOAL")
+@click.option("--session", "session_ref", metavar="N|ID")
+@pass_context
+def new_action(context: Context, text: str, due: str | None, goal_ref: str | None, session_ref: str | None) -> None:
+    """Record an action you committed to."""
+    with context.journal() as journal:
+        goal = find_goal(journal, goal_ref) if goal_ref else None
+        session = find_session(journal, session_ref, None) if session_ref else None
+        action = journal.save(
+            Action(
+                text,
+                _day(journal, due),
+                session_id=session.record_id if session else None,
+                goal_id=goal.record_id if goal else None,
+                created_on=journal.clock.today(),
+            )
+        )
+        click.echo(f"Added action {short_id(action.saved_id)}.")
+
+
+@new.command("person")
+@click.argument("name")
+@click.option("--alias", "aliases", multiple=True, help="Another name they go by; repeatable.")
+@pass_context
+def new_person(context: Context, name: str, aliases: tuple[str, ...]) -> None:
+    """Add a person you mention (always private; kept out of any export)."""
+    with context.journal() as journal:
+        person = journal.save(Person(name, aliases))
+        click.echo(f"Added person {short_id(person.saved_id)}.")
+
+
+@new.command("template")
+@click.argument("name")
+@click.argument("prompts", nargs=-1, required=True)
+@pass_context
+def new_template(context: Context, name: str, prompts: tuple[str, ...]) -> None:
+    """Add a reflection template: NAME then one PROMPT per heading."""
+    with context.journal() as journal:
+        template = journal.save(Template(name, prompts))
+        click.echo(f"Added template {short_id(template.saved_id)} with {len(template.prompts)} prompts.")
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _filter_options(function: Callable[..., None]) -> Callable[..., None]:
+    """The filters `list` and `search` share."""
+    for option in reversed(
+        [
+            click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Only this engagement."),
+            click.option("--theme", "theme_ref", metavar="LABEL", help="Only what is linked to this theme."),
+            click.option("--goal", "goal_ref", metavar="GOAL", help="Only this goal, its check-ins and actions."),
+            click.option("--person", "person_ref", metavar="NAME", help="Only what mentions this person."),
+            click.option("--date", "dates", metavar="PHRASE", help="'last month', 'since 2026-09-01', '2026-09', ..."),
+            click.option("-n", "--limit", default=10, show_default=True, help="At most this many."),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _filters(
+    journal: Journal,
+    kinds: frozenset[str],
+    engagement_ref: str | None,
+    theme_ref: str | None,
+    goal_ref: str | None,
+    person_ref: str | None,
+    dates: str | None,
+) -> SearchFilters:
+    return SearchFilters(
+        engagement_id=find_engagement(journal, engagement_ref).record_id if engagement_ref else None,
+        theme_id=find_theme(journal, theme_ref).record_id if theme_ref else None,
+        goal_id=find_goal(journal, goal_ref).record_id if goal_ref else None,
+        person_id=find_person(journal, person_ref).record_id if person_ref else None,
+        dates=parse_range(dates, journal.clock) if dates else None,
+        kinds=kinds,
+    )
+
+
+def _print_hits(hits: Sequence[SearchHit], *, snippets: bool) -> None:
+    for hit in hits:
+        day = hit.day.isoformat() if hit.day else " " * 10
+        click.echo(f"{short_id(hit.record_id)}  {day}  {hit.kind:<10}  {hit.title}")
+        if snippets and hit.snippet and hit.snippet != hit.title:
+            click.echo(f"{'':34}{hit.snippet}")
+
+
+@command("list")
+@_filter_options
+@pass_context
+def list_(
+    context: Context,
+    engagement_ref: str | None,
+    theme_ref: str | None,
+    goal_ref: str | None,
+    person_ref: str | None,
+    dates: str | None,
+    limit: int,
+) -> None:
+    """List the latest reflections (newest first), optionally filtered."""
+    with context.journal() as journal:
+        if not any((engagement_ref, theme_ref, goal_ref, person_ref, dates)):
+            reflections = journal.recent_reflections(limit)
+            for reflection in reflections:
+                click.echo(
+                    f"{short_id(reflection.saved_id)}  {reflection.written_at:%Y-%m-%d %H:%M}  {reflection.heading()}"
+                )
+            if not reflections:
+                click.echo("No reflections yet. Write one with: candour add")
+            return
+        filters = _filters(journal, frozenset({"reflection"}), engagement_ref, theme_ref, goal_ref, person_ref, dates)
+        _print_hits(journal.search("", filters, limit), snippets=False)
+
+
+@command()
+@click.argument("query")
+@_filter_options
+@click.option("--kind", "kinds", multiple=True, help="Only records of this kind (reflection, goal, action, ...).")
+@pass_context
+def search(
+    context: Context,
+    query: str,
+    engagement_ref: str | None,
+    theme_ref: str | None,
+    goal_ref: str | None,
+    person_ref: str | None,
+    dates: str | None,
+    limit: int,
+    kinds: tuple[str, ...],
+) -> None:
+    """Search everything private: words (all must match) or "quoted phrases"; case and accents ignored."""
+    with context.journal() as journal:
+        filters = _filters(journal, frozenset(kinds), engagement_ref, theme_ref, goal_ref, person_ref, dates)
+        hits = journal.search(query, filters, limit)
+        _print_hits(hits, snippets=True)
+        if not hits:
+            click.echo("Nothing matches.", err=True)
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@click.option("--revision", type=int, help="Show an older revision.")
+@pass_context
+def show(context: Context, record_ref: str, revision: int | None) -> None:
+    """Show one record in full (any kind), by id or id prefix."""
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        if revision is not None:
+            history = dict(journal.history(value.saved_id))
+            if revision not in history or history[revision] is None:
+                raise InvalidInput(f"There is no readable revision {revision} (see `candour history`).")
+            value = history[revision] or value
+        click.echo(describe(journal, value))
+
+
+def describe(journal: Journal, value: Model) -> str:
+    """A record written out in full for the terminal."""
+    lines: list[str] = []
+    match value:
+        case Reflection():
+            lines.append(f"# {value.heading()}")
+            lines.append(f"Written {value.written_at:%A %d %B %Y, %H:%M}")
+            if value.session_id:
+                session = journal.get(Session, value.session_id)
+                lines.append(f"Session {session.number} ({format_day(session.held_on)})")
+            if value.theme_ids:
+                lines.append("Themes: " + ", ".join(journal.get(Theme, theme).label for theme in value.theme_ids))
+            if value.person_ids:
+                lines.append("People: " + ", ".join(journal.get(Person, person).name for person in value.person_ids))
+            if value.mood or value.energy:
+                lines.append(f"Mood {value.mood or '-'}/5, energy {value.energy or '-'}/5")
+            lines += ["", value.text]
+        case Goal():
+            history = journal.goal_history(value)
+            lines += [f"# Goal: {value.title}", f"Status: {value.status.value}"]
+            lines += [f"For the sponsor: {value.sponsor_wording or '(not written yet)'}"]
+            if value.target_date:
+                lines.append(f"Target: {format_day(value.target_date)}")
+            if value.success_criteria:
+                lines += ["", "Success looks like:", value.success_criteria]
+            if history:
+                lines += ["", f"Ratings: {sparkline([c.rating for c in history])}"]
+                lines += [f"  {c.rated_on}  {c.rating:>2}/10  {c.note}" for c in history]
+        case Engagement():
+            progress = journal.progress(value)
+            agreement = value.agreement
+            lines += [f"# Engagement: {value.title}", f"Coach: {value.coach}", f"Sponsor: {value.sponsor}"]
+            period = " – ".join(format_day(day) for day in (value.starts_on, value.ends_on) if day)
+            lines += [f"Period: {period or 'not set'}", f"Progress: {progress.describe()}"]
+            lines += [f"Sharing level {agreement.level.name}: {agreement.level.description}"]
+            if agreement.agreed_on or agreement.agreed_with:
+                agreed_on = format_day(agreement.agreed_on) if agreement.agreed_on else "undated"
+                lines.append(f"Agreed {agreed_on} with {agreement.agreed_with or '(not recorded)'}")
+            if agreement.confidentiality_note:
+                lines += ["", "Limits of confidentiality:", agreement.confidentiality_note]
+        case _:
+            lines.append(f"# {value.KIND.capitalize()}")
+            for name, field_value in _fields(value):
+                lines.append(f"{name}: {field_value}")
+    lines += ["", f"id {value.record_id}"]
+    return "\n".join(lines)
+
+
+def _fields(value: Model) -> list[tuple[str, str]]:
+    shown = []
+    for field in dataclasses.fields(value):
+        field_value = getattr(value, field.name)
+        if field.name == "record_id" or field_value in (None, "", ()):
+            continue
+        if isinstance(field_value, tuple):
+            field_value = ", ".join(map(str, field_value))
+        shown.append((field.name.replace("_", " "), str(getattr(field_value, "value", field_value))))
+    return shown
+
+
+@command()
+@click.option("--all", "show_all", is_flag=True, help="Include achieved and dropped goals.")
+@pass_context
+def goals(context: Context, show_all: bool) -> None:
+    """Goals with their status and rating history."""
+    with context.journal() as journal:
+        shown = [
+            goal for goal in journal.all(Goal) if show_all or goal.status in (GoalStatus.ACTIVE, GoalStatus.NOT_STARTED)
+        ]
+        for goal in shown:
+            ratings = [check_in.rating for check_in in journal.goal_history(goal)]
+            latest = f"{ratings[-1]}/10" if ratings else "not rated"
+            bars = sparkline(ratings[-12:])
+            click.echo(f"{short_id(goal.saved_id)}  {goal.status.value:<11}  {latest:>9}  {bars:<12}  {goal.title}")
+        if not shown:
+            click.echo('No goals yet. Add one with: candour new goal "..." --sponsor-wording "..."')
+
+
+@command()
+@pass_context
+def themes(context: Context) -> None:
+    """Themes, with how many reflections touched each in recent months."""
+    with context.journal() as journal:
+        frequency = journal.theme_frequency()
+        for theme in sorted(journal.all(Theme), key=lambda theme: theme.label.casefold()):
+            months = frequency.get(theme.saved_id, Counter[str]())
+            total = sum(months.values())
+            recent = ", ".join(f"{month}: {count}" for month, count in sorted(months.items())[-4:])
+            click.echo(f"{short_id(theme.saved_id)}  {total:>4}  {theme.label}  {recent}")
+
+
+@command()
+@pass_context
+def engagements(context: Context) -> None:
+    """Engagements with their sessions held and sharing level."""
+    with context.journal() as journal:
+        for engagement in journal.all(Engagement):
+            progress = journal.progress(engagement)
+            click.echo(
+                f"{short_id(engagement.saved_id)}  {engagement.agreement.level.name}  "
+                f"{progress.describe():<24}  {engagement.title}"
+            )
+
+
+@command()
+@click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Default: the current engagement.")
+@pass_context
+def prep(context: Context, engagement_ref: str | None) -> None:
+    """Before a session: open actions, your last commitments, goals to rate, what you want to bring."""
+    with context.journal() as journal:
+        engagement = find_engagement(journal, engagement_ref) if engagement_ref else None
+        digest = journal.prep(engagement)
+        today = journal.clock.today()
+        if digest.engagement:
+            click.echo(f"# {digest.engagement.title}: {digest.progress.describe() if digest.progress else ''}")
+        if digest.next_session:
+            click.echo(f"Next: session {digest.next_session.number} on {format_day(digest.next_session.held_on)}")
+            if digest.next_session.agenda:
+                click.echo(f"  Agenda: {digest.next_session.agenda}")
+        click.echo("\n## Open actions")
+        for action in digest.open_actions:
+            due = (
+                f" (due {format_day(action.due_on)}{', OVERDUE' if action.is_overdue(today) else ''})"
+                if action.due_on
+                else ""
+            )
+            click.echo(f"- [{short_id(action.saved_id)}] {action.text}{due}")
+        if not digest.open_actions:
+            click.echo("None.")
+        click.echo("\n## What I said I would do")
+        if digest.last_reflection:
+            click.echo(f"(from {format_day(digest.last_reflection.day)})")
+        click.echo(digest.commitments or "Nothing recorded yet.")
+        click.echo("\n## Goals not rated recently")
+        for goal, last in digest.goals_to_rate:
+            when = f"last rated {format_day(last)}" if last else "never rated"
+            click.echo(f"- [{short_id(goal.saved_id)}] {goal.title} ({when})")
+        if not digest.goals_to_rate:
+            click.echo("All rated recently.")
+        click.echo("\n## What I want to bring next time")
+        for reflection, answer in digest.to_bring:
+            click.echo(f"- ({format_day(reflection.day)}) {answer}")
+        if not digest.to_bring:
+            click.echo("Nothing noted since the last session.")
+
+
+# --- history and deletion --------------------------------------------------------------------
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@pass_context
+def history(context: Context, record_ref: str) -> None:
+    """The kept revisions of a record (undo an edit with `candour revert ID REVISION`)."""
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        for revision, old in journal.history(value.saved_id):
+            click.echo(f"revision {revision}: {'deleted' if old is None else 'saved'}")
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@click.argument("revision", type=int)
+@pass_context
+def revert(context: Context, record_ref: str, revision: int) -> None:
+    """Make an older revision of a record current again (a new revision; nothing is lost)."""
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        journal.revert(value.saved_id, revision)
+        click.echo(f"Record {short_id(value.saved_id)} is back to revision {revision}.")
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@pass_context
+def delete(context: Context, record_ref: str) -> None:
+    """Delete a record (undo with `candour restore ID` until it is purged)."""
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        journal.delete(value.saved_id)
+        click.echo(f"Deleted {value.KIND} {short_id(value.saved_id)}; `candour restore {value.record_id}` undoes it.")
+
+
+@command()
+@click.argument("record_id", metavar="ID")
+@pass_context
+def restore(context: Context, record_id: str) -> None:
+    """Undo a deletion (give the full id printed by `candour delete`)."""
+    with context.journal() as journal:
+        value = journal.restore(record_id)
+        click.echo(f"Restored {value.KIND} {short_id(value.saved_id)}.")
+
+
+@command()
+@click.argument("record_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_context
+def purge(context: Context, record_id: str, yes: bool) -> None:
+    """Erase a record and all its revisions for good (give the full id)."""
+    if not yes:
+        click.confirm("Erase it for good? This cannot be undone", abort=True)
+    with context.journal() as journal:
+        journal.purge(record_id)
+        click.echo(f"Erased {short_id(record_id)} and all its revisions.")

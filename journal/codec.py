@@ -12,6 +12,7 @@ import enum
 import json
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -50,7 +51,7 @@ def decode(kind: str, payload: bytes, record_id: str) -> Model:
         if not isinstance(body, dict) or body.pop("v", None) != PAYLOAD_VERSION:
             raise ValueError("payload version")
         body["record_id"] = record_id
-        return typing.cast(Model, _from_json(model, body))
+        return typing.cast(Model, _decoder(model)(body))
     except (ValueError, TypeError, KeyError, InvalidInput):
         raise DamagedJournal(
             f"Record {record_id} could not be read as a {kind}; a newer or broken Candour may have written it."
@@ -69,39 +70,40 @@ def _to_json(value: object) -> object:
     return value
 
 
+Decoder = Callable[[object], object]
+"""Turns a JSON value into an instance of one type; raises ValueError/TypeError if it does not fit."""
+
+
 @cache
-def _hints(model: type) -> dict[str, Any]:
-    return typing.get_type_hints(model)
-
-
-def _from_json(hint: Any, value: object) -> object:
-    """`value` (from JSON) as an instance of the type `hint`; raises ValueError/TypeError if it does not fit."""
+def _decoder(hint: Any) -> Decoder:
+    """The decoder for a type, built once per type: looking at type hints for every value of every
+    record would dominate the time to load a large journal."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(hint)
-        if value is None and type(None) in options:
-            return None
-        (inner,) = [option for option in options if option is not type(None)]
-        return _from_json(inner, value)
+        (inner,) = [option for option in typing.get_args(hint) if option is not type(None)]
+        decode_inner = _decoder(inner)
+        return lambda value: None if value is None else decode_inner(value)
     if origin is tuple:
-        (item, _ellipsis) = typing.get_args(hint)
-        if not isinstance(value, list):
-            raise TypeError("expected a list")
-        return tuple(_from_json(item, element) for element in value)
+        decode_item = _decoder(typing.get_args(hint)[0])
+        return lambda value: tuple(decode_item(element) for element in _require(list, value))
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        if not isinstance(value, dict):
-            raise TypeError("expected an object")
-        hints = _hints(hint)
-        known = {f.name for f in dataclasses.fields(hint) if f.init}
-        return hint(**{name: _from_json(hints[name], value[name]) for name in value if name in known})
+        hints = typing.get_type_hints(hint)
+        fields = {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(hint) if f.init}
+        model = hint
+
+        def decode_object(value: object) -> object:
+            given = _require(dict, value)
+            return model(**{name: fields[name](given[name]) for name in given if name in fields})
+
+        return decode_object
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint(value)
+        return hint
     if hint is datetime:
-        return datetime.fromisoformat(_require(str, value))
+        return lambda value: datetime.fromisoformat(_require(str, value))
     if hint is date:
-        return date.fromisoformat(_require(str, value))
+        return lambda value: date.fromisoformat(_require(str, value))
     if hint in (str, int, bool):
-        return _require(hint, value)
+        return lambda value: _require(hint, value)
     raise TypeError(f"no decoder for {hint!r}")
 
 

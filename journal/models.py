@@ -23,8 +23,9 @@ MAX_TITLE_LENGTH = 200
 MAX_TEXT_LENGTH = 1_000_000
 """Reflection text and notes: generous, but a pasted binary blob is refused rather than stored."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-"""Control characters and bidi overrides: never meaningful in a journal, and able to disguise text."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (C0 and C1: \\x9b starts a terminal escape sequence too) and bidi overrides:
+never meaningful in a journal, and able to disguise text."""
 
 
 def clean_text(text: str, what: str, *, required: bool = False, one_line: bool = False) -> str:
@@ -41,11 +42,19 @@ def clean_text(text: str, what: str, *, required: bool = False, one_line: bool =
     """
     if not isinstance(text, str):
         raise InvalidInput(f"The {what} must be text.")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidInput(f"The {what} contains characters that cannot be stored (broken Unicode).") from None
-    cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")))
+    if not text.isascii():  # ASCII needs neither check (checked for every value when a journal loads)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput(f"The {what} contains characters that cannot be stored (broken Unicode).") from None
+        # Unicode's own line breaks (which splitlines and some terminals honour) become newlines, so a
+        # one-line field cannot hide one.
+        text = text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    cleaned = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not cleaned.isascii():
+        # Composed only once the controls are gone: a control between a letter and its accent would
+        # otherwise leave the pair uncomposed, and cleaning the stored text again would change it.
+        cleaned = unicodedata.normalize("NFC", cleaned)
     cleaned = cleaned.strip() if one_line else cleaned.rstrip()
     if one_line and "\n" in cleaned:
         raise InvalidInput(f"The {what} must fit on one line.")
@@ -301,10 +310,12 @@ class Reflection(_Private):
         _check_id(self.engagement_id, "engagement", optional=True)
         _check_id(self.session_id, "session", optional=True)
         for name in ("theme_ids", "person_ids", "goal_ids"):
-            ids = tuple(dict.fromkeys(getattr(self, name)))  # deduplicated, order kept
-            for linked in ids:
-                _check_id(linked, name.removesuffix("_ids"))
-            object.__setattr__(self, name, ids)
+            given, what = getattr(self, name), name.removesuffix("_ids")
+            if not isinstance(given, (tuple, list)):  # None would raise TypeError; one id would be read as characters
+                raise InvalidInput(f"The linked {what} ids must be a list of record ids.")
+            for linked in given:
+                _check_id(linked, what)
+            object.__setattr__(self, name, tuple(dict.fromkeys(given)))  # deduplicated, order kept
         _check_scale(self.mood, "mood", 1, 5)
         _check_scale(self.energy, "energy", 1, 5)
 
@@ -324,7 +335,8 @@ class Reflection(_Private):
             stripped = line.lstrip("#").strip()
             if stripped and not line.startswith("#"):
                 return stripped[:80]
-        return self.text.strip().lstrip("#").strip()[:80]
+        # Only headings: the first one (the whole text would span several lines).
+        return self.text.strip().splitlines()[0].lstrip("#").strip()[:80]
 
 
 @dataclass(frozen=True, repr=False)
@@ -417,8 +429,11 @@ class CheckIn(_Private):
     def __post_init__(self) -> None:
         _check_id(self.goal_id, "goal")
         _check_date(self.rated_on, "check-in date")
-        if self.recorded_at is not None and not isinstance(self.recorded_at, datetime):
-            raise InvalidInput("The check-in's recording time must be a date and time.")
+        if self.recorded_at is not None:
+            if not isinstance(self.recorded_at, datetime):
+                raise InvalidInput("The check-in's recording time must be a date and time.")
+            # Wall clock, as for reflections: an aware time could not be compared with naive ones (goal history).
+            object.__setattr__(self, "recorded_at", self.recorded_at.replace(tzinfo=None))
         _check_scale(self.rating, "rating", 0, 10)
         object.__setattr__(self, "note", clean_text(self.note, "check-in note"))
         object.__setattr__(
@@ -510,4 +525,9 @@ MENTION = re.compile(r"(?<![\w@])@([^\W\d_][\w'’.-]*(?<![.'’-]))")
 
 def mentioned_names(text: str) -> list[str]:
     """The people mentioned as `@Name` in `text`, in order of first mention, underscores read as spaces."""
-    return list(dict.fromkeys(match.group(1).replace("_", " ") for match in MENTION.finditer(text)))
+    # "@Sam's manager" mentions Sam: a possessive is not part of the name.
+    names = (_POSSESSIVE.sub("", match.group(1)).replace("_", " ") for match in MENTION.finditer(text))
+    return list(dict.fromkeys(names))
+
+
+_POSSESSIVE = re.compile(r"['’]s$")

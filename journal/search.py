@@ -20,9 +20,15 @@ from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Ref
 def normalize(text: str) -> str:
     """`text` folded for matching: case-insensitive, accents removed (é→e, ß→ss), ligatures split (ﬁ→fi)."""
     if text.isascii():
-        return text.lower()  # the common case, and ten times faster than the Unicode path
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+        return text.lower()  # the common case
+    # Decompose, then drop the combining accents (one regex pass in C: loading 50,000 reflections
+    # character by character in Python took seconds).
+    return _COMBINING_ACCENTS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+_COMBINING_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+"""The combining diacritical mark blocks: the accents of Latin, Greek and Cyrillic letters once decomposed.
+Vowel signs of other scripts are letters there, and are kept."""
 
 
 _TERM = re.compile(r'"([^"]*)"|(\S+)')

@@ -43,8 +43,8 @@ from journal.storage import (
 )
 
 RECORDS_TABLE = "records"
-_BATCH = 400
-"""Records read per query by `get_many` (SQLite allows 32,766 parameters; two per record)."""
+_BATCH = 500
+"""Records read per query by `get_many` (SQLite allows 32,766 parameters)."""
 T = TypeVar("T")
 
 
@@ -439,16 +439,22 @@ class Vault:
             for start in range(0, len(wanted), _BATCH):
                 batch = {entry.record_id: entry for entry in wanted[start : start + _BATCH]}
                 with sqlite_errors("read the records"):
+                    # `id IN (...)` searches the primary key; a row-value IN (VALUES ...) would scan the table.
+                    placeholders = ", ".join("?" * len(batch))
                     rows = (
                         self._db()
                         .execute(
-                            "SELECT id, CAST(envelope AS BLOB) FROM records WHERE (id, revision) IN "  # noqa: S608 - only placeholders are formatted in
-                            f"(VALUES {', '.join(['(?, ?)'] * len(batch))})",
-                            [value for entry in batch.values() for value in (entry.record_id, entry.revision)],
+                            "SELECT id, revision, CAST(envelope AS BLOB) FROM records "  # noqa: S608 - placeholders only
+                            f"WHERE id IN ({placeholders})",
+                            list(batch),
                         )
                         .fetchall()
                     )
-                found = {raw_id: envelope for raw_id, envelope in rows if raw_id in batch}
+                found = {
+                    raw_id: envelope
+                    for raw_id, revision, envelope in rows
+                    if raw_id in batch and revision == batch[raw_id].revision
+                }
                 for raw_id, entry in batch.items():
                     envelope = found.get(raw_id)
                     if envelope is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from journal import CandourError, Journal, JournalExists, Vault, require_journal_file, require_strong_passphrase
+from journal import CandourError, Journal, JournalExists, Vault, require_journal_file
 from tui import cli_entries
 from tui.cli_context import Context, KdfSettings, pass_context
 
@@ -56,8 +56,7 @@ def init(context: Context) -> None:
     """Create a new journal: choose a passphrase, receive a recovery key (shown once)."""
     if context.journal_path.exists():
         raise JournalExists(f"A journal already exists at {context.journal_path}; it was not touched.")
-    passphrase = context.passphrase("Choose a passphrase", confirm=True)
-    require_strong_passphrase(passphrase)
+    passphrase = context.new_passphrase("Choose a passphrase")
     if context.kdf.params is None:
         click.echo("Measuring this machine to set the key-derivation cost...", err=True)
     journal, recovery_key = Journal.create(
@@ -90,8 +89,7 @@ def passwd(context: Context) -> None:
     """Change the passphrase (re-wraps the journal key; nothing else is rewritten)."""
     current = context.passphrase("Current passphrase")
     with Vault.unlock(context.journal_path, current, limits=context.kdf.limits) as vault:
-        new = context.passphrase("New passphrase", confirm=True)
-        require_strong_passphrase(new)
+        new = context.new_passphrase("New passphrase")
         vault.change_passphrase(current, new)
     click.echo(
         "Passphrase changed. The old one no longer opens this file, but still opens copies made before; "
@@ -108,8 +106,7 @@ def recover(context: Context) -> None:
         recovery_key: str = click.prompt("Recovery key", hide_input=True)  # keep it out of scrollback
     else:
         recovery_key = context.passphrase("Recovery key")  # the file's first line
-    new = context.passphrase("New passphrase", confirm=True)
-    require_strong_passphrase(new)
+    new = context.new_passphrase("New passphrase")
     Vault.recover(context.journal_path, recovery_key, new, limits=context.kdf.limits).close()
     click.echo("Passphrase reset. Your recovery key still works; keep it safe.")
 

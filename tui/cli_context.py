@@ -26,11 +26,14 @@ from journal import (
     RecordNotFound,
     Session,
     Theme,
+    assess_passphrase,
     normalize,
+    require_strong_passphrase,
     resolve_journal_path,
 )
 
 PASSPHRASE_ENV = "CANDOUR_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
+NEW_PASSPHRASE_ATTEMPTS = 3
 
 T = TypeVar("T")
 
@@ -59,7 +62,7 @@ class Context:
     def passphrases_from_stdin(self) -> bool:
         return self.passphrase_file == "-"  # noqa: S105 - "-" means standard input
 
-    def passphrase(self, prompt: str, *, confirm: bool = False) -> str:
+    def passphrase(self, prompt: str) -> str:
         """The next passphrase: from the file (one per line), the environment, or a prompt without echo."""
         if self.passphrase_file is not None:
             lines = self._passphrase_lines()
@@ -69,8 +72,33 @@ class Context:
         from_env = os.environ.get(PASSPHRASE_ENV)
         if from_env is not None:
             return from_env
-        value: str = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+        value: str = click.prompt(prompt, hide_input=True)
         return value
+
+    def new_passphrase(self, prompt: str) -> str:
+        """A new passphrase, refused if weak. Typed at a prompt: judged before it is repeated, and asked
+        again (up to three times) when weak or mistyped, so nobody types a refused passphrase twice.
+
+        Raises:
+            WeakPassphrase: a weak passphrase from a file or the environment, or three weak attempts.
+        """
+        if self.passphrase_file is not None or os.environ.get(PASSPHRASE_ENV) is not None:
+            given = self.passphrase(prompt)
+            require_strong_passphrase(given)
+            return given
+        for attempt in range(1, NEW_PASSPHRASE_ATTEMPTS + 1):
+            chosen: str = click.prompt(prompt, hide_input=True)
+            strength = assess_passphrase(chosen)
+            if not strength.acceptable:
+                if attempt == NEW_PASSPHRASE_ATTEMPTS:
+                    require_strong_passphrase(chosen)
+                click.echo(f"That passphrase is {strength.label}. {strength.advice}", err=True)
+                continue
+            click.echo(f"Strength: {strength.label} (an attacker would need {strength.crack_time}).", err=True)
+            if click.prompt("Type it again", hide_input=True) == chosen:
+                return chosen
+            click.echo("The two entries differ; let's start again.", err=True)
+        raise click.UsageError("No passphrase chosen; nothing was changed.")
 
     def _passphrase_lines(self) -> list[str]:
         if self._lines is None:

@@ -1,0 +1,242 @@
+"""The journal commands of `candour` end to end, each in a subprocess with the cheap key derivation."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from journal.errors import DamagedJournal, JournalBusy, JournalNotFound, WrongPassphrase
+from tests.conftest import PASSPHRASE, journal_files
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Candour:
+    """Runs `candour` (cheap KDF) against one journal, with the passphrase in the environment."""
+
+    def __init__(self, journal: Path) -> None:
+        self.journal = journal
+
+    def __call__(
+        self, *args: str, stdin: str = "", env: dict[str, str] | None = None, ok: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.cheap_cli", "--journal", str(self.journal), *args],
+            cwd=ROOT,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "CANDOUR_PASSPHRASE": PASSPHRASE, **(env or {})},
+            timeout=60,
+            check=False,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        if ok:
+            assert result.returncode == 0, (args, result.stdout, result.stderr)
+        return result
+
+    def new_id(self, *args: str) -> str:
+        """Run a creating command and return the short id it printed."""
+        output = self(*args).stdout
+        found = re.search(r"\b([0-9a-f]{8})\b", output)
+        assert found, output
+        return found.group(1)
+
+
+@pytest.fixture
+def candour(journal_path: Path) -> Candour:
+    run = Candour(journal_path)
+    run("init")
+    run("new", "engagement", "Leadership 2026", "--coach", "Ana Ruiz", "--sponsor", "Acme", "--start", "2026-09-01")
+    return run
+
+
+def test_a_coachee_records_a_session_and_finds_it_again(candour: Candour) -> None:
+    candour("new", "session", "--date", "2026-09-10", "--agenda", "Delegation")
+    reflection = (
+        "## What did I explore?\nWhy I hold on to work at the café meeting.\n\n"
+        "## What will I do differently?\nAsk @Sam for feedback.\n\n"
+        "## What do I want to bring next time?\nThe tension with @Zoë"
+    )
+    saved = candour("add", reflection, "--session", "1", "--theme", "Delegation", "--mood", "4")
+    assert "session 1" in saved.stdout
+
+    listed = candour("list").stdout
+    assert "Why I hold on to work" in listed
+
+    found = candour("search", "CAFE").stdout
+    assert "café" in found
+    assert candour("search", "zoe", "--person", "Zoë").stdout.count("reflection") == 1
+    assert "reflection" in candour("search", "feedback", "--theme", "delegation").stdout
+    assert "Nothing matches" in candour("search", "feedback", "--date", "last year").stderr
+
+    short = listed.split()[0]
+    shown = candour("show", short).stdout
+    assert "Themes: Delegation" in shown and "People: Sam, Zoë" in shown and "Mood 4/5" in shown
+
+    prep = candour("prep").stdout
+    assert "Ask @Sam for feedback." in prep and "The tension with @Zoë" in prep
+
+
+def test_text_can_come_from_standard_input_after_the_passphrase(candour: Candour) -> None:
+    candour("--passphrase-file", "-", "add", "--date", "yesterday", stdin=f"{PASSPHRASE}\nFirst line\nsecond line\n")
+    listed = candour("list").stdout
+    assert "First line" in listed
+    shown = candour("show", listed.split()[0]).stdout
+    assert "First line\nsecond line" in shown
+
+
+def test_goals_ratings_and_actions(candour: Candour) -> None:
+    goal = candour.new_id("new", "goal", "Delegate more", "--sponsor-wording", "Empowering the team")
+    candour("rate", "delegate", "3", "--note", "slow start")
+    candour("rate", goal, "6")
+    rated = candour("rate", "Delegate more", "7", "--for-sponsor", "Steady progress")
+    assert "3 → 6 → 7" in rated.stdout
+    assert re.search(r"active\s+7/10\s+\S{3}\s+Delegate more", candour("goals").stdout)
+
+    candour("new", "action", "Book one-to-ones", "--due", "2026-01-05", "--goal", goal)
+    assert "OVERDUE" in candour("prep").stdout
+    candour("done", "one-to-ones")
+    assert "Book one-to-ones" not in candour("prep").stdout
+    assert candour("rate", goal, "11", ok=False).returncode == 2
+
+
+def test_edits_can_be_undone_and_deletes_restored(candour: Candour) -> None:
+    theme = candour.new_id("new", "theme", "Conflict")
+    full_id = candour("show", theme).stdout.split("id ")[-1].strip()
+    candour("delete", theme)
+    assert "Conflict" not in candour("themes").stdout
+    candour("restore", full_id)
+    assert "Conflict" in candour("themes").stdout
+    assert "revision 3: saved" in candour("history", theme).stdout
+    candour("revert", theme, "1")
+    candour("purge", full_id, "--yes")
+    assert candour("show", theme, ok=False).returncode == 6
+
+
+def test_jrnl_export_imports_in_one_go_and_only_once(candour: Candour, tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    entries = [
+        {
+            "title": f"Day {n}",
+            "body": f"Entry {n} about @work and Zoë",
+            "date": "2026-08-01",
+            "time": "09:00",
+            "tags": ["@work"],
+            "starred": False,
+        }
+        for n in range(300)
+    ]
+    export.write_text(json.dumps({"tags": {"@work": 300}, "entries": entries}), encoding="utf-8")
+    assert "Imported 300 entries" in candour("import", str(export)).stdout
+    assert "Imported 0 entries" in candour("import", str(export)).stdout
+    assert "300" in candour("themes").stdout
+    assert candour("search", "zoe", "--limit", "1000").stdout.count("reflection") == 300
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"entries": [{"title": "x", "body": "private words", "date": "yesterday"}]}', encoding="utf-8")
+    refused = candour("import", str(bad), ok=False)
+    assert refused.returncode == 2 and "entry 1" in refused.stderr and "private words" not in refused.stderr
+
+
+def test_backup_is_a_consistent_encrypted_copy(candour: Candour, tmp_path: Path) -> None:
+    candour("add", "Something worth keeping")
+    copy = tmp_path / "copies" / "backup.candour"
+    candour("backup", str(copy))
+    assert copy.stat().st_mode & 0o777 == 0o600
+    assert b"Something worth keeping" not in copy.read_bytes()
+    assert "intact" in Candour(copy)("verify").stdout
+    assert "Something worth keeping" in Candour(copy)("list").stdout
+    assert candour("backup", str(copy), ok=False).returncode == 2  # never overwrites
+
+
+HOLD_OPEN = """
+import sys, pathlib
+from tests.conftest import unlock
+vault = unlock(pathlib.Path(sys.argv[1]))
+print("open", flush=True)
+sys.stdin.read()
+"""
+"""A second program that keeps the journal open until its standard input closes."""
+
+
+def test_failures_have_distinct_exit_codes_and_no_traceback(candour: Candour, tmp_path: Path) -> None:
+    wrong = candour("list", env={"CANDOUR_PASSPHRASE": "not the passphrase at all"}, ok=False)
+    assert wrong.returncode == WrongPassphrase().exit_code and "Wrong passphrase" in wrong.stderr
+
+    missing = Candour(tmp_path / "none.candour")("list", ok=False)
+    assert missing.returncode == JournalNotFound.exit_code
+
+    bad_date = candour("add", "text", "--date", "the day after never", ok=False)
+    assert bad_date.returncode == 2 and "Cannot read" in bad_date.stderr
+
+    no_session = candour("add", "text", "--session", "9", ok=False)
+    assert no_session.returncode == 2 and "no session 9" in no_session.stderr
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(candour.journal)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        busy = candour("list", ok=False)
+        assert busy.returncode == JournalBusy.exit_code and "already open" in busy.stderr
+    finally:
+        holder.communicate("")
+
+    with sqlite3.connect(candour.journal) as connection:
+        connection.execute("UPDATE index_root SET envelope = zeroblob(length(envelope))")
+    connection.close()
+    damaged = candour("list", ok=False)
+    assert damaged.returncode == DamagedJournal.exit_code
+
+
+def test_nothing_typed_reaches_the_disk_in_clear(candour: Candour, journal_path: Path) -> None:
+    canary = "Zebracanary"
+    candour("new", "session", "--agenda", f"{canary} agenda")
+    goal = candour.new_id(
+        "new", "goal", f"{canary} goal", "--sponsor-wording", f"{canary} wording", "--criteria", f"{canary} criteria"
+    )
+    candour("rate", goal, "5", "--note", f"{canary} note", "--for-sponsor", f"{canary} statement")
+    candour("new", "action", f"{canary} action", "--goal", goal)
+    candour("new", "person", f"{canary} Person", "--alias", f"{canary}Alias")
+    candour("add", f"{canary} text with @{canary}Friend", "--theme", f"{canary} theme", "--title", f"{canary} title")
+    candour("new", "template", f"{canary} template", f"{canary} prompt?")
+    assert canary in candour("search", canary.lower(), "--limit", "100").stdout
+    for name, content in journal_files(journal_path).items():
+        assert canary.encode() not in content, name
+        assert canary.lower().encode() not in content, name
+
+
+def test_journal_commands_do_not_load_the_ui_framework(candour: Candour) -> None:
+    probe = (
+        "import sys\n"
+        "from tests.cheap_cli import main, KdfSettings, CHEAP_KDF, CHEAP_LIMITS\n"
+        "for args in (['list'], ['add', 'quick note'], ['search', 'note'], ['prep']):\n"
+        "    try:\n"
+        f"        main(['--journal', {str(candour.journal)!r}, *args], kdf=KdfSettings(CHEAP_KDF, CHEAP_LIMITS))\n"
+        "    except SystemExit as exit:\n"
+        "        assert not exit.code, exit.code\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'textual', 'rich'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CANDOUR_PASSPHRASE": PASSPHRASE},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("[]"), result.stdout

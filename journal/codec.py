@@ -48,11 +48,13 @@ def decode(kind: str, payload: bytes, record_id: str) -> Model:
         raise DamagedJournal(f"Record {record_id} has an unknown kind; a newer Candour may have written it.")
     try:
         body = json.loads(payload)
-        if not isinstance(body, dict) or body.pop("v", None) != PAYLOAD_VERSION:
+        # `type(...) is int`: JSON's `true` and `1.0` equal 1 in Python, but are not this version.
+        if not isinstance(body, dict) or type(version := body.pop("v", None)) is not int or version != PAYLOAD_VERSION:
             raise ValueError("payload version")
         body["record_id"] = record_id
-        return typing.cast(Model, _decoder(model)(body))
-    except (ValueError, TypeError, KeyError, InvalidInput):
+        # Classes are hashable; mypy reads a frozen dataclass's instance __hash__ as the class's own.
+        return typing.cast(Model, _decoder(typing.cast(type, model))(body))
+    except (ValueError, TypeError, KeyError, RecursionError, InvalidInput):  # RecursionError: JSON nested too deep
         raise DamagedJournal(
             f"Record {record_id} could not be read as a {kind}; a newer or broken Candour may have written it."
         ) from None
@@ -97,7 +99,15 @@ def _decoder(hint: Any) -> Decoder:
 
         return decode_object
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint
+        # Only the JSON type the enum's values have: `true` and `2.0` would otherwise pass as levels 1 and 2.
+        value_types = {type(member.value) for member in hint}
+
+        def decode_enum(value: object) -> object:
+            if type(value) not in value_types:
+                raise TypeError(f"expected a {hint.__name__}")
+            return hint(value)
+
+        return decode_enum
     if hint is datetime:
         return lambda value: datetime.fromisoformat(_require(str, value))
     if hint is date:

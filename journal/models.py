@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -277,6 +277,25 @@ BRING_NEXT_TIME = AFTER_SESSION.prompts[3]
 """The prompt, shared by both built-in templates, collecting what to bring to the next session."""
 
 
+_HEADING_LEVEL = re.compile(r"^(#{1,6})\s")
+
+
+def drop_unanswered_prompts(text: str) -> str:
+    """`text` without the Markdown headings left with nothing under them (template prompts not answered)."""
+    lines = text.splitlines()
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        heading = _HEADING_LEVEL.match(line)
+        if heading:
+            body = next((other for other in lines[index + 1 :] if other.strip()), None)
+            next_heading = _HEADING_LEVEL.match(body) if body is not None else None
+            # Empty when nothing follows, or the next thing is a heading of the same or a higher level.
+            if body is None or (next_heading and len(next_heading.group(1)) <= len(heading.group(1))):
+                continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
 @dataclass(frozen=True, repr=False)
 class Reflection(_Private):
     """What the coachee writes: after a session (tied to it) or between sessions (free entry)."""
@@ -504,10 +523,104 @@ class Person(_Private):
         return date.min
 
 
-Model = Engagement | Session | Reflection | Theme | Goal | CheckIn | Action | Person | Template
+@dataclass(frozen=True, repr=False)
+class Draft(_Private):
+    """A reflection being written, saved encrypted every few seconds and on lock so nothing typed is lost.
+
+    Themes and people are kept as typed (names), since they may not exist until the reflection is saved.
+    """
+
+    KIND: ClassVar[str] = "draft"
+    text: str = ""
+    title: str = ""
+    themes: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    """Actions typed alongside the reflection, created when it is saved."""
+    mood: int | None = None
+    energy: int | None = None
+    session_id: str | None = None
+    engagement_id: str | None = None
+    reflection_id: str | None = None
+    """The reflection being edited; None for a new one."""
+    template: str = ""
+    starting_text: str = ""
+    """The text the editor opened with (a template's prompts), to tell an untouched draft from a written one."""
+    cursor: tuple[int, ...] = (0, 0)
+    """Row and column of the cursor, so the editor reopens exactly where it was."""
+    saved_at: datetime | None = None
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clean_text(self.text, "draft"))
+        object.__setattr__(self, "title", clean_text(self.title, "reflection title", one_line=True))
+        for name in ("themes", "people", "actions"):
+            object.__setattr__(self, name, tuple(clean_text(item, name, one_line=True) for item in getattr(self, name)))
+        # Cleaned like every text: broken Unicode is refused here, not when the draft is sealed; the
+        # starting text is compared with the (cleaned) text to tell an untouched draft.
+        object.__setattr__(self, "template", clean_text(self.template, "template name", one_line=True))
+        object.__setattr__(self, "starting_text", clean_text(self.starting_text, "draft"))
+        _check_scale(self.mood, "mood", 1, 5)
+        _check_scale(self.energy, "energy", 1, 5)
+        _check_id(self.session_id, "session", optional=True)
+        _check_id(self.engagement_id, "engagement", optional=True)
+        _check_id(self.reflection_id, "reflection", optional=True)
+
+    def with_content(self, **changes: object) -> Draft:
+        """A copy with some fields changed (what the editor shows now)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def same_content(self, other: Draft) -> bool:
+        """Whether saving `other` instead of this would store the same words and links (cursor aside)."""
+        return replace(self, cursor=(0, 0), saved_at=None, record_id=None) == replace(
+            other, cursor=(0, 0), saved_at=None, record_id=None
+        )
+
+    def is_untouched(self) -> bool:
+        """Nothing typed beyond the template it started from."""
+        return self.text.strip() == self.starting_text.strip() and not (self.title or self.actions)
+
+    @property
+    def sort_key(self) -> date:
+        return date.min
+
+
+@dataclass(frozen=True, repr=False)
+class Preferences(_Private):
+    """The coachee's settings, sealed like everything else."""
+
+    KIND: ClassVar[str] = "preferences"
+    auto_lock_minutes: int = 5
+    """Idle minutes before the app locks itself."""
+    theme: str = "dark"
+    record_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_scale(self.auto_lock_minutes, "auto-lock delay (minutes)", 1, 240)
+        if self.theme not in ("dark", "light"):
+            raise InvalidInput("The theme must be dark or light.")
+
+    @property
+    def sort_key(self) -> date:
+        return date.min
+
+
+Model = Engagement | Session | Reflection | Theme | Goal | CheckIn | Action | Person | Template | Draft | Preferences
 """Any value the journal stores."""
 
-MODEL_TYPES: tuple[type[Model], ...] = (Engagement, Session, Reflection, Theme, Goal, CheckIn, Action, Person, Template)
+MODEL_TYPES: tuple[type[Model], ...] = (
+    Engagement,
+    Session,
+    Reflection,
+    Theme,
+    Goal,
+    CheckIn,
+    Action,
+    Person,
+    Template,
+    Draft,
+    Preferences,
+)
 
 _ID = re.compile(r"[0-9a-f]{32}")
 

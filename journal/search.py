@@ -11,10 +11,23 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from journal.dates import DateRange
-from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Reflection, Session, Template, Theme
+from journal.models import (
+    Action,
+    CheckIn,
+    Draft,
+    Engagement,
+    Goal,
+    Model,
+    Person,
+    Preferences,
+    Reflection,
+    Session,
+    Template,
+    Theme,
+)
 
 
 def normalize(text: str) -> str:
@@ -83,6 +96,8 @@ class _Document:
     engagement_id: str | None
     links: frozenset[str] = field(default_factory=frozenset)
     """Ids of the themes, goals and people the record is linked to."""
+    when: datetime = datetime.min
+    """What orders results: the day, and for a reflection the time it was written (several a day)."""
 
 
 class SearchIndex:
@@ -132,7 +147,7 @@ class SearchIndex:
             for document in self._documents.values()
             if all(term in document.folded for term in terms) and self._passes(document, filters, person_names)
         ]
-        hits.sort(key=lambda document: (document.day or date.min, document.record_id), reverse=True)
+        hits.sort(key=lambda document: (document.when, document.record_id), reverse=True)
         chosen = hits if limit is None else hits[:limit]
         return [SearchHit(doc.kind, doc.record_id, doc.day, doc.title, snippet(doc.text, terms)) for doc in chosen]
 
@@ -147,9 +162,10 @@ class SearchIndex:
             if linked and linked not in document.links and linked != document.record_id:
                 return False
         if filters.person_id and filters.person_id not in document.links:
-            # An unlinked mention by name counts too (text typed before the person existed).
+            # An unlinked mention by name counts too (text typed before the person existed, or
+            # imported), in words or as `@Anna_Lee`.
             return filters.person_id == document.record_id or any(
-                re.search(rf"\b{re.escape(name)}\b", document.folded) for name in person_names
+                re.search(rf"\b{_words(name)}\b", document.folded) for name in person_names
             )
         return True
 
@@ -159,7 +175,8 @@ class SearchIndex:
             case Reflection():
                 engagement = value.engagement_id or self._session_engagement.get(value.session_id or "")
                 links = frozenset(value.theme_ids + value.person_ids + value.goal_ids)
-                return self._make(value, value.day, value.heading(), [value.title, value.text], engagement, links)
+                texts = [value.title, value.text]
+                return self._make(value, value.day, value.heading(), texts, engagement, links, value.written_at)
             case Session():
                 title = f"Session {value.number}"
                 return self._make(value, value.held_on, title, [value.agenda], value.engagement_id)
@@ -185,8 +202,8 @@ class SearchIndex:
                 return self._make(value, None, value.label, [value.label, value.sponsor_wording, value.description])
             case Person():
                 return self._make(value, None, value.name, [*value.names, value.note])
-            case Template():
-                return None
+            case Template() | Draft() | Preferences():
+                return None  # not journal content: nothing to find
 
     @staticmethod
     def _make(
@@ -196,9 +213,18 @@ class SearchIndex:
         texts: list[str],
         engagement_id: str | None = None,
         links: frozenset[str] = frozenset(),
+        when: datetime | None = None,
     ) -> _Document:
         text = "\n".join(part for part in texts if part)
-        return _Document(value.KIND, value.record_id or "", day, title, text, normalize(text), engagement_id, links)
+        when = when or datetime.combine(day or date.min, time())
+        return _Document(
+            value.KIND, value.record_id or "", day, title, text, normalize(text), engagement_id, links, when
+        )
+
+
+def _words(name: str) -> str:
+    """A pattern for a folded name whose words may be separated by spaces or underscores."""
+    return r"[\s_]+".join(re.escape(word) for word in name.split())
 
 
 SNIPPET_WIDTH = 90

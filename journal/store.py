@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -29,16 +30,19 @@ from journal.models import (
     WHAT_WILL_I_DO,
     Action,
     CheckIn,
+    Draft,
     Engagement,
     Goal,
     GoalStatus,
     Model,
     Person,
+    Preferences,
     Reflection,
     Session,
     SessionStatus,
     Template,
     Theme,
+    drop_unanswered_prompts,
     mentioned_names,
 )
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, normalize
@@ -112,6 +116,8 @@ class Journal:
         self.clock: Clock = clock or SystemClock()
         self._cache: dict[str, dict[str, Model]] = {}
         self._search: SearchIndex | None = None
+        # The app loads and searches in worker threads while the screen reads: one load at a time.
+        self._lock = threading.RLock()
 
     @classmethod
     def open(
@@ -134,11 +140,25 @@ class Journal:
         vault, recovery_key = Vault.create(path, passphrase, kdf=kdf, limits=limits)
         return cls(vault, clock), recovery_key
 
+    @classmethod
+    def recover(
+        cls,
+        path: Path,
+        recovery_key: str,
+        new_passphrase: str,
+        *,
+        limits: KdfLimits = crypto.DEFAULT_LIMITS,
+        clock: Clock | None = None,
+    ) -> Journal:
+        """Open the journal with its recovery key and set a new passphrase (see `Vault.recover`)."""
+        return cls(Vault.recover(path, recovery_key, new_passphrase, limits=limits), clock)
+
     def close(self) -> None:
         """Lock: drop every decrypted value and close the file."""
-        self._cache.clear()
-        self._search = None
-        self.vault.close()
+        with self._lock:
+            self._cache.clear()
+            self._search = None
+            self.vault.close()
 
     def __enter__(self) -> Journal:
         return self
@@ -157,6 +177,9 @@ class Journal:
             RecordNotFound: the value links to a record that does not exist, or updates one that does not.
         """
         self._check_links(value)
+        if value.record_id is not None and self.vault.entry(value.record_id).kind != value.KIND:
+            # The vault would relabel the record, and the cache of its real kind would keep the old value.
+            raise RecordNotFound(f"Record {value.record_id} is not a {value.KIND}.")
         entry = self.vault.put(value.KIND, codec.encode(value), record_id=value.record_id, sort_key=sort_key(value))
         saved = replace(value, record_id=entry.id_hex)
         self._remember([saved])
@@ -168,6 +191,7 @@ class Journal:
         for value in pending:
             if value.record_id is not None:
                 raise InvalidInput("save_many only stores new values.")
+            self._check_links(value)
         entries = self.vault.put_many((value.KIND, codec.encode(value), sort_key(value)) for value in pending)
         saved = [replace(value, record_id=entry.id_hex) for value, entry in zip(pending, entries, strict=True)]
         self._remember(saved)
@@ -184,7 +208,9 @@ class Journal:
             if record_id not in cached:
                 raise RecordNotFound(f"There is no {model.KIND} {record_id}.")
             return cast(M, cached[record_id])
-        value = self.find(record_id)
+        # The full id, as with the cache above: `find` would also accept a prefix.
+        record = self.vault.get(record_id)
+        value = codec.decode(record.kind, record.payload, record.record_id)
         if not isinstance(value, model):
             raise RecordNotFound(f"Record {record_id} is a {value.KIND}, not a {model.KIND}.")
         return value
@@ -274,12 +300,15 @@ class Journal:
             title=title,
             engagement_id=engagement_id,
             session_id=session.record_id if session else None,
-            theme_ids=tuple(self.theme_named(label).saved_id for label in themes),
             mood=mood,
             energy=energy,
             template=template,
         )
-        return self.save(replace(reflection, person_ids=self.link_people(reflection.text)))
+        # Checked before any theme or person is created: a refused reflection leaves nothing behind.
+        labels = [Theme(label).label for label in themes]
+        self._check_links(reflection)
+        theme_ids = tuple(self.theme_named(label).saved_id for label in labels)
+        return self.save(replace(reflection, theme_ids=theme_ids, person_ids=self.link_people(reflection.text)))
 
     def link_people(self, text: str) -> tuple[str, ...]:
         """Ids of the people mentioned as `@Name` in `text`; a name not yet known becomes a new person."""
@@ -293,22 +322,149 @@ class Journal:
 
     def theme_named(self, label: str) -> Theme:
         """The theme with this label (ignoring case and accents), created if there is none."""
-        wanted = normalize(label.strip())
+        new = Theme(label)  # cleaned as it would be stored (controls removed), so the comparison is like for like
+        wanted = normalize(new.label)
         for theme in self.all(Theme):
             if normalize(theme.label) == wanted:
                 return theme
-        return self.save(Theme(label))
+        return self.save(new)
 
     def check_in(
         self, goal: Goal, rating: int, *, note: str = "", sponsor_statement: str = "", on: date | None = None
     ) -> CheckIn:
         """Record a progress rating for a goal (today unless `on` is given)."""
-        now = self.clock.now().replace(tzinfo=None, microsecond=0)
-        return self.save(CheckIn(goal.saved_id, on or now.date(), rating, note, sponsor_statement, recorded_at=now))
+        now = self.clock.now().replace(tzinfo=None)
+        day = on or now.date()
+        # `recorded_at` orders the check-ins of one day (goal_history): keep it after the day's latest, even
+        # when the clock shows the same moment twice (two in one second) or went back (a time-zone change).
+        same_day = [
+            check_in.recorded_at
+            for check_in in self.all(CheckIn)
+            if check_in.goal_id == goal.record_id and check_in.rated_on == day and check_in.recorded_at is not None
+        ]
+        if same_day and max(same_day) >= now:
+            now = max(same_day) + timedelta(microseconds=1)
+        return self.save(CheckIn(goal.saved_id, day, rating, note, sponsor_statement, recorded_at=now))
 
     def templates(self) -> list[Template]:
         """The built-in reflection templates, then the user's own."""
         return [*BUILT_IN_TEMPLATES, *sorted(self.all(Template), key=lambda template: template.name)]
+
+    # --- drafts and preferences ---------------------------------------------------------------
+
+    def new_draft(
+        self, template: Template, *, session: Session | None = None, engagement: Engagement | None = None
+    ) -> Draft:
+        """An unsaved draft of a new reflection, starting from a template's prompts."""
+        text = template.render()
+        return Draft(
+            text=text,
+            starting_text=text,
+            cursor=(1, 0),  # under the first prompt
+            template=template.name,
+            session_id=session.record_id if session else None,
+            engagement_id=session.engagement_id if session else engagement.record_id if engagement else None,
+        )
+
+    def draft_for(self, reflection: Reflection) -> Draft:
+        """An unsaved draft for editing a saved reflection."""
+        return Draft(
+            text=reflection.text,
+            starting_text=reflection.text,
+            title=reflection.title,
+            themes=tuple(self.get(Theme, theme).label for theme in reflection.theme_ids),
+            people=tuple(self.get(Person, person).name for person in reflection.person_ids),
+            mood=reflection.mood,
+            energy=reflection.energy,
+            session_id=reflection.session_id,
+            engagement_id=reflection.engagement_id,
+            reflection_id=reflection.record_id,
+            template=reflection.template,
+        )
+
+    def current_draft(self) -> Draft | None:
+        """The draft left open (at most one is kept), if any."""
+        drafts = self.all(Draft)
+        return drafts[0] if drafts else None
+
+    def save_draft(self, draft: Draft) -> Draft:
+        """Save the draft, replacing any other, and keep only its latest revision in the file."""
+        current = self.current_draft()
+        record_id = draft.record_id or (current.record_id if current else None)
+        saved = self.save(replace(draft, record_id=record_id, saved_at=self.clock.now().replace(tzinfo=None)))
+        # A draft saved every few seconds would otherwise pile up revisions of half-written text.
+        self.vault.prune(saved.saved_id)
+        return saved
+
+    def discard_draft(self) -> None:
+        """Erase every draft for good."""
+        for draft in self.all(Draft):
+            self.purge(draft.saved_id)
+
+    def save_reflection_from(self, draft: Draft) -> Reflection:
+        """Turn a draft into a saved reflection (new, or a new revision of the one edited), create the
+        actions typed with it, and erase the draft.
+
+        Raises:
+            InvalidInput: the text is empty or a field is invalid; nothing is saved then.
+        """
+        existing = self.get(Reflection, draft.reflection_id) if draft.reflection_id else None
+        reflection = Reflection(
+            drop_unanswered_prompts(draft.text),
+            existing.written_at if existing else self.clock.now().replace(tzinfo=None),
+            title=draft.title,
+            engagement_id=draft.engagement_id,
+            session_id=draft.session_id,
+            mood=draft.mood,
+            energy=draft.energy,
+            template=draft.template,
+            goal_ids=existing.goal_ids if existing else (),
+            record_id=draft.reflection_id,
+        )
+        actions = [Action(text, session_id=draft.session_id, created_on=self.clock.today()) for text in draft.actions]
+        self._check_links(reflection)
+        theme_ids = tuple(self.theme_named(label).saved_id for label in draft.themes)
+        people = tuple(self.person_named(name).saved_id for name in draft.people)
+        saved = self.save(
+            replace(
+                reflection, theme_ids=theme_ids, person_ids=tuple(dict.fromkeys(people + self.link_people(draft.text)))
+            )
+        )
+        if actions:
+            self.save_many(actions)
+        self.discard_draft()
+        return saved
+
+    def person_named(self, name: str) -> Person:
+        """The person with this name or alias (ignoring case and accents), created if there is none."""
+        new = Person(name)
+        wanted = normalize(new.name)
+        for person in self.all(Person):
+            if any(normalize(known) == wanted for known in person.names):
+                return person
+        return self.save(new)
+
+    def preferences(self) -> Preferences:
+        """The coachee's settings (defaults until changed)."""
+        saved = self.all(Preferences)
+        return saved[0] if saved else Preferences()
+
+    def save_preferences(self, preferences: Preferences) -> Preferences:
+        """Store the settings (one record, revised in place)."""
+        current = self.all(Preferences)
+        record_id = preferences.record_id or (current[0].record_id if current else None)
+        return self.save(replace(preferences, record_id=record_id))
+
+    def preload(self) -> None:
+        """Decrypt every reflection now (e.g. in a background thread after unlock), for browsing and search."""
+        self._search_index()
+
+    def loaded_reflections(self) -> list[Reflection]:
+        """The reflections already decrypted by `preload`, search or `all`; newest first. Empty before that."""
+        with self._lock:
+            cached = self._cache.get(Reflection.KIND)
+            values = list(cached.values()) if cached is not None else []
+        return sorted(cast(list[Reflection], values), key=sort_key, reverse=True)
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -370,7 +526,10 @@ class Journal:
         engagement = engagement or self.current_engagement()
         sessions = self.sessions_of(engagement) if engagement else []
         held = [session for session in sessions if session.status is SessionStatus.HELD and session.held_on <= today]
-        upcoming = [s for s in sessions if s.status is SessionStatus.PLANNED or s.held_on > today]
+        # The next session: not cancelled, and not one in the past that was never marked held.
+        upcoming = [
+            s for s in sessions if s.status is not SessionStatus.CANCELLED and s not in held and s.held_on >= today
+        ]
         since = held[-1].held_on if held else date.min
 
         def ours(reflection: Reflection) -> bool:
@@ -419,38 +578,42 @@ class Journal:
     # --- cache ------------------------------------------------------------------------------
 
     def _kind(self, kind: str) -> dict[str, Model]:
-        cached = self._cache.get(kind)
-        if cached is None:
-            records = self.vault.get_many(self.vault.entries(kind))
-            cached = {value.saved_id: value for value in self._decode(records)}
-            self._cache[kind] = cached
-        return cached
+        with self._lock:
+            cached = self._cache.get(kind)
+            if cached is None:
+                records = self.vault.get_many(self.vault.entries(kind))
+                cached = {value.saved_id: value for value in self._decode(records)}
+                self._cache[kind] = cached
+            return cached
 
     @staticmethod
     def _decode(records: Iterable[Record]) -> list[Model]:
         return [codec.decode(record.kind, record.payload, record.record_id) for record in records]
 
     def _search_index(self) -> SearchIndex:
-        if self._search is None:
-            index = SearchIndex()
-            for model in _SEARCH_ORDER:
-                index.add(self._kind(model.KIND).values())
-            self._search = index
-        return self._search
+        with self._lock:
+            if self._search is None:
+                index = SearchIndex()
+                for model in _SEARCH_ORDER:
+                    index.add(self._kind(model.KIND).values())
+                self._search = index
+            return self._search
 
     def _remember(self, values: list[Model]) -> None:
-        for value in values:
-            cached = self._cache.get(value.KIND)
-            if cached is not None:
-                cached[value.saved_id] = value
-        if self._search is not None:
-            self._search.add(values)
+        with self._lock:
+            for value in values:
+                cached = self._cache.get(value.KIND)
+                if cached is not None:
+                    cached[value.saved_id] = value
+            if self._search is not None:
+                self._search.add(values)
 
     def _forget(self, record_id: str) -> None:
-        for cached in self._cache.values():
-            cached.pop(record_id, None)
-        if self._search is not None:
-            self._search.remove(record_id)
+        with self._lock:
+            for cached in self._cache.values():
+                cached.pop(record_id, None)
+            if self._search is not None:
+                self._search.remove(record_id)
 
     def _check_links(self, value: Model) -> None:
         """Refuse a value that links to a record that does not exist (or is of the wrong kind)."""

@@ -11,12 +11,16 @@ and `main`; the commands that read and write entries are in `tui.cli_entries`.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import click
 
-from journal import CandourError, Journal, JournalExists, Vault, require_journal_file
+from journal import CandourError, Journal, JournalExists, SystemClock, Vault, require_journal_file
+from journal.demo import DEMO_PASSPHRASE, create_demo
 from tui import cli_entries
 from tui.cli_context import Context, KdfSettings, pass_context
 
@@ -40,7 +44,38 @@ def cli(ctx: click.Context, journal: str | None, passphrase_file: str | None) ->
     kdf = ctx.obj if isinstance(ctx.obj, KdfSettings) else KdfSettings()
     ctx.obj = Context(journal, passphrase_file, kdf)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        run_app(ctx.obj)
+
+
+def run_app(context: Context, demo_passphrase: str | None = None) -> None:
+    """Open the app (the only path that imports the UI framework) and pass on its exit status."""
+    from tui.app import make_app
+
+    app = make_app(
+        context.journal_path,
+        kdf=context.kdf.params,
+        limits=context.kdf.limits,
+        demo_passphrase=demo_passphrase,
+    )
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)
+
+
+@cli.command()
+@click.option("--fresh", is_flag=True, help="Throw the demo journal away and make a new one.")
+@pass_context
+def demo(context: Context, fresh: bool) -> None:
+    """Open a demo journal with sample content (its passphrase is shown), to look around safely."""
+    folder = Path(tempfile.gettempdir()) / f"candour-demo-{os.getuid()}"
+    context.journal_path = folder / "demo.candour"
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    if not context.journal_path.exists():
+        click.echo(f"Creating a demo journal in {folder}…", err=True)
+        create_demo(context.journal_path, SystemClock(), kdf=context.kdf.params, limits=context.kdf.limits).close()
+    click.echo(f"Demo journal passphrase: {DEMO_PASSPHRASE}", err=True)
+    run_app(context, demo_passphrase=DEMO_PASSPHRASE)
 
 
 @cli.command()

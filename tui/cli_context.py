@@ -220,11 +220,3 @@ SHORT_ID_LENGTH = 8
 
 def short_id(record_id: str) -> str:
     return record_id[:SHORT_ID_LENGTH]
-
-
-SPARK_BARS = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(ratings: Sequence[int], high: int = 10) -> str:
-    """Ratings from 0 to `high` as a row of bars, one per rating."""
-    return "".join(SPARK_BARS[round(rating / high * (len(SPARK_BARS) - 1))] for rating in ratings)

@@ -22,7 +22,6 @@ from journal import (
     GoalStatus,
     InvalidInput,
     Journal,
-    Model,
     Person,
     Reflection,
     SearchFilters,
@@ -48,8 +47,8 @@ from tui.cli_context import (
     pass_context,
     pick,
     short_id,
-    sparkline,
 )
+from tui.describe import prep_markdown, record_markdown, sparkline
 
 COMMANDS: list[click.Command] = []
 """Registered on the `candour` group by `tui.cli`."""
@@ -473,67 +472,8 @@ def show(context: Context, record_ref: str, revision: int | None) -> None:
             if revision not in history or history[revision] is None:
                 raise InvalidInput(f"There is no readable revision {revision} (see `candour history`).")
             value = history[revision] or value
-        click.echo(describe(journal, value))
-
-
-def describe(journal: Journal, value: Model) -> str:
-    """A record written out in full for the terminal."""
-    lines: list[str] = []
-    match value:
-        case Reflection():
-            lines.append(f"# {value.heading()}")
-            lines.append(f"Written {value.written_at:%A %d %B %Y, %H:%M}")
-            if value.session_id:
-                session = journal.get(Session, value.session_id)
-                lines.append(f"Session {session.number} ({format_day(session.held_on)})")
-            if value.theme_ids:
-                lines.append("Themes: " + ", ".join(journal.get(Theme, theme).label for theme in value.theme_ids))
-            if value.person_ids:
-                lines.append("People: " + ", ".join(journal.get(Person, person).name for person in value.person_ids))
-            if value.mood or value.energy:
-                lines.append(f"Mood {value.mood or '-'}/5, energy {value.energy or '-'}/5")
-            lines += ["", value.text]
-        case Goal():
-            history = journal.goal_history(value)
-            lines += [f"# Goal: {value.title}", f"Status: {value.status.value}"]
-            lines += [f"For the sponsor: {value.sponsor_wording or '(not written yet)'}"]
-            if value.target_date:
-                lines.append(f"Target: {format_day(value.target_date)}")
-            if value.success_criteria:
-                lines += ["", "Success looks like:", value.success_criteria]
-            if history:
-                lines += ["", f"Ratings: {sparkline([c.rating for c in history])}"]
-                lines += [f"  {c.rated_on}  {c.rating:>2}/10  {c.note}" for c in history]
-        case Engagement():
-            progress = journal.progress(value)
-            agreement = value.agreement
-            lines += [f"# Engagement: {value.title}", f"Coach: {value.coach}", f"Sponsor: {value.sponsor}"]
-            period = " – ".join(format_day(day) for day in (value.starts_on, value.ends_on) if day)
-            lines += [f"Period: {period or 'not set'}", f"Progress: {progress.describe()}"]
-            lines += [f"Sharing level {agreement.level.name}: {agreement.level.description}"]
-            if agreement.agreed_on or agreement.agreed_with:
-                agreed_on = format_day(agreement.agreed_on) if agreement.agreed_on else "undated"
-                lines.append(f"Agreed {agreed_on} with {agreement.agreed_with or '(not recorded)'}")
-            if agreement.confidentiality_note:
-                lines += ["", "Limits of confidentiality:", agreement.confidentiality_note]
-        case _:
-            lines.append(f"# {value.KIND.capitalize()}")
-            for name, field_value in _fields(value):
-                lines.append(f"{name}: {field_value}")
-    lines += ["", f"id {value.record_id}"]
-    return "\n".join(lines)
-
-
-def _fields(value: Model) -> list[tuple[str, str]]:
-    shown = []
-    for field in dataclasses.fields(value):
-        field_value = getattr(value, field.name)
-        if field.name == "record_id" or field_value in (None, "", ()):
-            continue
-        if isinstance(field_value, tuple):
-            field_value = ", ".join(map(str, field_value))
-        shown.append((field.name.replace("_", " "), str(getattr(field_value, "value", field_value))))
-    return shown
+        click.echo(record_markdown(journal, value))
+        click.echo(f"\nid {value.saved_id}")
 
 
 @command()
@@ -587,39 +527,7 @@ def prep(context: Context, engagement_ref: str | None) -> None:
     """Before a session: open actions, your last commitments, goals to rate, what you want to bring."""
     with context.journal() as journal:
         engagement = find_engagement(journal, engagement_ref) if engagement_ref else None
-        digest = journal.prep(engagement)
-        today = journal.clock.today()
-        if digest.engagement:
-            click.echo(f"# {digest.engagement.title}: {digest.progress.describe() if digest.progress else ''}")
-        if digest.next_session:
-            click.echo(f"Next: session {digest.next_session.number} on {format_day(digest.next_session.held_on)}")
-            if digest.next_session.agenda:
-                click.echo(f"  Agenda: {digest.next_session.agenda}")
-        click.echo("\n## Open actions")
-        for action in digest.open_actions:
-            due = (
-                f" (due {format_day(action.due_on)}{', OVERDUE' if action.is_overdue(today) else ''})"
-                if action.due_on
-                else ""
-            )
-            click.echo(f"- [{short_id(action.saved_id)}] {action.text}{due}")
-        if not digest.open_actions:
-            click.echo("None.")
-        click.echo("\n## What I said I would do")
-        if digest.last_reflection:
-            click.echo(f"(from {format_day(digest.last_reflection.day)})")
-        click.echo(digest.commitments or "Nothing recorded yet.")
-        click.echo("\n## Goals not rated recently")
-        for goal, last in digest.goals_to_rate:
-            when = f"last rated {format_day(last)}" if last else "never rated"
-            click.echo(f"- [{short_id(goal.saved_id)}] {goal.title} ({when})")
-        if not digest.goals_to_rate:
-            click.echo("All rated recently.")
-        click.echo("\n## What I want to bring next time")
-        for reflection, answer in digest.to_bring:
-            click.echo(f"- ({format_day(reflection.day)}) {answer}")
-        if not digest.to_bring:
-            click.echo("Nothing noted since the last session.")
+        click.echo(prep_markdown(journal.prep(engagement), ids=True))
 
 
 # --- history and deletion --------------------------------------------------------------------

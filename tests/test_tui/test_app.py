@@ -1,0 +1,308 @@
+"""The Candour app driven with Textual's Pilot: setup, unlock, recovery, writing with autosave, idle lock,
+search, check-in, settings, and the guards against plaintext leaving behind the user's back."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from journal import CheckIn, Engagement, FixedClock, Journal, Reflection, WrongPassphrase
+from journal.demo import DEMO_PASSPHRASE, create_demo
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
+from tui.app import CRASH_MESSAGE, CandourApp, make_app
+from tui.screens import editor
+from tui.screens.editor import EditorScreen
+from tui.screens.forms import CheckInForm, EngagementForm
+from tui.screens.goals import GoalsScreen
+from tui.screens.main import MainScreen
+from tui.screens.search import SearchScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.setup import RecoveryKeyScreen, SetupScreen
+from tui.screens.unlock import RecoverScreen, UnlockScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 11, 26)
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock.on(TODAY)
+
+
+@pytest.fixture
+def demo_path(journal_path: Path, clock: FixedClock) -> Path:
+    """A demo journal (cheap KDF) with sample engagements, sessions, reflections and goals."""
+    create_demo(journal_path, clock, kdf=CHEAP_KDF, limits=CHEAP_LIMITS).close()
+    return journal_path
+
+
+def app_for(path: Path, clock: FixedClock, **options: object) -> CandourApp:
+    return make_app(path, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=clock, **options)  # type: ignore[arg-type]
+
+
+async def type_text(pilot: Pilot[int], text: str) -> None:
+    await pilot.press(*[("space" if char == " " else char) for char in text])
+
+
+async def wait_for(pilot: Pilot[int], condition: object, seconds: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (workers finish in their own time)."""
+    for _ in range(int(seconds / 0.05)):
+        if callable(condition) and condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app did not reach the expected state in time")
+
+
+async def unlock(pilot: Pilot[int], passphrase: str = DEMO_PASSPHRASE) -> None:
+    app = pilot.app
+    assert isinstance(app.screen, UnlockScreen)
+    app.screen.query_one("#passphrase", Input).value = passphrase
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, (MainScreen, EditorScreen)) or _unlock_error(app))
+
+
+def _unlock_error(app: object) -> str:
+    screen = getattr(app, "screen", None)
+    if isinstance(screen, UnlockScreen):
+        return str(screen.query_one("#unlock-error", Static).render())
+    return ""
+
+
+async def test_first_run_creates_the_journal_shows_the_key_once_and_the_first_engagement(
+    journal_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(journal_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, SetupScreen)
+        await type_text(pilot, "password1")
+        await pilot.press("enter", "tab", "enter")
+        assert not journal_path.exists()
+        assert "weak" in str(app.screen.query_one("#strength-advice", Static).render())
+
+        first = app.screen.query_one("#first", Input)
+        first.value = PASSPHRASE
+        app.screen.query_one("#second", Input).value = PASSPHRASE
+        app.screen.query_one("#second", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryKeyScreen))
+        key = str(app.screen.query_one("#recovery-key", Static).render())
+        await type_text(pilot, "ZZZZ")
+        await pilot.press("enter")
+        assert isinstance(app.screen, RecoveryKeyScreen)  # a wrong group keeps the key on screen
+        app.screen.query_one("#last-group", Input).value = key.rsplit("-", 1)[-1]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EngagementForm))
+        await type_text(pilot, "Leadership 2026")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.journal is not None
+        assert [e.title for e in app.journal.all(Engagement)] == ["Leadership 2026"]
+    assert journal_path.exists()
+    Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS).close()
+
+
+async def test_wrong_passphrase_says_so_and_keeps_the_screen(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, "not the passphrase")
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Wrong passphrase" in _unlock_error(app)
+        assert app.journal is None
+        await unlock(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_forgotten_passphrase_is_reset_with_the_recovery_key(journal_path: Path, clock: FixedClock) -> None:
+    journal, recovery_key = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS)
+    journal.close()
+    app = app_for(journal_path, clock)
+    new = "a fresh passphrase nobody guesses"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        assert isinstance(app.screen, RecoverScreen)
+        app.screen.query_one("#recovery-key", Input).value = recovery_key.lower()
+        app.screen.query_one("#first", Input).value = new
+        app.screen.query_one("#second", Input).value = new
+        app.screen.query_one("#second", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("ctrl+l")
+    with pytest.raises(WrongPassphrase):
+        Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS)
+    Journal.open(journal_path, new, limits=CHEAP_LIMITS).close()
+
+
+@pytest.fixture
+def fast_autosave(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(editor, "AUTOSAVE_SECONDS", 0.1)
+    yield
+
+
+async def test_writing_autosaves_an_encrypted_draft_then_saves_the_reflection(
+    demo_path: Path, clock: FixedClock, fast_autosave: None
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, EditorScreen)
+        await type_text(pilot, "Calmer today; @Sam decided")
+        assert app.journal is not None
+        journal = app.journal
+        await wait_for(pilot, lambda: (d := journal.current_draft()) is not None and "@Sam decided" in d.text)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert journal.current_draft() is None
+        latest = journal.recent_reflections(1)[0]
+        assert latest.text.startswith("## What did I explore?\nCalmer today; @Sam decided")
+        assert "What shifted for me?" not in latest.text  # unanswered prompts are dropped
+        assert latest.session_id is not None
+
+
+async def test_idle_lock_saves_the_draft_and_unlock_brings_it_back_exactly(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock, auto_lock_seconds=0.6)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f")
+        await type_text(pilot, "half a thought")
+        area = app.screen.query_one("#text", TextArea)
+        text, cursor = area.text, area.cursor_location
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), seconds=5)
+        assert app.journal is None
+        assert not app.query(TextArea)  # nothing decrypted is left in the app
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen))
+        area = app.screen.query_one("#text", TextArea)
+        assert area.text == text
+        assert area.cursor_location == cursor
+
+
+async def test_the_lock_key_works_from_every_screen(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        for key, screen in (("g", GoalsScreen), ("slash", SearchScreen), ("comma", SettingsScreen)):
+            await pilot.press(key)
+            assert isinstance(app.screen, screen)
+            await pilot.press("ctrl+l")
+            assert isinstance(app.screen, UnlockScreen) and app.journal is None
+            await unlock(pilot)
+
+
+async def test_search_finds_text_live_ignoring_case_and_accents(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "SUPPLIER")
+        results = app.screen.query_one("#results", OptionList)
+        await wait_for(pilot, lambda: results.option_count == 1)
+        assert "supplier contract" in str(results.get_option_at_index(0).prompt)
+
+
+async def test_a_check_in_is_saved_from_the_goals_view(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("g")
+        assert app.journal is not None
+        before = [c for c in app.journal.all(CheckIn) if c.rating == 8]
+        await pilot.press("r")
+        assert isinstance(app.screen, CheckInForm)
+        await type_text(pilot, "8")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        assert len([c for c in app.journal.all(CheckIn) if c.rating == 8]) == len(before) + 1
+
+
+async def test_settings_change_the_passphrase_and_preferences(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    new = "another passphrase for the demo"
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("comma")
+        screen = app.screen
+        screen.query_one("#auto-lock", Input).value = "12"
+        await pilot.click("#save-preferences")
+        assert app.journal is not None and app.journal.preferences().auto_lock_minutes == 12
+        screen.query_one("#current", Input).value = DEMO_PASSPHRASE
+        screen.query_one("#first", Input).value = new
+        screen.query_one("#second", Input).value = new
+        await pilot.click("#change-passphrase")
+        await wait_for(pilot, lambda: not str(screen.query_one("#settings-status", Static).render()))
+    Journal.open(demo_path, new, limits=CHEAP_LIMITS).close()
+
+
+async def test_no_screenshot_command_and_no_clipboard_escape(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles and "Lock" in titles
+        assert app.deliver_screenshot() is None
+        with pytest.raises(PermissionError):
+            app.save_screenshot()
+        written: list[str] = []
+        assert app._driver is not None
+        original = app._driver.write
+        app._driver.write = lambda data: written.append(data) or original(data)  # type: ignore[method-assign,func-returns-value]
+        app.copy_to_clipboard("private words")
+        assert not any("\x1b]52" in data for data in written)
+    assert not any(path.suffix == ".svg" for path in Path.cwd().iterdir())
+
+
+CRASHING_APP = """
+import sys
+from pathlib import Path
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
+from tui.app import make_app
+
+app = make_app(Path(sys.argv[1]), kdf=CHEAP_KDF, limits=CHEAP_LIMITS)
+
+def crash() -> None:
+    secret_words = "CANARY journal text in a local variable"
+    raise RuntimeError("boom")
+
+async def drive(pilot):
+    await pilot.pause(0.2)
+    app.call_later(crash)
+    await pilot.pause(0.5)
+
+app.run(headless=True, auto_pilot=drive)
+sys.exit(app.return_code or 0)
+"""
+
+
+def test_a_crash_prints_no_traceback_no_locals_and_exits_non_zero(tmp_path: Path) -> None:
+    log = tmp_path / "textual.log"
+    result = subprocess.run(
+        [sys.executable, "-c", CRASHING_APP, str(tmp_path / "new.candour")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TEXTUAL_LOG": str(log), "TEXTUAL": "devtools,debug"},
+        timeout=60,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "CANARY" not in output and "Traceback" not in output and "secret_words" not in output
+    assert CRASH_MESSAGE.split(".")[0] in " ".join(output.split())
+    assert not log.exists()  # the environment's log switch was removed before the framework read it
+
+
+def test_the_demo_journal_has_sample_content(demo_path: Path) -> None:
+    journal = Journal.open(demo_path, DEMO_PASSPHRASE, limits=CHEAP_LIMITS)
+    try:
+        assert len(journal.all(Reflection)) == 5
+    finally:
+        journal.close()

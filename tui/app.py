@@ -1,0 +1,230 @@
+"""The Candour app: a Textual app over the coachee's journal, built by `make_app` for the CLI and the tests.
+
+The app owns the unlocked `Journal` (nothing below it holds keys or ciphertext) and
+the locking: the lock key, idle auto-lock and quitting all save the open draft
+encrypted, drop every decrypted value and return to the unlock screen. It also closes
+the framework's paths for plaintext to leave behind the user's back: crash reports
+with local variables, screenshots and clipboard escape sequences.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from journal import DEFAULT_KDF_LIMITS, Clock, Journal, KdfLimits, KdfParams, Preferences, SystemClock
+
+CRASH_MESSAGE = (
+    "Candour stopped after an internal error. Nothing was shown or written in clear, and your "
+    "draft was saved encrypted: it will be back when you unlock."
+)
+"""What the terminal shows after a crash, instead of a traceback that would print local variables."""
+
+IDLE_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """How the app is built: where the journal is and what costs new journals get (cheap only in tests)."""
+
+    journal_path: Path
+    kdf: KdfParams | None = None
+    limits: KdfLimits = DEFAULT_KDF_LIMITS
+    clock: Clock = field(default_factory=SystemClock)
+    demo_passphrase: str | None = None
+    """Shown on the unlock screen of the demo journal, so a newcomer can look around."""
+    auto_lock_seconds: float | None = None
+    """Overrides the journal's auto-lock delay (tests)."""
+
+
+class Lockable:
+    """A screen that holds unsaved work: asked to save it (encrypted) before the journal locks."""
+
+    def save_before_lock(self, journal: Journal) -> None:
+        raise NotImplementedError
+
+
+class CandourApp(App[int]):
+    """The journal app. Screens reach the journal through `self.app.journal` only while unlocked."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Candour"
+    BINDINGS = [
+        Binding("ctrl+l", "lock", "Lock", priority=True),
+        Binding("f1", "help", "Keys"),
+    ]
+
+    def __init__(self, settings: AppSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.journal: Journal | None = None
+        self.preferences = Preferences()
+        self._last_activity = time.monotonic()
+
+    # --- unlocking and locking ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tui.screens.setup import SetupScreen
+        from tui.screens.unlock import UnlockScreen
+
+        if self.settings.journal_path.exists():
+            self.push_screen(UnlockScreen())
+        else:
+            self.push_screen(SetupScreen())
+        self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
+
+    def unlocked(self, journal: Journal) -> None:
+        """Called by the unlock screens with the open journal: show it."""
+        self.adopt(journal)
+        self.show_journal()
+
+    def adopt(self, journal: Journal) -> None:
+        """Hold the open journal and apply its preferences (first run shows it after the setup steps)."""
+        self.journal = journal
+        self.preferences = journal.preferences()
+        self.theme = "textual-light" if self.preferences.theme == "light" else "textual-dark"
+        self._last_activity = time.monotonic()
+
+    def show_journal(self) -> None:
+        """Show the main view, and the editor again if a draft was left open when the journal locked."""
+        from tui.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+
+    def action_lock(self) -> None:
+        """Save any draft encrypted, drop every decrypted value, and return to the unlock screen."""
+        from tui.screens.unlock import UnlockScreen
+
+        journal = self.journal
+        if journal is None:
+            return
+        self._save_drafts(journal)
+        self.journal = None
+        journal.close()
+        # Pop every screen that showed journal content; their widgets (and the text in them) go with them.
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, UnlockScreen):
+            self.push_screen(UnlockScreen())
+        self.notify("Locked. Your draft is saved, encrypted.", timeout=3)
+
+    def _save_drafts(self, journal: Journal) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, Lockable):
+                screen.save_before_lock(journal)
+
+    @property
+    def auto_lock_seconds(self) -> float:
+        if self.settings.auto_lock_seconds is not None:
+            return self.settings.auto_lock_seconds
+        return self.preferences.auto_lock_minutes * 60.0
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
+        ):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _lock_when_idle(self) -> None:
+        if self.journal is not None and time.monotonic() - self._last_activity >= self.auto_lock_seconds:
+            self.action_lock()
+
+    async def action_quit(self) -> None:
+        """Quit, saving any draft first."""
+        self.close_journal()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        """However the app ends, the draft is saved and the journal closed (its file lock released)."""
+        self.close_journal()
+
+    def close_journal(self) -> None:
+        """Save any draft, then close the journal and forget it."""
+        journal = self.journal
+        if journal is None:
+            return
+        try:
+            self._save_drafts(journal)
+        finally:
+            self.journal = None
+            journal.close()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # --- paths by which the framework could copy the screen elsewhere ---------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The framework's palette commands, without "Screenshot" (it writes the screen to a file)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+        yield SystemCommand("Lock", "Lock the journal now", self.action_lock)
+
+    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
+        """Refused: a screenshot is the journal's text in a file."""
+        self.notify("Screenshots are turned off in Candour: they would save your journal in clear.")
+        return None
+
+    def save_screenshot(self, *args: object, **kwargs: object) -> str:
+        raise PermissionError("Candour does not write screenshots")
+
+    def action_screenshot(self, *args: object, **kwargs: object) -> None:
+        self.deliver_screenshot()
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy within the app only. The framework would send the text to the terminal as an escape
+        sequence (OSC 52), which terminals, multiplexers and remote sessions may log or forward."""
+        self._clipboard = text
+
+    # --- crashes --------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: save the draft if possible, then stop without a traceback.
+
+        The framework's own report prints local variables, which would hold journal text or a passphrase.
+        """
+        self._return_code = 1
+        if self._exception is None:  # keeps the test harness able to re-raise it
+            self._exception = error
+            self._exception_event.set()
+        try:
+            self.close_journal()
+        finally:
+            self._exit_renderables.clear()
+            self._exit_renderables.append(CRASH_MESSAGE)
+            self._close_messages_no_wait()
+
+
+def make_app(
+    journal_path: Path,
+    *,
+    kdf: KdfParams | None = None,
+    limits: KdfLimits = DEFAULT_KDF_LIMITS,
+    clock: Clock | None = None,
+    demo_passphrase: str | None = None,
+    auto_lock_seconds: float | None = None,
+) -> CandourApp:
+    """The app for the journal at `journal_path` (created on first run).
+
+    Args:
+        kdf: costs for a new journal; None calibrates on this machine.
+        limits: floor and cap accepted when unlocking (tests lower the floor).
+        clock: where "now" comes from (fixed in tests and snapshots).
+        demo_passphrase: shown on the unlock screen (the demo journal only).
+        auto_lock_seconds: override the journal's auto-lock delay.
+    """
+    return CandourApp(
+        AppSettings(journal_path, kdf, limits, clock or SystemClock(), demo_passphrase, auto_lock_seconds)
+    )

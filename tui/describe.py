@@ -1,0 +1,166 @@
+"""Journal values written out as Markdown, shared by the command line (printed as is) and the app (rendered).
+
+No UI framework here: `candour show` and `candour prep` must not pay for importing one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from journal import (
+    Action,
+    CheckIn,
+    Engagement,
+    Goal,
+    Journal,
+    Model,
+    Person,
+    PrepDigest,
+    Reflection,
+    Session,
+    Theme,
+    format_day,
+)
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(ratings: Sequence[int], high: int = 10) -> str:
+    """Ratings from 0 to `high` as a row of bars, one per rating."""
+    return "".join(SPARK_BARS[round(rating / high * (len(SPARK_BARS) - 1))] for rating in ratings)
+
+
+def record_markdown(journal: Journal, value: Model) -> str:
+    """Any record in full."""
+    match value:
+        case Reflection():
+            return reflection_markdown(journal, value)
+        case Session():
+            return session_markdown(journal, value)
+        case Engagement():
+            return engagement_markdown(journal, value)
+        case Goal():
+            return goal_markdown(value, journal.goal_history(value))
+        case _:
+            title = value.KIND.capitalize()
+            return "\n\n".join([f"# {title}", *(f"**{name}**: {shown}" for name, shown in fields_of(value))])
+
+
+def fields_of(value: Model) -> list[tuple[str, str]]:
+    """The filled-in fields of a value as (name, text), leaving out ids."""
+    shown = []
+    for field in dataclasses.fields(value):
+        content = getattr(value, field.name)
+        if field.name.endswith(("_id", "_ids")) or content in (None, "", ()):
+            continue
+        if isinstance(content, tuple):
+            content = ", ".join(map(str, content))
+        shown.append((field.name.replace("_", " "), str(getattr(content, "value", content))))
+    return shown
+
+
+def reflection_markdown(journal: Journal, reflection: Reflection) -> str:
+    """A reflection with its date, session, themes, people and mood."""
+    lines = [f"*{reflection.written_at:%A %d %B %Y, %H:%M}*"]
+    if reflection.title:
+        lines.insert(0, f"# {reflection.title}")
+    links = []
+    if reflection.session_id:
+        session = journal.get(Session, reflection.session_id)
+        links.append(f"Session {session.number} ({format_day(session.held_on)})")
+    if reflection.theme_ids:
+        links.append("Themes: " + ", ".join(journal.get(Theme, theme).label for theme in reflection.theme_ids))
+    if reflection.person_ids:
+        links.append("People: " + ", ".join(journal.get(Person, person).name for person in reflection.person_ids))
+    if reflection.mood or reflection.energy:
+        links.append(f"Mood {reflection.mood or '-'}/5, energy {reflection.energy or '-'}/5")
+    if links:
+        lines.append(" · ".join(links))
+    lines.append(reflection.text)
+    return "\n\n".join(lines)
+
+
+def session_markdown(journal: Journal, session: Session) -> str:
+    """A session with its agenda, the reflections already loaded for it, and its actions."""
+    lines = [f"# Session {session.number}", f"*{format_day(session.held_on)} · {session.status.value}*"]
+    if session.agenda:
+        lines += ["## What I wanted to bring", session.agenda]
+    reflections = [r for r in journal.loaded_reflections() if r.session_id == session.record_id]
+    for reflection in reflections:
+        lines += ["---", reflection_markdown(journal, reflection)]
+    actions = [action for action in journal.all(Action) if action.session_id == session.record_id]
+    if actions:
+        lines.append("## Actions")
+        lines += [f"- [{'x' if action.done else ' '}] {action.text}" for action in actions]
+    return "\n\n".join(lines)
+
+
+def engagement_markdown(journal: Journal, engagement: Engagement) -> str:
+    """An engagement's contract, sharing agreement and progress."""
+    progress = journal.progress(engagement)
+    agreement = engagement.agreement
+    facts = [f"Coach: {engagement.coach or '—'}", f"Sponsor: {engagement.sponsor or '—'}"]
+    period = " – ".join(format_day(day) for day in (engagement.starts_on, engagement.ends_on) if day)
+    if period:
+        facts.append(period)
+    lines = [f"# {engagement.title}", " · ".join(facts), f"**{progress.describe()}**"]
+    lines += ["## Sharing agreement", f"**{agreement.level.name}**: {agreement.level.description}"]
+    if agreement.agreed_on or agreement.agreed_with:
+        agreed_on = format_day(agreement.agreed_on) if agreement.agreed_on else "undated"
+        lines.append(f"Agreed {agreed_on} with {agreement.agreed_with or '(not recorded)'}")
+    if agreement.confidentiality_note:
+        lines += ["*Limits of confidentiality:*", agreement.confidentiality_note]
+    return "\n\n".join(lines)
+
+
+def goal_markdown(goal: Goal, history: Sequence[CheckIn]) -> str:
+    """A goal with its wording for the sponsor, criteria and every rating."""
+    lines = [f"# Goal: {goal.title}", f"Status: {goal.status.value}"]
+    lines.append(f"For the sponsor: {goal.sponsor_wording or '(not written yet)'}")
+    if goal.target_date:
+        lines.append(f"Target: {format_day(goal.target_date)}")
+    if goal.success_criteria:
+        lines += ["## Success looks like", goal.success_criteria]
+    if history:
+        lines += ["## Ratings", sparkline([check_in.rating for check_in in history])]
+        lines += [f"- {format_day(c.rated_on)}: **{c.rating}/10** {c.note}" for c in history]
+    return "\n\n".join(lines)
+
+
+def prep_markdown(digest: PrepDigest, *, ids: bool = False) -> str:
+    """The pre-session digest. `ids` adds short ids (for the command line, where they are typed back)."""
+
+    def tag(value: Model) -> str:
+        return f"[{value.saved_id[:8]}] " if ids else ""
+
+    lines: list[str] = []
+    if digest.engagement:
+        progress = f": {digest.progress.describe()}" if digest.progress else ""
+        lines.append(f"# {digest.engagement.title}{progress}")
+    if digest.next_session:
+        lines.append(f"Next: session {digest.next_session.number} on {format_day(digest.next_session.held_on)}")
+        if digest.next_session.agenda:
+            lines.append(f"Agenda: {digest.next_session.agenda}")
+    lines.append("## Open actions")
+    for action in digest.open_actions:
+        overdue = ", OVERDUE" if action in digest.overdue_actions else ""
+        due = f" (due {format_day(action.due_on)}{overdue})" if action.due_on else ""
+        lines.append(f"- {tag(action)}{action.text}{due}")
+    if not digest.open_actions:
+        lines.append("None.")
+    lines.append("## What I said I would do")
+    if digest.last_reflection:
+        lines.append(f"*From {format_day(digest.last_reflection.day)}:*")
+    lines.append(digest.commitments or "Nothing recorded yet.")
+    lines.append("## Goals not rated recently")
+    for goal, last in digest.goals_to_rate:
+        when = f"last rated {format_day(last)}" if last else "never rated"
+        lines.append(f"- {tag(goal)}{goal.title} ({when})")
+    if not digest.goals_to_rate:
+        lines.append("All rated recently.")
+    lines.append("## What I want to bring next time")
+    lines += [f"- ({format_day(reflection.day)}) {answer}" for reflection, answer in digest.to_bring]
+    if not digest.to_bring:
+        lines.append("Nothing noted since the last session.")
+    return "\n\n".join(lines)

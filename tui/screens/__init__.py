@@ -1,0 +1,1 @@
+"""The screens of the Candour app, one module per screen (or family of small forms)."""

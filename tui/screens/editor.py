@@ -1,0 +1,202 @@
+"""The reflection editor: Markdown in a soft-wrapped text area, autosaved as an encrypted draft every few
+seconds and whenever the journal locks, so nothing typed is ever lost."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from journal import CandourError, Draft, Journal, Person, Reflection, Session, Theme, normalize
+from tui.app import Lockable
+
+if TYPE_CHECKING:
+    from tui.app import CandourApp
+
+AUTOSAVE_SECONDS = 3.0
+"""How often typed text is saved as an encrypted draft (and only when it changed)."""
+
+SCALE = [(str(value), value) for value in range(1, 6)]
+
+
+class ListSuggester(Suggester):
+    """Completes the last item of a comma-separated list from known names (themes, people)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._names = names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, last = value.rpartition(",")
+        typed = last.lstrip()
+        if not typed:
+            return None
+        folded = normalize(typed)
+        for name in self._names:
+            if normalize(name).startswith(folded) and name != typed:
+                prefix = f"{head}, " if head else ""
+                return prefix + name
+        return None
+
+
+def split_list(value: str) -> list[str]:
+    """The items of a comma-separated field, trimmed, blanks dropped."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class EditorScreen(Screen[Reflection | None], Lockable):
+    """Writes a new reflection, or edits one; returns the saved reflection (None if closed unsaved)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save reflection", priority=True),
+        Binding("escape", "close", "Close (keeps the draft)"),
+        Binding("f2", "discard", "Discard draft"),  # ctrl+d deletes a character in the text area
+    ]
+
+    def __init__(self, draft: Draft) -> None:
+        super().__init__()
+        self.draft = draft
+        self._saved_text = draft.text
+
+    @property
+    def journal(self) -> Journal:
+        journal = cast("CandourApp", self.app).journal
+        if journal is None:
+            raise RuntimeError("the journal is locked")
+        return journal
+
+    def compose(self) -> ComposeResult:
+        journal = self.journal
+        with Vertical(id="editor"):
+            yield Static(self._heading(journal), id="editor-context", classes="title")
+            yield Input(self.draft.title, placeholder="Title (optional)", id="title")
+            yield TextArea(self.draft.text, soft_wrap=True, tab_behavior="indent", id="text")
+            with Horizontal(id="editor-links"):
+                with Vertical():
+                    yield Label("Themes")
+                    yield Input(
+                        ", ".join(self.draft.themes),
+                        placeholder="e.g. Delegation, Conflict",
+                        suggester=ListSuggester([theme.label for theme in journal.all(Theme)]),
+                        id="themes",
+                    )
+                with Vertical():
+                    yield Label("People (also @Name in the text)")
+                    yield Input(
+                        ", ".join(self.draft.people),
+                        suggester=ListSuggester([name for person in journal.all(Person) for name in person.names]),
+                        id="people",
+                    )
+                with Vertical(classes="narrow"):
+                    yield Label("Mood")
+                    yield Select(SCALE, value=self.draft.mood or Select.NULL, prompt="-", id="mood")
+                with Vertical(classes="narrow"):
+                    yield Label("Energy")
+                    yield Select(SCALE, value=self.draft.energy or Select.NULL, prompt="-", id="energy")
+            yield Label("Actions: type one and press Enter")
+            yield Input(placeholder="e.g. Ask Sam for feedback by Friday", id="new-action")
+            yield Static(self._actions_text(), id="actions")
+            yield Static("", id="editor-status", classes="muted")
+        yield Footer()
+
+    def _heading(self, journal: Journal) -> str:
+        if self.draft.session_id:
+            session = journal.get(Session, self.draft.session_id)
+            what = f"After session {session.number} ({session.held_on:%d %b %Y})"
+        else:
+            what = "Between sessions"
+        return f"{'Editing' if self.draft.reflection_id else 'New reflection'} · {what}"
+
+    def _actions_text(self) -> str:
+        return "\n".join(f"• {action}" for action in self.draft.actions)
+
+    def on_mount(self) -> None:
+        area = self.query_one("#text", TextArea)
+        area.focus()
+        row, column = self.draft.cursor
+        area.move_cursor((row, column))
+        self.set_interval(AUTOSAVE_SECONDS, self.autosave)
+
+    # --- the draft ------------------------------------------------------------------------
+
+    def current_draft(self) -> Draft:
+        """What is on screen now, as a draft."""
+        mood = self.query_one("#mood", Select).value
+        energy = self.query_one("#energy", Select).value
+        return self.draft.with_content(
+            text=self.query_one("#text", TextArea).text,
+            title=self.query_one("#title", Input).value,
+            themes=tuple(split_list(self.query_one("#themes", Input).value)),
+            people=tuple(split_list(self.query_one("#people", Input).value)),
+            mood=mood if isinstance(mood, int) else None,
+            energy=energy if isinstance(energy, int) else None,
+            cursor=self.query_one("#text", TextArea).cursor_location,
+        )
+
+    def autosave(self) -> None:
+        draft = self.current_draft()
+        if draft.same_content(self.draft):
+            return
+        self.draft = draft
+        self._write_draft(draft)
+
+    @work(thread=True, exclusive=True, group="draft")
+    def _write_draft(self, draft: Draft) -> None:
+        journal = cast("CandourApp", self.app).journal
+        if journal is None:
+            return
+        try:
+            saved = journal.save_draft(draft)
+        except CandourError as error:
+            self.app.call_from_thread(self._status, f"Draft not saved: {error}")
+            return
+        self.app.call_from_thread(self._draft_saved, saved)
+
+    def _draft_saved(self, draft: Draft) -> None:
+        self.draft = self.draft.with_content(record_id=draft.record_id)
+        self._status("Draft saved (encrypted).")
+
+    def _status(self, message: str) -> None:
+        self.query_one("#editor-status", Static).update(message)
+
+    def save_before_lock(self, journal: Journal) -> None:
+        """Called as the journal locks: save what is on screen, synchronously, before the keys go."""
+        self.draft = journal.save_draft(self.current_draft())
+
+    # --- actions --------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#new-action")
+    def add_action(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text:
+            self.draft = self.current_draft().with_content(actions=(*self.draft.actions, text))
+            self.query_one("#actions", Static).update(self._actions_text())
+            event.input.value = ""
+
+    def action_save(self) -> None:
+        try:
+            reflection = self.journal.save_reflection_from(self.current_draft())
+        except CandourError as error:
+            self._status(str(error))
+            return
+        self.dismiss(reflection)
+
+    def action_close(self) -> None:
+        draft = self.current_draft()
+        if not draft.is_untouched():
+            self.draft = self.journal.save_draft(draft)
+            self.app.notify("Draft kept (encrypted); it reopens when you start a reflection.")
+        else:
+            self.journal.discard_draft()
+        self.dismiss(None)
+
+    def action_discard(self) -> None:
+        self.journal.discard_draft()
+        self.app.notify("Draft discarded.")
+        self.dismiss(None)

@@ -1,0 +1,212 @@
+"""Small forms that create one thing and return it: an engagement, a session, a progress check-in."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from journal import (
+    CandourError,
+    CheckIn,
+    Engagement,
+    Goal,
+    InvalidInput,
+    Journal,
+    Session,
+    SessionStatus,
+    SharingAgreement,
+    SharingLevel,
+    parse_day,
+)
+
+if TYPE_CHECKING:
+    from tui.app import CandourApp
+
+
+class Form(ModalScreen[object]):
+    """Shared behaviour: Escape cancels, errors show in the form, the journal comes from the app."""
+
+    BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
+
+    @property
+    def journal(self) -> Journal:
+        journal = cast("CandourApp", self.app).journal
+        if journal is None:
+            raise RuntimeError("the journal is locked")
+        return journal
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, message: str) -> None:
+        self.query_one(".error", Static).update(message)
+
+    def day(self, field_id: str, *, required: bool = False) -> date | None:
+        """The date typed in a field (any date phrase), or None when blank and not required."""
+        text = self.query_one(f"#{field_id}", Input).value.strip()
+        if not text:
+            if required:
+                return self.journal.clock.today()
+            return None
+        return parse_day(text, self.journal.clock)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            self.dismiss(self.save())
+        except CandourError as error:
+            self.show_error(str(error))
+
+    def save(self) -> object:
+        raise NotImplementedError
+
+
+class EngagementForm(Form):
+    """A coaching engagement and the sharing agreement reached in three-way contracting."""
+
+    def __init__(self, *, first_run: bool = False) -> None:
+        super().__init__()
+        self.first_run = first_run
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="engagement-form", classes="card form"):
+            yield Static("Your coaching engagement", classes="title")
+            if self.first_run:
+                yield Static("One engagement is one coaching contract. You can add more later.")
+            yield Label("Title")
+            yield Input(placeholder="e.g. Leadership coaching 2026", id="title")
+            with Horizontal(classes="pair"):
+                with Vertical():
+                    yield Label("Coach")
+                    yield Input(id="coach")
+                with Vertical():
+                    yield Label("Sponsor (the organisation paying)")
+                    yield Input(id="sponsor")
+            with Horizontal(classes="pair"):
+                with Vertical():
+                    yield Label("Starts (e.g. 2026-09-01, today)")
+                    yield Input(id="starts")
+                with Vertical():
+                    yield Label("Sessions planned")
+                    yield Input(type="integer", id="planned")
+            yield Label("What the sponsor may see, as agreed with your coach and sponsor")
+            yield Select(
+                [(f"{level.name}: {level.description}", level) for level in SharingLevel],
+                value=SharingLevel.L1,
+                allow_blank=False,
+                id="level",
+            )
+            yield Label("Agreed with (optional)")
+            yield Input(placeholder="e.g. my coach and my manager", id="agreed-with")
+            yield Label("Limits of confidentiality you agreed (private)")
+            yield TextArea(id="note")
+            yield Static("", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Later" if self.first_run else "Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def save(self) -> Engagement:
+        planned = self.query_one("#planned", Input).value.strip()
+        level = self.query_one("#level", Select).value
+        agreement = SharingAgreement(
+            level if isinstance(level, SharingLevel) else SharingLevel.L0,
+            self.journal.clock.today(),
+            self.query_one("#agreed-with", Input).value,
+            self.query_one("#note", TextArea).text,
+        )
+        engagement = Engagement(
+            self.query_one("#title", Input).value,
+            coach=self.query_one("#coach", Input).value,
+            sponsor=self.query_one("#sponsor", Input).value,
+            starts_on=self.day("starts"),
+            planned_sessions=int(planned) if planned else None,
+            agreement=agreement,
+        )
+        return self.journal.save(engagement)
+
+
+class SessionForm(Form):
+    """A coaching session of an engagement, with the agenda the coachee wants to bring."""
+
+    def __init__(self, engagement: Engagement) -> None:
+        super().__init__()
+        self.engagement = engagement
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="session-form", classes="card form"):
+            yield Static(f"New session: {self.engagement.title}", classes="title")
+            yield Label("Date (e.g. today, 2026-09-10, next week's date)")
+            yield Input(placeholder="today", id="held-on")
+            yield Label("What I want to bring (private)")
+            yield TextArea(id="agenda")
+            yield Static("", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#held-on", Input).focus()
+
+    def save(self) -> Session:
+        held_on = self.day("held-on", required=True) or self.journal.clock.today()
+        status = SessionStatus.PLANNED if held_on > self.journal.clock.today() else SessionStatus.HELD
+        return self.journal.save(
+            Session(
+                self.engagement.saved_id,
+                held_on,
+                self.journal.next_session_number(self.engagement),
+                status,
+                self.query_one("#agenda", TextArea).text,
+            )
+        )
+
+
+class CheckInForm(Form):
+    """A 0-10 rating of a goal, with a private note and an optional statement for the sponsor."""
+
+    def __init__(self, goal: Goal) -> None:
+        super().__init__()
+        self.goal = goal
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="check-in-form", classes="card form"):
+            yield Static(f"Check in: {self.goal.title}", classes="title")
+            yield Label("Where are you now, from 0 to 10?")
+            yield Input(type="integer", max_length=2, id="rating")
+            yield Label("Note (private)")
+            yield Input(id="note")
+            yield Label("Statement for the sponsor (optional, shared only at level L3 and if you tick it)")
+            yield Input(id="statement")
+            yield Static("", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#rating", Input).focus()
+
+    @on(Input.Submitted)
+    def _submit(self) -> None:
+        self.action_save()
+
+    def save(self) -> CheckIn:
+        rating = self.query_one("#rating", Input).value.strip()
+        if not rating.isdigit():
+            raise InvalidInput("Type a rating from 0 to 10.")
+        return self.journal.check_in(
+            self.goal,
+            int(rating),
+            note=self.query_one("#note", Input).value,
+            sponsor_statement=self.query_one("#statement", Input).value,
+        )

@@ -1,0 +1,95 @@
+"""The goals view: every goal with its status and rating history drawn as a sparkline, and quick check-ins."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown, Sparkline
+
+from journal import CheckIn, Goal, GoalStatus, Journal
+from tui.describe import goal_markdown
+from tui.screens.forms import CheckInForm
+
+if TYPE_CHECKING:
+    from tui.app import CandourApp
+
+
+class GoalRow(ListItem):
+    """One goal: title, status, latest rating and the ratings over time."""
+
+    def __init__(self, goal: Goal, history: list[CheckIn]) -> None:
+        super().__init__()
+        self.goal = goal
+        self.history = history
+
+    def compose(self) -> ComposeResult:
+        ratings = [check_in.rating for check_in in self.history]
+        latest = f"{ratings[-1]}/10" if ratings else "not rated yet"
+        with Horizontal(classes="goal-row"):
+            with Vertical(classes="goal-text"):
+                yield Label(self.goal.title, classes="goal-title")
+                wording = self.goal.sponsor_wording or "no sponsor wording yet"
+                yield Label(f"{self.goal.status.value} · {latest} · for the sponsor: {wording}", classes="muted")
+            # The sparkline's scale is fixed at 0-10 by two invisible anchors, so a flat 5 reads as middling.
+            yield Sparkline([0, *ratings, 10] if ratings else [], classes="goal-trend")
+
+
+class GoalsScreen(Screen[None]):
+    """Goals with their progress; `r` checks in on the selected goal."""
+
+    BINDINGS = [
+        Binding("r", "check_in", "Check in"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    @property
+    def journal(self) -> Journal:
+        journal = cast("CandourApp", self.app).journal
+        if journal is None:
+            raise RuntimeError("the journal is locked")
+        return journal
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield ListView(id="goals")
+            with VerticalScroll(id="goal-detail-pane"):
+                yield Markdown(id="goal-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_goals()
+        self.query_one("#goals", ListView).focus()
+
+    def refresh_goals(self) -> None:
+        goals = sorted(self.journal.all(Goal), key=lambda goal: (goal.status is not GoalStatus.ACTIVE, goal.title))
+        listing = self.query_one("#goals", ListView)
+        listing.clear()
+        for goal in goals:
+            listing.append(GoalRow(goal, self.journal.goal_history(goal)))
+        if goals:
+            listing.index = 0
+        else:
+            self.query_one("#goal-detail", Markdown).update("No goals yet: add one with `candour new goal`.")
+
+    @on(ListView.Highlighted)
+    def _highlighted(self, event: ListView.Highlighted) -> None:
+        if isinstance(event.item, GoalRow):
+            self.query_one("#goal-detail", Markdown).update(goal_markdown(event.item.goal, event.item.history))
+
+    def action_check_in(self) -> None:
+        item = self.query_one("#goals", ListView).highlighted_child
+        if not isinstance(item, GoalRow):
+            return
+
+        def saved(check_in: object) -> None:
+            if check_in is not None:
+                self.notify("Check-in saved.")
+                self.refresh_goals()
+
+        self.app.push_screen(CheckInForm(item.goal), saved)

@@ -1,0 +1,245 @@
+"""The main view: engagements and their sessions as a timeline, the selected item in full beside it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Tree
+
+from journal import (
+    AFTER_SESSION,
+    BETWEEN_SESSIONS,
+    Engagement,
+    Journal,
+    Reflection,
+    Session,
+)
+from tui.describe import record_markdown
+from tui.screens.editor import EditorScreen
+from tui.screens.forms import EngagementForm, SessionForm
+
+if TYPE_CHECKING:
+    from tui.app import CandourApp
+
+RECENT_SHOWN = 15
+"""Reflections listed under "Recent" (decrypted at once, however large the journal)."""
+
+FREE_ENTRIES_SHOWN = 50
+"""Free entries listed under an engagement; older ones are found with search."""
+
+Item = Engagement | Session | Reflection | None
+
+
+class MainScreen(Screen[None]):
+    """Engagements → sessions → reflections, and the selected one in full."""
+
+    BINDINGS = [
+        Binding("n", "reflect", "Reflect on session"),
+        Binding("f", "free_entry", "Free entry"),
+        Binding("e", "edit", "Edit"),
+        Binding("a", "new_session", "Add session"),
+        Binding("g", "goals", "Goals"),
+        Binding("slash", "search", "Search"),
+        Binding("p", "prep", "Prep"),
+        Binding("comma", "settings", "Settings"),
+        Binding("E", "new_engagement", "New engagement", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    @property
+    def journal(self) -> Journal:
+        journal = cast("CandourApp", self.app).journal
+        if journal is None:
+            raise RuntimeError("the journal is locked")
+        return journal
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal():
+            yield Tree[Item]("Journal", id="timeline")
+            with VerticalScroll(id="detail-pane"):
+                yield Markdown(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one("#timeline", Tree)
+        tree.show_root = False
+        self.refresh_timeline()
+        tree.focus()
+        self.load_all_reflections()
+        draft = self.journal.current_draft()
+        if draft is not None:
+            self.open_editor(draft)
+
+    # --- the timeline -------------------------------------------------------------------------
+
+    def refresh_timeline(self, select: Item = None) -> None:
+        """Rebuild the tree from the journal (reflections under sessions once they are loaded)."""
+        journal = self.journal
+        tree: Tree[Item] = self.query_one("#timeline", Tree)
+        tree.clear()
+        recent = tree.root.add("Recent", None, expand=True)
+        for reflection in journal.recent_reflections(RECENT_SHOWN):
+            recent.add_leaf(_reflection_label(reflection), reflection)
+        current = journal.current_engagement()
+        by_session: dict[str | None, list[Reflection]] = {}
+        for reflection in journal.loaded_reflections():
+            by_session.setdefault(reflection.session_id, []).append(reflection)
+        for engagement in journal.all(Engagement):
+            progress = journal.progress(engagement)
+            node = tree.root.add(
+                f"{engagement.title} · {progress.describe()}", engagement, expand=engagement == current
+            )
+            for session in reversed(journal.sessions_of(engagement)):
+                reflections = by_session.get(session.record_id, [])
+                session_node = node.add(_session_label(session), session, expand=bool(reflections))
+                for reflection in reflections:
+                    session_node.add_leaf(_reflection_label(reflection), reflection)
+            free = [r for r in by_session.get(None, []) if r.engagement_id == engagement.record_id]
+            if free:
+                between = node.add("Between sessions", None)
+                for reflection in free[:FREE_ENTRIES_SHOWN]:
+                    between.add_leaf(_reflection_label(reflection), reflection)
+        if not journal.all(Engagement):
+            self.show_markdown(
+                "# Welcome\n\nCreate your first engagement with **E**, then add a session with **a** "
+                "and reflect on it with **n**. Free entries between sessions: **f**."
+            )
+        elif select is None:
+            self.show(current)
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_all_reflections(self) -> None:
+        """Decrypt every reflection in the background, then place them under their sessions."""
+        journal = cast("CandourApp", self.app).journal
+        if journal is None:
+            return
+        journal.preload()
+        self.app.call_from_thread(self._reflections_loaded)
+
+    def _reflections_loaded(self) -> None:
+        if cast("CandourApp", self.app).journal is not None and self.is_attached:
+            self.refresh_timeline(select=self.selected)
+
+    @property
+    def selected(self) -> Item:
+        node = self.query_one("#timeline", Tree).cursor_node
+        return node.data if node is not None else None
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
+        self.show(event.node.data)
+
+    # --- the detail pane ---------------------------------------------------------------------
+
+    def show(self, item: Item) -> None:
+        journal = self.journal
+        match item:
+            case Reflection() | Session() | Engagement():
+                self.show_markdown(record_markdown(journal, item))
+            case _:
+                pass
+
+    def show_markdown(self, text: str) -> None:
+        self.query_one("#detail", Markdown).update(text)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _session_for_reflection(self) -> Session | None:
+        item = self.selected
+        if isinstance(item, Session):
+            return item
+        if isinstance(item, Reflection) and item.session_id:
+            return self.journal.get(Session, item.session_id)
+        engagement = item if isinstance(item, Engagement) else self.journal.current_engagement()
+        sessions = self.journal.sessions_of(engagement) if engagement else []
+        held = [session for session in sessions if session.held_on <= self.journal.clock.today()]
+        return held[-1] if held else None
+
+    def action_reflect(self) -> None:
+        session = self._session_for_reflection()
+        if session is None:
+            self.notify("Add a session first (a), or write a free entry (f).")
+            return
+        self.open_editor(self.journal.new_draft(AFTER_SESSION, session=session))
+
+    def action_free_entry(self) -> None:
+        item = self.selected
+        engagement = item if isinstance(item, Engagement) else self.journal.current_engagement()
+        self.open_editor(self.journal.new_draft(BETWEEN_SESSIONS, engagement=engagement))
+
+    def action_edit(self) -> None:
+        item = self.selected
+        if not isinstance(item, Reflection):
+            self.notify("Select a reflection to edit.")
+            return
+        self.open_editor(self.journal.draft_for(item))
+
+    def open_editor(self, draft: object) -> None:
+        from journal import Draft
+
+        existing = self.journal.current_draft()
+        chosen = existing if existing is not None else draft
+        if existing is not None and existing is not draft and existing.record_id != getattr(draft, "record_id", None):
+            self.notify("You have an unfinished draft: it is open again. Save or discard it first.")
+        self.app.push_screen(EditorScreen(cast(Draft, chosen)), self._editor_closed)
+
+    def _editor_closed(self, reflection: Reflection | None) -> None:
+        if reflection is not None:
+            self.notify("Reflection saved.")
+            self.refresh_timeline(select=reflection)
+            self.show(reflection)
+
+    def action_new_session(self) -> None:
+        item = self.selected
+        engagement = item if isinstance(item, Engagement) else self.journal.current_engagement()
+        if engagement is None:
+            self.notify("Create an engagement first (E).")
+            return
+
+        def added(session: object) -> None:
+            if session is not None:
+                self.refresh_timeline()
+
+        self.app.push_screen(SessionForm(engagement), added)
+
+    def action_new_engagement(self) -> None:
+        def added(engagement: object) -> None:
+            if engagement is not None:
+                self.refresh_timeline()
+
+        self.app.push_screen(EngagementForm(), added)
+
+    def action_goals(self) -> None:
+        from tui.screens.goals import GoalsScreen
+
+        self.app.push_screen(GoalsScreen())
+
+    def action_search(self) -> None:
+        from tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
+    def action_prep(self) -> None:
+        from tui.screens.prep import PrepScreen
+
+        self.app.push_screen(PrepScreen())
+
+    def action_settings(self) -> None:
+        from tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
+
+
+def _reflection_label(reflection: Reflection) -> str:
+    return f"{reflection.written_at:%d %b %Y} · {reflection.heading()[:40]}"
+
+
+def _session_label(session: Session) -> str:
+    status = "" if session.status.value == "held" else f" ({session.status.value})"
+    return f"Session {session.number} · {session.held_on:%d %b %Y}{status}"

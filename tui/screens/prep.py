@@ -1,0 +1,35 @@
+"""The prep view: the pre-session digest (open and overdue actions, last commitments, goals to rate,
+what to bring), rendered from the same Markdown as `candour prep`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+from tui.describe import prep_markdown
+
+if TYPE_CHECKING:
+    from tui.app import CandourApp
+
+
+class PrepScreen(Screen[None]):
+    """Read before the next session."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="prep-pane"):
+            yield Markdown(id="prep")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        journal = cast("CandourApp", self.app).journal
+        if journal is not None:
+            self.query_one("#prep", Markdown).update(prep_markdown(journal.prep()))
+        self.query_one("#prep-pane").focus()

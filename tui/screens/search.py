@@ -1,0 +1,110 @@
+"""The search screen: live results over everything private as you type, narrowed by theme, goal, person,
+engagement and a date phrase."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Markdown, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from journal import CandourError, Engagement, Goal, Journal, Person, SearchFilters, SearchHit, Theme, parse_range
+from tui.describe import record_markdown
+
+if TYPE_CHECKING:
+    from tui.app import CandourApp
+
+RESULTS_SHOWN = 100
+
+
+class SearchScreen(Screen[None]):
+    """Type to search; Enter or a click shows the record."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    @property
+    def journal(self) -> Journal:
+        journal = cast("CandourApp", self.app).journal
+        if journal is None:
+            raise RuntimeError("the journal is locked")
+        return journal
+
+    def compose(self) -> ComposeResult:
+        journal = self.journal
+        yield Input(placeholder='Search words or "a phrase" (case and accents ignored)', id="query")
+        with Horizontal(id="filters"):
+            yield Select([(t.label, t.saved_id) for t in journal.all(Theme)], prompt="Any theme", id="theme")
+            yield Select([(g.title, g.saved_id) for g in journal.all(Goal)], prompt="Any goal", id="goal")
+            yield Select([(p.name, p.saved_id) for p in journal.all(Person)], prompt="Anyone", id="person")
+            yield Select(
+                [(e.title, e.saved_id) for e in journal.all(Engagement)], prompt="Any engagement", id="engagement"
+            )
+            yield Input(placeholder="When: last month, since 2026-09-01", id="dates")
+        yield Static("", id="search-status", classes="muted")
+        with Horizontal():
+            yield OptionList(id="results")
+            with VerticalScroll(id="result-pane"):
+                yield Markdown(id="result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+        self.query_one("#search-status", Static).update("Preparing search…")
+        self.run_search()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.run_search()
+
+    def _filters(self) -> SearchFilters:
+        def chosen(select_id: str) -> str | None:
+            value = self.query_one(f"#{select_id}", Select).value
+            return value if isinstance(value, str) else None
+
+        dates = self.query_one("#dates", Input).value.strip()
+        return SearchFilters(
+            engagement_id=chosen("engagement"),
+            theme_id=chosen("theme"),
+            goal_id=chosen("goal"),
+            person_id=chosen("person"),
+            dates=parse_range(dates, self.journal.clock) if dates else None,
+        )
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self) -> None:
+        """Search off the UI thread: the first search decrypts the whole journal."""
+        journal = cast("CandourApp", self.app).journal
+        if journal is None:
+            return
+        query = self.query_one("#query", Input).value
+        try:
+            hits = journal.search(query, self._filters(), RESULTS_SHOWN)
+        except CandourError as error:
+            self.app.call_from_thread(self._show_status, str(error))
+            return
+        self.app.call_from_thread(self._show_hits, hits)
+
+    def _show_status(self, message: str) -> None:
+        self.query_one("#search-status", Static).update(message)
+
+    def _show_hits(self, hits: list[SearchHit]) -> None:
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        for hit in hits:
+            day = f"{hit.day:%d %b %Y}" if hit.day else ""
+            results.add_option(Option(f"{day:<12}{hit.kind:<11}{hit.title}\n{hit.snippet}", id=hit.record_id))
+        count = f"{len(hits)}{'+' if len(hits) == RESULTS_SHOWN else ''}"
+        self._show_status(f"{count} result{'s' if len(hits) != 1 else ''}")
+
+    @on(OptionList.OptionHighlighted)
+    def _preview(self, event: OptionList.OptionHighlighted) -> None:
+        record_id = event.option.id
+        if record_id is None:
+            return
+        self.query_one("#result", Markdown).update(record_markdown(self.journal, self.journal.find(record_id)))

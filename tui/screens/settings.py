@@ -1,0 +1,149 @@
+"""Settings: change the passphrase, replace the recovery key, rotate keys, auto-lock delay, light or dark."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from journal import CandourError, Journal
+from tui.screens.setup import RecoveryKeyScreen
+from tui.widgets.passphrase import NewPassphrase
+
+if TYPE_CHECKING:
+    from tui.app import CandourApp
+
+
+class SettingsScreen(Screen[None]):
+    """Each section acts on its own button; key operations run in a worker."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    @property
+    def candour(self) -> CandourApp:
+        return cast("CandourApp", self.app)
+
+    @property
+    def journal(self) -> Journal:
+        journal = self.candour.journal
+        if journal is None:
+            raise RuntimeError("the journal is locked")
+        return journal
+
+    def compose(self) -> ComposeResult:
+        preferences = self.candour.preferences
+        yield Header()
+        with VerticalScroll(id="settings"):
+            yield Static("Appearance and locking", classes="title")
+            with Horizontal(classes="setting"):
+                yield Label("Lock after this many idle minutes")
+                yield Input(str(preferences.auto_lock_minutes), type="integer", max_length=3, id="auto-lock")
+            with Horizontal(classes="setting"):
+                yield Label("Theme")
+                yield Select(
+                    [("Dark", "dark"), ("Light", "light")], value=preferences.theme, allow_blank=False, id="theme"
+                )
+            yield Button("Save preferences", id="save-preferences")
+
+            yield Static("Change passphrase", classes="title")
+            yield Input(placeholder="Current passphrase", password=True, id="current")
+            yield NewPassphrase(id="new-passphrase")
+            yield Button("Change passphrase", id="change-passphrase")
+
+            yield Static("Recovery key", classes="title")
+            yield Static("A new key replaces the old one, which stops opening this journal.", classes="muted")
+            yield Button("Show a new recovery key", id="new-recovery-key")
+
+            yield Static("Rotate keys", classes="title")
+            yield Static(
+                "Re-encrypts everything under a new key, so an old copy of the file and an old passphrase "
+                "cannot read anything written afterwards. You get a new recovery key.",
+                classes="muted",
+            )
+            yield Input(placeholder="Passphrase", password=True, id="rotate-passphrase")
+            yield Button("Rotate keys", id="rotate")
+            yield Static("", id="settings-status", classes="error")
+        yield Footer()
+
+    def _status(self, message: str) -> None:
+        self.query_one("#settings-status", Static).update(message)
+
+    @on(Button.Pressed, "#save-preferences")
+    def save_preferences(self) -> None:
+        minutes = self.query_one("#auto-lock", Input).value.strip()
+        theme = self.query_one("#theme", Select).value
+        try:
+            preferences = replace(
+                self.candour.preferences,
+                auto_lock_minutes=int(minutes) if minutes.isdigit() else 0,
+                theme=theme if isinstance(theme, str) else "dark",
+            )
+            self.candour.preferences = self.journal.save_preferences(preferences)
+        except CandourError as error:
+            self._status(str(error))
+            return
+        self.candour.theme = "textual-light" if preferences.theme == "light" else "textual-dark"
+        self.notify("Preferences saved.")
+
+    @on(Button.Pressed, "#change-passphrase")
+    def change_passphrase(self) -> None:
+        new = self.query_one(NewPassphrase).chosen()
+        current = self.query_one("#current", Input).value
+        if new is None or not current:
+            self._status("Type your current passphrase, and a strong new one twice.")
+            return
+        self._status("Changing the passphrase…")
+        self._run_change(current, new)
+
+    @work(thread=True, exclusive=True, group="keys")
+    def _run_change(self, current: str, new: str) -> None:
+        try:
+            self.journal.vault.change_passphrase(current, new)
+        except CandourError as error:
+            self.app.call_from_thread(self._status, str(error))
+            return
+        self.app.call_from_thread(self._changed)
+
+    def _changed(self) -> None:
+        self.query_one("#current", Input).value = ""
+        self.query_one(NewPassphrase).clear()
+        self._status("")
+        self.notify("Passphrase changed. Copies of the file made before still open with the old one.")
+
+    @on(Button.Pressed, "#new-recovery-key")
+    def new_recovery_key(self) -> None:
+        try:
+            key = self.journal.vault.regenerate_recovery_key()
+        except CandourError as error:
+            self._status(str(error))
+            return
+        self.app.push_screen(RecoveryKeyScreen(key))
+
+    @on(Button.Pressed, "#rotate")
+    def rotate(self) -> None:
+        passphrase = self.query_one("#rotate-passphrase", Input).value
+        if not passphrase:
+            self._status("Type your passphrase to rotate keys.")
+            return
+        self._status("Re-encrypting the journal…")
+        self._run_rotate(passphrase)
+
+    @work(thread=True, exclusive=True, group="keys")
+    def _run_rotate(self, passphrase: str) -> None:
+        try:
+            key = self.journal.vault.rotate_keys(passphrase)
+        except CandourError as error:
+            self.app.call_from_thread(self._status, str(error))
+            return
+        self.app.call_from_thread(self._rotated, key)
+
+    def _rotated(self, key: str) -> None:
+        self.query_one("#rotate-passphrase", Input).value = ""
+        self._status("")
+        self.app.push_screen(RecoveryKeyScreen(key))

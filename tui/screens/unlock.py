@@ -1,0 +1,155 @@
+"""The unlock screen (masked passphrase, key derivation in a worker) and the recovery-key path."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+
+from journal import CandourError, Journal, WrongPassphrase
+from tui.widgets.passphrase import NewPassphrase
+
+if TYPE_CHECKING:
+    from tui.app import CandourApp
+
+
+class UnlockScreen(Screen[None]):
+    """Asks for the passphrase; a wrong one says so and keeps the screen."""
+
+    BINDINGS = [("ctrl+r", "recover", "Forgot passphrase")]
+
+    def compose(self) -> ComposeResult:
+        demo = cast("CandourApp", self.app).settings.demo_passphrase
+        with Center(), Vertical(id="unlock", classes="card"):
+            yield Static("Candour", classes="brand")
+            yield Label("Your journal is locked.")
+            yield Input(placeholder="Passphrase", password=True, id="passphrase")
+            if demo:
+                yield Static(f"Demo journal: the passphrase is [b]{demo}[/b]", id="demo-hint")
+            yield Static("", id="unlock-error", classes="error")
+            yield LoadingIndicator(id="unlocking")
+            with Center():
+                yield Button("Unlock", variant="primary", id="unlock-button")
+            yield Button("Forgot passphrase? Use your recovery key", id="recover-button", classes="link")
+
+    def on_mount(self) -> None:
+        self.query_one("#unlocking").display = False
+        self.query_one("#passphrase", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back after locking: ready for the passphrase again."""
+        field = self.query_one("#passphrase", Input)
+        field.value = ""
+        field.focus()
+
+    @on(Input.Submitted, "#passphrase")
+    @on(Button.Pressed, "#unlock-button")
+    def start_unlock(self) -> None:
+        field = self.query_one("#passphrase", Input)
+        if not field.value:
+            return
+        self._busy(True)
+        self.unlock(field.value)
+
+    def _busy(self, busy: bool) -> None:
+        self.query_one("#unlocking").display = busy
+        self.query_one("#passphrase", Input).disabled = busy
+        self.query_one("#unlock-button", Button).disabled = busy
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def unlock(self, passphrase: str) -> None:
+        """Derive the key off the UI thread (it takes a noticeable fraction of a second by design)."""
+        app = cast("CandourApp", self.app)
+        try:
+            journal = Journal.open(
+                app.settings.journal_path, passphrase, limits=app.settings.limits, clock=app.settings.clock
+            )
+        except CandourError as error:
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._succeeded, journal)
+
+    def _failed(self, error: CandourError) -> None:
+        self._busy(False)
+        field = self.query_one("#passphrase", Input)
+        if isinstance(error, WrongPassphrase):
+            field.value = ""
+        self.query_one("#unlock-error", Static).update(str(error))
+        field.focus()
+
+    def _succeeded(self, journal: Journal) -> None:
+        self._busy(False)
+        self.query_one("#passphrase", Input).value = ""
+        self.query_one("#unlock-error", Static).update("")
+        cast("CandourApp", self.app).unlocked(journal)
+
+    @on(Button.Pressed, "#recover-button")
+    def action_recover(self) -> None:
+        self.app.push_screen(RecoverScreen())
+
+
+class RecoverScreen(Screen[None]):
+    """Opens the journal with the recovery key and sets a new passphrase."""
+
+    BINDINGS = [("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="recover", classes="card"):
+            yield Static("Recover with your recovery key", classes="title")
+            yield Label("The key you wrote down when you created the journal (8 groups of 4).")
+            yield Input(placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", password=True, id="recovery-key")
+            yield Label("Choose a new passphrase:")
+            yield NewPassphrase(id="new-passphrase")
+            yield Static("", id="recover-error", classes="error")
+            yield LoadingIndicator(id="recovering")
+            with Center():
+                yield Button("Recover", variant="primary", id="recover-submit")
+
+    def on_mount(self) -> None:
+        self.query_one("#recovering").display = False
+        self.query_one("#recovery-key", Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(NewPassphrase.Chosen)
+    @on(Button.Pressed, "#recover-submit")
+    def submit(self) -> None:
+        chosen = self.query_one(NewPassphrase).chosen()
+        key = self.query_one("#recovery-key", Input).value
+        if chosen is None or not key:
+            self.query_one("#recover-error", Static).update(
+                "Type your recovery key and a strong new passphrase (twice)." if chosen is None else ""
+            )
+            return
+        self.query_one("#recovering").display = True
+        self.recover(key, chosen)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def recover(self, recovery_key: str, new_passphrase: str) -> None:
+        app = cast("CandourApp", self.app)
+        try:
+            journal = Journal.recover(
+                app.settings.journal_path,
+                recovery_key,
+                new_passphrase,
+                limits=app.settings.limits,
+                clock=app.settings.clock,
+            )
+        except CandourError as error:
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._succeeded, journal)
+
+    def _failed(self, error: CandourError) -> None:
+        self.query_one("#recovering").display = False
+        self.query_one("#recover-error", Static).update(str(error))
+
+    def _succeeded(self, journal: Journal) -> None:
+        self.dismiss()
+        cast("CandourApp", self.app).unlocked(journal)
+        self.app.notify("Passphrase reset. Your recovery key still works; keep it safe.")

@@ -1,0 +1,1 @@
+"""Widgets the Candour app composes its screens from."""

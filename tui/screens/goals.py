@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown, Sparkline
+from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown, Static
 
 from journal import CheckIn, Goal, GoalStatus, Journal
-from tui.describe import goal_markdown
+from tui.describe import goal_markdown, sparkline
 from tui.screens.forms import CheckInForm
 
 if TYPE_CHECKING:
@@ -35,8 +35,9 @@ class GoalRow(ListItem):
                 yield Label(self.goal.title, classes="goal-title")
                 wording = self.goal.sponsor_wording or "no sponsor wording yet"
                 yield Label(f"{self.goal.status.value} · {latest} · for the sponsor: {wording}", classes="muted")
-            # The sparkline's scale is fixed at 0-10 by two invisible anchors, so a flat 5 reads as middling.
-            yield Sparkline([0, *ratings, 10] if ratings else [], classes="goal-trend")
+            # Drawn on a fixed 0-10 scale (the framework's sparkline rescales to the data, so 4→5 would look
+            # like 0→10), one bar per check-in, the latest twenty.
+            yield Static(sparkline(ratings[-20:]), classes="goal-trend")
 
 
 class GoalsScreen(Screen[None]):

@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from journal import DEFAULT_KDF_LIMITS, Clock, Journal, KdfLimits, KdfParams, Preferences, SystemClock
+from tui.commands import CandourCommands
 
 CRASH_MESSAGE = (
     "Candour stopped after an internal error. Nothing was shown or written in clear, and your "
@@ -56,6 +57,7 @@ class CandourApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Candour"
+    COMMANDS = App.COMMANDS | {CandourCommands}
     BINDINGS = [
         Binding("ctrl+l", "lock", "Lock", priority=True),
         Binding("f1", "help", "Keys"),
@@ -156,6 +158,22 @@ class CandourApp(App[int]):
         finally:
             self.journal = None
             journal.close()
+
+    async def action_main(self, action: str) -> None:
+        """Run one of the main view's actions from anywhere (the command palette): back to the main view first."""
+        from tui.screens.editor import EditorScreen
+        from tui.screens.main import MainScreen
+
+        if self.journal is None:
+            self.notify("Unlock the journal first.")
+            return
+        if isinstance(self.screen, EditorScreen):
+            self.notify("Close the editor first (Escape keeps your draft).")
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
+            self.pop_screen()
+        if isinstance(self.screen, MainScreen):
+            await self.screen.run_action(action)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -306,3 +306,19 @@ def test_the_demo_journal_has_sample_content(demo_path: Path) -> None:
         assert len(journal.all(Reflection)) == 5
     finally:
         journal.close()
+
+
+async def test_the_command_palette_offers_every_action(demo_path: Path, clock: FixedClock) -> None:
+    from tui.commands import APP_COMMANDS
+
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("g")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "prepare")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PrepScreen")
+        screen_actions = {binding.action for binding in MainScreen.BINDINGS if hasattr(binding, "action")}
+        assert {action for _, _, action in APP_COMMANDS} <= screen_actions

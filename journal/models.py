@@ -565,6 +565,10 @@ class Draft(_Private):
         _check_id(self.session_id, "session", optional=True)
         _check_id(self.engagement_id, "engagement", optional=True)
         _check_id(self.reflection_id, "reflection", optional=True)
+        if len(self.cursor) != 2 or any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in self.cursor):
+            raise InvalidInput("The draft's cursor position must be a row and a column.")
+        if self.saved_at is not None and not isinstance(self.saved_at, datetime):
+            raise InvalidInput("The draft's saving time must be a date and time.")
 
     def with_content(self, **changes: object) -> Draft:
         """A copy with some fields changed (what the editor shows now)."""

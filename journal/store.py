@@ -508,7 +508,8 @@ class Journal:
             for engagement in engagements
             if (engagement.starts_on or date.min) <= today <= (engagement.ends_on or date.max)
         ]
-        candidates = running or engagements
+        started = [engagement for engagement in engagements if (engagement.starts_on or date.min) <= today]
+        candidates = running or started or engagements
         return candidates[0] if candidates else None
 
     def next_session_number(self, engagement: Engagement) -> int:
@@ -545,7 +546,7 @@ class Journal:
             if reflection.day >= since and (answer := section(reflection.text, BRING_NEXT_TIME))
         )
         open_actions = sorted(
-            (action for action in self.all(Action) if not action.done),
+            (action for action in self.all(Action) if not action.done and self._action_belongs(action, engagement)),
             key=lambda action: (not action.is_overdue(today), action.due_on or date.max),
         )
         return PrepDigest(
@@ -559,6 +560,17 @@ class Journal:
             goals_to_rate=self._goals_to_rate(engagement, today),
             to_bring=to_bring,
         )
+
+    def _action_belongs(self, action: Action, engagement: Engagement | None) -> bool:
+        """Whether an action concerns `engagement` (through its session or goal); unlinked actions always do."""
+        if engagement is None:
+            return True
+        owners: list[str | None] = []
+        if action.session_id:
+            owners.append(self.get(Session, action.session_id).engagement_id)
+        if action.goal_id:
+            owners.append(self.get(Goal, action.goal_id).engagement_id)
+        return not any(owners) or engagement.record_id in owners
 
     def _goals_to_rate(self, engagement: Engagement | None, today: date) -> tuple[tuple[Goal, date | None], ...]:
         last_rated: dict[str, date] = {}

@@ -783,3 +783,19 @@ def _leaks(canary: str, path: Path, temp_folder: Path) -> list[str]:
     needles = {canary.encode(), normalize(canary).encode(), canary.encode("utf-16-le")}
     files = {**journal_files(path), **{f"tmp/{child.name}": child.read_bytes() for child in temp_folder.iterdir()}}
     return [name for name, content in files.items() if any(needle in content for needle in needles)]
+
+
+def test_prep_lists_only_the_actions_of_its_engagement(journal_path: Path) -> None:
+    clock = FixedClock.on(date(2026, 9, 15))
+    journal, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=clock)
+    with journal:
+        ours = journal.save(Engagement("Ours", starts_on=date(2026, 9, 1)))
+        other = journal.save(Engagement("Other", starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30)))
+        later = journal.save(Engagement("Not started", starts_on=date(2026, 12, 1)))
+        assert journal.current_engagement() == ours
+        session = journal.save(Session(other.saved_id, date(2026, 2, 1), 1))
+        journal.save(Action("for the other engagement", session_id=session.saved_id))
+        journal.save(Action("for any engagement"))
+        assert [action.text for action in journal.prep(ours).open_actions] == ["for any engagement"]
+        assert len(journal.prep(other).open_actions) == 2
+        assert later.record_id != journal.current_engagement().record_id  # type: ignore[union-attr]

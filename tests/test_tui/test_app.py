@@ -322,3 +322,16 @@ async def test_the_command_palette_offers_every_action(demo_path: Path, clock: F
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PrepScreen")
         screen_actions = {binding.action for binding in MainScreen.BINDINGS if hasattr(binding, "action")}
         assert {action for _, _, action in APP_COMMANDS} <= screen_actions
+
+
+def test_importing_the_ui_package_removes_the_frameworks_leaky_switches() -> None:
+    probe = (
+        "import os, tui\n"
+        "from textual import constants\n"
+        "from textual.app import App\n"
+        "print(constants.LOG_FILE, constants.SCREENSHOT_DELAY, sorted(App().features))\n"
+    )
+    unsafe = {"TEXTUAL_LOG": "leak.log", "TEXTUAL": "devtools,debug", "TEXTUAL_SCREENSHOT": "1"}
+    environment = {**os.environ, **unsafe}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env=environment)
+    assert result.stdout.split() == ["None", "-1", "[]"]

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 
@@ -320,7 +321,7 @@ async def test_the_command_palette_offers_every_action(demo_path: Path, clock: F
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PrepScreen")
-        screen_actions = {binding.action for binding in MainScreen.BINDINGS if hasattr(binding, "action")}
+        screen_actions = {binding.action for binding in MainScreen.BINDINGS if isinstance(binding, Binding)}
         assert {action for _, _, action in APP_COMMANDS} <= screen_actions
 
 

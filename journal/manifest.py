@@ -23,8 +23,14 @@ ROOT_ID = bytes(16)
 ROOT_TABLE = "index_root"
 BUCKET_TABLE = "index_buckets"
 
+Bucket = dict[bytes, bytes]
+"""One bucket in memory: record id -> its packed entry, so a write packs only the entry it changes
+and loading a bucket decodes nothing."""
+
 _ENTRY = struct.Struct(">16sIIBq16p")
 """id, first revision, current revision, flags, sort key, kind (Pascal string, at most 15 bytes)."""
+
+_ID_SIZE = 16
 
 _ROOT = struct.Struct(f">{BUCKET_COUNT}I")
 
@@ -65,35 +71,39 @@ def bucket_id(bucket: int) -> bytes:
     return bucket.to_bytes(16, "big")
 
 
-def encode_bucket(entries: dict[bytes, IndexEntry]) -> bytes:
-    """Serialise one bucket's entries (order does not matter)."""
-    return b"".join(
-        _ENTRY.pack(
-            entry.record_id,
-            entry.first_revision,
-            entry.revision,
-            DELETED if entry.deleted else 0,
-            entry.sort_key,
-            entry.kind.encode("ascii"),
-        )
-        for entry in entries.values()
+def pack_entry(entry: IndexEntry) -> bytes:
+    """Serialise one entry (49 bytes)."""
+    return _ENTRY.pack(
+        entry.record_id,
+        entry.first_revision,
+        entry.revision,
+        DELETED if entry.deleted else 0,
+        entry.sort_key,
+        entry.kind.encode("ascii"),
     )
 
 
-def decode_bucket(data: bytes) -> dict[bytes, IndexEntry]:
-    """Parse a bucket. `data` was authenticated, so only a bug could make it malformed.
+def unpack_entry(packed: bytes) -> IndexEntry:
+    """Parse one entry made by `pack_entry`."""
+    record_id, first, current, flags, sort_key, kind = _ENTRY.unpack(packed)
+    return IndexEntry(record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED))
+
+
+def join_bucket(bucket: Bucket) -> bytes:
+    """A bucket's plaintext: its packed entries, in no particular order."""
+    return b"".join(bucket.values())
+
+
+def split_bucket(data: bytes) -> Bucket:
+    """Cut a bucket's plaintext into packed entries. `data` was authenticated, so only a bug could make it malformed.
 
     Raises:
         ValueError: the length is not a whole number of entries.
     """
     if len(data) % _ENTRY.size:
         raise ValueError("index bucket has a partial entry")
-    entries = {}
-    for record_id, first, current, flags, sort_key, kind in _ENTRY.iter_unpack(data):
-        entries[record_id] = IndexEntry(
-            record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED)
-        )
-    return entries
+    size = _ENTRY.size
+    return {data[start : start + _ID_SIZE]: data[start : start + size] for start in range(0, len(data), size)}
 
 
 def encode_root(bucket_revisions: list[int]) -> bytes:

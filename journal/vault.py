@@ -29,7 +29,7 @@ from journal.errors import (
     RecordMissing,
     RecordNotFound,
 )
-from journal.manifest import BUCKET_COUNT, BUCKET_TABLE, ROOT_ID, ROOT_TABLE, IndexEntry
+from journal.manifest import BUCKET_COUNT, BUCKET_TABLE, ROOT_ID, ROOT_TABLE, Bucket, IndexEntry
 from journal.storage import (
     JournalLock,
     checkpoint_and_close,
@@ -114,7 +114,7 @@ class Vault:
         self._keys: _Keys | None = _Keys(journal_key)
         self._mutex = threading.RLock()
         self._root: list[int] = []
-        self._buckets: dict[int, dict[bytes, IndexEntry]] = {}
+        self._buckets: dict[int, Bucket] = {}
         self._load_root()
 
     # --- opening and closing ---------------------------------------------------------------
@@ -374,7 +374,7 @@ class Vault:
         """
         with self._mutex:
             keys = self._require_keys()
-            staged: dict[int, dict[bytes, IndexEntry]] = {}
+            staged: dict[int, Bucket] = {}
             rows: list[tuple[bytes, int, bytes]] = []
             created: list[IndexEntry] = []
             for kind, payload, sort_key in records:
@@ -382,7 +382,7 @@ class Vault:
                 raw_id = self._new_id(staged)
                 entry = IndexEntry(raw_id, 1, 1, kind, sort_key)
                 bucket = manifest.bucket_of(raw_id)
-                staged.setdefault(bucket, dict(self._bucket(bucket)))[raw_id] = entry
+                staged.setdefault(bucket, dict(self._bucket(bucket)))[raw_id] = manifest.pack_entry(entry)
                 rows.append((raw_id, 1, crypto.seal(keys.records, payload, RECORDS_TABLE, raw_id, 1)))
                 created.append(entry)
             with self._transaction("save the records") as connection:
@@ -451,11 +451,11 @@ class Vault:
             entries = dict(self._bucket(bucket))
             # A deleted record keeps the revision before its tombstone, so it can still be restored.
             keep_from = entry.revision - 1 if entry.deleted else entry.revision
-            entries[entry.record_id] = replace(entry, first_revision=max(entry.first_revision, keep_from))
+            pruned = replace(entry, first_revision=max(entry.first_revision, keep_from))
+            entries[entry.record_id] = manifest.pack_entry(pruned)
             with self._transaction("forget older revisions") as connection:
                 connection.execute(
-                    "DELETE FROM records WHERE id = ? AND revision < ?",
-                    (entry.record_id, entries[entry.record_id].first_revision),
+                    "DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, pruned.first_revision)
                 )
                 root = self._stage_buckets(connection, {bucket: entries})
             self._commit_buckets({bucket: entries}, root)
@@ -498,7 +498,8 @@ class Vault:
             expected: dict[bytes, IndexEntry] = {}
             for bucket in range(BUCKET_COUNT):
                 try:
-                    expected.update(self._bucket(bucket))
+                    packed_entries = self._bucket(bucket).values()
+                    expected.update((entry.record_id, entry) for entry in map(manifest.unpack_entry, packed_entries))
                 except DamagedJournal as problem:
                     problems.append(problem)
             seen: dict[bytes, set[int]] = {}
@@ -555,7 +556,7 @@ class Vault:
                     connection.execute("ROLLBACK")
                 raise
 
-    def _new_id(self, staged: dict[int, dict[bytes, IndexEntry]] | None = None) -> bytes:
+    def _new_id(self, staged: dict[int, Bucket] | None = None) -> bytes:
         """A random id not yet in use (a collision is astronomically unlikely, but cheap to rule out)."""
         while True:
             raw = crypto.new_record_id()
@@ -572,7 +573,7 @@ class Vault:
         plaintext = crypto.open_envelope(keys.index, row[0], ROOT_TABLE, ROOT_ID, 0)
         self._root = manifest.decode_root(plaintext)
 
-    def _bucket(self, bucket: int) -> dict[bytes, IndexEntry]:
+    def _bucket(self, bucket: int) -> Bucket:
         cached = self._buckets.get(bucket)
         if cached is not None:
             return cached
@@ -599,19 +600,20 @@ class Vault:
             raise DamagedJournal(
                 f"Part {bucket} of the journal index is damaged or was rolled back to an older copy."
             ) from None
-        entries = manifest.decode_bucket(plaintext)
+        entries = manifest.split_bucket(plaintext)
         self._buckets[bucket] = entries
         return entries
 
     def _entry(self, raw_id: bytes) -> IndexEntry:
-        entry = self._bucket(manifest.bucket_of(raw_id)).get(raw_id)
-        if entry is None:
+        packed = self._bucket(manifest.bucket_of(raw_id)).get(raw_id)
+        if packed is None:
             raise RecordNotFound(f"There is no record {raw_id.hex()}.")
-        return entry
+        return manifest.unpack_entry(packed)
 
     def _matching(self, kind: str | None, include_deleted: bool) -> Iterator[IndexEntry]:
         for bucket in range(BUCKET_COUNT):
-            for entry in self._bucket(bucket).values():
+            for packed in self._bucket(bucket).values():
+                entry = manifest.unpack_entry(packed)
                 if (kind is None or entry.kind == kind) and (include_deleted or not entry.deleted):
                     yield entry
 
@@ -631,7 +633,7 @@ class Vault:
         keys = self._require_keys()
         bucket = manifest.bucket_of(entry.record_id)
         entries = dict(self._bucket(bucket))
-        entries[entry.record_id] = entry
+        entries[entry.record_id] = manifest.pack_entry(entry)
         envelope = crypto.seal(keys.records, payload, RECORDS_TABLE, entry.record_id, entry.revision)
         with self._transaction(action) as connection:
             connection.execute(
@@ -642,7 +644,7 @@ class Vault:
         self._commit_buckets({bucket: entries}, root)
         return entry
 
-    def _stage_buckets(self, connection: sqlite3.Connection, staged: dict[int, dict[bytes, IndexEntry]]) -> list[int]:
+    def _stage_buckets(self, connection: sqlite3.Connection, staged: dict[int, Bucket]) -> list[int]:
         """Write each changed bucket at its next revision and the root that names them; returns the new root."""
         keys = self._require_keys()
         root = list(self._root)
@@ -652,7 +654,7 @@ class Vault:
         _write_root(connection, keys.index, root)
         return root
 
-    def _commit_buckets(self, staged: dict[int, dict[bytes, IndexEntry]], root: list[int]) -> None:
+    def _commit_buckets(self, staged: dict[int, Bucket], root: list[int]) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
         self._buckets.update(staged)
         self._root = root
@@ -697,17 +699,25 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
 
 
 def _write_bucket(
-    connection: sqlite3.Connection, index_key: bytes, bucket: int, revision: int, entries: dict[bytes, IndexEntry]
+    connection: sqlite3.Connection, index_key: bytes, bucket: int, revision: int, entries: Bucket
 ) -> None:
-    envelope = crypto.seal(
-        index_key, manifest.encode_bucket(entries), BUCKET_TABLE, manifest.bucket_id(bucket), revision
+    envelope = crypto.seal(index_key, manifest.join_bucket(entries), BUCKET_TABLE, manifest.bucket_id(bucket), revision)
+    # An upsert rewrites the row in place; INSERT OR REPLACE would delete it first and
+    # free and reallocate its pages, writing more of the file on every save.
+    connection.execute(
+        "INSERT INTO index_buckets (bucket, envelope) VALUES (?, ?) "
+        "ON CONFLICT (bucket) DO UPDATE SET envelope = excluded.envelope",
+        (bucket, envelope),
     )
-    connection.execute("INSERT OR REPLACE INTO index_buckets (bucket, envelope) VALUES (?, ?)", (bucket, envelope))
 
 
 def _write_root(connection: sqlite3.Connection, index_key: bytes, root: list[int]) -> None:
     envelope = crypto.seal(index_key, manifest.encode_root(root), ROOT_TABLE, ROOT_ID, 0)
-    connection.execute("INSERT OR REPLACE INTO index_root (slot, envelope) VALUES (0, ?)", (envelope,))
+    connection.execute(
+        "INSERT INTO index_root (slot, envelope) VALUES (0, ?) "
+        "ON CONFLICT (slot) DO UPDATE SET envelope = excluded.envelope",
+        (envelope,),
+    )
 
 
 def _write_key_material(

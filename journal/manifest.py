@@ -1,26 +1,33 @@
-"""The sealed manifest: which records exist, at which revision, of which kind, in what order.
-
-It is both the integrity check (a row deleted, or rolled back to an older authentic
-revision, disagrees with it) and the index that lets the journal list recent records
-without decrypting them. It is split into `BUCKET_COUNT` buckets by the first bits
-of the record id, so one write re-seals one small bucket plus the root (which holds
-each bucket's revision), whatever the size of the journal.
-"""
+"""The sealed index: each record's revisions, kind and sort key, in buckets whose revisions a two-level root seals."""
 
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
 
-BUCKET_COUNT = 1024
-"""Buckets of the index: the first ten bits of a random id pick one, spreading records evenly.
+BUCKET_BITS = 12
+"""Bits at the start of a record id that pick its bucket."""
 
-1,024 keeps a bucket under 5 KB at 100,000 records while the root stays 4 KB."""
+BUCKET_COUNT = 1 << BUCKET_BITS
+"""Buckets of the index: the first twelve bits of a random id pick one, spreading records evenly.
+
+4,096 keep a bucket near 1.2 KB at 100,000 records, so its row stays inside one SQLite
+page and a write re-seals a small bucket whatever the size of the journal."""
+
+SECTION_SIZE = 64
+"""Buckets whose revisions one section holds: 256 bytes of plaintext."""
+
+SECTION_COUNT = BUCKET_COUNT // SECTION_SIZE
+"""Sections of the index; the root holds the revision of each, in 256 bytes.
+
+Two small levels rather than one 16 KB root: a write re-seals one section and the root,
+about 600 bytes in all, and no index row spills into SQLite overflow pages."""
 
 ROOT_ID = bytes(16)
-"""The record id under which the root is sealed."""
+"""The id under which the root is sealed (number 0, like bucket and section 0 in their tables); no record takes it."""
 
 ROOT_TABLE = "index_root"
+SECTION_TABLE = "index_sections"
 BUCKET_TABLE = "index_buckets"
 
 Bucket = dict[bytes, bytes]
@@ -31,8 +38,6 @@ _ENTRY = struct.Struct(">16sIIBq16p")
 """id, first revision, current revision, flags, sort key, kind (Pascal string, at most 15 bytes)."""
 
 _ID_SIZE = 16
-
-_ROOT = struct.Struct(f">{BUCKET_COUNT}I")
 
 DELETED = 0x01
 """Entry flag: the current revision is a tombstone (the record can still be restored)."""
@@ -62,13 +67,23 @@ class IndexEntry:
 
 
 def bucket_of(record_id: bytes) -> int:
-    """The bucket that holds a record's entry: the first ten bits of its id."""
-    return int.from_bytes(record_id[:2], "big") >> 6
+    """The bucket that holds a record's entry: the first `BUCKET_BITS` bits of its id."""
+    return int.from_bytes(record_id[:2], "big") >> (16 - BUCKET_BITS)
 
 
-def bucket_id(bucket: int) -> bytes:
-    """The 16-byte id under which a bucket is sealed (its number, big-endian)."""
-    return bucket.to_bytes(16, "big")
+def section_of(bucket: int) -> tuple[int, int]:
+    """The section that holds a bucket's revision, and the bucket's place in it."""
+    return divmod(bucket, SECTION_SIZE)
+
+
+def buckets_in(section: int) -> range:
+    """The buckets whose revisions a section holds."""
+    return range(section * SECTION_SIZE, (section + 1) * SECTION_SIZE)
+
+
+def sealed_id(number: int) -> bytes:
+    """The 16-byte id under which bucket or section `number` is sealed (its number, big-endian)."""
+    return number.to_bytes(_ID_SIZE, "big")
 
 
 def pack_entry(entry: IndexEntry) -> bytes:
@@ -106,17 +121,17 @@ def split_bucket(data: bytes) -> Bucket:
     return {data[start : start + _ID_SIZE]: data[start : start + size] for start in range(0, len(data), size)}
 
 
-def encode_root(bucket_revisions: list[int]) -> bytes:
-    """Serialise the root: the current revision of every bucket."""
-    return _ROOT.pack(*bucket_revisions)
+def encode_revisions(revisions: list[int]) -> bytes:
+    """Serialise a section (its buckets' revisions) or the root (its sections' revisions)."""
+    return struct.pack(f">{len(revisions)}I", *revisions)
 
 
-def decode_root(data: bytes) -> list[int]:
-    """Parse the root.
+def decode_revisions(data: bytes, count: int) -> list[int]:
+    """Parse a section or the root, each of which holds `count` revisions.
 
     Raises:
         ValueError: wrong length.
     """
-    if len(data) != _ROOT.size:
-        raise ValueError("index root has the wrong size")
-    return list(_ROOT.unpack(data))
+    if len(data) != 4 * count:
+        raise ValueError("index section or root has the wrong size")
+    return list(struct.unpack(f">{count}I", data))

@@ -59,6 +59,10 @@ CREATE TABLE index_buckets (
     bucket INTEGER PRIMARY KEY,
     envelope BLOB NOT NULL
 );
+CREATE TABLE index_sections (
+    section INTEGER PRIMARY KEY,
+    envelope BLOB NOT NULL
+);
 CREATE TABLE index_root (
     slot INTEGER PRIMARY KEY CHECK (slot = 0),
     envelope BLOB NOT NULL

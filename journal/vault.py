@@ -1,12 +1,4 @@
-"""The encrypted journal file: create, unlock, lock, passphrase and key changes, and a store
-of sealed records (put, get, delete, restore, purge, list, revisions, verify).
-
-Every record is one envelope in the `records` table, keyed by a random id and a
-revision; the sealed manifest (see `journal.manifest`) says which revision is
-current and carries the kind and sort key used for listing. Writing one record
-re-seals only that record, one index bucket and the small index root, so its cost
-does not grow with the journal.
-"""
+"""The encrypted journal file: create, unlock and lock it, change its keys, and store sealed records in it."""
 
 from __future__ import annotations
 
@@ -17,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import crypto
 from crypto import Header, KdfLimits, KdfParams, Purpose, SlotKind
@@ -29,7 +21,17 @@ from journal.errors import (
     RecordMissing,
     RecordNotFound,
 )
-from journal.manifest import BUCKET_COUNT, BUCKET_TABLE, ROOT_ID, ROOT_TABLE, Bucket, IndexEntry
+from journal.manifest import (
+    BUCKET_COUNT,
+    BUCKET_TABLE,
+    ROOT_ID,
+    ROOT_TABLE,
+    SECTION_COUNT,
+    SECTION_SIZE,
+    SECTION_TABLE,
+    Bucket,
+    IndexEntry,
+)
 from journal.storage import (
     JournalLock,
     checkpoint_and_close,
@@ -42,7 +44,32 @@ from journal.storage import (
 )
 
 RECORDS_TABLE = "records"
+"""Every kept revision of every record, one envelope a row; the sealed index says which is current."""
 T = TypeVar("T")
+
+_INDEX_PART_NAMES = {
+    ROOT_TABLE: "The root of the journal index",
+    SECTION_TABLE: "Section {} of the journal index",
+    BUCKET_TABLE: "Part {} of the journal index",
+}
+"""How messages name a row of the index."""
+
+_READ_INDEX_ROW = {
+    ROOT_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_root WHERE slot = ?",
+    SECTION_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_sections WHERE section = ?",
+    BUCKET_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?",
+}
+
+# Upserts rewrite a row in place; INSERT OR REPLACE would delete it first, freeing
+# and reallocating its pages, and so write more of the file on every save.
+_WRITE_INDEX_ROW = {
+    ROOT_TABLE: "INSERT INTO index_root (slot, envelope) VALUES (?, ?) "
+    "ON CONFLICT (slot) DO UPDATE SET envelope = excluded.envelope",
+    SECTION_TABLE: "INSERT INTO index_sections (section, envelope) VALUES (?, ?) "
+    "ON CONFLICT (section) DO UPDATE SET envelope = excluded.envelope",
+    BUCKET_TABLE: "INSERT INTO index_buckets (bucket, envelope) VALUES (?, ?) "
+    "ON CONFLICT (bucket) DO UPDATE SET envelope = excluded.envelope",
+}
 
 
 @dataclass(frozen=True)
@@ -88,6 +115,15 @@ def parse_record_id(record_id: str) -> bytes:
     return raw
 
 
+class _IndexTop(NamedTuple):
+    """What a write did to the levels above the buckets."""
+
+    sections: dict[int, list[int]]
+    """The sections it changed, with their buckets' new revisions."""
+    root: list[int]
+    """The new root."""
+
+
 class _Keys:
     """The journal key and its subkeys while the journal is unlocked."""
 
@@ -114,7 +150,11 @@ class Vault:
         self._keys: _Keys | None = _Keys(journal_key)
         self._mutex = threading.RLock()
         self._root: list[int] = []
+        """The revision of each index section."""
+        self._sections: dict[int, list[int]] = {}
+        """Sections read so far: the revision of each of their buckets."""
         self._buckets: dict[int, Bucket] = {}
+        """Buckets read so far."""
         self._load_root()
 
     # --- opening and closing ---------------------------------------------------------------
@@ -148,7 +188,7 @@ class Vault:
 
         def fill(connection: sqlite3.Connection) -> None:
             _write_key_material(connection, header, passphrase_key, recovery_key, journal_key)
-            _write_root(connection, keys.index, [0] * BUCKET_COUNT)
+            _write_root(connection, keys.index, [0] * SECTION_COUNT)
 
         # Lock before creating, so no other Candour can open the new file before we do.
         make_private_folder(path.parent)
@@ -231,6 +271,7 @@ class Vault:
         with self._mutex:
             self._keys = None
             self._buckets.clear()
+            self._sections.clear()
             self._root = []
             if self._connection is not None:
                 checkpoint_and_close(self._connection)
@@ -288,7 +329,7 @@ class Vault:
             header = self._header.with_new_salt(self._header.kdf)
             recovery_key = crypto.new_recovery_key()
             passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
-            buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}
+            buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}  # refuses a damaged index
             with self._transaction("rotate the journal keys") as connection:
                 for record_id, revision, envelope in list(_all_record_rows(connection)):
                     plaintext = crypto.open_envelope(old.records, envelope, RECORDS_TABLE, record_id, revision)
@@ -297,7 +338,14 @@ class Vault:
                         (crypto.seal(new.records, plaintext, RECORDS_TABLE, record_id, revision), record_id, revision),
                     )
                 for bucket, entries in buckets.items():
-                    _write_bucket(connection, new.index, bucket, self._root[bucket], entries)
+                    if revision := self._bucket_revision(bucket):
+                        _write_index_row(
+                            connection, new.index, BUCKET_TABLE, bucket, revision, manifest.join_bucket(entries)
+                        )
+                for section, revision in enumerate(self._root):
+                    if revision:
+                        plaintext = manifest.encode_revisions(self._section(section))
+                        _write_index_row(connection, new.index, SECTION_TABLE, section, revision, plaintext)
                 _write_root(connection, new.index, self._root)
                 _write_key_material(connection, header, passphrase_key, recovery_key, new.journal)
             self._keys, self._header = new, header
@@ -387,8 +435,8 @@ class Vault:
                 created.append(entry)
             with self._transaction("save the records") as connection:
                 connection.executemany("INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)", rows)
-                root = self._stage_buckets(connection, staged)
-            self._commit_buckets(staged, root)
+                top = self._stage_buckets(connection, staged)
+            self._commit_buckets(staged, top)
             return created
 
     def get(self, record_id: str, revision: int | None = None) -> Record:
@@ -440,8 +488,8 @@ class Vault:
             del entries[raw_id]
             with self._transaction("purge the record") as connection:
                 connection.execute("DELETE FROM records WHERE id = ?", (raw_id,))
-                root = self._stage_buckets(connection, {bucket: entries})
-            self._commit_buckets({bucket: entries}, root)
+                top = self._stage_buckets(connection, {bucket: entries})
+            self._commit_buckets({bucket: entries}, top)
 
     def prune(self, record_id: str) -> None:
         """Remove a record's older revisions for good, keeping the current one."""
@@ -457,8 +505,8 @@ class Vault:
                 connection.execute(
                     "DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, pruned.first_revision)
                 )
-                root = self._stage_buckets(connection, {bucket: entries})
-            self._commit_buckets({bucket: entries}, root)
+                top = self._stage_buckets(connection, {bucket: entries})
+            self._commit_buckets({bucket: entries}, top)
 
     def revisions(self, record_id: str) -> list[int]:
         """The revisions of a record still kept, oldest first (tombstones included)."""
@@ -496,12 +544,19 @@ class Vault:
             keys = self._require_keys()
             problems: list[DamagedJournal] = []
             expected: dict[bytes, IndexEntry] = {}
-            for bucket in range(BUCKET_COUNT):
+            for section in range(SECTION_COUNT):
                 try:
-                    packed_entries = self._bucket(bucket).values()
-                    expected.update((entry.record_id, entry) for entry in map(manifest.unpack_entry, packed_entries))
+                    self._section(section)
                 except DamagedJournal as problem:
-                    problems.append(problem)
+                    problems.append(problem)  # once, not once for each of its buckets
+                    continue
+                for bucket in manifest.buckets_in(section):
+                    try:
+                        packed_entries = self._bucket(bucket).values()
+                    except DamagedJournal as problem:
+                        problems.append(problem)
+                        continue
+                    expected.update((entry.record_id, entry) for entry in map(manifest.unpack_entry, packed_entries))
             seen: dict[bytes, set[int]] = {}
             checked = 0
             with sqlite_errors("verify the journal"):
@@ -565,44 +620,57 @@ class Vault:
                 return raw
 
     def _load_root(self) -> None:
-        keys = self._require_keys()
-        with sqlite_errors("read the journal index"):
-            row = self._db().execute("SELECT CAST(envelope AS BLOB) FROM index_root WHERE slot = 0").fetchone()
-        if row is None:
-            raise DamagedJournal("The journal index is missing: the file was altered. Restore it from a backup.")
-        plaintext = crypto.open_envelope(keys.index, row[0], ROOT_TABLE, ROOT_ID, 0)
-        self._root = manifest.decode_root(plaintext)
+        plaintext = self._open_index_row(ROOT_TABLE, 0, 0)
+        self._root = manifest.decode_revisions(plaintext, SECTION_COUNT)
+
+    def _section(self, section: int) -> list[int]:
+        cached = self._sections.get(section)
+        if cached is None:
+            self._require_keys()  # once locked, the root is gone too
+            plaintext = self._read_index_row(SECTION_TABLE, section, self._root[section])
+            cached = [0] * SECTION_SIZE if plaintext is None else manifest.decode_revisions(plaintext, SECTION_SIZE)
+            self._sections[section] = cached
+        return cached
+
+    def _bucket_revision(self, bucket: int) -> int:
+        section, place = manifest.section_of(bucket)
+        return self._section(section)[place]
 
     def _bucket(self, bucket: int) -> Bucket:
         cached = self._buckets.get(bucket)
-        if cached is not None:
-            return cached
+        if cached is None:
+            plaintext = self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket))
+            cached = {} if plaintext is None else manifest.split_bucket(plaintext)
+            self._buckets[bucket] = cached
+        return cached
+
+    def _read_index_row(self, table: str, number: int, revision: int) -> bytes | None:
+        """The plaintext of a section or bucket that its parent says is at `revision`; None if never written.
+
+        Revision 0 means never written: the section or bucket is empty and has no row.
+        One ever written has a revision above 0 in its authentic parent, so removing
+        its row cannot pass for "empty".
+        """
+        return None if revision == 0 else self._open_index_row(table, number, revision)
+
+    def _open_index_row(self, table: str, number: int, revision: int) -> bytes:
+        """Read and open one sealed row of the index.
+
+        Raises:
+            DamagedJournal: the row is missing, altered, or an older copy than `revision`.
+        """
         keys = self._require_keys()
-        if self._root[bucket] == 0:
-            # Revision 0 means never written: the bucket is empty and has no row. A
-            # bucket that was ever written has a revision above 0, so removing its
-            # row cannot pass for "empty".
-            self._buckets[bucket] = {}
-            return self._buckets[bucket]
         with sqlite_errors("read the journal index"):
-            row = (
-                self._db()
-                .execute("SELECT CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?", (bucket,))
-                .fetchone()
-            )
+            row = self._db().execute(_READ_INDEX_ROW[table], (number,)).fetchone()
+        what = _INDEX_PART_NAMES[table]
         if row is None:
-            raise DamagedJournal(f"Part {bucket} of the journal index is missing: the file was altered.")
+            raise DamagedJournal(f"{what.format(number)} is missing: the file was altered. Restore it from a backup.")
         try:
-            plaintext = crypto.open_envelope(
-                keys.index, row[0], BUCKET_TABLE, manifest.bucket_id(bucket), self._root[bucket]
-            )
+            return crypto.open_envelope(keys.index, row[0], table, manifest.sealed_id(number), revision)
         except DamagedRecord:
             raise DamagedJournal(
-                f"Part {bucket} of the journal index is damaged or was rolled back to an older copy."
+                f"{what.format(number)} is damaged or was rolled back to an older copy. Restore it from a backup."
             ) from None
-        entries = manifest.split_bucket(plaintext)
-        self._buckets[bucket] = entries
-        return entries
 
     def _entry(self, raw_id: bytes) -> IndexEntry:
         packed = self._bucket(manifest.bucket_of(raw_id)).get(raw_id)
@@ -640,24 +708,34 @@ class Vault:
                 "INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)",
                 (entry.record_id, entry.revision, envelope),
             )
-            root = self._stage_buckets(connection, {bucket: entries})
-        self._commit_buckets({bucket: entries}, root)
+            top = self._stage_buckets(connection, {bucket: entries})
+        self._commit_buckets({bucket: entries}, top)
         return entry
 
-    def _stage_buckets(self, connection: sqlite3.Connection, staged: dict[int, Bucket]) -> list[int]:
-        """Write each changed bucket at its next revision and the root that names them; returns the new root."""
+    def _stage_buckets(self, connection: sqlite3.Connection, staged: dict[int, Bucket]) -> _IndexTop:
+        """Write each changed bucket at its next revision, then the sections and the root that name them."""
         keys = self._require_keys()
-        root = list(self._root)
+        sections: dict[int, list[int]] = {}
         for bucket, entries in staged.items():
-            root[bucket] += 1
-            _write_bucket(connection, keys.index, bucket, root[bucket], entries)
+            section, place = manifest.section_of(bucket)
+            if section not in sections:
+                sections[section] = list(self._section(section))
+            sections[section][place] += 1
+            revision = sections[section][place]
+            _write_index_row(connection, keys.index, BUCKET_TABLE, bucket, revision, manifest.join_bucket(entries))
+        root = list(self._root)
+        for section, revisions in sections.items():
+            root[section] += 1
+            plaintext = manifest.encode_revisions(revisions)
+            _write_index_row(connection, keys.index, SECTION_TABLE, section, root[section], plaintext)
         _write_root(connection, keys.index, root)
-        return root
+        return _IndexTop(sections, root)
 
-    def _commit_buckets(self, staged: dict[int, Bucket], root: list[int]) -> None:
+    def _commit_buckets(self, staged: dict[int, Bucket], top: _IndexTop) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
         self._buckets.update(staged)
-        self._root = root
+        self._sections.update(top.sections)
+        self._root = top.root
 
 
 def _check_record_fields(kind: str, sort_key: int) -> None:
@@ -698,26 +776,16 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
         last = (rows[-1][0], rows[-1][1])
 
 
-def _write_bucket(
-    connection: sqlite3.Connection, index_key: bytes, bucket: int, revision: int, entries: Bucket
+def _write_index_row(
+    connection: sqlite3.Connection, index_key: bytes, table: str, number: int, revision: int, plaintext: bytes
 ) -> None:
-    envelope = crypto.seal(index_key, manifest.join_bucket(entries), BUCKET_TABLE, manifest.bucket_id(bucket), revision)
-    # An upsert rewrites the row in place; INSERT OR REPLACE would delete it first and
-    # free and reallocate its pages, writing more of the file on every save.
-    connection.execute(
-        "INSERT INTO index_buckets (bucket, envelope) VALUES (?, ?) "
-        "ON CONFLICT (bucket) DO UPDATE SET envelope = excluded.envelope",
-        (bucket, envelope),
-    )
+    envelope = crypto.seal(index_key, plaintext, table, manifest.sealed_id(number), revision)
+    connection.execute(_WRITE_INDEX_ROW[table], (number, envelope))
 
 
 def _write_root(connection: sqlite3.Connection, index_key: bytes, root: list[int]) -> None:
-    envelope = crypto.seal(index_key, manifest.encode_root(root), ROOT_TABLE, ROOT_ID, 0)
-    connection.execute(
-        "INSERT INTO index_root (slot, envelope) VALUES (0, ?) "
-        "ON CONFLICT (slot) DO UPDATE SET envelope = excluded.envelope",
-        (envelope,),
-    )
+    """The root is sealed at revision 0 always: nothing above it could name a newer one."""
+    _write_index_row(connection, index_key, ROOT_TABLE, 0, 0, manifest.encode_revisions(root))
 
 
 def _write_key_material(

@@ -25,6 +25,7 @@ from journal import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
+from journal.manifest import bucket_of, section_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files, unlock
 
 
@@ -87,6 +88,30 @@ def test_listing_orders_by_sort_key_and_filters_by_kind(make_vault: MakeVault) -
     assert [e.sort_key for e in vault.recent("reflection", 2)] == [3, 2]
     assert [e.sort_key for e in vault.entries("reflection")] == [3, 2, 1]
     assert vault.count() == 4 and vault.count("goal") == 1
+
+
+def _index_rows(path: Path) -> dict[tuple[str, int], bytes]:
+    with sqlite3.connect(path) as connection:
+        rows = {
+            (table, number): envelope
+            for table, key in (("index_buckets", "bucket"), ("index_sections", "section"), ("index_root", "slot"))
+            for number, envelope in connection.execute(f"SELECT {key}, envelope FROM {table}")
+        }
+    connection.close()
+    return rows
+
+
+def test_a_write_reseals_one_bucket_one_section_and_the_root(make_vault: MakeVault, journal_path: Path) -> None:
+    """What keeps a write's cost flat: the rest of the index is left as it is, however large."""
+    vault, _ = make_vault()
+    vault.put_many(("note", b"x", n) for n in range(500))
+    before = _index_rows(journal_path)
+    entry = vault.put("note", b"one more")
+    after = _index_rows(journal_path)
+    bucket = bucket_of(entry.record_id)
+    section, _ = section_of(bucket)
+    changed = {row for row, envelope in after.items() if before.get(row) != envelope}
+    assert changed == {("index_buckets", bucket), ("index_sections", section), ("index_root", 0)}
 
 
 @pytest.mark.parametrize("record_id", ["", "zz", "00" * 16, "ab" * 15, "ab" * 16])
@@ -204,6 +229,19 @@ def test_rotation_locks_old_copies_out_of_new_writes(make_vault: MakeVault, jour
         assert new_entry.id_hex not in {e.id_hex for e in stale.entries()}
     with pytest.raises(WrongRecoveryKey):
         Vault.recover(journal_path, old_recovery, "x" * 12, limits=CHEAP_LIMITS)
+
+
+def test_rotated_journal_reopens_whole(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    created = vault.put_many(("note", f"note {n}".encode(), n) for n in range(300))
+    vault.delete(created[7].id_hex)
+    vault.rotate_keys(PASSPHRASE)
+    vault.close()
+    with unlock(journal_path) as reopened:
+        report = reopened.verify()
+        assert report.ok and report.records_checked == 301
+        assert reopened.count() == 299
+        assert reopened.get(created[42].id_hex).payload == b"note 42"
 
 
 def test_rotate_keys_needs_the_passphrase(make_vault: MakeVault) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 BUCKET_BITS = 12
 """Bits at the start of a record id that pick its bucket."""
@@ -36,6 +39,9 @@ and loading a bucket decodes nothing."""
 
 _ENTRY = struct.Struct(">16sIIBq16p")
 """id, first revision, current revision, flags, sort key, kind (Pascal string, at most 15 bytes)."""
+
+_Fields = tuple[Any, ...]
+"""One entry as `_ENTRY` unpacks it."""
 
 _ID_SIZE = 16
 
@@ -100,7 +106,11 @@ def pack_entry(entry: IndexEntry) -> bytes:
 
 def unpack_entry(packed: bytes) -> IndexEntry:
     """Parse one entry made by `pack_entry`."""
-    record_id, first, current, flags, sort_key, kind = _ENTRY.unpack(packed)
+    return _from_fields(_ENTRY.unpack(packed))
+
+
+def _from_fields(fields: _Fields) -> IndexEntry:
+    record_id, first, current, flags, sort_key, kind = fields
     return IndexEntry(record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED))
 
 
@@ -119,6 +129,39 @@ def split_bucket(data: bytes) -> Bucket:
         raise ValueError("index bucket has a partial entry")
     size = _ENTRY.size
     return {data[start : start + _ID_SIZE]: data[start : start + size] for start in range(0, len(data), size)}
+
+
+def newest_first(
+    buckets: Iterable[Bucket], kind: str | None, include_deleted: bool, limit: int | None = None
+) -> list[IndexEntry]:
+    """Entries of `kind` (of any kind if None), highest sort key first; only the first `limit` if given.
+
+    Entries are compared packed and only those returned become `IndexEntry`s: at 100,000
+    records, building one for every entry would cost more than reading the whole index.
+    """
+    found = _matching(buckets, kind, include_deleted)
+    chosen = sorted(found, key=_newest) if limit is None else heapq.nsmallest(limit, found, key=_newest)
+    return [_from_fields(fields) for fields in chosen]
+
+
+def count(buckets: Iterable[Bucket], kind: str | None) -> int:
+    """Number of live entries of `kind` (of any kind if None)."""
+    return sum(1 for _ in _matching(buckets, kind, include_deleted=False))
+
+
+def _matching(buckets: Iterable[Bucket], kind: str | None, include_deleted: bool) -> Iterator[_Fields]:
+    if kind is not None and not kind.isascii():
+        return  # every stored kind is ASCII
+    wanted = None if kind is None else kind.encode("ascii")
+    for bucket in buckets:
+        for fields in _ENTRY.iter_unpack(join_bucket(bucket)):
+            if (wanted is None or fields[5] == wanted) and (include_deleted or not fields[3] & DELETED):
+                yield fields
+
+
+def _newest(fields: _Fields) -> tuple[int, bytes]:
+    """Sort key of `newest_first`: highest sort key first, then by id so the order is stable."""
+    return (-fields[4], fields[0])
 
 
 def encode_revisions(revisions: list[int]) -> bytes:

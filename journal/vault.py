@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import heapq
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -522,17 +521,17 @@ class Vault:
     def entries(self, kind: str | None = None, *, include_deleted: bool = False) -> list[IndexEntry]:
         """Index entries, newest (highest sort key) first, without decrypting any record."""
         with self._mutex:
-            return sorted(self._matching(kind, include_deleted), key=_newest_first)
+            return manifest.newest_first(self._all_buckets(), kind, include_deleted)
 
     def recent(self, kind: str | None = None, limit: int = 10) -> list[IndexEntry]:
         """The `limit` entries with the highest sort key, without sorting the whole index."""
         with self._mutex:
-            return heapq.nsmallest(limit, self._matching(kind, False), key=_newest_first)
+            return manifest.newest_first(self._all_buckets(), kind, False, limit)
 
     def count(self, kind: str | None = None) -> int:
         """Number of live records (of one kind)."""
         with self._mutex:
-            return sum(1 for _ in self._matching(kind, False))
+            return manifest.count(self._all_buckets(), kind)
 
     def verify(self) -> VerifyReport:
         """Open every stored revision and compare the file with the sealed index.
@@ -678,12 +677,8 @@ class Vault:
             raise RecordNotFound(f"There is no record {raw_id.hex()}.")
         return manifest.unpack_entry(packed)
 
-    def _matching(self, kind: str | None, include_deleted: bool) -> Iterator[IndexEntry]:
-        for bucket in range(BUCKET_COUNT):
-            for packed in self._bucket(bucket).values():
-                entry = manifest.unpack_entry(packed)
-                if (kind is None or entry.kind == kind) and (include_deleted or not entry.deleted):
-                    yield entry
+    def _all_buckets(self) -> Iterator[Bucket]:
+        return map(self._bucket, range(BUCKET_COUNT))
 
     def _open_revision(self, raw_id: bytes, revision: int) -> bytes:
         keys = self._require_keys()
@@ -743,10 +738,6 @@ def _check_record_fields(kind: str, sort_key: int) -> None:
         raise ValueError(f"kind must be 1..{manifest.MAX_KIND_LENGTH} ASCII characters")
     if not -(2**63) <= sort_key < 2**63:
         raise ValueError("sort_key must fit in a signed 64-bit integer")
-
-
-def _newest_first(entry: IndexEntry) -> tuple[int, bytes]:
-    return (-entry.sort_key, entry.record_id)
 
 
 def _missing_detail(entry: IndexEntry, present: set[int]) -> str:

@@ -90,6 +90,18 @@ def test_listing_orders_by_sort_key_and_filters_by_kind(make_vault: MakeVault) -
     assert vault.count() == 4 and vault.count("goal") == 1
 
 
+def test_listing_leaves_out_deleted_records_unless_asked(make_vault: MakeVault) -> None:
+    vault, _ = make_vault()
+    kept = vault.put("reflection", b"kept", sort_key=1)
+    gone = vault.put("reflection", b"gone", sort_key=2)
+    vault.delete(gone.id_hex)
+    assert [e.id_hex for e in vault.recent("reflection")] == [kept.id_hex]
+    assert [e.id_hex for e in vault.entries("reflection", include_deleted=True)] == [gone.id_hex, kept.id_hex]
+    assert vault.entries("reflection", include_deleted=True)[0].deleted
+    assert vault.count("reflection") == 1
+    assert vault.entries("réflexion") == [] and vault.count("réflexion") == 0  # kinds are ASCII
+
+
 def _index_rows(path: Path) -> dict[tuple[str, int], bytes]:
     with sqlite3.connect(path) as connection:
         rows = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -57,6 +57,11 @@ _READ_INDEX_ROW = {
     ROOT_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_root WHERE slot = ?",
     SECTION_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_sections WHERE section = ?",
     BUCKET_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?",
+}
+
+_READ_INDEX_TABLE = {
+    SECTION_TABLE: "SELECT section, CAST(envelope AS BLOB) FROM index_sections",
+    BUCKET_TABLE: "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets",
 }
 
 # Upserts rewrite a row in place; INSERT OR REPLACE would delete it first, freeing
@@ -622,11 +627,11 @@ class Vault:
         plaintext = self._open_index_row(ROOT_TABLE, 0, 0)
         self._root = manifest.decode_revisions(plaintext, SECTION_COUNT)
 
-    def _section(self, section: int) -> list[int]:
+    def _section(self, section: int, rows: Mapping[int, object] | None = None) -> list[int]:
         cached = self._sections.get(section)
         if cached is None:
             self._require_keys()  # once locked, the root is gone too
-            plaintext = self._read_index_row(SECTION_TABLE, section, self._root[section])
+            plaintext = self._read_index_row(SECTION_TABLE, section, self._root[section], rows)
             cached = [0] * SECTION_SIZE if plaintext is None else manifest.decode_revisions(plaintext, SECTION_SIZE)
             self._sections[section] = cached
         return cached
@@ -635,37 +640,43 @@ class Vault:
         section, place = manifest.section_of(bucket)
         return self._section(section)[place]
 
-    def _bucket(self, bucket: int) -> Bucket:
+    def _bucket(self, bucket: int, rows: Mapping[int, object] | None = None) -> Bucket:
         cached = self._buckets.get(bucket)
         if cached is None:
-            plaintext = self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket))
+            plaintext = self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket), rows)
             cached = {} if plaintext is None else manifest.split_bucket(plaintext)
             self._buckets[bucket] = cached
         return cached
 
-    def _read_index_row(self, table: str, number: int, revision: int) -> bytes | None:
+    def _read_index_row(
+        self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None
+    ) -> bytes | None:
         """The plaintext of a section or bucket that its parent says is at `revision`; None if never written.
 
         Revision 0 means never written: the section or bucket is empty and has no row.
         One ever written has a revision above 0 in its authentic parent, so removing
         its row cannot pass for "empty".
         """
-        return None if revision == 0 else self._open_index_row(table, number, revision)
+        return None if revision == 0 else self._open_index_row(table, number, revision, rows)
 
-    def _open_index_row(self, table: str, number: int, revision: int) -> bytes:
-        """Read and open one sealed row of the index.
+    def _open_index_row(
+        self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None
+    ) -> bytes:
+        """Read and open one sealed row of the index, from `rows` (number -> envelope) if given.
 
         Raises:
             DamagedJournal: the row is missing, altered, or an older copy than `revision`.
         """
         keys = self._require_keys()
-        with sqlite_errors("read the journal index"):
-            row = self._db().execute(_READ_INDEX_ROW[table], (number,)).fetchone()
+        if rows is None:
+            with sqlite_errors("read the journal index"):
+                row = self._db().execute(_READ_INDEX_ROW[table], (number,)).fetchone()
+            rows = {} if row is None else {number: row[0]}
         what = _INDEX_PART_NAMES[table]
-        if row is None:
+        if number not in rows:
             raise DamagedJournal(f"{what.format(number)} is missing: the file was altered. Restore it from a backup.")
         try:
-            return crypto.open_envelope(keys.index, row[0], table, manifest.sealed_id(number), revision)
+            return crypto.open_envelope(keys.index, rows[number], table, manifest.sealed_id(number), revision)
         except DamagedRecord:
             raise DamagedJournal(
                 f"{what.format(number)} is damaged or was rolled back to an older copy. Restore it from a backup."
@@ -677,8 +688,21 @@ class Vault:
             raise RecordNotFound(f"There is no record {raw_id.hex()}.")
         return manifest.unpack_entry(packed)
 
-    def _all_buckets(self) -> Iterator[Bucket]:
-        return map(self._bucket, range(BUCKET_COUNT))
+    def _all_buckets(self) -> list[Bucket]:
+        """Every bucket. Those not read yet come from one pass over each table, not one query a row."""
+        if len(self._buckets) < BUCKET_COUNT:
+            section_rows = self._all_index_rows(SECTION_TABLE) if len(self._sections) < SECTION_COUNT else {}
+            for section in range(SECTION_COUNT):
+                self._section(section, section_rows)
+            bucket_rows = self._all_index_rows(BUCKET_TABLE)
+            for bucket in range(BUCKET_COUNT):
+                self._bucket(bucket, bucket_rows)
+        return list(self._buckets.values())
+
+    def _all_index_rows(self, table: str) -> dict[int, object]:
+        """Every envelope of `index_sections` or `index_buckets`, by number."""
+        with sqlite_errors("read the journal index"):
+            return dict(self._db().execute(_READ_INDEX_TABLE[table]).fetchall())
 
     def _open_revision(self, raw_id: bytes, revision: int) -> bytes:
         keys = self._require_keys()

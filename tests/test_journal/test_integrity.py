@@ -255,3 +255,22 @@ def test_a_deleted_index_root_is_detected(make_vault: MakeVault, journal_path: P
     _execute(journal_path, "DELETE FROM index_root")
     with pytest.raises(DamagedJournal, match="root of the journal index is missing"):
         unlock(journal_path)
+
+
+@pytest.mark.parametrize(("tampering", "reported"), [("delete", "missing"), ("roll back", "rolled back")])
+def test_listing_reads_the_whole_index_and_detects_a_tampered_bucket(
+    make_vault: MakeVault, journal_path: Path, tampering: str, reported: str
+) -> None:
+    vault, _ = make_vault()
+    vault.put_many(("note", b"x", n) for n in range(50))
+    entry = vault.put("note", b"one")
+    bucket = bucket_of(entry.record_id)
+    old_bucket = _index_row(journal_path, "index_buckets", bucket)
+    vault.put("note", b"two", record_id=entry.id_hex)
+    vault.close()
+    if tampering == "delete":
+        _execute(journal_path, "DELETE FROM index_buckets WHERE bucket = ?", (bucket,))
+    else:
+        _execute(journal_path, "UPDATE index_buckets SET envelope = ? WHERE bucket = ?", (old_bucket, bucket))
+    with unlock(journal_path) as vault, pytest.raises(DamagedJournal, match=f"Part {bucket} .*{reported}"):
+        vault.recent()

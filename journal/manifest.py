@@ -26,7 +26,9 @@ SECTION_COUNT = BUCKET_COUNT // SECTION_SIZE
 Two small levels rather than one 16 KB root: a write re-seals one section and the root,
 about 600 bytes in all, and no index row spills into SQLite overflow pages."""
 
-ROOT_ID = bytes(16)
+_ID_SIZE = 16
+
+ROOT_ID = bytes(_ID_SIZE)
 """The id under which the root is sealed (number 0, like bucket and section 0 in their tables); no record takes it."""
 
 ROOT_TABLE = "index_root"
@@ -42,8 +44,6 @@ _ENTRY = struct.Struct(">16sIIBq16p")
 
 _Fields = tuple[Any, ...]
 """One entry as `_ENTRY` unpacks it."""
-
-_ID_SIZE = 16
 
 DELETED = 0x01
 """Entry flag: the current revision is a tombstone (the record can still be restored)."""
@@ -125,9 +125,9 @@ def split_bucket(data: bytes) -> Bucket:
     Raises:
         ValueError: the length is not a whole number of entries.
     """
-    if len(data) % _ENTRY.size:
-        raise ValueError("index bucket has a partial entry")
     size = _ENTRY.size
+    if len(data) % size:
+        raise ValueError("index bucket has a partial entry")
     return {data[start : start + _ID_SIZE]: data[start : start + size] for start in range(0, len(data), size)}
 
 
@@ -136,8 +136,9 @@ def newest_first(
 ) -> list[IndexEntry]:
     """Entries of `kind` (of any kind if None), highest sort key first; only the first `limit` if given.
 
-    Entries are compared packed and only those returned become `IndexEntry`s: at 100,000
-    records, building one for every entry would cost more than reading the whole index.
+    Entries are filtered and ranked as the fields `struct` unpacks, and only those returned
+    become `IndexEntry`s: at 100,000 records, building one for every entry would cost more
+    than reading the whole index.
     """
     found = _matching(buckets, kind, include_deleted)
     chosen = sorted(found, key=_newest) if limit is None else heapq.nsmallest(limit, found, key=_newest)
@@ -169,12 +170,12 @@ def encode_revisions(revisions: list[int]) -> bytes:
     return struct.pack(f">{len(revisions)}I", *revisions)
 
 
-def decode_revisions(data: bytes, count: int) -> list[int]:
-    """Parse a section or the root, each of which holds `count` revisions.
+def decode_revisions(data: bytes, slots: int) -> list[int]:
+    """Parse a section or the root, which holds `slots` revisions.
 
     Raises:
         ValueError: wrong length.
     """
-    if len(data) != 4 * count:
+    if len(data) != 4 * slots:
         raise ValueError("index section or root has the wrong size")
-    return list(struct.unpack(f">{count}I", data))
+    return list(struct.unpack(f">{slots}I", data))

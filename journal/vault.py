@@ -44,6 +44,7 @@ from journal.storage import (
 
 RECORDS_TABLE = "records"
 """Every kept revision of every record, one envelope a row; the sealed index says which is current."""
+
 T = TypeVar("T")
 
 _INDEX_PART_NAMES = {

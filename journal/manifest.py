@@ -1,32 +1,49 @@
-"""The sealed manifest: which records exist, at which revision, of which kind, in what order.
-
-It is both the integrity check (a row deleted, or rolled back to an older authentic
-revision, disagrees with it) and the index that lets the journal list recent records
-without decrypting them. It is split into `BUCKET_COUNT` buckets by the first bits
-of the record id, so one write re-seals one small bucket plus the root (which holds
-each bucket's revision), whatever the size of the journal.
-"""
+"""The sealed index: each record's revisions, kind and sort key, in buckets whose revisions a two-level root seals."""
 
 from __future__ import annotations
 
+import heapq
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-BUCKET_COUNT = 1024
-"""Buckets of the index: the first ten bits of a random id pick one, spreading records evenly.
+BUCKET_BITS = 12
+"""Bits at the start of a record id that pick its bucket."""
 
-1,024 keeps a bucket under 5 KB at 100,000 records while the root stays 4 KB."""
+BUCKET_COUNT = 1 << BUCKET_BITS
+"""Buckets of the index: the first twelve bits of a random id pick one, spreading records evenly.
 
-ROOT_ID = bytes(16)
-"""The record id under which the root is sealed."""
+4,096 keep a bucket near 1.2 KB at 100,000 records, so its row stays inside one SQLite
+page and a write re-seals a small bucket whatever the size of the journal."""
+
+SECTION_SIZE = 64
+"""Buckets whose revisions one section holds: 256 bytes of plaintext."""
+
+SECTION_COUNT = BUCKET_COUNT // SECTION_SIZE
+"""Sections of the index; the root holds the revision of each, in 256 bytes.
+
+Two small levels rather than one 16 KB root: a write re-seals one section and the root,
+about 600 bytes in all, and no index row spills into SQLite overflow pages."""
+
+_ID_SIZE = 16
+
+ROOT_ID = bytes(_ID_SIZE)
+"""The id under which the root is sealed (number 0, like bucket and section 0 in their tables); no record takes it."""
 
 ROOT_TABLE = "index_root"
+SECTION_TABLE = "index_sections"
 BUCKET_TABLE = "index_buckets"
+
+Bucket = dict[bytes, bytes]
+"""One bucket in memory: record id -> its packed entry, so a write packs only the entry it changes
+and loading a bucket decodes nothing."""
 
 _ENTRY = struct.Struct(">16sIIBq16p")
 """id, first revision, current revision, flags, sort key, kind (Pascal string, at most 15 bytes)."""
 
-_ROOT = struct.Struct(f">{BUCKET_COUNT}I")
+_Fields = tuple[Any, ...]
+"""One entry as `_ENTRY` unpacks it."""
 
 DELETED = 0x01
 """Entry flag: the current revision is a tombstone (the record can still be restored)."""
@@ -56,57 +73,109 @@ class IndexEntry:
 
 
 def bucket_of(record_id: bytes) -> int:
-    """The bucket that holds a record's entry: the first ten bits of its id."""
-    return int.from_bytes(record_id[:2], "big") >> 6
+    """The bucket that holds a record's entry: the first `BUCKET_BITS` bits of its id."""
+    return int.from_bytes(record_id[:2], "big") >> (16 - BUCKET_BITS)
 
 
-def bucket_id(bucket: int) -> bytes:
-    """The 16-byte id under which a bucket is sealed (its number, big-endian)."""
-    return bucket.to_bytes(16, "big")
+def section_of(bucket: int) -> tuple[int, int]:
+    """The section that holds a bucket's revision, and the bucket's place in it."""
+    return divmod(bucket, SECTION_SIZE)
 
 
-def encode_bucket(entries: dict[bytes, IndexEntry]) -> bytes:
-    """Serialise one bucket's entries (order does not matter)."""
-    return b"".join(
-        _ENTRY.pack(
-            entry.record_id,
-            entry.first_revision,
-            entry.revision,
-            DELETED if entry.deleted else 0,
-            entry.sort_key,
-            entry.kind.encode("ascii"),
-        )
-        for entry in entries.values()
+def buckets_in(section: int) -> range:
+    """The buckets whose revisions a section holds."""
+    return range(section * SECTION_SIZE, (section + 1) * SECTION_SIZE)
+
+
+def sealed_id(number: int) -> bytes:
+    """The 16-byte id under which bucket or section `number` is sealed (its number, big-endian)."""
+    return number.to_bytes(_ID_SIZE, "big")
+
+
+def pack_entry(entry: IndexEntry) -> bytes:
+    """Serialise one entry (49 bytes)."""
+    return _ENTRY.pack(
+        entry.record_id,
+        entry.first_revision,
+        entry.revision,
+        DELETED if entry.deleted else 0,
+        entry.sort_key,
+        entry.kind.encode("ascii"),
     )
 
 
-def decode_bucket(data: bytes) -> dict[bytes, IndexEntry]:
-    """Parse a bucket. `data` was authenticated, so only a bug could make it malformed.
+def unpack_entry(packed: bytes) -> IndexEntry:
+    """Parse one entry made by `pack_entry`."""
+    return _from_fields(_ENTRY.unpack(packed))
+
+
+def _from_fields(fields: _Fields) -> IndexEntry:
+    record_id, first, current, flags, sort_key, kind = fields
+    return IndexEntry(record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED))
+
+
+def join_bucket(bucket: Bucket) -> bytes:
+    """A bucket's plaintext: its packed entries, in no particular order."""
+    return b"".join(bucket.values())
+
+
+def split_bucket(data: bytes) -> Bucket:
+    """Cut a bucket's plaintext into packed entries. `data` was authenticated, so only a bug could make it malformed.
 
     Raises:
         ValueError: the length is not a whole number of entries.
     """
-    if len(data) % _ENTRY.size:
+    size = _ENTRY.size
+    if len(data) % size:
         raise ValueError("index bucket has a partial entry")
-    entries = {}
-    for record_id, first, current, flags, sort_key, kind in _ENTRY.iter_unpack(data):
-        entries[record_id] = IndexEntry(
-            record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED)
-        )
-    return entries
+    return {data[start : start + _ID_SIZE]: data[start : start + size] for start in range(0, len(data), size)}
 
 
-def encode_root(bucket_revisions: list[int]) -> bytes:
-    """Serialise the root: the current revision of every bucket."""
-    return _ROOT.pack(*bucket_revisions)
+def newest_first(
+    buckets: Iterable[Bucket], kind: str | None, include_deleted: bool, limit: int | None = None
+) -> list[IndexEntry]:
+    """Entries of `kind` (of any kind if None), highest sort key first; only the first `limit` if given.
+
+    Entries are filtered and ranked as the fields `struct` unpacks, and only those returned
+    become `IndexEntry`s: at 100,000 records, building one for every entry would cost more
+    than reading the whole index.
+    """
+    found = _matching(buckets, kind, include_deleted)
+    chosen = sorted(found, key=_newest) if limit is None else heapq.nsmallest(limit, found, key=_newest)
+    return [_from_fields(fields) for fields in chosen]
 
 
-def decode_root(data: bytes) -> list[int]:
-    """Parse the root.
+def count(buckets: Iterable[Bucket], kind: str | None) -> int:
+    """Number of live entries of `kind` (of any kind if None)."""
+    return sum(1 for _ in _matching(buckets, kind, include_deleted=False))
+
+
+def _matching(buckets: Iterable[Bucket], kind: str | None, include_deleted: bool) -> Iterator[_Fields]:
+    if kind is not None and not kind.isascii():
+        return  # every stored kind is ASCII
+    wanted = None if kind is None else kind.encode("ascii")
+    for bucket in buckets:
+        for fields in _ENTRY.iter_unpack(join_bucket(bucket)):
+            if (wanted is None or fields[5] == wanted) and (include_deleted or not fields[3] & DELETED):
+                yield fields
+
+
+def _newest(fields: _Fields) -> tuple[int, bytes]:
+    """Sort key of `newest_first`: highest sort key first, then by id so the order is stable."""
+    return (-fields[4], fields[0])
+
+
+def encode_revisions(revisions: list[int]) -> bytes:
+    """Serialise a section (its buckets' revisions) or the root (its sections' revisions)."""
+    return struct.pack(f">{len(revisions)}I", *revisions)
+
+
+def decode_revisions(data: bytes, slots: int) -> list[int]:
+    """Parse a section or the root, which holds `slots` revisions.
 
     Raises:
         ValueError: wrong length.
     """
-    if len(data) != _ROOT.size:
-        raise ValueError("index root has the wrong size")
-    return list(_ROOT.unpack(data))
+    if len(data) != 4 * slots:
+        raise ValueError("index section or root has the wrong size")
+    return list(struct.unpack(f">{slots}I", data))

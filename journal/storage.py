@@ -31,8 +31,9 @@ from journal.errors import (
 APPLICATION_ID = 0x43414E44
 """`PRAGMA application_id` of a Candour journal: "CAND"; tells our files from other SQLite files."""
 
-SCHEMA_VERSION = 1
-"""`PRAGMA user_version`: the file format version, readable before any table is touched."""
+SCHEMA_VERSION = 2
+"""`PRAGMA user_version`: the file format version, readable before any table is touched.
+Version 2 seals the index in 4,096 buckets under a two-level root (version 1 had 1,024 under one root)."""
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 """Files SQLite keeps beside the database; each must be owner-only like the database."""
@@ -57,6 +58,10 @@ CREATE TABLE records (
 );
 CREATE TABLE index_buckets (
     bucket INTEGER PRIMARY KEY,
+    envelope BLOB NOT NULL
+);
+CREATE TABLE index_sections (
+    section INTEGER PRIMARY KEY,
     envelope BLOB NOT NULL
 );
 CREATE TABLE index_root (

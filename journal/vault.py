@@ -1,23 +1,14 @@
-"""The encrypted journal file: create, unlock, lock, passphrase and key changes, and a store
-of sealed records (put, get, delete, restore, purge, list, revisions, verify).
-
-Every record is one envelope in the `records` table, keyed by a random id and a
-revision; the sealed manifest (see `journal.manifest`) says which revision is
-current and carries the kind and sort key used for listing. Writing one record
-re-seals only that record, one index bucket and the small index root, so its cost
-does not grow with the journal.
-"""
+"""The encrypted journal file: create, unlock and lock it, change its keys, and store sealed records in it."""
 
 from __future__ import annotations
 
 import contextlib
-import heapq
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple
 
 import crypto
 from crypto import Header, KdfLimits, KdfParams, Purpose, SlotKind
@@ -29,7 +20,17 @@ from journal.errors import (
     RecordMissing,
     RecordNotFound,
 )
-from journal.manifest import BUCKET_COUNT, BUCKET_TABLE, ROOT_ID, ROOT_TABLE, IndexEntry
+from journal.manifest import (
+    BUCKET_COUNT,
+    BUCKET_TABLE,
+    ROOT_ID,
+    ROOT_TABLE,
+    SECTION_COUNT,
+    SECTION_SIZE,
+    SECTION_TABLE,
+    Bucket,
+    IndexEntry,
+)
 from journal.storage import (
     JournalLock,
     backup_database,
@@ -43,9 +44,38 @@ from journal.storage import (
 )
 
 RECORDS_TABLE = "records"
+"""Every kept revision of every record, one envelope a row; the sealed index says which is current."""
+
 _BATCH = 500
 """Records read per query by `get_many` (SQLite allows 32,766 parameters)."""
-T = TypeVar("T")
+_INDEX_PART_NAMES = {
+    ROOT_TABLE: "The root of the journal index",
+    SECTION_TABLE: "Section {} of the journal index",
+    BUCKET_TABLE: "Part {} of the journal index",
+}
+"""How messages name a row of the index."""
+
+_READ_INDEX_ROW = {
+    ROOT_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_root WHERE slot = ?",
+    SECTION_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_sections WHERE section = ?",
+    BUCKET_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?",
+}
+
+_READ_INDEX_TABLE = {
+    SECTION_TABLE: "SELECT section, CAST(envelope AS BLOB) FROM index_sections",
+    BUCKET_TABLE: "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets",
+}
+
+# Upserts rewrite a row in place; INSERT OR REPLACE would delete it first, freeing
+# and reallocating its pages, and so write more of the file on every save.
+_WRITE_INDEX_ROW = {
+    ROOT_TABLE: "INSERT INTO index_root (slot, envelope) VALUES (?, ?) "
+    "ON CONFLICT (slot) DO UPDATE SET envelope = excluded.envelope",
+    SECTION_TABLE: "INSERT INTO index_sections (section, envelope) VALUES (?, ?) "
+    "ON CONFLICT (section) DO UPDATE SET envelope = excluded.envelope",
+    BUCKET_TABLE: "INSERT INTO index_buckets (bucket, envelope) VALUES (?, ?) "
+    "ON CONFLICT (bucket) DO UPDATE SET envelope = excluded.envelope",
+}
 
 
 @dataclass(frozen=True)
@@ -91,6 +121,15 @@ def parse_record_id(record_id: str) -> bytes:
     return raw
 
 
+class _IndexTop(NamedTuple):
+    """What a write did to the levels above the buckets."""
+
+    sections: dict[int, list[int]]
+    """The sections it changed, with their buckets' new revisions."""
+    root: list[int]
+    """The new root."""
+
+
 class _Keys:
     """The journal key and its subkeys while the journal is unlocked."""
 
@@ -117,7 +156,11 @@ class Vault:
         self._keys: _Keys | None = _Keys(journal_key)
         self._mutex = threading.RLock()
         self._root: list[int] = []
-        self._buckets: dict[int, dict[bytes, IndexEntry]] = {}
+        """The revision of each index section."""
+        self._sections: dict[int, list[int]] = {}
+        """Sections read so far: the revision of each of their buckets."""
+        self._buckets: dict[int, Bucket] = {}
+        """Buckets read so far."""
         self._load_root()
 
     # --- opening and closing ---------------------------------------------------------------
@@ -151,7 +194,7 @@ class Vault:
 
         def fill(connection: sqlite3.Connection) -> None:
             _write_key_material(connection, header, passphrase_key, recovery_key, journal_key)
-            _write_root(connection, keys.index, [0] * BUCKET_COUNT)
+            _write_root(connection, keys.index, [0] * SECTION_COUNT)
 
         # Lock before creating, so no other Candour can open the new file before we do.
         make_private_folder(path.parent)
@@ -234,6 +277,7 @@ class Vault:
         with self._mutex:
             self._keys = None
             self._buckets.clear()
+            self._sections.clear()
             self._root = []
             if self._connection is not None:
                 checkpoint_and_close(self._connection)
@@ -291,7 +335,7 @@ class Vault:
             header = self._header.with_new_salt(self._header.kdf)
             recovery_key = crypto.new_recovery_key()
             passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
-            buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}
+            buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}  # refuses a damaged index
             with self._transaction("rotate the journal keys") as connection:
                 for record_id, revision, envelope in list(_all_record_rows(connection)):
                     plaintext = crypto.open_envelope(old.records, envelope, RECORDS_TABLE, record_id, revision)
@@ -300,7 +344,14 @@ class Vault:
                         (crypto.seal(new.records, plaintext, RECORDS_TABLE, record_id, revision), record_id, revision),
                     )
                 for bucket, entries in buckets.items():
-                    _write_bucket(connection, new.index, bucket, self._root[bucket], entries)
+                    if revision := self._bucket_revision(bucket):
+                        _write_index_row(
+                            connection, new.index, BUCKET_TABLE, bucket, revision, manifest.join_bucket(entries)
+                        )
+                for section, revision in enumerate(self._root):
+                    if revision:
+                        plaintext = manifest.encode_revisions(self._section(section))
+                        _write_index_row(connection, new.index, SECTION_TABLE, section, revision, plaintext)
                 _write_root(connection, new.index, self._root)
                 _write_key_material(connection, header, passphrase_key, recovery_key, new.journal)
             self._keys, self._header = new, header
@@ -386,7 +437,7 @@ class Vault:
         """
         with self._mutex:
             keys = self._require_keys()
-            staged: dict[int, dict[bytes, IndexEntry]] = {}
+            staged: dict[int, Bucket] = {}
             rows: list[tuple[bytes, int, bytes]] = []
             created: list[IndexEntry] = []
             for kind, payload, sort_key in records:
@@ -394,13 +445,13 @@ class Vault:
                 raw_id = self._new_id(staged)
                 entry = IndexEntry(raw_id, 1, 1, kind, sort_key)
                 bucket = manifest.bucket_of(raw_id)
-                staged.setdefault(bucket, dict(self._bucket(bucket)))[raw_id] = entry
+                staged.setdefault(bucket, dict(self._bucket(bucket)))[raw_id] = manifest.pack_entry(entry)
                 rows.append((raw_id, 1, crypto.seal(keys.records, payload, RECORDS_TABLE, raw_id, 1)))
                 created.append(entry)
             with self._transaction("save the records") as connection:
                 connection.executemany("INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)", rows)
-                root = self._stage_buckets(connection, staged)
-            self._commit_buckets(staged, root)
+                top = self._stage_buckets(connection, staged)
+            self._commit_buckets(staged, top)
             return created
 
     def get(self, record_id: str, revision: int | None = None) -> Record:
@@ -496,8 +547,8 @@ class Vault:
             del entries[raw_id]
             with self._transaction("purge the record") as connection:
                 connection.execute("DELETE FROM records WHERE id = ?", (raw_id,))
-                root = self._stage_buckets(connection, {bucket: entries})
-            self._commit_buckets({bucket: entries}, root)
+                top = self._stage_buckets(connection, {bucket: entries})
+            self._commit_buckets({bucket: entries}, top)
 
     def prune(self, record_id: str) -> None:
         """Remove a record's older revisions for good, keeping the current one."""
@@ -507,14 +558,14 @@ class Vault:
             entries = dict(self._bucket(bucket))
             # A deleted record keeps the revision before its tombstone, so it can still be restored.
             keep_from = entry.revision - 1 if entry.deleted else entry.revision
-            entries[entry.record_id] = replace(entry, first_revision=max(entry.first_revision, keep_from))
+            pruned = replace(entry, first_revision=max(entry.first_revision, keep_from))
+            entries[entry.record_id] = manifest.pack_entry(pruned)
             with self._transaction("forget older revisions") as connection:
                 connection.execute(
-                    "DELETE FROM records WHERE id = ? AND revision < ?",
-                    (entry.record_id, entries[entry.record_id].first_revision),
+                    "DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, pruned.first_revision)
                 )
-                root = self._stage_buckets(connection, {bucket: entries})
-            self._commit_buckets({bucket: entries}, root)
+                top = self._stage_buckets(connection, {bucket: entries})
+            self._commit_buckets({bucket: entries}, top)
 
     def revisions(self, record_id: str) -> list[int]:
         """The revisions of a record still kept, oldest first (tombstones included)."""
@@ -530,17 +581,17 @@ class Vault:
     def entries(self, kind: str | None = None, *, include_deleted: bool = False) -> list[IndexEntry]:
         """Index entries, newest (highest sort key) first, without decrypting any record."""
         with self._mutex:
-            return sorted(self._matching(kind, include_deleted), key=_newest_first)
+            return manifest.newest_first(self._all_buckets(), kind, include_deleted)
 
     def recent(self, kind: str | None = None, limit: int = 10) -> list[IndexEntry]:
         """The `limit` entries with the highest sort key, without sorting the whole index."""
         with self._mutex:
-            return heapq.nsmallest(limit, self._matching(kind, False), key=_newest_first)
+            return manifest.newest_first(self._all_buckets(), kind, False, limit)
 
     def count(self, kind: str | None = None) -> int:
         """Number of live records (of one kind)."""
         with self._mutex:
-            return sum(1 for _ in self._matching(kind, False))
+            return manifest.count(self._all_buckets(), kind)
 
     def verify(self) -> VerifyReport:
         """Open every stored revision and compare the file with the sealed index.
@@ -552,11 +603,19 @@ class Vault:
             keys = self._require_keys()
             problems: list[DamagedJournal] = []
             expected: dict[bytes, IndexEntry] = {}
-            for bucket in range(BUCKET_COUNT):
+            for section in range(SECTION_COUNT):
                 try:
-                    expected.update(self._bucket(bucket))
+                    self._section(section)
                 except DamagedJournal as problem:
-                    problems.append(problem)
+                    problems.append(problem)  # once, not once for each of its buckets
+                    continue
+                for bucket in manifest.buckets_in(section):
+                    try:
+                        packed_entries = self._bucket(bucket).values()
+                    except DamagedJournal as problem:
+                        problems.append(problem)
+                        continue
+                    expected.update((entry.record_id, entry) for entry in map(manifest.unpack_entry, packed_entries))
             seen: dict[bytes, set[int]] = {}
             checked = 0
             with sqlite_errors("verify the journal"):
@@ -611,7 +670,7 @@ class Vault:
                     connection.execute("ROLLBACK")
                 raise
 
-    def _new_id(self, staged: dict[int, dict[bytes, IndexEntry]] | None = None) -> bytes:
+    def _new_id(self, staged: dict[int, Bucket] | None = None) -> bytes:
         """A random id not yet in use (a collision is astronomically unlikely, but cheap to rule out)."""
         while True:
             raw = crypto.new_record_id()
@@ -620,56 +679,85 @@ class Vault:
                 return raw
 
     def _load_root(self) -> None:
-        keys = self._require_keys()
-        with sqlite_errors("read the journal index"):
-            row = self._db().execute("SELECT CAST(envelope AS BLOB) FROM index_root WHERE slot = 0").fetchone()
-        if row is None:
-            raise DamagedJournal("The journal index is missing: the file was altered. Restore it from a backup.")
-        plaintext = crypto.open_envelope(keys.index, row[0], ROOT_TABLE, ROOT_ID, 0)
-        self._root = manifest.decode_root(plaintext)
+        plaintext = self._open_index_row(ROOT_TABLE, 0, 0)
+        self._root = manifest.decode_revisions(plaintext, SECTION_COUNT)
 
-    def _bucket(self, bucket: int) -> dict[bytes, IndexEntry]:
+    def _section(self, section: int, rows: Mapping[int, object] | None = None) -> list[int]:
+        cached = self._sections.get(section)
+        if cached is None:
+            self._require_keys()  # once locked, the root is gone too
+            plaintext = self._read_index_row(SECTION_TABLE, section, self._root[section], rows)
+            cached = [0] * SECTION_SIZE if plaintext is None else manifest.decode_revisions(plaintext, SECTION_SIZE)
+            self._sections[section] = cached
+        return cached
+
+    def _bucket_revision(self, bucket: int) -> int:
+        section, place = manifest.section_of(bucket)
+        return self._section(section)[place]
+
+    def _bucket(self, bucket: int, rows: Mapping[int, object] | None = None) -> Bucket:
         cached = self._buckets.get(bucket)
-        if cached is not None:
-            return cached
+        if cached is None:
+            plaintext = self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket), rows)
+            cached = {} if plaintext is None else manifest.split_bucket(plaintext)
+            self._buckets[bucket] = cached
+        return cached
+
+    def _read_index_row(
+        self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None
+    ) -> bytes | None:
+        """The plaintext of a section or bucket that its parent says is at `revision`; None if never written.
+
+        Revision 0 means never written: the section or bucket is empty and has no row.
+        One ever written has a revision above 0 in its authentic parent, so removing
+        its row cannot pass for "empty".
+        """
+        return None if revision == 0 else self._open_index_row(table, number, revision, rows)
+
+    def _open_index_row(
+        self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None
+    ) -> bytes:
+        """Read and open one sealed row of the index, from `rows` (number -> envelope) if given.
+
+        Raises:
+            DamagedJournal: the row is missing, altered, or an older copy than `revision`.
+        """
         keys = self._require_keys()
-        if self._root[bucket] == 0:
-            # Revision 0 means never written: the bucket is empty and has no row. A
-            # bucket that was ever written has a revision above 0, so removing its
-            # row cannot pass for "empty".
-            self._buckets[bucket] = {}
-            return self._buckets[bucket]
-        with sqlite_errors("read the journal index"):
-            row = (
-                self._db()
-                .execute("SELECT CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?", (bucket,))
-                .fetchone()
-            )
-        if row is None:
-            raise DamagedJournal(f"Part {bucket} of the journal index is missing: the file was altered.")
+        if rows is None:
+            with sqlite_errors("read the journal index"):
+                row = self._db().execute(_READ_INDEX_ROW[table], (number,)).fetchone()
+            rows = {} if row is None else {number: row[0]}
+        what = _INDEX_PART_NAMES[table]
+        if number not in rows:
+            raise DamagedJournal(f"{what.format(number)} is missing: the file was altered. Restore it from a backup.")
         try:
-            plaintext = crypto.open_envelope(
-                keys.index, row[0], BUCKET_TABLE, manifest.bucket_id(bucket), self._root[bucket]
-            )
+            return crypto.open_envelope(keys.index, rows[number], table, manifest.sealed_id(number), revision)
         except DamagedRecord:
             raise DamagedJournal(
-                f"Part {bucket} of the journal index is damaged or was rolled back to an older copy."
+                f"{what.format(number)} is damaged or was rolled back to an older copy. Restore it from a backup."
             ) from None
-        entries = manifest.decode_bucket(plaintext)
-        self._buckets[bucket] = entries
-        return entries
 
     def _entry(self, raw_id: bytes) -> IndexEntry:
-        entry = self._bucket(manifest.bucket_of(raw_id)).get(raw_id)
-        if entry is None:
+        packed = self._bucket(manifest.bucket_of(raw_id)).get(raw_id)
+        if packed is None:
             raise RecordNotFound(f"There is no record {raw_id.hex()}.")
-        return entry
+        return manifest.unpack_entry(packed)
 
-    def _matching(self, kind: str | None, include_deleted: bool) -> Iterator[IndexEntry]:
-        for bucket in range(BUCKET_COUNT):
-            for entry in self._bucket(bucket).values():
-                if (kind is None or entry.kind == kind) and (include_deleted or not entry.deleted):
-                    yield entry
+    def _all_buckets(self) -> list[Bucket]:
+        """Every bucket. Those not read yet come from one pass over each table, not one query a row."""
+        if len(self._buckets) < BUCKET_COUNT:
+            section_rows = self._all_index_rows(SECTION_TABLE) if len(self._sections) < SECTION_COUNT else {}
+            for section in range(SECTION_COUNT):
+                self._section(section, section_rows)
+            bucket_rows = self._all_index_rows(BUCKET_TABLE)
+            for bucket in range(BUCKET_COUNT):
+                self._bucket(bucket, bucket_rows)
+        return list(self._buckets.values())
+
+    def _all_index_rows(self, table: str) -> dict[int, object]:
+        """Every envelope of `index_sections` or `index_buckets`, by number."""
+        with sqlite_errors("read the journal index"):
+            return dict(self._db().execute(_READ_INDEX_TABLE[table]).fetchall())
 
     def _open_revision(self, raw_id: bytes, revision: int) -> bytes:
         keys = self._require_keys()
@@ -687,31 +775,41 @@ class Vault:
         keys = self._require_keys()
         bucket = manifest.bucket_of(entry.record_id)
         entries = dict(self._bucket(bucket))
-        entries[entry.record_id] = entry
+        entries[entry.record_id] = manifest.pack_entry(entry)
         envelope = crypto.seal(keys.records, payload, RECORDS_TABLE, entry.record_id, entry.revision)
         with self._transaction(action) as connection:
             connection.execute(
                 "INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)",
                 (entry.record_id, entry.revision, envelope),
             )
-            root = self._stage_buckets(connection, {bucket: entries})
-        self._commit_buckets({bucket: entries}, root)
+            top = self._stage_buckets(connection, {bucket: entries})
+        self._commit_buckets({bucket: entries}, top)
         return entry
 
-    def _stage_buckets(self, connection: sqlite3.Connection, staged: dict[int, dict[bytes, IndexEntry]]) -> list[int]:
-        """Write each changed bucket at its next revision and the root that names them; returns the new root."""
+    def _stage_buckets(self, connection: sqlite3.Connection, staged: dict[int, Bucket]) -> _IndexTop:
+        """Write each changed bucket at its next revision, then the sections and the root that name them."""
         keys = self._require_keys()
-        root = list(self._root)
+        sections: dict[int, list[int]] = {}
         for bucket, entries in staged.items():
-            root[bucket] += 1
-            _write_bucket(connection, keys.index, bucket, root[bucket], entries)
+            section, place = manifest.section_of(bucket)
+            if section not in sections:
+                sections[section] = list(self._section(section))
+            sections[section][place] += 1
+            revision = sections[section][place]
+            _write_index_row(connection, keys.index, BUCKET_TABLE, bucket, revision, manifest.join_bucket(entries))
+        root = list(self._root)
+        for section, revisions in sections.items():
+            root[section] += 1
+            plaintext = manifest.encode_revisions(revisions)
+            _write_index_row(connection, keys.index, SECTION_TABLE, section, root[section], plaintext)
         _write_root(connection, keys.index, root)
-        return root
+        return _IndexTop(sections, root)
 
-    def _commit_buckets(self, staged: dict[int, dict[bytes, IndexEntry]], root: list[int]) -> None:
+    def _commit_buckets(self, staged: dict[int, Bucket], top: _IndexTop) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
         self._buckets.update(staged)
-        self._root = root
+        self._sections.update(top.sections)
+        self._root = top.root
 
 
 def _check_record_fields(kind: str, sort_key: int) -> None:
@@ -719,10 +817,6 @@ def _check_record_fields(kind: str, sort_key: int) -> None:
         raise ValueError(f"kind must be 1..{manifest.MAX_KIND_LENGTH} ASCII characters")
     if not -(2**63) <= sort_key < 2**63:
         raise ValueError("sort_key must fit in a signed 64-bit integer")
-
-
-def _newest_first(entry: IndexEntry) -> tuple[int, bytes]:
-    return (-entry.sort_key, entry.record_id)
 
 
 def _missing_detail(entry: IndexEntry, present: set[int]) -> str:
@@ -752,18 +846,16 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
         last = (rows[-1][0], rows[-1][1])
 
 
-def _write_bucket(
-    connection: sqlite3.Connection, index_key: bytes, bucket: int, revision: int, entries: dict[bytes, IndexEntry]
+def _write_index_row(
+    connection: sqlite3.Connection, index_key: bytes, table: str, number: int, revision: int, plaintext: bytes
 ) -> None:
-    envelope = crypto.seal(
-        index_key, manifest.encode_bucket(entries), BUCKET_TABLE, manifest.bucket_id(bucket), revision
-    )
-    connection.execute("INSERT OR REPLACE INTO index_buckets (bucket, envelope) VALUES (?, ?)", (bucket, envelope))
+    envelope = crypto.seal(index_key, plaintext, table, manifest.sealed_id(number), revision)
+    connection.execute(_WRITE_INDEX_ROW[table], (number, envelope))
 
 
 def _write_root(connection: sqlite3.Connection, index_key: bytes, root: list[int]) -> None:
-    envelope = crypto.seal(index_key, manifest.encode_root(root), ROOT_TABLE, ROOT_ID, 0)
-    connection.execute("INSERT OR REPLACE INTO index_root (slot, envelope) VALUES (0, ?)", (envelope,))
+    """The root is sealed at revision 0 always: nothing above it could name a newer one."""
+    _write_index_row(connection, index_key, ROOT_TABLE, 0, 0, manifest.encode_revisions(root))
 
 
 def _write_key_material(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from journal import CandourError, DamagedJournal, DamagedRecord, RecordMissing
-from journal.manifest import bucket_of
+from journal.manifest import bucket_of, section_of
 from tests.conftest import MakeVault, unlock
 
 
@@ -20,6 +20,15 @@ def _rows(path: Path) -> dict[tuple[bytes, int], bytes]:
         rows = connection.execute("SELECT id, revision, envelope FROM records").fetchall()
     connection.close()
     return {(record_id, revision): envelope for record_id, revision, envelope in rows}
+
+
+def _index_row(path: Path, table: str, number: int) -> bytes:
+    """The envelope of one index row (`table` is index_buckets, index_sections or index_root)."""
+    key = {"index_buckets": "bucket", "index_sections": "section", "index_root": "slot"}[table]
+    with sqlite3.connect(path) as connection:
+        envelope: bytes = connection.execute(f"SELECT envelope FROM {table} WHERE {key} = ?", (number,)).fetchone()[0]
+    connection.close()
+    return envelope
 
 
 def _execute(path: Path, sql: str, parameters: tuple[object, ...] = ()) -> None:
@@ -183,3 +192,85 @@ def test_a_deleted_index_bucket_is_detected(make_vault: MakeVault, journal_path:
     _execute(journal_path, "DELETE FROM index_buckets WHERE bucket = ?", (bucket_of(entry.record_id),))
     with unlock(journal_path) as vault, pytest.raises(DamagedJournal, match="missing"):
         vault.get(entry.id_hex)
+
+
+def test_a_deleted_index_section_is_detected(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"one")
+    vault.close()
+    section, _ = section_of(bucket_of(entry.record_id))
+    _execute(journal_path, "DELETE FROM index_sections WHERE section = ?", (section,))
+    with unlock(journal_path) as vault, pytest.raises(DamagedJournal, match=f"Section {section} .* missing"):
+        vault.get(entry.id_hex)
+
+
+def test_an_index_section_rolled_back_is_detected_and_reported_once(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"one")
+    section, _ = section_of(bucket_of(entry.record_id))
+    old_section = _index_row(journal_path, "index_sections", section)
+    vault.put("note", b"two", record_id=entry.id_hex)
+    vault.close()
+    _execute(journal_path, "UPDATE index_sections SET envelope = ? WHERE section = ?", (old_section, section))
+    with unlock(journal_path) as vault:
+        with pytest.raises(DamagedJournal, match="rolled back"):
+            vault.get(entry.id_hex)
+        report = vault.verify()
+    about_the_section = [problem for problem in report.problems if f"Section {section} " in str(problem)]
+    assert len(about_the_section) == 1
+
+
+def test_a_section_and_its_bucket_rolled_back_together_are_detected(make_vault: MakeVault, journal_path: Path) -> None:
+    """An older, self-consistent section and bucket still disagree with the root."""
+    vault, _ = make_vault()
+    entry = vault.put("goal", b"status: active")
+    bucket = bucket_of(entry.record_id)
+    section, _ = section_of(bucket)
+    old_bucket = _index_row(journal_path, "index_buckets", bucket)
+    old_section = _index_row(journal_path, "index_sections", section)
+    vault.put("goal", b"status: dropped", record_id=entry.id_hex)
+    vault.close()
+    _execute(journal_path, "UPDATE index_buckets SET envelope = ? WHERE bucket = ?", (old_bucket, bucket))
+    _execute(journal_path, "UPDATE index_sections SET envelope = ? WHERE section = ?", (old_section, section))
+    _execute(journal_path, "DELETE FROM records WHERE id = ? AND revision = 2", (entry.record_id,))
+    with unlock(journal_path) as vault:
+        with pytest.raises(DamagedJournal, match="rolled back"):
+            vault.get(entry.id_hex)
+        assert not vault.verify().ok
+
+
+def test_an_index_root_rolled_back_is_detected(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    entry = vault.put("note", b"one")
+    old_root = _index_row(journal_path, "index_root", 0)
+    vault.put("note", b"two", record_id=entry.id_hex)
+    vault.close()
+    _execute(journal_path, "UPDATE index_root SET envelope = ? WHERE slot = 0", (old_root,))
+    with unlock(journal_path) as vault, pytest.raises(DamagedJournal, match="rolled back"):
+        vault.get(entry.id_hex)
+
+
+def test_a_deleted_index_root_is_detected(make_vault: MakeVault, journal_path: Path) -> None:
+    make_vault()[0].close()
+    _execute(journal_path, "DELETE FROM index_root")
+    with pytest.raises(DamagedJournal, match="root of the journal index is missing"):
+        unlock(journal_path)
+
+
+@pytest.mark.parametrize(("tampering", "reported"), [("delete", "missing"), ("roll back", "rolled back")])
+def test_listing_reads_the_whole_index_and_detects_a_tampered_bucket(
+    make_vault: MakeVault, journal_path: Path, tampering: str, reported: str
+) -> None:
+    vault, _ = make_vault()
+    vault.put_many(("note", b"x", n) for n in range(50))
+    entry = vault.put("note", b"one")
+    bucket = bucket_of(entry.record_id)
+    old_bucket = _index_row(journal_path, "index_buckets", bucket)
+    vault.put("note", b"two", record_id=entry.id_hex)
+    vault.close()
+    if tampering == "delete":
+        _execute(journal_path, "DELETE FROM index_buckets WHERE bucket = ?", (bucket,))
+    else:
+        _execute(journal_path, "UPDATE index_buckets SET envelope = ? WHERE bucket = ?", (old_bucket, bucket))
+    with unlock(journal_path) as vault, pytest.raises(DamagedJournal, match=f"Part {bucket} .*{reported}"):
+        vault.recent()

@@ -104,6 +104,7 @@ def test_nothing_readable_in_the_file(make_vault: MakeVault, journal_path: Path)
         "key_slots": ["kind", "slot"],
         "records": ["id", "revision", "envelope"],
         "index_buckets": ["bucket", "envelope"],
+        "index_sections": ["section", "envelope"],
         "index_root": ["slot", "envelope"],
     }
     assert len(sizes) == 1  # five different lengths, one padded size

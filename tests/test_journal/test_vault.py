@@ -25,6 +25,8 @@ from journal import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
+from journal.manifest import bucket_of, section_of
+from journal.storage import SCHEMA_VERSION
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files, unlock
 
 
@@ -87,6 +89,42 @@ def test_listing_orders_by_sort_key_and_filters_by_kind(make_vault: MakeVault) -
     assert [e.sort_key for e in vault.recent("reflection", 2)] == [3, 2]
     assert [e.sort_key for e in vault.entries("reflection")] == [3, 2, 1]
     assert vault.count() == 4 and vault.count("goal") == 1
+
+
+def test_listing_leaves_out_deleted_records_unless_asked(make_vault: MakeVault) -> None:
+    vault, _ = make_vault()
+    kept = vault.put("reflection", b"kept", sort_key=1)
+    gone = vault.put("reflection", b"gone", sort_key=2)
+    vault.delete(gone.id_hex)
+    assert [e.id_hex for e in vault.recent("reflection")] == [kept.id_hex]
+    assert [e.id_hex for e in vault.entries("reflection", include_deleted=True)] == [gone.id_hex, kept.id_hex]
+    assert vault.entries("reflection", include_deleted=True)[0].deleted
+    assert vault.count("reflection") == 1
+    assert vault.entries("réflexion") == [] and vault.count("réflexion") == 0  # kinds are ASCII
+
+
+def _index_rows(path: Path) -> dict[tuple[str, int], bytes]:
+    with sqlite3.connect(path) as connection:
+        rows = {
+            (table, number): envelope
+            for table, key in (("index_buckets", "bucket"), ("index_sections", "section"), ("index_root", "slot"))
+            for number, envelope in connection.execute(f"SELECT {key}, envelope FROM {table}")
+        }
+    connection.close()
+    return rows
+
+
+def test_a_write_reseals_one_bucket_one_section_and_the_root(make_vault: MakeVault, journal_path: Path) -> None:
+    """What keeps a write's cost flat: the rest of the index is left as it is, however large."""
+    vault, _ = make_vault()
+    vault.put_many(("note", b"x", n) for n in range(500))
+    before = _index_rows(journal_path)
+    entry = vault.put("note", b"one more")
+    after = _index_rows(journal_path)
+    bucket = bucket_of(entry.record_id)
+    section, _ = section_of(bucket)
+    changed = {row for row, envelope in after.items() if before.get(row) != envelope}
+    assert changed == {("index_buckets", bucket), ("index_sections", section), ("index_root", 0)}
 
 
 @pytest.mark.parametrize("record_id", ["", "zz", "00" * 16, "ab" * 15, "ab" * 16])
@@ -206,6 +244,19 @@ def test_rotation_locks_old_copies_out_of_new_writes(make_vault: MakeVault, jour
         Vault.recover(journal_path, old_recovery, "x" * 12, limits=CHEAP_LIMITS)
 
 
+def test_rotated_journal_reopens_whole(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = make_vault()
+    created = vault.put_many(("note", f"note {n}".encode(), n) for n in range(300))
+    vault.delete(created[7].id_hex)
+    vault.rotate_keys(PASSPHRASE)
+    vault.close()
+    with unlock(journal_path) as reopened:
+        report = reopened.verify()
+        assert report.ok and report.records_checked == 301
+        assert reopened.count() == 299
+        assert reopened.get(created[42].id_hex).payload == b"note 42"
+
+
 def test_rotate_keys_needs_the_passphrase(make_vault: MakeVault) -> None:
     vault, _ = make_vault()
     with pytest.raises(WrongPassphrase):
@@ -258,13 +309,16 @@ def test_truncated_journal_gives_a_clear_error(make_vault: MakeVault, journal_pa
         raise AssertionError(f"a file cut to {length} bytes opened: {report.ok=}, {len(payloads)} records")
 
 
-def test_newer_format_is_refused_and_left_untouched(make_vault: MakeVault, journal_path: Path) -> None:
+@pytest.mark.parametrize(("version", "wording"), [(SCHEMA_VERSION + 1, "newer"), (SCHEMA_VERSION - 1, "older")])
+def test_other_format_versions_are_refused_and_left_untouched(
+    make_vault: MakeVault, journal_path: Path, version: int, wording: str
+) -> None:
     make_vault()[0].close()
     with sqlite3.connect(journal_path) as connection:
-        connection.execute("PRAGMA user_version = 2")
+        connection.execute(f"PRAGMA user_version = {version}")
     connection.close()
     before = journal_files(journal_path)
-    with pytest.raises(UnsupportedFormat, match="newer"):
+    with pytest.raises(UnsupportedFormat, match=wording):
         unlock(journal_path)
     assert journal_files(journal_path) == before
 

@@ -156,6 +156,7 @@ async def test_writing_autosaves_an_encrypted_draft_then_saves_the_reflection(
         await unlock(pilot)
         await pilot.press("n")
         assert isinstance(app.screen, EditorScreen)
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
         await type_text(pilot, "Calmer today; @Sam decided")
         assert app.journal is not None
         journal = app.journal
@@ -174,6 +175,7 @@ async def test_idle_lock_saves_the_draft_and_unlock_brings_it_back_exactly(demo_
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
         await type_text(pilot, "half a thought")
         area = app.screen.query_one("#text", TextArea)
         text, cursor = area.text, area.cursor_location
@@ -204,6 +206,7 @@ async def test_search_finds_text_live_ignoring_case_and_accents(demo_path: Path,
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "query")
         await type_text(pilot, "SUPPLIER")
         results = app.screen.query_one("#results", OptionList)
         await wait_for(pilot, lambda: results.option_count == 1)
@@ -219,6 +222,7 @@ async def test_a_check_in_is_saved_from_the_goals_view(demo_path: Path, clock: F
         before = [c for c in app.journal.all(CheckIn) if c.rating == 8]
         await pilot.press("r")
         assert isinstance(app.screen, CheckInForm)
+        await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "rating")
         await type_text(pilot, "8")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))

@@ -42,8 +42,9 @@ async def _settle(pilot: Pilot[Any], until: Callable[[], bool]) -> None:
     await pilot.pause(0.3)
 
 
-def unlocked_then(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """Unlock the demo journal, wait for the main view and its background loading, then press `keys`."""
+def unlocked_then(*keys: str, then_type: str = "") -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Unlock the demo journal, wait for the main view and its background loading, press `keys`, and once
+    the new screen has settled type `then_type` into whatever has focus."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
@@ -52,6 +53,10 @@ def unlocked_then(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         await _settle(pilot, lambda: isinstance(app.screen, MainScreen) and not app.workers)
         if keys:
             await pilot.press(*keys)
+            await pilot.pause(0.2)  # the new screen mounts and starts its workers
+            await _settle(pilot, lambda: not app.workers)
+        if then_type:
+            await pilot.press(*then_type, "tab")
             await _settle(pilot, lambda: not app.workers)
 
     return run_before
@@ -92,7 +97,7 @@ def test_goals_view(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
 def test_search_with_results(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see the query "priya" with filters for theme, goal, person, engagement and dates, the
     matching reflections, person and action listed with snippets, and the first result previewed."""
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("slash", *"priya", "tab"))
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("slash", then_type="priya"))
 
 
 def test_prep_view(snap_compare: SnapCompare, demo_app: CandourApp) -> None:

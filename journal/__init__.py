@@ -31,13 +31,17 @@ from journal.manifest import IndexEntry
 from journal.models import (
     AFTER_SESSION,
     BETWEEN_SESSIONS,
+    EXPORT_FORMATS,
     MAX_TITLE_LENGTH,
     Action,
     CheckIn,
+    ConfidentialTerm,
     Draft,
     Engagement,
+    ExportRecord,
     Goal,
     GoalStatus,
+    LintDismissal,
     Model,
     Person,
     Preferences,
@@ -52,7 +56,7 @@ from journal.models import (
 from journal.passphrase import Strength, WeakPassphrase, assess_passphrase, require_strong_passphrase
 from journal.paths import default_journal_path, resolve_journal_path
 from journal.search import SearchFilters, SearchHit, normalize
-from journal.storage import require_journal_file
+from journal.storage import probe_journal, require_journal_file
 from journal.store import EngagementProgress, Journal, PrepDigest, section
 from journal.vault import Record, Vault, VerifyReport
 
@@ -60,17 +64,20 @@ __all__ = [
     "AFTER_SESSION",
     "BETWEEN_SESSIONS",
     "DEFAULT_KDF_LIMITS",
+    "EXPORT_FORMATS",
     "MAX_TITLE_LENGTH",
     "Action",
     "CandourError",
     "CheckIn",
     "Clock",
+    "ConfidentialTerm",
     "DamagedJournal",
     "DamagedRecord",
     "DateRange",
     "Draft",
     "Engagement",
     "EngagementProgress",
+    "ExportRecord",
     "FixedClock",
     "ForeignFile",
     "Goal",
@@ -88,6 +95,7 @@ __all__ = [
     "KdfLimits",
     "KdfParametersRefused",
     "KdfParams",
+    "LintDismissal",
     "Model",
     "Person",
     "Preferences",
@@ -119,6 +127,7 @@ __all__ = [
     "normalize",
     "parse_day",
     "parse_range",
+    "probe_journal",
     "read_import",
     "require_journal_file",
     "require_strong_passphrase",

@@ -32,7 +32,7 @@ MONTH_NAMES: tuple[str, ...] = (
 RANGE_EXAMPLES = "'last week', 'September 2026' or 'since 2026-09-01'"
 """Accepted range phrases quoted when a phrase cannot be read."""
 
-DAY_EXAMPLES = "'yesterday', '3 days ago' or '2026-09-01'"
+DAY_EXAMPLES = "'yesterday', 'next friday', '3 days ago' or '2026-09-01'"
 """Accepted single-day phrases quoted when a phrase cannot be read as one day."""
 
 _MONTHS: dict[str, int] = {
@@ -83,6 +83,12 @@ _AGO = re.compile(r"([0-9]{1,6}|an?|one) (day|week|month|year)s? ago")
 
 _LAST_N = re.compile(r"(?:last|past) ([0-9]{1,6}) (day|week)s?")
 """Days up to today, "last 7 days" or "past 2 weeks"."""
+
+_IN_N = re.compile(r"in ([0-9]{1,6}|an?|one) (day|week|month|year)s?")
+"""A day ahead of today: "in 3 days", "in a week" (due dates)."""
+
+_NEXT_WEEKDAY = re.compile(r"next ([a-z]+)")
+"""The first given weekday after today: "next friday"."""
 
 _WEEKDAY = re.compile(r"(last )?([a-z]+)")
 """A weekday name, "monday" or "last monday" (the name is checked against `_WEEKDAYS`)."""
@@ -302,14 +308,20 @@ def _parse_relative(phrase: str, today: date) -> DateRange | None:
         return DateRange.single(today)
     if phrase == "yesterday":
         return DateRange.single(today - timedelta(days=1))
-    if phrase in {"this week", "last week"}:
+    if phrase == "tomorrow":
+        return DateRange.single(today + timedelta(days=1))
+    if phrase in {"this week", "last week", "next week"}:
         # ISO weeks: Monday to Sunday, whichever year their days fall in.
         monday = today - timedelta(days=today.weekday())
-        if phrase == "last week":
-            monday -= timedelta(weeks=1)
+        monday += timedelta(weeks={"last week": -1, "this week": 0, "next week": 1}[phrase])
         return DateRange(monday, monday + timedelta(days=6))
-    if phrase in {"this month", "last month"}:
-        year, month = (today.year, today.month) if phrase == "this month" else _previous_month(today)
+    if phrase in {"this month", "last month", "next month"}:
+        if phrase == "this month":
+            year, month = today.year, today.month
+        elif phrase == "last month":
+            year, month = _previous_month(today)
+        else:
+            year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
         return _month_range(year, month)
     if phrase in {"this year", "last year"}:
         year = today.year if phrase == "this year" else today.year - 1
@@ -323,6 +335,13 @@ def _parse_relative(phrase: str, today: date) -> DateRange | None:
             raise InvalidInput(f"'{phrase}' has no days in it. Try e.g. 'last 7 days'.")
         length = count * (7 if match[2] == "week" else 1)
         return DateRange(today - timedelta(days=length - 1), today)
+    if match := _IN_N.fullmatch(phrase):
+        count = 1 if match[1] in {"a", "an", "one"} else int(match[1])
+        return DateRange.single(_shift(today, count, match[2]))
+    if (match := _NEXT_WEEKDAY.fullmatch(phrase)) and match[1] in _WEEKDAYS:
+        # "next friday" is the first Friday after today (a due date), never today itself.
+        ahead = (_WEEKDAYS[match[1]] - today.weekday()) % 7 or 7
+        return DateRange.single(today + timedelta(days=ahead))
     if (match := _WEEKDAY.fullmatch(phrase)) and match[2] in _WEEKDAYS:
         back = (today.weekday() - _WEEKDAYS[match[2]]) % 7
         if match[1] and back == 0:

@@ -17,9 +17,12 @@ from journal.dates import DateRange
 from journal.models import (
     Action,
     CheckIn,
+    ConfidentialTerm,
     Draft,
     Engagement,
+    ExportRecord,
     Goal,
+    LintDismissal,
     Model,
     Person,
     Preferences,
@@ -202,7 +205,7 @@ class SearchIndex:
                 return self._make(value, None, value.label, [value.label, value.sponsor_wording, value.description])
             case Person():
                 return self._make(value, None, value.name, [*value.names, value.note])
-            case Template() | Draft() | Preferences():
+            case Template() | Draft() | Preferences() | ConfidentialTerm() | LintDismissal() | ExportRecord():
                 return None  # not journal content: nothing to find
 
     @staticmethod

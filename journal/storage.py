@@ -164,14 +164,12 @@ class JournalLock:
 
 
 def make_private_folder(folder: Path) -> None:
-    """Create `folder` (and parents) owner-only; tighten it if it exists and we own it."""
+    """Create `folder` (and parents) owner-only. A folder that already exists is the user's choice and is
+    left as it is (it may hold other things); the journal's own files are owner-only whatever the folder."""
     with sqlite_errors("create the journal folder"):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not folder.is_dir():
             raise StorageError(f"Could not use {folder}: it is not a folder.")
-        info = folder.stat()
-        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
-            folder.chmod(0o700)
 
 
 def tighten_permissions(path: Path) -> None:
@@ -200,6 +198,19 @@ def require_journal_file(path: Path) -> None:
         raise JournalNotFound(f"{path} is a folder, not a journal file.")
     if path.stat().st_size == 0:
         raise JournalNotFound(f"The journal at {path} is empty: it was never fully created. Run `candour init`.")
+
+
+def probe_journal(path: Path) -> None:
+    """Check, before anyone types a passphrase, that `path` is a journal this Candour reads and that no
+    other Candour has it open. Reads only; the answer can change a moment later, so opening still checks.
+
+    Raises:
+        JournalNotFound, ForeignFile, UnsupportedFormat, JournalBusy: as opening would.
+    """
+    open_database(path).close()
+    lock = JournalLock(path)
+    lock.acquire()
+    lock.release()
 
 
 def open_database(path: Path) -> sqlite3.Connection:

@@ -101,6 +101,8 @@ class PrepDigest:
     """Active goals not rated for a while, with the day of their last check-in (None if never)."""
     to_bring: tuple[tuple[Reflection, str], ...]
     """Answers to "What do I want to bring next time?" written since the last session held."""
+    has_goals: bool = False
+    """Whether the engagement has any active goal at all (to tell "all rated" from "none to rate")."""
 
 
 class Journal:
@@ -219,16 +221,17 @@ class Journal:
         """The record a user means by an id or an unambiguous id prefix of at least four characters.
 
         Raises:
-            RecordNotFound: nothing matches, or several records do.
+            InvalidInput: not an id, too short, or several records match.
+            RecordNotFound: nothing matches.
         """
         wanted = id_or_prefix.strip().lower()
         if len(wanted) < MIN_ID_PREFIX or not re.fullmatch(r"[0-9a-f]+", wanted):
-            raise RecordNotFound(f"{id_or_prefix!r} is not a record id (give at least {MIN_ID_PREFIX} hex characters).")
+            raise InvalidInput(f"{id_or_prefix!r} is not a record id (give at least {MIN_ID_PREFIX} hex characters).")
         matches = [entry for entry in self.vault.entries() if entry.id_hex.startswith(wanted)]
         if not matches:
             raise RecordNotFound(f"There is no record whose id starts with {wanted}.")
         if len(matches) > 1:
-            raise RecordNotFound(f"Several records start with {wanted}; type more of the id.")
+            raise InvalidInput(f"Several records start with {wanted}; type more of the id.")
         record = self.vault.get(matches[0].id_hex)
         return codec.decode(record.kind, record.payload, record.record_id)
 
@@ -437,7 +440,7 @@ class Journal:
 
     def person_named(self, name: str) -> Person:
         """The person with this name or alias (ignoring case and accents), created if there is none."""
-        new = Person(name)
+        new = Person(name.strip().lstrip("@").replace("_", " "))  # "@Anna_Lee" as typed in the text
         wanted = normalize(new.name)
         for person in self.all(Person):
             if any(normalize(known) == wanted for known in person.names):
@@ -558,6 +561,7 @@ class Journal:
             last_reflection=last_with_commitments,
             commitments=section(last_with_commitments.text, WHAT_WILL_I_DO) if last_with_commitments else "",
             goals_to_rate=self._goals_to_rate(engagement, today),
+            has_goals=any(goal.status is GoalStatus.ACTIVE for goal in self.all(Goal)),
             to_bring=to_bring,
         )
 

@@ -305,9 +305,17 @@ class Vault:
             self._check_passphrase(current)
             self._set_passphrase(new)
 
-    def regenerate_recovery_key(self) -> str:
-        """Replace the recovery key; the old one stops working. Returns the new one (show it once)."""
+    def regenerate_recovery_key(self, passphrase: str) -> str:
+        """Replace the recovery key; the old one stops working. Returns the new one (show it once).
+
+        The passphrase is asked again: a recovery key opens the journal, so someone at an unlocked,
+        unattended screen must not be able to take one away.
+
+        Raises:
+            WrongPassphrase: nothing was changed.
+        """
         with self._mutex:
+            self._check_passphrase(passphrase)
             keys = self._require_keys()
             recovery_key = crypto.new_recovery_key()
             slot = crypto.seal_slot(

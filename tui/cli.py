@@ -19,9 +19,19 @@ from pathlib import Path
 
 import click
 
-from journal import CandourError, Journal, JournalExists, SystemClock, Vault, require_journal_file
+from journal import (
+    CandourError,
+    DamagedJournal,
+    Journal,
+    JournalExists,
+    SystemClock,
+    UnsupportedFormat,
+    Vault,
+    probe_journal,
+    require_journal_file,
+)
 from journal.demo import DEMO_PASSPHRASE, create_demo
-from tui import cli_entries
+from tui import cli_entries, cli_export
 from tui.cli_context import Context, KdfSettings, pass_context
 
 EXIT_CANCELLED = 130
@@ -69,6 +79,11 @@ def demo(context: Context, fresh: bool) -> None:
     """Open a demo journal with sample content (its passphrase is shown), to look around safely."""
     folder = Path(tempfile.gettempdir()) / f"candour-demo-{os.getuid()}"
     context.journal_path = folder / "demo.candour"
+    if context.journal_path.exists() and not fresh:
+        try:
+            probe_journal(context.journal_path)
+        except (UnsupportedFormat, DamagedJournal):
+            fresh = True  # a demo left by an older Candour: nothing of value in it, make a new one
     if fresh and folder.exists():
         shutil.rmtree(folder)
     if not context.journal_path.exists():
@@ -150,8 +165,9 @@ def recover(context: Context) -> None:
 @pass_context
 def new_recovery_key(context: Context) -> None:
     """Replace the recovery key (the old one stops working) and show the new one once."""
-    with context.journal() as journal:
-        _show_recovery_key(journal.vault.regenerate_recovery_key(), "Your new recovery key:")
+    passphrase = context.passphrase("Passphrase")
+    with Vault.unlock(context.journal_path, passphrase, limits=context.kdf.limits) as vault:
+        _show_recovery_key(vault.regenerate_recovery_key(passphrase), "Your new recovery key:")
     click.echo(
         "The old recovery key no longer opens this file. Copies made before today still open with it; "
         "run `candour rotate-keys` if you think it was exposed."
@@ -176,6 +192,8 @@ def backup(context: Context, destination: Path) -> None:
     """Write a consistent encrypted copy of the journal to DESTINATION (same passphrase and recovery key)."""
     if destination.is_dir():
         destination = destination / context.journal_path.name
+    if destination.exists():  # said before the passphrase is asked; the copy itself never overwrites either
+        raise JournalExists(f"{destination} already exists; choose a new name (nothing was overwritten).")
     with context.journal() as journal:
         journal.vault.backup(destination)
     click.echo(f"Encrypted backup written to {destination} (readable only with your passphrase or recovery key).")
@@ -190,7 +208,7 @@ def _show_recovery_key(recovery_key: str, title: str) -> None:
     sys.stdout.flush()
 
 
-for _command in cli_entries.COMMANDS:
+for _command in cli_entries.COMMANDS + cli_export.COMMANDS:
     cli.add_command(_command)
 
 

@@ -28,6 +28,7 @@ from journal import (
     Theme,
     assess_passphrase,
     normalize,
+    probe_journal,
     require_strong_passphrase,
     resolve_journal_path,
 )
@@ -97,8 +98,11 @@ class Context:
             click.echo(f"Strength: {strength.label} (an attacker would need {strength.crack_time}).", err=True)
             if click.prompt("Type it again", hide_input=True) == chosen:
                 return chosen
-            click.echo("The two entries differ; let's start again.", err=True)
-        raise click.UsageError("No passphrase chosen; nothing was changed.")
+            if attempt < NEW_PASSPHRASE_ATTEMPTS:
+                click.echo("The two entries differ; let's start again.", err=True)
+        raise click.UsageError(
+            f"The two entries differed {NEW_PASSPHRASE_ATTEMPTS} times, so no passphrase was set; nothing was changed."
+        )
 
     def _passphrase_lines(self) -> list[str]:
         if self._lines is None:
@@ -121,6 +125,7 @@ class Context:
     @contextlib.contextmanager
     def journal(self) -> Iterator[Journal]:
         """The journal, unlocked with the next passphrase, and locked again when the command ends."""
+        probe_journal(self.journal_path)  # a missing, busy or newer-format file fails before the passphrase
         journal = Journal.open(self.journal_path, self.passphrase("Passphrase"), limits=self.kdf.limits)
         try:
             yield journal
@@ -164,7 +169,8 @@ def pick(candidates: Sequence[T], wanted: str, what: str, names: Callable[[T], S
         if len(found) > 1:
             ids = ", ".join(short_id(record_id(c)) for c in found[:6])
             raise InvalidInput(f"Several {what}s match ({ids}); give more of the name or an id.")
-    raise InvalidInput(f"No {what} matches that; list them with `candour {what}s`.")
+    listing = "people" if what == "person" else f"{what}s"
+    raise RecordNotFound(f"No {what} matches that; list them with `candour {listing}`.")
 
 
 def find_engagement(journal: Journal, wanted: str | None) -> Engagement:

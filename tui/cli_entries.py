@@ -30,9 +30,11 @@ from journal import (
     SessionStatus,
     SharingAgreement,
     SharingLevel,
+    SystemClock,
     Template,
     Theme,
     format_day,
+    normalize,
     parse_day,
     parse_range,
     read_import,
@@ -48,7 +50,7 @@ from tui.cli_context import (
     pick,
     short_id,
 )
-from tui.describe import prep_markdown, record_markdown, sparkline
+from tui.describe import prep_markdown, record_markdown, sparkline, summary_line
 
 COMMANDS: list[click.Command] = []
 """Registered on the `candour` group by `tui.cli`."""
@@ -91,15 +93,18 @@ def add(
 ) -> None:
     """Write a reflection: TEXT, or standard input when TEXT is '-' or missing.
 
-    `@Name` in the text links a person (created if new; `@Anna_Lee` for two words).
+    Typing it (run `candour add`, type, then Ctrl-D) keeps it out of your shell's history,
+    where text given as an argument stays in clear. `@Name` in the text links a person
+    (created if new; `@Anna_Lee` for two words).
     """
+    clock = SystemClock()
+    written_at = None
+    if day:  # that day, at the current time of day; read before the passphrase is asked
+        written_at = datetime.combine(parse_day(day, clock), clock.now().time())
     with context.journal() as journal:
         body = text if text not in (None, "-") else context.text_from_stdin("reflection")
         session = find_session(journal, session_ref, engagement_ref) if session_ref else None
         engagement = find_engagement(journal, engagement_ref) if engagement_ref and not session else None
-        written_at = None
-        if day:  # that day, at the current time of day
-            written_at = datetime.combine(parse_day(day, journal.clock), journal.clock.now().time())
         reflection = journal.write_reflection(
             body or "",
             written_at=written_at,
@@ -312,6 +317,9 @@ def new_goal(
 def new_theme(context: Context, label: str, sponsor_wording: str, description: str) -> None:
     """Create a theme (private label, optional sponsor wording)."""
     with context.journal() as journal:
+        wanted = normalize(Theme(label).label)
+        if any(normalize(theme.label) == wanted for theme in journal.all(Theme)):
+            raise InvalidInput("A theme with that label already exists (case and accents aside); nothing was added.")
         theme = journal.save(Theme(label, sponsor_wording, description))
         click.echo(f"Created theme {short_id(theme.saved_id)}.")
 
@@ -435,13 +443,13 @@ def list_(
 
 
 @command()
-@click.argument("query")
+@click.argument("words", nargs=-1, required=True)
 @_filter_options
 @click.option("--kind", "kinds", multiple=True, help="Only records of this kind (reflection, goal, action, ...).")
 @pass_context
 def search(
     context: Context,
-    query: str,
+    words: tuple[str, ...],
     engagement_ref: str | None,
     theme_ref: str | None,
     goal_ref: str | None,
@@ -451,6 +459,7 @@ def search(
     kinds: tuple[str, ...],
 ) -> None:
     """Search everything private: words (all must match) or "quoted phrases"; case and accents ignored."""
+    query = " ".join(f'"{word}"' if " " in word else word for word in words)
     with context.journal() as journal:
         filters = _filters(journal, frozenset(kinds), engagement_ref, theme_ref, goal_ref, person_ref, dates)
         hits = journal.search(query, filters, limit)
@@ -508,6 +517,32 @@ def themes(context: Context) -> None:
 
 
 @command()
+@click.option("--all", "show_all", is_flag=True, help="Include actions already done.")
+@pass_context
+def actions(context: Context, show_all: bool) -> None:
+    """Actions you committed to: open ones first, overdue marked (tick one with `candour done`)."""
+    with context.journal() as journal:
+        today = journal.clock.today()
+        shown = [action for action in journal.all(Action) if show_all or not action.done]
+        for action in sorted(shown, key=lambda action: (action.done, action.due_on or date.max)):
+            due = f"due {action.due_on}" if action.due_on else ""
+            state = "done" if action.done else "OVERDUE" if action.is_overdue(today) else "open"
+            click.echo(f"{short_id(action.saved_id)}  {state:<8} {due:<14}  {action.text}")
+        if not shown:
+            click.echo('No open actions. Add one with: candour new action "..." --due friday')
+
+
+@command()
+@pass_context
+def people(context: Context) -> None:
+    """The people you mention (always private; the export linter keeps their names out of summaries)."""
+    with context.journal() as journal:
+        for person in sorted(journal.all(Person), key=lambda person: normalize(person.name)):
+            aliases = f"  (also {', '.join(person.aliases)})" if person.aliases else ""
+            click.echo(f"{short_id(person.saved_id)}  {person.name}{aliases}")
+
+
+@command()
 @pass_context
 def engagements(context: Context) -> None:
     """Engagements with their sessions held and sharing level."""
@@ -541,7 +576,7 @@ def history(context: Context, record_ref: str) -> None:
     with context.journal() as journal:
         value = journal.find(record_ref)
         for revision, old in journal.history(value.saved_id):
-            click.echo(f"revision {revision}: {'deleted' if old is None else 'saved'}")
+            click.echo(f"revision {revision}: {'deleted' if old is None else summary_line(old)}")
 
 
 @command()

@@ -47,6 +47,27 @@ def record_markdown(journal: Journal, value: Model) -> str:
             return "\n\n".join([f"# {title}", *(f"**{name}**: {shown}" for name, shown in fields_of(value))])
 
 
+def summary_line(value: Model, width: int = 70) -> str:
+    """One line that tells this revision of a record from another: its heading, title, label or text."""
+    match value:
+        case Reflection():
+            text = value.heading()
+        case Engagement() | Goal():
+            text = value.title
+        case Theme():
+            text = value.label
+        case Person():
+            text = value.name
+        case Action():
+            text = f"{value.text} ({'done' if value.done else 'open'})"
+        case CheckIn():
+            text = f"{value.rating}/10 {value.note}"
+        case _:
+            text = " · ".join(shown for _, shown in fields_of(value))
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def fields_of(value: Model) -> list[tuple[str, str]]:
     """The filled-in fields of a value as (name, text), leaving out ids."""
     shown = []
@@ -73,8 +94,11 @@ def reflection_markdown(journal: Journal, reflection: Reflection) -> str:
         links.append("Themes: " + ", ".join(journal.get(Theme, theme).label for theme in reflection.theme_ids))
     if reflection.person_ids:
         links.append("People: " + ", ".join(journal.get(Person, person).name for person in reflection.person_ids))
-    if reflection.mood or reflection.energy:
-        links.append(f"Mood {reflection.mood or '-'}/5, energy {reflection.energy or '-'}/5")
+    feelings = [
+        f"{name} {value}/5" for name, value in (("mood", reflection.mood), ("energy", reflection.energy)) if value
+    ]
+    if feelings:
+        links.append(", ".join(feelings).capitalize())
     if links:
         lines.append(" · ".join(links))
     lines.append(reflection.text)
@@ -158,7 +182,7 @@ def prep_markdown(digest: PrepDigest, *, ids: bool = False) -> str:
         when = f"last rated {format_day(last)}" if last else "never rated"
         lines.append(f"- {tag(goal)}{goal.title} ({when})")
     if not digest.goals_to_rate:
-        lines.append("All rated recently.")
+        lines.append("All rated recently." if digest.has_goals else "No active goals yet.")
     lines.append("## What I want to bring next time")
     lines += [f"- ({format_day(reflection.day)}) {answer}" for reflection, answer in digest.to_bring]
     if not digest.to_bring:

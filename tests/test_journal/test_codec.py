@@ -15,13 +15,17 @@ from hypothesis import strategies as st
 from journal import codec
 from journal.errors import DamagedJournal, InvalidInput
 from journal.models import (
+    EXPORT_FORMATS,
     MODEL_TYPES,
     Action,
     CheckIn,
+    ConfidentialTerm,
     Draft,
     Engagement,
+    ExportRecord,
     Goal,
     GoalStatus,
+    LintDismissal,
     Model,
     Person,
     Preferences,
@@ -147,6 +151,22 @@ STRATEGIES: dict[type[Model], st.SearchStrategy[Model]] = {
         saved_at=st.none() | DATETIMES,
     ),
     Preferences: _valid(Preferences, auto_lock_minutes=st.integers(1, 240), theme=st.sampled_from(["dark", "light"])),
+    ConfidentialTerm: _valid(ConfidentialTerm, term=LINE),
+    LintDismissal: _valid(LintDismissal, engagement_id=IDS, item_id=LINE, finding_key=LINE, dismissed_at=DATETIMES),
+    ExportRecord: _valid(
+        ExportRecord,
+        exported_at=DATETIMES,
+        recipient=LINE,
+        format=st.sampled_from(EXPORT_FORMATS),
+        sha256=st.binary(min_size=32, max_size=32).map(bytes.hex),
+        items=st.lists(LINE, max_size=3).map(tuple),
+        engagement_id=st.none() | IDS,
+        level=st.sampled_from(SharingLevel),
+        override=st.booleans(),
+        path=LINE,
+        shown_only=st.booleans(),
+        personal=st.booleans(),
+    ),
 }
 
 

@@ -282,6 +282,29 @@ def test_periods_include_days_after_today() -> None:
     assert d("2026-12-31") in parse_range("this year", CLOCK)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tomorrow", "2026-09-16"),
+        ("next tuesday", "2026-09-22"),  # today is a Tuesday: next is a week on, never today
+        ("next friday", "2026-09-18"),
+        ("next fri", "2026-09-18"),
+        ("in 3 days", "2026-09-18"),
+        ("in a week", "2026-09-22"),
+        ("in 2 months", "2026-11-15"),
+    ],
+)
+def test_days_ahead_for_due_dates(text: str, expected: str) -> None:
+    assert parse_day(text, CLOCK) == d(expected)
+
+
+def test_next_week_and_next_month_are_periods() -> None:
+    assert parse_range("next week", CLOCK) == DateRange(d("2026-09-21"), d("2026-09-27"))
+    assert parse_range("next month", CLOCK) == DateRange(d("2026-10-01"), d("2026-10-31"))
+    december = FixedClock.on(d("2026-12-10"))
+    assert parse_range("next month", december) == DateRange(d("2027-01-01"), d("2027-01-31"))
+
+
 def test_parsing_uses_the_clock_it_is_given() -> None:
     clock = FixedClock.on(d("2026-09-15"), at=time(23, 30))
     assert parse_day("today", clock) == d("2026-09-15")
@@ -295,8 +318,8 @@ def test_parsing_uses_the_clock_it_is_given() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "next week",
-        "tomorrow",
+        "next weekend",
+        "the day after tomorrow",
         "the other day",
         "september",
         "2026-09-01T10:00",

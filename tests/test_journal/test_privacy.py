@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE, MakeVault, unlock
+from journal import Vault
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
 
 CANARY = "CANARY-7f3a"
 
@@ -67,6 +68,17 @@ def test_files_and_folder_are_owner_only(make_vault: MakeVault, journal_path: Pa
     for path in present:
         if path.exists():
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_an_existing_folder_of_the_users_is_left_as_it_is(tmp_path: Path) -> None:
+    shared = tmp_path / "documents"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    (shared / "other.txt").write_text("not ours")
+    vault, _ = Vault.create(shared / "journal.candour", PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS)
+    vault.close()
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "journal.candour").stat().st_mode) == 0o600
 
 
 def test_loose_permissions_are_tightened_on_open(make_vault: MakeVault, journal_path: Path) -> None:

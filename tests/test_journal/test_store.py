@@ -227,21 +227,21 @@ def test_find_by_id_or_unique_prefix(journal: Journal, fixed_ids: list[Theme]) -
 
 
 @pytest.mark.parametrize(
-    ("typed", "message"),
+    ("typed", "error", "message"),
     [
-        ("abcd", "Several records"),
-        ("abcd000", "Several records"),
-        ("abc", "at least 4"),
-        ("", "at least 4"),
-        ("abcz", "not a record id"),
-        ("1234", "no record"),
-        (ABCD_1 + "0", "no record"),
+        ("abcd", InvalidInput, "Several records"),
+        ("abcd000", InvalidInput, "Several records"),
+        ("abc", InvalidInput, "at least 4"),
+        ("", InvalidInput, "at least 4"),
+        ("abcz", InvalidInput, "not a record id"),
+        ("1234", RecordNotFound, "no record"),
+        (ABCD_1 + "0", RecordNotFound, "no record"),
     ],
 )
 def test_find_refuses_ambiguous_short_and_unknown_prefixes(
-    journal: Journal, fixed_ids: list[Theme], typed: str, message: str
+    journal: Journal, fixed_ids: list[Theme], typed: str, error: type[Exception], message: str
 ) -> None:
-    with pytest.raises(RecordNotFound, match=message):
+    with pytest.raises(error, match=message):
         journal.find(typed)
 
 

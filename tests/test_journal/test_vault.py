@@ -205,7 +205,9 @@ def test_change_passphrase(make_vault: MakeVault, journal_path: Path) -> None:
 def test_recovery_and_regenerated_recovery_key(make_vault: MakeVault, journal_path: Path) -> None:
     vault, old_key = make_vault()
     entry = vault.put("note", b"x")
-    new_key = vault.regenerate_recovery_key()
+    with pytest.raises(WrongPassphrase):
+        vault.regenerate_recovery_key("not the passphrase")
+    new_key = vault.regenerate_recovery_key(PASSPHRASE)
     vault.close()
     with pytest.raises(WrongRecoveryKey):
         Vault.recover(journal_path, old_key, "whatever passphrase", limits=CHEAP_LIMITS)

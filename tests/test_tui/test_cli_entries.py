@@ -115,7 +115,7 @@ def test_edits_can_be_undone_and_deletes_restored(candour: Candour) -> None:
     assert "Conflict" not in candour("themes").stdout
     candour("restore", full_id)
     assert "Conflict" in candour("themes").stdout
-    assert "revision 3: saved" in candour("history", theme).stdout
+    assert "revision 2: deleted\nrevision 3: Conflict" in candour("history", theme).stdout
     candour("revert", theme, "1")
     candour("purge", full_id, "--yes")
     assert candour("show", theme, ok=False).returncode == 6

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from journal import CandourError, Draft, Journal, Person, Reflection, Session, Theme, normalize
 from tui.app import Lockable
+from tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from tui.app import CandourApp
@@ -76,7 +77,8 @@ class EditorScreen(Screen[Reflection | None], Lockable):
         with Vertical(id="editor"):
             yield Static(self._heading(journal), id="editor-context", classes="title")
             yield Input(self.draft.title, placeholder="Title (optional)", id="title")
-            yield TextArea(self.draft.text, soft_wrap=True, tab_behavior="indent", id="text")
+            # Tab moves to the next field (themes, people, mood...), as in every other form of the app.
+            yield TextArea(self.draft.text, soft_wrap=True, tab_behavior="focus", id="text")
             with Horizontal(id="editor-links"):
                 with Vertical():
                     yield Label("Themes")
@@ -197,6 +199,10 @@ class EditorScreen(Screen[Reflection | None], Lockable):
         self.dismiss(None)
 
     def action_discard(self) -> None:
-        self.journal.discard_draft()
-        self.app.notify("Draft discarded.")
-        self.dismiss(None)
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.journal.discard_draft()
+                self.app.notify("Draft discarded.")
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Throw away this draft? It cannot be brought back.", "Discard"), answered)

@@ -148,7 +148,7 @@ class SessionForm(Form):
     def compose(self) -> ComposeResult:
         with Vertical(id="session-form", classes="card form"):
             yield Static(f"New session: {self.engagement.title}", classes="title")
-            yield Label("Date (e.g. today, 2026-09-10, next week's date)")
+            yield Label("Date (e.g. today, next thursday, 2026-09-10)")
             yield Input(placeholder="today", id="held-on")
             yield Label("What I want to bring (private)")
             yield TextArea(id="agenda")

@@ -92,5 +92,8 @@ class GoalsScreen(Screen[None]):
             if check_in is not None:
                 self.notify("Check-in saved.")
                 self.refresh_goals()
+                self.query_one("#goal-detail", Markdown).update(
+                    goal_markdown(item.goal, self.journal.goal_history(item.goal))
+                )
 
         self.app.push_screen(CheckInForm(item.goal), saved)

@@ -23,11 +23,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rows = ["| key | what it does |", "| --- | --- |"]
-        underneath = self.app.screen_stack[-1] if self.app.screen_stack else None
+        # The screen this one was opened over (it is already on the stack itself while composing).
+        underneath = next((screen for screen in reversed(self.app.screen_stack) if screen is not self), None)
         if underneath is not None:
             for binding in getattr(underneath, "BINDINGS", []):
                 if isinstance(binding, Binding) and binding.description:
-                    rows.append(f"| {binding.key} | {binding.description} |")
+                    rows.append(f"| {self.app.get_key_display(binding)} | {binding.description} |")
                 elif isinstance(binding, tuple) and len(binding) >= 3:
                     rows.append(f"| {binding[0]} | {binding[2]} |")
         rows += [f"| {key} | {what} |" for key, what in ALWAYS]

@@ -41,14 +41,14 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "reflect", "Reflect on session"),
         Binding("f", "free_entry", "Free entry"),
-        Binding("e", "edit", "Edit"),
-        Binding("a", "new_session", "Add session"),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("a", "new_session", "Add session", show=False),
         Binding("g", "goals", "Goals"),
         Binding("slash", "search", "Search"),
         Binding("p", "prep", "Prep"),
         Binding("comma", "settings", "Settings"),
         Binding("E", "new_engagement", "New engagement", show=False),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     @property
@@ -110,8 +110,19 @@ class MainScreen(Screen[None]):
                 "# Welcome\n\nCreate your first engagement with **E**, then add a session with **a** "
                 "and reflect on it with **n**. Free entries between sessions: **f**."
             )
-        elif select is None:
+        elif select is None or not self._move_cursor_to(tree, select):
             self.show(current)
+
+    def _move_cursor_to(self, tree: Tree[Item], item: Item) -> bool:
+        """Put the tree's cursor on `item` (so what the keys act on is what the pane shows)."""
+        wanted = getattr(item, "record_id", None)
+        for line in range(tree.last_line + 1):
+            node = tree.get_node_at_line(line)
+            if node is not None and wanted is not None and getattr(node.data, "record_id", None) == wanted:
+                tree.move_cursor(node)
+                self.show(node.data)
+                return True
+        return False
 
     @work(thread=True, exclusive=True, group="load")
     def load_all_reflections(self) -> None:
@@ -193,7 +204,6 @@ class MainScreen(Screen[None]):
         if reflection is not None:
             self.notify("Reflection saved.")
             self.refresh_timeline(select=reflection)
-            self.show(reflection)
 
     def action_new_session(self) -> None:
         item = self.selected

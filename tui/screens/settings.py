@@ -58,6 +58,7 @@ class SettingsScreen(Screen[None]):
 
             yield Static("Recovery key", classes="title")
             yield Static("A new key replaces the old one, which stops opening this journal.", classes="muted")
+            yield Input(placeholder="Passphrase", password=True, id="recovery-passphrase")
             yield Button("Show a new recovery key", id="new-recovery-key")
 
             yield Static("Rotate keys", classes="title")
@@ -73,6 +74,8 @@ class SettingsScreen(Screen[None]):
 
     def _status(self, message: str) -> None:
         self.query_one("#settings-status", Static).update(message)
+        if message and not message.endswith("…"):
+            self.notify(message, severity="warning")  # the status line may be scrolled out of view
 
     @on(Button.Pressed, "#save-preferences")
     def save_preferences(self) -> None:
@@ -118,12 +121,21 @@ class SettingsScreen(Screen[None]):
 
     @on(Button.Pressed, "#new-recovery-key")
     def new_recovery_key(self) -> None:
-        try:
-            key = self.journal.vault.regenerate_recovery_key()
-        except CandourError as error:
-            self._status(str(error))
+        field = self.query_one("#recovery-passphrase", Input)
+        if not field.value:
+            self._status("Type your passphrase to replace the recovery key.")
             return
-        self.app.push_screen(RecoveryKeyScreen(key))
+        self._status("Checking your passphrase…")
+        self._run_new_recovery_key(field.value)
+
+    @work(thread=True, exclusive=True, group="keys")
+    def _run_new_recovery_key(self, passphrase: str) -> None:
+        try:
+            key = self.journal.vault.regenerate_recovery_key(passphrase)
+        except CandourError as error:
+            self.app.call_from_thread(self._status, str(error))
+            return
+        self.app.call_from_thread(self._rotated, key)
 
     @on(Button.Pressed, "#rotate")
     def rotate(self) -> None:
@@ -144,6 +156,8 @@ class SettingsScreen(Screen[None]):
         self.app.call_from_thread(self._rotated, key)
 
     def _rotated(self, key: str) -> None:
+        """Show a new recovery key (after rotation or replacement) and forget the passphrases typed."""
         self.query_one("#rotate-passphrase", Input).value = ""
+        self.query_one("#recovery-passphrase", Input).value = ""
         self._status("")
         self.app.push_screen(RecoveryKeyScreen(key))

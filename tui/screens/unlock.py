@@ -29,7 +29,7 @@ class UnlockScreen(Screen[None]):
             yield Label("Your journal is locked.")
             yield Input(placeholder="Passphrase", password=True, id="passphrase")
             if demo:
-                yield Static(f"Demo journal: the passphrase is [b]{demo}[/b]", id="demo-hint")
+                yield Static(f"Demo journal. Its passphrase is the whole line: [b]{demo}[/b]", id="demo-hint")
             yield Static("", id="unlock-error", classes="error")
             yield LoadingIndicator(id="unlocking")
             with Center():
@@ -101,7 +101,8 @@ class RecoverScreen(Screen[None]):
         with Center(), Vertical(id="recover", classes="card"):
             yield Static("Recover with your recovery key", classes="title")
             yield Label("The key you wrote down when you created the journal (8 groups of 4).")
-            yield Input(placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX", password=True, id="recovery-key")
+            # Shown as typed: 32 characters are hard to get right blind, and the key is no use without this file.
+            yield Input(placeholder="e.g. ABCD-EFGH-… (8 groups of 4)", id="recovery-key")
             yield Label("Choose a new passphrase:")
             yield NewPassphrase(id="new-passphrase")
             yield Static("", id="recover-error", classes="error")

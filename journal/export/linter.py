@@ -1,0 +1,416 @@
+"""The export linter: flags sponsor-facing text that names someone, holds contact details or touches a sensitive topic.
+
+Small, fast and without dependencies. No library recognises names offline (the ones that
+try need models downloaded at run time, or flag "Grace under pressure"), so the linter
+relies on what the coachee knows and on shipped data:
+
+- the coachee's people (names and aliases) block; a name that is also an ordinary word
+  (Will, Grace, Mark) is matched only as written, capitalised, and only warns;
+- the coachee's confidential terms (projects, clients) block;
+- email addresses, phone numbers, URLs and @handles block;
+- versioned packs of sensitive terms (health, family and life events, HR risk) warn;
+- a capitalised word that is not an ordinary English word (a likely untagged name or company) warns.
+
+Matching ignores case, accents and a possessive 's; findings give spans in the original text.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from journal.errors import InvalidInput
+from journal.export.text import Folded, fold
+from journal.models import ConfidentialTerm, Person
+
+if TYPE_CHECKING:
+    from journal.store import Journal
+
+
+class Severity(enum.Enum):
+    """What a finding means for the item it is in."""
+
+    BLOCK = "block"
+    """The item stays out of the summary until it is reworded or the finding is explicitly kept."""
+    WARN = "warn"
+    """Shown to the coachee; the item may go out as it is."""
+
+
+class Rule(enum.Enum):
+    """Why a piece of text was flagged."""
+
+    EMAIL = "email"
+    URL = "url"
+    PHONE = "phone"
+    HANDLE = "handle"
+    CONFIDENTIAL = "confidential"
+    PERSON = "person"
+    NAME_WORD = "name-word"
+    """A person's name that is also an ordinary word (Will, Grace), written capitalised."""
+    SENSITIVE = "sensitive"
+    UNKNOWN_WORD = "unknown-word"
+    """A capitalised word that is not an ordinary English word: perhaps a name or a company."""
+
+    @property
+    def severity(self) -> Severity:
+        """Whether findings of this rule block or warn."""
+        return Severity.WARN if self in _WARNING_RULES else Severity.BLOCK
+
+    @property
+    def explanation(self) -> str:
+        """What a finding of this rule is, in words for the coachee."""
+        return _EXPLANATIONS[self]
+
+
+_WARNING_RULES = frozenset({Rule.NAME_WORD, Rule.SENSITIVE, Rule.UNKNOWN_WORD})
+
+_EXPLANATIONS = {
+    Rule.EMAIL: "an email address",
+    Rule.URL: "a web address",
+    Rule.PHONE: "a phone number",
+    Rule.HANDLE: "an @handle",
+    Rule.CONFIDENTIAL: "one of your confidential terms",
+    Rule.PERSON: "someone in your journal",
+    Rule.NAME_WORD: "the name of someone in your journal (also an ordinary word)",
+    Rule.SENSITIVE: "a sensitive topic",
+    Rule.UNKNOWN_WORD: "a capitalised word that is not an ordinary English word (a name or a company?)",
+}
+
+_PRIORITY = tuple(Rule)
+"""When findings overlap, the one whose rule comes first is kept (an email address is not also a name)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the linter flagged in a text."""
+
+    rule: Rule
+    start: int
+    """Index of the first flagged character in the original text."""
+    end: int
+    """Index one past the last flagged character."""
+    matched: str
+    """The flagged text, as written."""
+    topic: str = ""
+    """For a sensitive term: the title of the pack it comes from (e.g. "health and wellbeing")."""
+
+    @property
+    def severity(self) -> Severity:
+        """Whether it blocks or warns."""
+        return self.rule.severity
+
+    @property
+    def blocks(self) -> bool:
+        """Whether it keeps its item out of the summary unless kept."""
+        return self.severity is Severity.BLOCK
+
+    @property
+    def key(self) -> str:
+        """What identifies this finding across runs (rule and folded text): dismissals are remembered by it."""
+        return f"{self.rule.value}:{fold(self.matched)}"
+
+    def describe(self) -> str:
+        """The finding in words, e.g. `"Sam": someone in your journal`."""
+        topic = f" ({self.topic})" if self.topic else ""
+        return f'"{self.matched}": {self.rule.explanation}{topic}'
+
+
+# --- data -------------------------------------------------------------------------------------
+
+PACK_FILES = ("sensitive-health.json", "sensitive-life-events.json", "sensitive-hr-risk.json")
+"""The sensitive-term packs shipped in `journal/export/data`."""
+
+PACK_SCHEMA = 1
+"""The layout version of a pack file this code reads."""
+
+
+@dataclass(frozen=True)
+class TermPack:
+    """A versioned list of sensitive terms on one topic.
+
+    A term is a word or phrase matched whole, also in its regular plural and possessive
+    ("hospital" matches "hospitals" and "hospital's", never "hospitality"). A term ending in
+    `*` is a stem matching any ending ("pregnan*": pregnant, pregnancy); stems are used only
+    where no ordinary word shares them, and `exceptions` lists words a stem must not match.
+    """
+
+    name: str
+    title: str
+    version: int
+    terms: tuple[str, ...]
+    exceptions: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> TermPack:
+        """Read a pack file.
+
+        Raises:
+            InvalidInput: the file is not a pack of a known layout.
+        """
+        try:
+            body = json.loads(data)
+            if body["schema"] != PACK_SCHEMA:
+                raise ValueError("schema")
+            terms = tuple(str(term) for term in body["terms"] if str(term).strip())
+            pack = cls(
+                str(body["pack"]),
+                str(body["title"]),
+                int(body["version"]),
+                terms,
+                frozenset(fold(str(word)) for word in body.get("not", ())),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise InvalidInput(f"A sensitive-term pack could not be read ({type(error).__name__}).") from None
+        return pack
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """One pattern for every term, to run over folded text."""
+        alternatives = []
+        for term in sorted(self.terms, key=len, reverse=True):
+            words = fold(term).split()
+            # A stem takes any ending; a word its regular plural only ("hospital(s)", never "hospitality").
+            last = re.escape(words[-1][:-1]) + r"\w*" if words[-1].endswith("*") else re.escape(words[-1]) + "(?:e?s)?"
+            alternatives.append(r"\s+".join([*(re.escape(word) for word in words[:-1]), last]))
+        return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+@functools.cache
+def default_packs() -> tuple[TermPack, ...]:
+    """The sensitive-term packs shipped with Candour."""
+    folder = resources.files("journal.export") / "data"
+    return tuple(TermPack.from_json((folder / name).read_bytes()) for name in PACK_FILES)
+
+
+@dataclass(frozen=True)
+class WordList:
+    """Ordinary English words, told apart by case: "will" is an ordinary word, "Sarah" is not in the list."""
+
+    ordinary: frozenset[str]
+    """Lower-case words, folded (accents removed): a capitalised word whose lower case is here is ordinary."""
+    exact: frozenset[str]
+    """Capitalised words that are ordinary as written (Monday, September, English, CEO, OKR)."""
+
+    @classmethod
+    def parse(cls, *texts: str) -> WordList:
+        """A word list from files with one word a line (`#` starts a comment line).
+
+        Args:
+            texts: the files' contents; entries with a capital letter are kept as written, the others folded.
+        """
+        ordinary: set[str] = set()
+        exact: set[str] = set()
+        for text in texts:
+            for line in text.splitlines():
+                word = line.strip()
+                if not word or word.startswith("#"):
+                    continue
+                if word == word.lower():
+                    ordinary.add(fold(word))
+                else:
+                    exact.add(word)
+        return cls(frozenset(ordinary), frozenset(exact))
+
+    def is_ordinary(self, word: str) -> bool:
+        """Whether `word` (possessive removed) is an ordinary English word as written.
+
+        Args:
+            word: one word, possibly capitalised or in capitals.
+        """
+        if word in self.exact or fold(word) in self.ordinary:
+            return True
+        # "KPIs", "OKRs": the plural of a known acronym.
+        return len(word) > 2 and word.endswith("s") and word[:-1].isupper() and word[:-1] in self.exact
+
+
+WORD_FILES = ("english-words.txt", "extra-words.txt")
+"""The word lists shipped in `journal/export/data`: derived from SCOWL, and Candour's own additions."""
+
+
+@functools.cache
+def default_words() -> WordList:
+    """The ordinary English words shipped with Candour (read once, on first use)."""
+    folder = resources.files("journal.export") / "data"
+    return WordList.parse(*((folder / name).read_text(encoding="utf-8") for name in WORD_FILES))
+
+
+# --- patterns ---------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+
+_TLDS = (
+    "com|org|net|io|co|uk|de|fr|nl|eu|gov|edu|info|biz|app|dev|ai|me|ly|us|ca|au|ch|es|it|se|no|dk|fi|ie|be|at|"
+    "pl|pt|jp|cn|in|br|ru|nz|za|sg|hk|tv|xyz|online|site|tech"
+)
+_URL = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+"
+    rf"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+"""A web address with a scheme or `www.`, or a bare domain with a common top-level domain ("acme.co.uk/x")."""
+
+_HANDLE = re.compile(r"(?<![\w@.])@\w[\w.]*")
+
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+/.,:-])(?:\+|\(\+?)?\d(?:[\d \u00a0().-]*\d)?(?![\w/]|[.,-]\d)")
+"""A run of digits with the separators phone numbers use; `_is_phone` decides whether it is one."""
+
+_DATE_SHAPES = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{2}|\d{4})")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0.,]\d{3})+")
+_NORTH_AMERICAN = re.compile(r"\d{3}[-. ]\d{3}[-. ]\d{4}")
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'\""
+
+
+def _is_phone(candidate: str) -> bool:
+    """Whether a run of digits and separators is shaped like a phone number rather than a date or an amount."""
+    digits = sum(char.isdigit() for char in candidate)
+    if not 7 <= digits <= 15 or _DATE_SHAPES.fullmatch(candidate):
+        return False
+    if candidate.startswith("+"):
+        return digits >= 8
+    if candidate.startswith("("):
+        return digits >= 9
+    if candidate.startswith("0"):
+        # A national number with its trunk prefix: "020 7946 0958", "06 12 34 56 78", "07700900123".
+        return digits >= 10 or (digits >= 9 and not candidate.isdigit())
+    if _THOUSANDS.fullmatch(candidate):
+        return False  # "120 000 000", "1,250,000": an amount
+    groups = [group for group in re.split(r"\D+", candidate) if group]
+    # "555-123-4567", "555 12 34 567": grouped like a phone; a plain large number has no groups.
+    return bool(_NORTH_AMERICAN.fullmatch(candidate)) or (len(groups) >= 3 and digits >= 9)
+
+
+# --- the linter -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Term:
+    pattern: re.Pattern[str]
+    rule: Rule
+    folded: bool
+    """Matched in folded text (case and accents ignored) rather than as written."""
+
+
+class Linter:
+    """Checks sponsor-facing text. Build one per export (it holds the coachee's people and terms).
+
+    Args:
+        people: names and aliases of the coachee's people.
+        confidential: the coachee's confidential terms.
+        packs: sensitive-term packs (default: the shipped ones).
+        words: ordinary English words (default: the shipped list).
+    """
+
+    def __init__(
+        self,
+        people: Iterable[str] = (),
+        confidential: Iterable[str] = (),
+        *,
+        packs: Sequence[TermPack] | None = None,
+        words: WordList | None = None,
+    ) -> None:
+        self.packs = tuple(default_packs() if packs is None else packs)
+        self.words = default_words() if words is None else words
+        wanted = [found for name in people for found in self._name_terms(name)]
+        wanted += [(fold(term), Rule.CONFIDENTIAL, True) for term in confidential if term.strip()]
+        # dict.fromkeys: a name given twice (as a name and as an alias) is matched once.
+        self._terms = tuple(
+            _Term(_phrase_pattern(phrase), rule, folded) for phrase, rule, folded in dict.fromkeys(wanted)
+        )
+
+    @classmethod
+    def for_journal(cls, journal: Journal) -> Linter:
+        """A linter knowing the journal's people (names and aliases) and confidential terms."""
+        people = [name for person in journal.all(Person) for name in person.names]
+        return cls(people, [term.term for term in journal.all(ConfidentialTerm)])
+
+    def _name_terms(self, name: str) -> list[tuple[str, Rule, bool]]:
+        """The phrases one name is matched by: the whole name, and each of its capitalised words."""
+        words = name.replace("_", " ").split()
+        if not words:
+            return []
+        found: list[tuple[str, Rule, bool]] = []
+        if len(words) > 1:
+            found.append((fold(" ".join(words)), Rule.PERSON, True))
+        for word in words:
+            word = _POSSESSIVE.sub("", word).strip(_TRAILING)
+            letters = sum(char.isalpha() for char in word)
+            if letters < 2 or (len(words) > 1 and not word[0].isupper()):
+                continue  # initials, and particles such as "van" or "de" in a longer name
+            if self.words.is_ordinary(word.lower()):
+                found.append((word, Rule.NAME_WORD, False))  # "Will": only as written, and only a warning
+            else:
+                found.append((fold(word), Rule.PERSON, True))
+        return found
+
+    def lint(self, text: str) -> tuple[Finding, ...]:
+        """Everything flagged in `text`, in order of position; overlapping findings keep the more serious one.
+
+        Args:
+            text: exactly the text that would leave the journal.
+        """
+        folded = Folded.of(text)
+        found: list[Finding] = []
+        for pattern, rule in ((_EMAIL, Rule.EMAIL), (_URL, Rule.URL), (_HANDLE, Rule.HANDLE)):
+            for match in pattern.finditer(text):
+                start, end = match.start(), match.end()
+                while end > start + 1 and text[end - 1] in _TRAILING:
+                    end -= 1  # "see acme.com." ends the sentence, not the address
+                found.append(Finding(rule, start, end, text[start:end]))
+        for match in _PHONE_CANDIDATE.finditer(text):
+            if _is_phone(match.group()):
+                found.append(Finding(Rule.PHONE, match.start(), match.end(), match.group()))
+        for term in self._terms:
+            haystack = folded.folded if term.folded else text
+            for match in term.pattern.finditer(haystack):
+                start, end = folded.span(match.start(), match.end()) if term.folded else match.span()
+                found.append(Finding(term.rule, start, end, text[start:end]))
+        for pack in self.packs:
+            for match in pack.pattern.finditer(folded.folded):
+                if match.group() in pack.exceptions:
+                    continue
+                start, end = folded.span(match.start(), match.end())
+                found.append(Finding(Rule.SENSITIVE, start, end, text[start:end], pack.title))
+        for match in _WORD.finditer(text):
+            word = _POSSESSIVE.sub("", match.group())
+            if word[0].isupper() and not self.words.is_ordinary(word):
+                found.append(Finding(Rule.UNKNOWN_WORD, match.start(), match.start() + len(word), word))
+        return _without_overlaps(found)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A whole-word pattern for a phrase whose words may be separated by any spaces or underscores."""
+    words = r"[\s_]+".join(re.escape(word) for word in phrase.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)")
+
+
+def _without_overlaps(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Drop every finding that overlaps a more serious (or, for equals, longer or earlier) one; sort by position."""
+    ranked = sorted(findings, key=lambda f: (_PRIORITY.index(f.rule), -(f.end - f.start), f.start))
+    kept: list[Finding] = []
+    for finding in ranked:
+        if all(finding.end <= other.start or other.end <= finding.start for other in kept):
+            kept.append(finding)
+    return tuple(sorted(kept, key=lambda f: (f.start, f.end)))
+
+
+__all__ = [
+    "PACK_FILES",
+    "WORD_FILES",
+    "Finding",
+    "Linter",
+    "Rule",
+    "Severity",
+    "TermPack",
+    "WordList",
+    "default_packs",
+    "default_words",
+]

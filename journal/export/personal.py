@@ -1,0 +1,133 @@
+"""The personal export: everything in the journal, unencrypted, for the coachee's own use (portability, archive).
+
+It is the only way other than the sponsor summary that plaintext leaves the journal, and only
+on the coachee's explicit request, behind a warning that the file is not encrypted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from journal import codec
+from journal.errors import InvalidInput
+from journal.export.log import sha256_hex
+from journal.export.write import DEFAULT_MODE, write_export
+from journal.models import MODEL_TYPES, ExportRecord, Model
+from journal.store import Journal
+
+PERSONAL_FORMATS = ("markdown", "json")
+
+PERSONAL_SCHEMA_ID = "candour.personal-export"
+PERSONAL_SCHEMA_VERSION = 1
+
+WARNING = (
+    "This file holds your whole journal in plain text, NOT encrypted: anyone who can read it can read everything. "
+    "Keep it somewhere only you can reach, and delete it when you no longer need it."
+)
+"""Shown before a personal export is written, and at the top of the file."""
+
+
+def _records(journal: Journal) -> dict[str, list[dict[str, object]]]:
+    """Every live record of every kind as JSON-ready values, oldest first within a kind."""
+    everything: dict[str, list[dict[str, object]]] = {}
+    for model in MODEL_TYPES:
+        values: list[Model] = list(reversed(journal.all(model)))
+        if values:
+            everything[model.KIND] = [_fields(value) for value in values]
+    return everything
+
+
+def _fields(value: Model) -> dict[str, object]:
+    # The codec's own JSON, so that every field of every kind is included without a list to keep in step.
+    body: dict[str, object] = json.loads(codec.encode(value))
+    body.pop("v", None)
+    return {"id": value.saved_id, **body}
+
+
+def render_everything(journal: Journal, format: str, *, exported_at: str) -> bytes:
+    """The whole journal in one format.
+
+    Args:
+        journal: the unlocked journal.
+        format: "markdown" or "json".
+        exported_at: when, as the file states it (ISO date and time).
+    Raises:
+        InvalidInput: another format.
+    """
+    return _render(_records(journal), format, exported_at)
+
+
+def _render(records: dict[str, list[dict[str, object]]], format: str, exported_at: str) -> bytes:
+    if format == "json":
+        body = {
+            "schema": PERSONAL_SCHEMA_ID,
+            "version": PERSONAL_SCHEMA_VERSION,
+            "exported_at": exported_at,
+            "notice": WARNING,
+            "records": records,
+        }
+        return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if format != "markdown":
+        raise InvalidInput(f"A personal export is written as {' or '.join(PERSONAL_FORMATS)}.")
+    lines = ["# My Candour journal", "", f"*Exported {exported_at}. {WARNING}*"]
+    for kind, values in records.items():
+        lines += ["", f"## {kind.capitalize()} records ({len(values)})"]
+        for value in values:
+            lines += ["", f"### {kind} {value['id']}", ""]
+            lines += _markdown_fields(value)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _markdown_fields(value: dict[str, object], prefix: str = "") -> list[str]:
+    """One record's fields: short ones as a list, long or multi-line text (a reflection) as it was written."""
+    lines: list[str] = []
+    blocks: list[str] = []
+    for name, content in value.items():
+        if name == "id" or content in (None, "", [], {}):
+            continue
+        if isinstance(content, dict):
+            lines += _markdown_fields(content, f"{prefix}{name}.")
+        elif isinstance(content, str) and "\n" in content:
+            blocks += ["", f"**{prefix}{name}:**", "", content]
+        else:
+            shown = ", ".join(map(str, content)) if isinstance(content, list) else str(content)
+            lines.append(f"- **{prefix}{name}:** {shown}")
+    return lines + blocks
+
+
+def export_everything(
+    journal: Journal, format: str, destination: Path, *, overwrite: bool = False, mode: int = DEFAULT_MODE
+) -> ExportRecord:
+    """Write the whole journal to `destination` (atomically, owner-only) and log it as a personal export.
+
+    Raises:
+        InvalidInput: a format other than Markdown or JSON.
+        ExportExists, StorageError: see `write_export`.
+    """
+    now = journal.clock.now().replace(tzinfo=None, microsecond=0)
+    records = _records(journal)
+    data = _render(records, format, now.isoformat(sep=" "))
+    path = write_export(data, destination, overwrite=overwrite, mode=mode)
+    record = ExportRecord(
+        exported_at=now,
+        recipient="myself",
+        format=format,
+        sha256=sha256_hex(data),
+        items=tuple(
+            f"{kind}: {len(values)} record{'s' if len(values) != 1 else ''}" for kind, values in records.items()
+        ),
+        path=str(path),
+        personal=True,
+    )
+    return journal.save(record)
+
+
+__all__ = [
+    "PERSONAL_FORMATS",
+    "PERSONAL_SCHEMA_ID",
+    "PERSONAL_SCHEMA_VERSION",
+    "WARNING",
+    "export_everything",
+    "render_everything",
+]

@@ -1,0 +1,310 @@
+"""The sponsor summary as bytes: Markdown (the default), JSON, self-contained printable HTML, or plain text.
+
+Rendering is a pure function of a `Summary`, which holds only what the coachee approved;
+every piece of text is neutralised (no control or invisible characters, no bidi overrides)
+and escaped for the format, so what the coachee previews is exactly what is written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+
+from journal.dates import format_day
+from journal.errors import InvalidInput
+from journal.export.summary import (
+    ItemKind,
+    Summary,
+    SummaryItem,
+    describe_months,
+    describe_period,
+    describe_progress,
+    describe_sessions,
+)
+from journal.export.text import neutralise
+from journal.models import EXPORT_FORMATS
+
+DEFAULT_FORMAT = "markdown"
+
+FORMAT_SUFFIXES = {"markdown": ".md", "json": ".json", "html": ".html", "text": ".txt"}
+"""The file name ending each format is written with."""
+
+SCHEMA_ID = "candour.sponsor-summary"
+"""The `schema` of the JSON format (see SCHEMA.md)."""
+
+SCHEMA_VERSION = 1
+"""The `version` of the JSON format; raised whenever a key changes meaning or disappears."""
+
+APPROVAL = "This summary was prepared and approved by the coachee, who chose every item in it and its wording."
+"""Stated in every format."""
+
+CONFIDENTIALITY = "Session content stays confidential under the coaching agreement."
+"""Stated in every format."""
+
+TITLE = "Coaching summary"
+
+SECTIONS = {ItemKind.THEME: "Themes", ItemKind.GOAL: "Goals and progress", ItemKind.STATEMENT: "In the coachee's words"}
+"""The heading of each section that lists several items."""
+
+LOGISTICS = (ItemKind.PERIOD, ItemKind.SESSIONS, ItemKind.SESSION_DATES, ItemKind.COACH)
+
+
+def render(summary: Summary, format: str = DEFAULT_FORMAT) -> bytes:
+    """The summary in one format, as the exact bytes to preview and write (UTF-8, LF line ends).
+
+    Args:
+        summary: what the coachee approved.
+        format: "markdown", "json", "html" or "text".
+    Raises:
+        InvalidInput: an unknown format.
+    """
+    renderer = _RENDERERS.get(format)
+    if renderer is None:
+        raise InvalidInput(f"Unknown format {format!r}: use one of {', '.join(EXPORT_FORMATS)}.")
+    return renderer(summary).encode("utf-8")
+
+
+def _prepared(summary: Summary) -> str:
+    return f"Prepared on {format_day(summary.prepared_on)}."
+
+
+def _title(summary: Summary) -> str:
+    labels = summary.of_kind(ItemKind.LABEL)
+    return f"{TITLE}: {neutralise(labels[0].text)}" if labels else TITLE
+
+
+def _fact(item: SummaryItem) -> tuple[str, str]:
+    """A logistics item as (name, value) in words."""
+    match item.kind:
+        case ItemKind.PERIOD:
+            return "Period", describe_period(item.dates)
+        case ItemKind.SESSIONS:
+            return "Sessions held", describe_sessions(item)
+        case ItemKind.SESSION_DATES:
+            return "Session dates", ", ".join(format_day(day) for day in item.dates)
+        case _:
+            return "Coach", neutralise(item.text)
+
+
+def _line(item: SummaryItem) -> tuple[str, str]:
+    """A theme, goal or statement as (wording, what follows it)."""
+    match item.kind:
+        case ItemKind.THEME:
+            return neutralise(item.text), describe_months(item.months)
+        case ItemKind.GOAL:
+            return neutralise(item.text), describe_progress(item)
+        case _:
+            return neutralise(item.text), describe_months(item.months)
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
+
+
+def _md(text: str) -> str:
+    """Text that Markdown shows as written: no emphasis, links, HTML or entities of its own."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _markdown(summary: Summary) -> str:
+    lines = [f"# {_md(_title(summary))}", ""]
+    facts = [_fact(item) for item in summary.items if item.kind in LOGISTICS]
+    lines += [f"- **{name}:** {_md(value)}" for name, value in facts]
+    for kind, heading in SECTIONS.items():
+        items = summary.of_kind(kind)
+        if items:
+            lines += ["", f"## {heading}", ""]
+            for item in items:
+                wording, detail = _line(item)
+                lines.append(
+                    f"- {_md(detail)}: {_md(wording)}"
+                    if kind is ItemKind.STATEMENT
+                    else f"- {_md(wording)} — {_md(detail)}"
+                )
+    lines += ["", "---", "", f"*{_md(APPROVAL)} {_md(CONFIDENTIALITY)} {_md(_prepared(summary))}*"]
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+# --- plain text ---------------------------------------------------------------------------------
+
+
+def _text(summary: Summary) -> str:
+    title = _title(summary)
+    lines = [title, "=" * len(title), ""]
+    lines += [f"{name}: {value}" for name, value in (_fact(item) for item in summary.items if item.kind in LOGISTICS)]
+    for kind, heading in SECTIONS.items():
+        items = summary.of_kind(kind)
+        if items:
+            lines += ["", heading, "-" * len(heading)]
+            for item in items:
+                wording, detail = _line(item)
+                lines.append(f"- {detail}: {wording}" if kind is ItemKind.STATEMENT else f"- {wording} ({detail})")
+    lines += ["", APPROVAL, CONFIDENTIALITY, _prepared(summary)]
+    return "\n".join(lines) + "\n"
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def _json(summary: Summary) -> str:
+    body: dict[str, object] = {
+        "schema": SCHEMA_ID,
+        "version": SCHEMA_VERSION,
+        "prepared_on": summary.prepared_on.isoformat(),
+        "approved_by": "coachee",
+        "notice": f"{APPROVAL} {CONFIDENTIALITY}",
+    }
+    listed: dict[str, list[dict[str, object]]] = {"themes": [], "goals": [], "statements": []}
+    for item in summary.items:
+        match item.kind:
+            case ItemKind.LABEL:
+                body["label"] = neutralise(item.text)
+            case ItemKind.PERIOD:
+                body["period"] = {"start": item.dates[0].isoformat(), "end": item.dates[-1].isoformat()}
+            case ItemKind.SESSIONS:
+                body["sessions_held"] = {"count": item.count, "planned": item.planned}
+            case ItemKind.SESSION_DATES:
+                body["session_dates"] = [day.isoformat() for day in item.dates]
+            case ItemKind.COACH:
+                body["coach"] = neutralise(item.text)
+            case ItemKind.THEME:
+                listed["themes"].append({"wording": neutralise(item.text), "months": list(item.months)})
+            case ItemKind.GOAL:
+                listed["goals"].append(
+                    {
+                        "wording": neutralise(item.text),
+                        "status": item.status.value if item.status else None,
+                        "first_rating": item.first,
+                        "latest_rating": item.latest,
+                        "trend": item.trend.value if item.trend else None,
+                    }
+                )
+            case ItemKind.STATEMENT:
+                listed["statements"].append({"month": item.months[0], "text": neutralise(item.text)})
+    body.update({key: values for key, values in listed.items() if values})  # only what was shared
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_STYLE = """
+body { font: 11pt/1.5 Georgia, "Times New Roman", serif; color: #1d1d1f; margin: 2.5em auto; max-width: 42em;
+       padding: 0 1.5em; }
+h1 { font-size: 1.6em; margin-bottom: 0.6em; }
+h2 { font-size: 1.15em; border-bottom: 1px solid #bbb; padding-bottom: 0.2em; margin-top: 1.8em; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1.2em; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+ul { padding-left: 1.2em; }
+li { margin: 0.5em 0; break-inside: avoid; }
+.detail { color: #555; }
+svg { display: block; margin-top: 0.3em; }
+footer { margin-top: 2.5em; border-top: 1px solid #bbb; padding-top: 0.8em; font-size: 0.9em; color: #444; }
+@media print { body { margin: 0; max-width: none; } a { color: inherit; } }
+"""
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
+"""Nothing in the file may load or send anything: it is read offline and printed."""
+
+
+def _h(text: str) -> str:
+    return html.escape(neutralise(text), quote=True)
+
+
+def _progress_picture(item: SummaryItem) -> str:
+    """A small inline SVG of a goal's first and latest rating on the 0-10 scale (nothing when not rated)."""
+    if item.first is None:
+        return ""
+    rows = [("First", item.first, "#9aa7b0")]
+    if item.latest is not None:
+        rows.append(("Latest", item.latest, "#2f6f8f"))
+    width, left, bar = 240, 52, 170
+    height = 8 + 20 * len(rows)
+    label = " then ".join(str(rating) for _, rating, _ in rows)
+    parts = [
+        f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Rating {label} out of 10">'
+    ]
+    for index, (name, rating, colour) in enumerate(rows):
+        y = 4 + 20 * index
+        parts += [
+            f'<text x="0" y="{y + 12}" font-size="11" fill="#444">{name}</text>',
+            f'<rect x="{left}" y="{y}" width="{bar}" height="14" fill="#eceff1"/>',
+            f'<rect x="{left}" y="{y}" width="{bar * rating // 10}" height="14" fill="{colour}"/>',
+            f'<text x="{left + bar + 6}" y="{y + 12}" font-size="11" fill="#444">{rating}/10</text>',
+        ]
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _html(summary: Summary) -> str:
+    title = _h(_title(summary))
+    body = [f"<h1>{title}</h1>"]
+    facts = [_fact(item) for item in summary.items if item.kind in LOGISTICS]
+    if facts:
+        body.append("<dl>" + "".join(f"<dt>{_h(name)}</dt><dd>{_h(value)}</dd>" for name, value in facts) + "</dl>")
+    for kind, heading in SECTIONS.items():
+        items = summary.of_kind(kind)
+        if not items:
+            continue
+        body.append(f"<section><h2>{_h(heading)}</h2><ul>")
+        for item in items:
+            wording, detail = _line(item)
+            if kind is ItemKind.STATEMENT:
+                body.append(f'<li><span class="detail">{_h(detail)}:</span> {_h(wording)}</li>')
+            else:
+                picture = _progress_picture(item) if kind is ItemKind.GOAL else ""
+                body.append(f'<li>{_h(wording)} <span class="detail">— {_h(detail)}</span>{picture}</li>')
+        body.append("</ul></section>")
+    body.append(f"<footer><p>{_h(APPROVAL)} {_h(CONFIDENTIALITY)}</p><p>{_h(_prepared(summary))}</p></footer>")
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{title}</title>",
+            f"<style>{_STYLE}</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            *body,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+_RENDERERS: dict[str, Callable[[Summary], str]] = {
+    "markdown": _markdown,
+    "json": _json,
+    "html": _html,
+    "text": _text,
+}
+
+
+def suggested_name(summary: Summary, format: str = DEFAULT_FORMAT) -> str:
+    """A file name for the summary: "coaching-summary-" and the period's end (or the day it was prepared)."""
+    periods = summary.of_kind(ItemKind.PERIOD)
+    day: date = periods[0].dates[-1] if periods else summary.prepared_on
+    return f"coaching-summary-{day.isoformat()}{FORMAT_SUFFIXES.get(format, '.txt')}"
+
+
+__all__ = [
+    "APPROVAL",
+    "CONFIDENTIALITY",
+    "DEFAULT_FORMAT",
+    "FORMAT_SUFFIXES",
+    "SCHEMA_ID",
+    "SCHEMA_VERSION",
+    "render",
+    "suggested_name",
+]

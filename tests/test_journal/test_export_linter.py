@@ -1,0 +1,244 @@
+"""The export linter on realistic sponsor wordings: names (and the homograph traps), contact details, sensitive
+terms, unknown capitalised words; spans in the original text; and no false alarms on ordinary coaching words."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journal import InvalidInput
+from journal.export import (
+    Choice,
+    Linter,
+    Rule,
+    Severity,
+    TermPack,
+    WordList,
+    default_packs,
+    default_words,
+    dismissed_findings,
+    finding_code,
+    keep_findings,
+    propose,
+    review_summary,
+)
+from tests.test_journal.test_export_fixtures import sample_journal
+from tests.test_journal.test_export_summary import Q3
+
+PEOPLE = ["Sam Okafor", "Sammy", "Priya", "Zoë Müller", "Will", "Grace", "Mark Jensen", "Łukasz", "José García"]
+CONFIDENTIAL = ["Project Atlas", "Globex"]
+
+
+@pytest.fixture(scope="module")
+def linter() -> Linter:
+    return Linter(PEOPLE, CONFIDENTIAL)
+
+
+EXPECTED: list[tuple[str, list[tuple[Rule, str]]]] = [
+    # Names that are also ordinary words: only capitalised, and only a warning.
+    ("Grace under pressure", [(Rule.NAME_WORD, "Grace")]),
+    ("Resilience and grace under pressure", []),
+    ("Will to lead", [(Rule.NAME_WORD, "Will")]),
+    ("Building the will to lead", []),
+    ("Mark milestones", [(Rule.NAME_WORD, "Mark")]),
+    ("mark milestones with the team", []),
+    # The people list: names, aliases, surnames, any case, accents or not, possessives.
+    ("Mark Jensen's handover", [(Rule.PERSON, "Mark Jensen")]),
+    ("Supporting Jensen's team", [(Rule.PERSON, "Jensen")]),
+    ("Giving Sam ownership of the contract", [(Rule.PERSON, "Sam")]),
+    ("Sammy’s first project", [(Rule.PERSON, "Sammy")]),
+    ("Trust between sam and okafor", [(Rule.PERSON, "sam"), (Rule.PERSON, "okafor")]),
+    ("Priya's peers", [(Rule.PERSON, "Priya")]),
+    ("Working with Zoe on scope", [(Rule.PERSON, "Zoe")]),
+    ("Zoë’s feedback loop", [(Rule.PERSON, "Zoë")]),
+    ("Aligning with ZOË MÜLLER", [(Rule.PERSON, "ZOË MÜLLER")]),
+    ("Coaching Lukasz through the change", [(Rule.PERSON, "Lukasz")]),
+    ("Łukasz's onboarding", [(Rule.PERSON, "Łukasz")]),
+    ("Agreeing priorities with José", [(Rule.PERSON, "José")]),
+    ("Same approach, sampled weekly", []),
+    ("Mentoring Samuel", [(Rule.UNKNOWN_WORD, "Samuel")]),
+    # Confidential terms.
+    ("Project Atlas rollout", [(Rule.CONFIDENTIAL, "Project Atlas")]),
+    ("Globex's board and project  atlas", [(Rule.CONFIDENTIAL, "Globex"), (Rule.CONFIDENTIAL, "project  atlas")]),
+    # Contact details.
+    ("Email sam.o@example.org for details", [(Rule.EMAIL, "sam.o@example.org")]),
+    ("Call +44 20 7946 0958 or 020 7946 0958", [(Rule.PHONE, "+44 20 7946 0958"), (Rule.PHONE, "020 7946 0958")]),
+    ("Call (555) 123-4567 or 555.123.4567", [(Rule.PHONE, "(555) 123-4567"), (Rule.PHONE, "555.123.4567")]),
+    ("Reach +33 6 12 34 56 78", [(Rule.PHONE, "+33 6 12 34 56 78")]),
+    ("See https://intranet.example.com/okr.", [(Rule.URL, "https://intranet.example.com/okr")]),
+    ("Notes on www.acme.co.uk/team and acme.io", [(Rule.URL, "www.acme.co.uk/team"), (Rule.URL, "acme.io")]),
+    ("Ping @sokafor on chat", [(Rule.HANDLE, "@sokafor")]),
+    # Numbers that are not phone numbers.
+    ("Budget of 1,250,000 for 2025-2026", []),
+    ("Review on 2026-09-01, 01/09/2026 or 1.9.2026", []),
+    ("Growing revenue from 120 000 000 to 150 000 000", []),
+    ("Reference 5551234567 in the plan", []),
+    # Sensitive terms, with care for stems.
+    ("Hospital visits", [(Rule.SENSITIVE, "Hospital")]),
+    ("Hospitality sector growth", []),
+    ("Returning after maternity leave", [(Rule.SENSITIVE, "maternity leave")]),
+    ("Handling a job offer elsewhere", [(Rule.SENSITIVE, "job offer")]),
+    ("Weighing an offer elsewhere", [(Rule.SENSITIVE, "offer elsewhere")]),
+    ("Pregnancy announcement to the team", [(Rule.SENSITIVE, "Pregnancy")]),
+    ("Preparing for the disciplinary meeting", [(Rule.SENSITIVE, "disciplinary")]),
+    ("Balancing work and family", [(Rule.SENSITIVE, "family")]),
+    # A capitalised word that is not an ordinary word: perhaps a company.
+    ("Building trust with McKinsey", [(Rule.UNKNOWN_WORD, "McKinsey")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXPECTED, ids=[text for text, _ in EXPECTED])
+def test_findings_on_realistic_wordings(linter: Linter, text: str, expected: list[tuple[Rule, str]]) -> None:
+    found = linter.lint(text)
+    assert [(finding.rule, finding.matched) for finding in found] == expected
+    for finding in found:
+        assert text[finding.start : finding.end] == finding.matched  # spans in the original text
+
+
+ORDINARY = [
+    "Delegating decisions to the team",
+    "Executive presence in board meetings",
+    "Giving and receiving feedback",
+    "Managing stakeholders across functions",
+    "Prioritising strategic work over firefighting",
+    "Onboarding new hires",
+    "Leading through change",
+    "Building psychological safety",
+    "Handling conflict constructively",
+    "Coaching my direct reports",
+    "Communicating with clarity",
+    "Setting boundaries on my time",
+    "Stepping back from operational detail",
+    "Influencing without authority",
+    "Preparing for a broader leadership role",
+    "Quarterly OKRs and KPIs",
+    "Saying no to low-value meetings",
+    "Running effective one-to-ones",
+    "Building a high-trust team",
+    "Growing confidence in public speaking",
+    "Thinking strategically about the next 12 months",
+    "Managing upwards with the CEO",
+    "Resilience under pressure",
+    "Creating space for reflection",
+    "Better Monday planning",
+    "Decision-making under uncertainty",
+    "Developing a coaching style of leadership",
+    "Mentoring junior colleagues",
+    "Cross-functional collaboration",
+    "Energy and focus across the week",
+    "Clear expectations for the team",
+    "Recognising achievements publicly",
+    "Long-term career development",
+    "Leading hybrid teams",
+    "Empowering others to own outcomes",
+    "Time management and delegation",
+    "Presenting to the board in September",
+    "Staying calm when deadlines slip",
+    "Asking more questions before giving my view",
+    "Trusting the team with the supplier contract",
+    "Steady progress; I'm delegating more",
+    "Making room for the team's ideas",
+    "From 4/10 to 7/10 in three months",
+    "Stakeholder management across EMEA and APAC",
+]
+
+
+def test_no_false_alarm_on_ordinary_coaching_vocabulary(linter: Linter) -> None:
+    flagged = {text: [finding.describe() for finding in linter.lint(text)] for text in ORDINARY}
+    assert {text: found for text, found in flagged.items() if found} == {}
+
+
+def test_severities() -> None:
+    blocking = {Rule.EMAIL, Rule.URL, Rule.PHONE, Rule.HANDLE, Rule.CONFIDENTIAL, Rule.PERSON}
+    assert {rule for rule in Rule if rule.severity is Severity.BLOCK} == blocking
+
+
+def test_overlapping_findings_keep_the_most_serious() -> None:
+    linter = Linter(["Sam"], ["acme"])
+    found = linter.lint("Write to sam@acme.com")
+    assert [(finding.rule, finding.matched) for finding in found] == [(Rule.EMAIL, "sam@acme.com")]
+
+
+def test_the_word_list_keeps_case_apart() -> None:
+    words = default_words()
+    for ordinary in ("will", "Will", "grace", "Mark", "Milestones", "Stakeholders", "Monday", "CEO", "OKRs"):
+        assert words.is_ordinary(ordinary), ordinary
+    for name in ("Sarah", "Priya", "Zoë", "McKinsey", "Okafor", "IBM"):
+        assert not words.is_ordinary(name), name
+    custom = WordList.parse("# a comment\nteam\nNASA\n")
+    assert custom.is_ordinary("Team") and custom.is_ordinary("NASA") and not custom.is_ordinary("Nasa")
+
+
+def test_the_shipped_packs_are_versioned_and_read_strictly(tmp_path: Path) -> None:
+    packs = default_packs()
+    assert {pack.name for pack in packs} == {"health", "life-events", "hr-risk"}
+    assert all(pack.version >= 1 and pack.terms for pack in packs)
+    with pytest.raises(InvalidInput):
+        TermPack.from_json(json.dumps({"schema": 99, "pack": "x", "title": "x", "version": 1, "terms": []}).encode())
+    with pytest.raises(InvalidInput):
+        TermPack.from_json(b"[]")
+    stems = TermPack.from_json(
+        json.dumps(
+            {"schema": 1, "pack": "t", "title": "test", "version": 1, "terms": ["therap*"], "not": ["therapod"]}
+        ).encode()
+    )
+    linter = Linter(packs=[stems], words=WordList(frozenset({"therapist", "therapod"}), frozenset()))
+    assert [finding.matched for finding in linter.lint("therapist therapod")] == ["therapist"]
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80) | st.sampled_from([t for t, _ in EXPECTED]))
+def test_spans_always_point_into_the_original_text(text: str) -> None:
+    linter = _LINTER
+    found = linter.lint(text)
+    for finding in found:
+        assert 0 <= finding.start < finding.end <= len(text)
+        assert text[finding.start : finding.end] == finding.matched
+    for first, second in itertools.pairwise(found):
+        assert first.end <= second.start  # no overlaps
+
+
+_LINTER = Linter(PEOPLE, CONFIDENTIAL)
+
+
+def test_the_linter_is_fast() -> None:
+    started = time.perf_counter()
+    for text in ORDINARY * 10:
+        _LINTER.lint(text)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_findings_are_reported_per_item_and_kept_findings_are_remembered(tmp_path: Path) -> None:
+    sample = sample_journal(tmp_path / "journal.candour")
+    journal = sample.journal
+    proposal = propose(journal, sample.engagement, Q3)
+    statement = f"statement:{sample.statement.saved_id}"
+    goal = f"goal:{sample.goal.saved_id}"
+    choice = Choice(
+        proposal.default_choice().ticked | {goal, statement},
+        override=True,
+        wording={goal: "Giving Sam the contract", "label": "Leadership coaching"},
+    )
+    summary = proposal.build(choice)
+    review = review_summary(summary, Linter.for_journal(journal), dismissed_findings(journal, proposal.engagement_id))
+    assert set(review.findings) == {goal}
+    (finding,) = review.findings[goal]
+    assert finding.rule is Rule.PERSON and finding.matched == "Sam"
+    assert set(review.blocking()) == {goal}
+    code = finding_code(goal, finding)
+    assert review.blocking([code]) == {}
+    with pytest.raises(InvalidInput):
+        review.resolve(["ffffff"])
+    assert goal not in summary.without(review.blocking()).ids
+
+    (dismissal,) = keep_findings(journal, proposal.engagement_id, review, [code, code.upper()])
+    assert dismissal.item_id == goal
+    again = review_summary(summary, Linter.for_journal(journal), dismissed_findings(journal, proposal.engagement_id))
+    assert again.is_dismissed(goal, finding) and again.blocking() == {}
+    assert keep_findings(journal, proposal.engagement_id, again, [code]) == []  # not saved twice

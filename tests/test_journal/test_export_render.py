@@ -1,0 +1,140 @@
+"""The four formats: what every one states, escaping, neutralised characters, a self-contained HTML page."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from journal import GoalStatus, InvalidInput, SharingLevel
+from journal.export import (
+    APPROVAL,
+    CONFIDENTIALITY,
+    EXPORT_FORMATS,
+    SCHEMA_ID,
+    SCHEMA_VERSION,
+    ItemKind,
+    Origin,
+    Summary,
+    SummaryItem,
+    neutralise,
+    render,
+    suggested_name,
+)
+
+HOSTILE = "<script>alert(1)</script> [link](javascript:x) *bold* & \u202eevil\u202c\x1b[31m \u200bhidden\x00 `code`"
+
+
+def _summary(*items: SummaryItem) -> Summary:
+    return Summary(
+        items=items,
+        ids=tuple(f"{item.kind.value}:{index}" for index, item in enumerate(items)),
+        prepared_on=date(2026, 10, 5),
+        origin=Origin("0" * 32, SharingLevel.L3, False),
+    )
+
+
+FULL = _summary(
+    SummaryItem(ItemKind.LABEL, "Leadership coaching"),
+    SummaryItem(ItemKind.PERIOD, dates=(date(2026, 7, 1), date(2026, 9, 30))),
+    SummaryItem(ItemKind.SESSIONS, count=3, planned=6),
+    SummaryItem(ItemKind.SESSION_DATES, dates=(date(2026, 7, 3), date(2026, 8, 14))),
+    SummaryItem(ItemKind.COACH, "Ana Ruiz"),
+    SummaryItem(ItemKind.THEME, "Empowering the team", months=("2026-07", "2026-09")),
+    SummaryItem(ItemKind.GOAL, "Delegating decisions", status=GoalStatus.ACTIVE, first=3, latest=7),
+    SummaryItem(ItemKind.GOAL, "Speaking up in board meetings", status=GoalStatus.NOT_STARTED),
+    SummaryItem(ItemKind.STATEMENT, "Steady progress on delegation", months=("2026-09",)),
+)
+
+
+@pytest.mark.parametrize("format", EXPORT_FORMATS)
+def test_every_format_states_approval_and_confidentiality(format: str) -> None:
+    for summary in (FULL, _summary()):
+        text = render(summary, format).decode("utf-8")
+        assert APPROVAL in text and CONFIDENTIALITY in text
+        assert text.endswith("\n") and "\r" not in text
+
+
+def test_markdown_reads_as_a_summary() -> None:
+    text = render(FULL).decode()
+    assert text.startswith("# Coaching summary: Leadership coaching\n")
+    assert "- **Sessions held:** 3 of 6 planned" in text
+    assert "- Empowering the team — July and September 2026" in text
+    assert "- Delegating decisions — active; 3 → 7 out of 10, up" in text
+    assert "- Speaking up in board meetings — not started; not rated in this period" in text
+    assert "- September 2026: Steady progress on delegation" in text
+
+
+def test_plain_text_has_no_markup() -> None:
+    text = render(FULL, "text").decode()
+    assert "**" not in text and "#" not in text
+    assert "Coach: Ana Ruiz" in text and "- Delegating decisions (active; 3 → 7 out of 10, up)" in text
+
+
+def test_json_follows_its_versioned_schema() -> None:
+    body = json.loads(render(FULL, "json"))
+    assert body["schema"] == SCHEMA_ID and body["version"] == SCHEMA_VERSION == 1
+    assert body["approved_by"] == "coachee" and body["prepared_on"] == "2026-10-05"
+    assert body["period"] == {"start": "2026-07-01", "end": "2026-09-30"}
+    assert body["sessions_held"] == {"count": 3, "planned": 6}
+    assert body["themes"] == [{"wording": "Empowering the team", "months": ["2026-07", "2026-09"]}]
+    assert body["goals"][0] == {
+        "wording": "Delegating decisions",
+        "status": "active",
+        "first_rating": 3,
+        "latest_rating": 7,
+        "trend": "up",
+    }
+    assert body["goals"][1]["first_rating"] is None and body["goals"][1]["trend"] is None
+    assert body["statements"] == [{"month": "2026-09", "text": "Steady progress on delegation"}]
+    # Only what was shared has a key.
+    assert set(json.loads(render(_summary(), "json"))) == {"schema", "version", "prepared_on", "approved_by", "notice"}
+
+
+def test_html_is_self_contained_printable_and_draws_each_goal() -> None:
+    page = render(FULL, "html").decode()
+    assert page.startswith("<!DOCTYPE html>") and "@media print" in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    for external in ("http:", "https:", "src=", "href=", "<script", "<link", "url(", "@import"):
+        assert external not in page
+    assert page.count("<svg") == 1  # one goal was rated; the other has nothing to draw
+    assert 'aria-label="Rating 3 then 7 out of 10"' in page
+
+
+@pytest.mark.parametrize("format", EXPORT_FORMATS)
+def test_user_text_is_neutralised_and_escaped(format: str) -> None:
+    summary = _summary(
+        SummaryItem(ItemKind.LABEL, HOSTILE),
+        SummaryItem(ItemKind.THEME, HOSTILE, months=("2026-07",)),
+        SummaryItem(ItemKind.GOAL, HOSTILE, status=GoalStatus.ACTIVE, first=1, latest=2),
+        SummaryItem(ItemKind.STATEMENT, HOSTILE, months=("2026-08",)),
+    )
+    text = render(summary, format).decode()
+    for invisible in ("\u202e", "\u202c", "\x1b", "\u200b", "\x00"):
+        assert invisible not in text
+    if format == "html":
+        assert "<script>" not in text and "&lt;script&gt;" in text and "&amp;" in text
+    if format == "markdown":
+        assert "<script>" not in text and "\\<script\\>" in text and "\\[link\\]" in text and "\\*bold\\*" in text
+    if format == "json":
+        assert json.loads(text)["label"] == neutralise(HOSTILE)
+
+
+def test_neutralise_keeps_words_and_drops_what_hides_or_reorders_them() -> None:
+    assert neutralise("  Sa\u200bm\u00ad's\tteam\n\u2066x\u2069 ") == "Sam's team x"
+    assert neutralise("Zoe\u0308") == "Zoë"
+    assert neutralise("Sam\U000e0041\U000e0042 ok") == "Sam ok"
+    assert neutralise("broken \ud800 surrogate") == "broken ? surrogate"
+    assert neutralise(neutralise(HOSTILE)) == neutralise(HOSTILE)
+
+
+def test_an_unknown_format_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        render(FULL, "pdf")
+
+
+def test_suggested_names_end_with_the_period() -> None:
+    assert suggested_name(FULL, "html") == "coaching-summary-2026-09-30.html"
+    assert re.fullmatch(r"coaching-summary-2026-10-05\.md", suggested_name(_summary()))

@@ -1,0 +1,392 @@
+"""The `candour` commands through which anything leaves the journal: export (the sponsor summary), exports (the log),
+export-all (everything, for the coachee's own use) and confidential (the terms the export linter blocks).
+
+Conversation (the items, warnings, findings, questions) goes to standard error; the preview goes
+to standard output, byte for byte what is written, so `candour export --show > file` holds
+exactly the summary.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import click
+
+from journal import ConfidentialTerm, InvalidInput, Journal, normalize
+from journal.export import (
+    DEFAULT_FORMAT,
+    DEFAULT_MODE,
+    EXPORT_FORMATS,
+    PERIOD_EXAMPLES,
+    PERSONAL_FORMATS,
+    WARNING,
+    Choice,
+    ExportExists,
+    Finding,
+    Item,
+    ItemKind,
+    Linter,
+    Proposal,
+    Review,
+    clean_leftovers,
+    describe_months,
+    describe_progress,
+    dismissed_findings,
+    export_everything,
+    export_log,
+    export_summary,
+    finding_code,
+    keep_findings,
+    parse_period,
+    propose,
+    remember_wording,
+    render,
+    review_summary,
+    show_summary,
+    suggested_name,
+)
+from tui.cli_context import Context, find_engagement, pass_context, short_id
+
+COMMANDS: list[click.Command] = []
+"""Registered on the `candour` group by `tui.cli`."""
+
+
+def command(name: str) -> Callable[[Callable[..., None]], click.Command]:
+    """`click.command` that also registers the command in `COMMANDS`."""
+
+    def register(function: Callable[..., None]) -> click.Command:
+        made: click.Command = click.command(name)(function)
+        COMMANDS.append(made)
+        return made
+
+    return register
+
+
+def say(text: str = "") -> None:
+    """Talk to the coachee on standard error, keeping standard output for the summary itself."""
+    click.echo(text, err=True)
+
+
+# --- the sponsor summary ----------------------------------------------------------------------
+
+
+@command("export")
+@click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Default: the current engagement.")
+@click.option("--period", default="engagement", show_default=True, help=f"Which days: {PERIOD_EXAMPLES}.")
+@click.option("--format", "format_", type=click.Choice(EXPORT_FORMATS), default=DEFAULT_FORMAT, show_default=True)
+@click.option("--include", "includes", multiple=True, metavar="ITEM", help="Tick an item (id, 'themes', 'goals', ...).")
+@click.option("--exclude", "excludes", multiple=True, metavar="ITEM", help="Untick an item ticked by default.")
+@click.option("--label", default=None, help="The engagement's label for the sponsor (instead of your journal's title).")
+@click.option("--word", "words", multiple=True, metavar="ITEM=TEXT", help="Write an item's wording for the sponsor.")
+@click.option(
+    "--private-wording", "use_private", multiple=True, metavar="ITEM", help="Send an item in your private wording."
+)
+@click.option("--override", is_flag=True, help="Allow items above the agreed sharing level (a warning is shown).")
+@click.option("--keep", "kept", multiple=True, metavar="CODE", help="Keep a finding of the linter (it is remembered).")
+@click.option("--for", "recipient", metavar="WHOM", help="For whom, as the log records it (default: the sponsor).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File or folder to write (default: here).")
+@click.option("--replace", is_flag=True, help="Replace the file if it exists.")
+@click.option("--permissions", default=f"{DEFAULT_MODE:o}", show_default=True, help="File permissions, in octal.")
+@click.option("--show", is_flag=True, help="Show the summary on screen only (logged), writing no file.")
+@click.option("--list", "list_only", is_flag=True, help="List the items you could share, and stop.")
+@click.option("--yes", is_flag=True, help="Do not ask: take the items given and write after the preview.")
+@pass_context
+def export(
+    context: Context,
+    engagement_ref: str | None,
+    period: str,
+    format_: str,
+    includes: tuple[str, ...],
+    excludes: tuple[str, ...],
+    label: str | None,
+    words: tuple[str, ...],
+    use_private: tuple[str, ...],
+    override: bool,
+    kept: tuple[str, ...],
+    recipient: str | None,
+    output: Path | None,
+    replace: bool,
+    permissions: str,
+    show: bool,
+    list_only: bool,
+    yes: bool,
+) -> None:
+    """Prepare the sponsor summary: tick items within the agreed level, check them, preview, then write or show.
+
+    Nothing is shared unless ticked: only the engagement label, period and number of sessions held
+    start ticked. Items above the sharing level agreed in contracting need --override.
+    """
+    mode = _permissions(permissions)
+    with context.journal() as journal:
+        engagement = find_engagement(journal, engagement_ref)
+        _clean_earlier_folders(journal, output)
+        proposal = propose(journal, engagement, parse_period(period, journal.clock, engagement))
+        _list_items(proposal)
+        if list_only:
+            return
+        choice = _choose(proposal, includes, excludes, label, words, use_private, override, ask=not yes)
+        summary = proposal.build(choice)
+        for warning in proposal.warnings(choice):
+            say(f"Warning: {warning}")
+        review = review_summary(
+            summary, Linter.for_journal(journal), dismissed_findings(journal, proposal.engagement_id)
+        )
+        kept_codes = [code for _, code in _kept(review, kept)]
+        blocked = review.blocking(kept_codes)
+        _report(proposal, review, blocked)
+        summary = summary.without(blocked)
+        whom = recipient or engagement.sponsor or "sponsor"
+        if show:
+            shown, record = show_summary(journal, summary, format_, recipient=whom)
+            _remember(journal, proposal, choice, review, kept_codes, blocked)
+            sys.stdout.buffer.write(shown)
+            sys.stdout.flush()
+            say(f"Shown on screen only; logged as export {short_id(record.saved_id)} (no file written).")
+            return
+        destination = _destination(output, suggested_name(summary, format_))
+        if destination.exists() and not replace:
+            raise ExportExists(f"{destination} already exists; choose another name or pass --replace.")
+        data = render(summary, format_)  # exactly what `export_summary` writes: rendering is a pure function
+        say(f"--- preview: the exact {len(data):,} bytes to be written to {destination} ---")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        say("--- end of preview ---")
+        if not yes and not click.confirm(f"Write this summary to {destination}?", err=True):
+            say("Nothing was written.")
+            return
+        record = export_summary(journal, summary, format_, destination, recipient=whom, overwrite=replace, mode=mode)
+        _remember(journal, proposal, choice, review, kept_codes, blocked)
+        say(f"Written to {record.path} (permissions {mode:03o}), SHA-256 {record.sha256}.")
+        say("Logged in your journal: see `candour exports`.")
+
+
+def _permissions(text: str) -> int:
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        raise InvalidInput("Permissions are octal digits, e.g. 600 (owner only) or 640.") from None
+    if not 0 <= mode <= 0o777:
+        raise InvalidInput("Permissions are octal digits from 000 to 777, e.g. 600 (owner only).")
+    return mode
+
+
+def _clean_earlier_folders(journal: Journal, output: Path | None) -> None:
+    """Remove what exports killed half-way left behind: where this one goes, and every folder exported to before."""
+    folders = {Path(record.path).parent for record in export_log(journal) if record.path}
+    folders.add(_destination(output, "summary").parent)
+    for folder in sorted(folders):
+        for removed in clean_leftovers(folder.resolve()):
+            say(f"Removed an unfinished export left by an interrupted run: {removed.name}")
+
+
+def _list_items(proposal: Proposal) -> None:
+    level = proposal.level
+    say(f"Sharing level agreed for this engagement: {level.name}. {level.description}")
+    say(f"Period: {proposal.period.describe()}.")
+    say("Items you can share ([x] ticked by default; the text after the arrow is what the sponsor would read):")
+    for number, item in enumerate(proposal.items, start=1):
+        tick = "x" if item.default else " "
+        beyond = f"  [above {level.name}: needs {item.kind.level.name} and --override]" if item.above_level else ""
+        say(f"  [{tick}] {number:>2} {item.short_id:<19} {_describe(item)}{beyond}")
+    say("Tick more with --include ITEM (an id above, or 'themes', 'goals', 'statements'); untick with --exclude ITEM.")
+
+
+def _describe(item: Item) -> str:
+    content = item.content
+    match item.kind:
+        case ItemKind.LABEL:
+            return f'engagement label → "{content.text}" (your journal\'s title; --label gives one for the sponsor)'
+        case ItemKind.COACH:
+            return f'your coach\'s name → "{content.text}"'
+        case ItemKind.THEME | ItemKind.GOAL | ItemKind.STATEMENT:
+            wording = f'"{content.text}"' if content.text else "(no sponsor wording yet: --word ITEM=TEXT)"
+            detail = describe_progress(content) if item.kind is ItemKind.GOAL else describe_months(content.months)
+            return f"{item.hint} → {wording} ({detail})"
+        case _:
+            return content.describe()
+
+
+def _choose(
+    proposal: Proposal,
+    includes: Sequence[str],
+    excludes: Sequence[str],
+    label: str | None,
+    words: Sequence[str],
+    use_private: Sequence[str],
+    override: bool,
+    *,
+    ask: bool,
+) -> Choice:
+    """The coachee's choice, from the options, or asked for when none were given."""
+    ticked = set(proposal.default_choice().ticked)
+    if ask and not includes and not excludes:
+        includes, excludes = _ask_ticks(proposal)
+    for reference in includes:
+        ticked |= {item.item_id for item in proposal.resolve(reference)}
+    for reference in excludes:
+        ticked -= {item.item_id for item in proposal.resolve(reference)}
+    wording: dict[str, str] = {}
+    if label is not None:
+        wording["label"] = label
+    for given in words:
+        reference, separator, text = given.partition("=")
+        if not separator:
+            raise InvalidInput("Give a wording as ITEM=TEXT, e.g. --word theme:3f9a1c2b='Empowering the team'.")
+        for item in proposal.resolve(reference):
+            wording[item.item_id] = text
+    private = frozenset(item.item_id for reference in use_private for item in proposal.resolve(reference))
+    return Choice(frozenset(ticked), override, wording, private)
+
+
+def _ask_ticks(proposal: Proposal) -> tuple[list[str], list[str]]:
+    """Ask which items to tick: numbers or ids; a leading '-' unticks."""
+    answer: str = click.prompt(
+        "Items to tick (numbers or ids, '-N' to untick; Enter keeps the defaults)", default="", err=True
+    )
+    includes: list[str] = []
+    excludes: list[str] = []
+    for word in answer.replace(",", " ").split():
+        untick = word.startswith("-")
+        word = word.lstrip("-")
+        if word.isdigit():
+            if not 1 <= int(word) <= len(proposal.items):
+                raise InvalidInput(f"There is no item {word}; the list goes from 1 to {len(proposal.items)}.")
+            word = proposal.items[int(word) - 1].item_id
+        (excludes if untick else includes).append(word)
+    return includes, excludes
+
+
+def _kept(review: Review, kept: Sequence[str]) -> list[tuple[str, str]]:
+    """(item id, code) of each finding the coachee keeps now (checked: every code must name a finding)."""
+    return [(item_id, finding_code(item_id, finding)) for item_id, finding in review.resolve(kept)]
+
+
+def _report(proposal: Proposal, review: Review, blocked: Mapping[str, list[Finding]]) -> None:
+    """Print the findings item by item, and which items are left out."""
+    if not review.findings:
+        say("The linter found nothing to flag.")
+        return
+    say("The linter flagged (blocking findings keep their item out until reworded or kept):")
+    for item_id, findings in review.findings.items():
+        item = proposal.item(item_id)
+        for finding in findings:
+            code = finding_code(item_id, finding)
+            if review.is_dismissed(item_id, finding):
+                state = "kept before"
+            elif finding.blocks:
+                state = "BLOCKS" if item_id in blocked and finding in blocked[item_id] else "kept"
+            else:
+                state = "warning"
+            say(f"  {item.short_id:<19} {state:<11} {finding.describe()}  [code {code}]")
+    for item_id in blocked:
+        item = proposal.item(item_id)
+        codes = " ".join(f"--keep {finding_code(item_id, finding)}" for finding in blocked[item_id])
+        say(f"Left out: {item.short_id}. Reword it (--word {item.short_id}=TEXT) or keep what was found ({codes}).")
+
+
+def _remember(
+    journal: Journal,
+    proposal: Proposal,
+    choice: Choice,
+    review: Review,
+    kept: Sequence[str],
+    blocked: Mapping[str, list[Finding]],
+) -> None:
+    """After the coachee approved: remember the findings kept, and the wordings written for items that went out."""
+    keep_findings(journal, proposal.engagement_id, review, kept)
+    for item_id, wording in choice.wording.items():
+        item = proposal.item(item_id)
+        shared = item_id in choice.ticked and item_id not in blocked
+        if shared and item.kind in (ItemKind.THEME, ItemKind.GOAL, ItemKind.STATEMENT):
+            remember_wording(journal, item, wording)
+            say(f"Saved the new sponsor wording of {item.short_id} in your journal.")
+
+
+def _destination(output: Path | None, name: str) -> Path:
+    if output is None:
+        return Path.cwd() / name
+    return output / name if output.is_dir() else output
+
+
+# --- the log ------------------------------------------------------------------------------------
+
+
+@command("exports")
+@click.option("--items", "show_items", is_flag=True, help="Also list what each export shared, and its full hash.")
+@pass_context
+def exports(context: Context, show_items: bool) -> None:
+    """The export log: what left the journal, when, for whom, in which format, with a hash of the bytes."""
+    with context.journal() as journal:
+        records = export_log(journal)
+        if not records:
+            click.echo("Nothing has been exported yet.")
+            return
+        for record in records:
+            where = "personal" if record.personal else "screen" if record.shown_only else "file"
+            level = "" if record.personal else record.level.name + ("+override" if record.override else "")
+            items = f"{len(record.items)} item{'s' if len(record.items) != 1 else ''}"
+            line = (
+                f"{short_id(record.saved_id)}  {record.exported_at:%Y-%m-%d %H:%M}  {where:<8}  {record.format:<8}  "
+                f"{level:<11}  for {record.recipient or '—'}  {items}  sha256 {record.sha256[:16]}…  {record.path}"
+            )
+            click.echo(line.rstrip())
+            if show_items:
+                click.echo(f"    sha256 {record.sha256}")
+                for line in record.items:
+                    click.echo(f"    - {line}")
+
+
+# --- everything, for the coachee ----------------------------------------------------------------
+
+
+@command("export-all")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "format_", type=click.Choice(PERSONAL_FORMATS), default="markdown", show_default=True)
+@click.option("--replace", is_flag=True, help="Replace the file if it exists.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (the warning is still shown).")
+@pass_context
+def export_all(context: Context, path: Path, format_: str, replace: bool, yes: bool) -> None:
+    """Write everything in the journal to PATH, unencrypted, for your own use (a copy you can read anywhere)."""
+    say(f"WARNING: {WARNING}")
+    if not yes and not click.confirm(f"Write an unencrypted copy of your whole journal to {path}?", err=True):
+        say("Nothing was written.")
+        return
+    with context.journal() as journal:
+        clean_leftovers(path.resolve().parent)
+        record = export_everything(journal, format_, path, overwrite=replace)
+    say(f"Written to {record.path} (owner-only), SHA-256 {record.sha256}. Logged in your journal.")
+
+
+# --- confidential terms -------------------------------------------------------------------------
+
+
+@command("confidential")
+@click.argument("terms", nargs=-1)
+@click.option("--remove", "removals", multiple=True, metavar="TERM", help="Stop treating a term as confidential.")
+@pass_context
+def confidential(context: Context, terms: tuple[str, ...], removals: tuple[str, ...]) -> None:
+    """Add TERMS the export must never contain (projects, clients); with none, list them."""
+    with context.journal() as journal:
+        known = {normalize(term.term): term for term in journal.all(ConfidentialTerm)}
+        for term in terms:
+            if normalize(term.strip()) not in known:
+                saved = journal.save(ConfidentialTerm(term))
+                known[normalize(saved.term)] = saved
+        for term in removals:
+            found = known.pop(normalize(term.strip()), None)
+            if found is None:
+                raise InvalidInput(
+                    "That term is not in your confidential terms; list them with `candour confidential`."
+                )
+            journal.delete(found.saved_id)
+        if terms or removals:
+            click.echo(
+                f"{len(known)} confidential term{'s' if len(known) != 1 else ''}: the export linter blocks them."
+            )
+            return
+        for known_term in sorted(known.values(), key=lambda value: value.term.casefold()):
+            click.echo(known_term.term)
+        if not known:
+            click.echo("No confidential terms yet. Add some with: candour confidential 'Project Atlas' 'Globex'")

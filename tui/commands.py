@@ -17,6 +17,8 @@ APP_COMMANDS = (
     ("Goals", "Goals, their progress, and check-ins", "goals"),
     ("Search", "Search everything, with filters", "search"),
     ("Prepare for the next session", "Open actions, commitments, goals to rate", "prep"),
+    ("Summary for the sponsor", "Choose, check and preview what the sponsor may see", "export"),
+    ("What I have disclosed", "Every summary written or shown, with its hash", "exports"),
     ("Settings", "Passphrase, recovery key, key rotation, auto-lock, theme", "settings"),
 )
 """(title, help, action of the main view) for each command."""

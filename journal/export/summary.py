@@ -34,6 +34,7 @@ from journal.models import (
     SharingLevel,
     Theme,
 )
+from journal.search import normalize
 from journal.store import Journal
 
 
@@ -502,7 +503,8 @@ def _themes(journal: Journal, engagement: Engagement, period: DateRange) -> list
         for theme_id in reflection.theme_ids:
             months[theme_id].add(reflection.written_at.strftime("%Y-%m"))
     items = []
-    for theme in journal.all(Theme):
+    # Listed by label, so the coachee finds them in the same place every time.
+    for theme in sorted(journal.all(Theme), key=lambda theme: normalize(theme.label)):
         if theme.saved_id in months:
             content = SummaryItem(ItemKind.THEME, theme.sponsor_wording, months=tuple(sorted(months[theme.saved_id])))
             hint = f"theme {theme.label}"
@@ -521,7 +523,7 @@ def _goals_and_statements(journal: Journal, engagement: Engagement, period: Date
     agreed = engagement.agreement.level
     goals: list[Item] = []
     statements: list[Item] = []
-    for goal in journal.all(Goal):
+    for goal in sorted(journal.all(Goal), key=lambda goal: normalize(goal.title)):
         if goal.engagement_id not in (None, engagement.record_id):
             continue
         history: list[CheckIn] = [check_in for check_in in journal.goal_history(goal) if check_in.rated_on in period]

@@ -46,6 +46,8 @@ class MainScreen(Screen[None]):
         Binding("g", "goals", "Goals"),
         Binding("slash", "search", "Search"),
         Binding("p", "prep", "Prep"),
+        Binding("x", "export", "Sponsor summary"),
+        Binding("X", "exports", "What I disclosed", show=False),
         Binding("comma", "settings", "Settings"),
         Binding("E", "new_engagement", "New engagement", show=False),
         Binding("q", "app.quit", "Quit", show=False),
@@ -239,6 +241,19 @@ class MainScreen(Screen[None]):
         from tui.screens.prep import PrepScreen
 
         self.app.push_screen(PrepScreen())
+
+    def action_export(self) -> None:
+        from tui.screens.export import ExportScreen
+
+        if not self.journal.all(Engagement):
+            self.notify("Create an engagement first (E): a summary is about one engagement.")
+            return
+        self.app.push_screen(ExportScreen())
+
+    def action_exports(self) -> None:
+        from tui.screens.export import ExportLogScreen
+
+        self.app.push_screen(ExportLogScreen())
 
     def action_settings(self) -> None:
         from tui.screens.settings import SettingsScreen

@@ -1,0 +1,133 @@
+"""The sponsor summary screen under Pilot: ticking, lint findings, the exact preview, confirming and cancelling."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, SelectionList, TextArea
+
+from journal import FixedClock, Journal
+from journal.demo import DEMO_PASSPHRASE, create_demo
+from journal.export import export_log
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
+from tests.test_tui.test_app import unlock, wait_for
+from tui.app import make_app
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.export import ExportScreen
+from tui.screens.main import MainScreen
+
+CLOCK = FixedClock.on(date(2026, 11, 26))
+SIZE = (130, 42)
+
+
+@pytest.fixture
+def demo_path(journal_path: Path) -> Path:
+    create_demo(journal_path, CLOCK, kdf=CHEAP_KDF, limits=CHEAP_LIMITS).close()
+    return journal_path
+
+
+def preview_text(screen: ExportScreen) -> str:
+    return screen.query_one("#preview", TextArea).text
+
+
+def tick(screen: ExportScreen, item_id: str) -> None:
+    screen.query_one("#items", SelectionList).select(item_id)
+
+
+async def open_export(pilot: object, app: object) -> ExportScreen:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await unlock(pilot, DEMO_PASSPHRASE)
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportScreen) and preview_text(pilot.app.screen))
+    screen = pilot.app.screen
+    assert isinstance(screen, ExportScreen)
+    return screen
+
+
+async def test_only_ticked_items_reach_the_preview_and_blocked_words_stay_out(demo_path: Path) -> None:
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot, app)
+        assert "Sessions held" in preview_text(screen)
+        assert "Ana Ruiz" not in preview_text(screen)  # the coach's name only when ticked
+        tick(screen, "coach")
+        await pilot.pause(0.1)
+        assert "Ana Ruiz" in preview_text(screen)
+
+        assert screen.proposal is not None
+        items = screen.query_one("#items", SelectionList)
+        theme = next(index for index, item in enumerate(screen.proposal.items) if item.item_id.startswith("theme:"))
+        items.highlighted = theme
+        await pilot.pause(0.1)
+        # A wording that names someone in the journal: the linter must keep the item out.
+        screen.query_one("#wording", Input).value = "Supporting Sam's promotion"
+        tick(screen, screen.proposal.items[theme].item_id)
+        await pilot.pause(0.1)
+        assert "Sam" not in preview_text(screen)  # blocked by the linter: a person in the journal
+        findings = screen.query_one("#findings", SelectionList)
+        assert findings.option_count >= 1
+        assert screen.review is not None
+        code = next(code for code, (_, finding) in screen.review.codes().items() if "Sam" in finding.matched)
+        findings.select(code)  # the coachee keeps it, knowingly
+        await pilot.pause(0.1)
+        assert "Supporting Sam" in preview_text(screen)
+
+
+async def test_confirmed_export_writes_exactly_the_preview_and_logs_it(demo_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "summary.md"
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot, app)
+        screen.query_one("#recipient", Input).value = "Dee"
+        screen.query_one("#destination", Input).value = str(target)
+        previewed = preview_text(screen).encode()
+        await pilot.press("ctrl+w")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert target.read_bytes() == previewed
+        assert app.journal is not None
+        (record,) = export_log(app.journal)
+        assert record.recipient == "Dee" and record.sha256 == hashlib.sha256(previewed).hexdigest()
+        assert not record.shown_only
+
+
+async def test_cancelling_writes_nothing_and_logs_nothing(demo_path: Path, tmp_path: Path) -> None:
+    target = tmp_path / "summary.md"
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot, app)
+        screen.query_one("#destination", Input).value = str(target)
+        await pilot.press("ctrl+w")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#no")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+    assert not target.exists() and [child.name for child in tmp_path.iterdir()] == ["data"]
+    with Journal.open(demo_path, DEMO_PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        assert export_log(journal) == []
+
+
+def test_preview_snapshot(snap_compare: object, demo_path: Path) -> None:
+    """You should see the sponsor summary screen: engagement, period "engagement", format markdown, the
+    proposed items with only the label, period and sessions held ticked, and on the right the Markdown
+    preview of exactly those three lines with the note that the coachee prepared and approved it."""
+    from collections.abc import Callable
+
+    from textual.pilot import Pilot
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await open_export(pilot, pilot.app)
+        screen = pilot.app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#destination", Input).value = "coaching-summary.md"  # not this machine's home
+        await pilot.pause(0.3)
+
+    compare: Callable[..., bool] = snap_compare  # type: ignore[assignment]
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK, demo_passphrase=DEMO_PASSPHRASE)
+    assert compare(app, terminal_size=SIZE, run_before=run_before)

@@ -19,6 +19,7 @@ APP_COMMANDS = (
     ("Prepare for the next session", "Open actions, commitments, goals to rate", "prep"),
     ("Summary for the sponsor", "Choose, check and preview what the sponsor may see", "export"),
     ("What I have disclosed", "Every summary written or shown, with its hash", "exports"),
+    ("Export everything for myself", "The whole journal as Markdown or JSON, NOT encrypted", "export_everything"),
     ("Settings", "Passphrase, recovery key, key rotation, auto-lock, theme", "settings"),
 )
 """(title, help, action of the main view) for each command."""

@@ -131,3 +131,27 @@ def test_preview_snapshot(snap_compare: object, demo_path: Path) -> None:
     compare: Callable[..., bool] = snap_compare  # type: ignore[assignment]
     app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK, demo_passphrase=DEMO_PASSPHRASE)
     assert compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_exporting_everything_warns_and_writes_the_whole_journal(demo_path: Path, tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from journal.export import WARNING
+    from tui.screens.export import ExportEverythingScreen
+
+    target = tmp_path / "everything.md"
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, DEMO_PASSPHRASE)
+        await app.run_action("main('export_everything')")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ExportEverythingScreen) and bool(app.screen.query(".error"))
+        )
+        assert WARNING in str(app.screen.query_one(".error", Static).render())
+        app.screen.query_one("#destination", Input).value = str(target)
+        await pilot.click("#write-everything")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.journal is not None
+        assert [record.personal for record in export_log(app.journal)] == [True]
+    written = target.read_text(encoding="utf-8")
+    assert "supplier contract" in written and "NOT encrypted" in written

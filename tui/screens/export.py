@@ -34,6 +34,8 @@ from journal import CandourError, Engagement, Journal
 from journal.export import (
     DEFAULT_FORMAT,
     EXPORT_FORMATS,
+    PERSONAL_FORMATS,
+    WARNING,
     Choice,
     Item,
     Linter,
@@ -41,6 +43,7 @@ from journal.export import (
     Review,
     Summary,
     dismissed_findings,
+    export_everything,
     export_log,
     export_summary,
     keep_findings,
@@ -334,6 +337,42 @@ class ShownSummary(ModalScreen[None]):
         with VerticalScroll(id="shown-summary", classes="card"):
             yield Static(self.text)
             yield Static("Shown only: no file was written. This showing is in your export log.", classes="muted")
+
+
+class ExportEverythingScreen(ModalScreen[None]):
+    """The whole journal, unencrypted, for the coachee's own use: behind a clear warning and a confirmation."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel (writes nothing)")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-everything", classes="card"):
+            yield Static("Export everything for yourself", classes="title")
+            yield Static(WARNING, classes="error")
+            yield Select([(name, name) for name in PERSONAL_FORMATS], value="markdown", allow_blank=False, id="format")
+            yield Input(str(Path.home() / "candour-journal-export.md"), id="destination")
+            with Horizontal(classes="buttons"):
+                yield Button("Write unencrypted file", variant="error", id="write-everything")
+                yield Button("Cancel", id="cancel-everything")
+            yield Static("", id="everything-status", classes="error")
+
+    @on(Button.Pressed, "#cancel-everything")
+    def _cancel(self) -> None:
+        self.dismiss()
+
+    @on(Button.Pressed, "#write-everything")
+    def write(self) -> None:
+        journal = cast("CandourApp", self.app).journal
+        chosen = self.query_one("#format", Select).value
+        if journal is None or not isinstance(chosen, str):
+            return
+        destination = Path(self.query_one("#destination", Input).value).expanduser()
+        try:
+            export_everything(journal, chosen, destination)
+        except CandourError as error:
+            self.query_one("#everything-status", Static).update(str(error))
+            return
+        self.app.notify(f"Your whole journal was written, unencrypted, to {destination}.", severity="warning")
+        self.dismiss()
 
 
 class ExportLogScreen(Screen[None]):

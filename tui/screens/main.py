@@ -250,6 +250,11 @@ class MainScreen(Screen[None]):
             return
         self.app.push_screen(ExportScreen())
 
+    def action_export_everything(self) -> None:
+        from tui.screens.export import ExportEverythingScreen
+
+        self.app.push_screen(ExportEverythingScreen())
+
     def action_exports(self) -> None:
         from tui.screens.export import ExportLogScreen
 

@@ -18,6 +18,8 @@ class Purpose(enum.Enum):
     """Seals the journal's records."""
     INDEX = b"candour-index"
     """Seals the manifest (the index of ids, revisions and sort keys)."""
+    SEARCH = b"candour-search"
+    """Seals the search cache (derived from the records, rebuilt when stale)."""
 
 
 def derive_subkey(journal_key: bytes, purpose: Purpose) -> bytes:

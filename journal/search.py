@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -94,13 +94,18 @@ class _Document:
     record_id: str
     day: date | None
     title: str
-    text: str
+    text: str | None
+    """The original text, for snippets; None when the document came from the search cache."""
     folded: str
     engagement_id: str | None
     links: frozenset[str] = field(default_factory=frozenset)
     """Ids of the themes, goals and people the record is linked to."""
     when: datetime = datetime.min
     """What orders results: the day, and for a reflection the time it was written (several a day)."""
+
+
+_SEPARATOR = "\x1f"
+"""Separates a cached document's fields (the ASCII unit separator)."""
 
 
 class SearchIndex:
@@ -135,13 +140,20 @@ class SearchIndex:
         self._documents.pop(record_id, None)
         self._people.pop(record_id, None)
 
-    def search(self, query: str, filters: SearchFilters = NO_FILTERS, limit: int | None = 50) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        filters: SearchFilters = NO_FILTERS,
+        limit: int | None = 50,
+        original_texts: Callable[[list[str]], dict[str, str]] | None = None,
+    ) -> list[SearchHit]:
         """Records matching every term of `query` (all records if it is blank) and every filter, newest first.
 
         Args:
             query: words or "quoted phrases"; case and accents are ignored.
             filters: narrow by engagement, theme, goal, person, date range, kinds.
             limit: at most this many hits (None for all).
+            original_texts: fetches the original text of records indexed from the cache, for snippets.
         """
         terms = query_terms(query)
         person_names = self._people.get(filters.person_id, ()) if filters.person_id else ()
@@ -152,7 +164,52 @@ class SearchIndex:
         ]
         hits.sort(key=lambda document: (document.when, document.record_id), reverse=True)
         chosen = hits if limit is None else hits[:limit]
-        return [SearchHit(doc.kind, doc.record_id, doc.day, doc.title, snippet(doc.text, terms)) for doc in chosen]
+        missing = [doc.record_id for doc in chosen if doc.text is None]
+        originals = original_texts(missing) if missing and original_texts is not None else {}
+
+        def extract(doc: _Document) -> str:
+            return snippet(originals.get(doc.record_id, doc.text) or "", terms)
+
+        return [SearchHit(doc.kind, doc.record_id, doc.day, doc.title, extract(doc)) for doc in chosen]
+
+    # --- the sealed search cache (see `journal.search_pages`) -------------------------------------
+
+    def cached_form(self, record_id: str) -> bytes | None:
+        """The document of an indexed record as the search cache stores it (no original text)."""
+        document = self._documents.get(record_id)
+        if document is None:
+            return None
+        fields = (
+            document.kind,
+            document.day.isoformat() if document.day else "",
+            document.title,
+            document.folded,
+            document.engagement_id or "",
+            " ".join(sorted(document.links)),
+            document.when.isoformat(),
+        )
+        # The unit separator cannot occur in stored text: control characters are removed when values are made.
+        return _SEPARATOR.join(fields).encode("utf-8")
+
+    def add_cached(self, record_id: str, cached: bytes) -> bool:
+        """Index a record from its cached document; False if the document is not in the expected form."""
+        try:
+            kind, day, title, folded, engagement_id, links, when = cached.decode("utf-8").split(_SEPARATOR)
+            document = _Document(
+                kind,
+                record_id,
+                date.fromisoformat(day) if day else None,
+                title,
+                None,
+                folded,
+                engagement_id or None,
+                frozenset(links.split()),
+                datetime.fromisoformat(when),
+            )
+        except ValueError:
+            return False
+        self._documents[record_id] = document
+        return True
 
     def _passes(self, document: _Document, filters: SearchFilters, person_names: tuple[str, ...]) -> bool:
         if filters.kinds and document.kind not in filters.kinds:
@@ -174,37 +231,32 @@ class SearchIndex:
 
     def _document(self, value: Model) -> _Document | None:
         record_id = value.record_id or ""
+        texts = _texts(value)
         match value:
             case Reflection():
                 engagement = value.engagement_id or self._session_engagement.get(value.session_id or "")
                 links = frozenset(value.theme_ids + value.person_ids + value.goal_ids)
-                texts = [value.title, value.text]
                 return self._make(value, value.day, value.heading(), texts, engagement, links, value.written_at)
             case Session():
-                title = f"Session {value.number}"
-                return self._make(value, value.held_on, title, [value.agenda], value.engagement_id)
+                return self._make(value, value.held_on, f"Session {value.number}", texts, value.engagement_id)
             case Engagement():
-                texts = [value.title, value.coach, value.sponsor, value.agreement.confidentiality_note]
                 return self._make(value, value.starts_on, value.title, texts, record_id)
             case Goal():
-                texts = [value.title, value.sponsor_wording, value.success_criteria]
                 return self._make(value, None, value.title, texts, value.engagement_id)
             case CheckIn():
                 engagement = self._goal_engagement.get(value.goal_id)
                 title = f"Check-in {value.rating}/10"
-                texts = [value.note, value.sponsor_statement]
                 return self._make(value, value.rated_on, title, texts, engagement, frozenset({value.goal_id}))
             case Action():
                 engagement = self._session_engagement.get(value.session_id or "")
                 if engagement is None and value.goal_id:
                     engagement = self._goal_engagement.get(value.goal_id)
                 links = frozenset({value.goal_id} if value.goal_id else ())
-                day = value.due_on or value.created_on
-                return self._make(value, day, value.text, [value.text], engagement, links)
+                return self._make(value, value.due_on or value.created_on, value.text, texts, engagement, links)
             case Theme():
-                return self._make(value, None, value.label, [value.label, value.sponsor_wording, value.description])
+                return self._make(value, None, value.label, texts)
             case Person():
-                return self._make(value, None, value.name, [*value.names, value.note])
+                return self._make(value, None, value.name, texts)
             case Template() | Draft() | Preferences() | ConfidentialTerm() | LintDismissal() | ExportRecord():
                 return None  # not journal content: nothing to find
 
@@ -218,11 +270,39 @@ class SearchIndex:
         links: frozenset[str] = frozenset(),
         when: datetime | None = None,
     ) -> _Document:
-        text = "\n".join(part for part in texts if part)
+        text = "\n".join(part for part in texts if part)  # as `searchable_text` joins them
         when = when or datetime.combine(day or date.min, time())
         return _Document(
             value.KIND, value.record_id or "", day, title, text, normalize(text), engagement_id, links, when
         )
+
+
+def _texts(value: Model) -> list[str]:
+    """The private text fields of a value that search looks in (none for settings and logs)."""
+    match value:
+        case Reflection():
+            return [value.title, value.text]
+        case Session():
+            return [value.agenda]
+        case Engagement():
+            return [value.title, value.coach, value.sponsor, value.agreement.confidentiality_note]
+        case Goal():
+            return [value.title, value.sponsor_wording, value.success_criteria]
+        case CheckIn():
+            return [value.note, value.sponsor_statement]
+        case Action():
+            return [value.text]
+        case Theme():
+            return [value.label, value.sponsor_wording, value.description]
+        case Person():
+            return [*value.names, value.note]
+        case _:
+            return []
+
+
+def searchable_text(value: Model) -> str:
+    """What search matches and quotes from a value: its private text fields, one per line."""
+    return "\n".join(part for part in _texts(value) if part)
 
 
 def _words(name: str) -> str:
@@ -236,14 +316,19 @@ SNIPPET_WIDTH = 90
 
 def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> str:
     """A one-line extract of `text` around the first match of any term (or its start when none match)."""
-    # Fold character by character so a match found in folded text maps back to the original.
-    starts: list[int] = []
-    folded_parts: list[str] = []
-    for index, char in enumerate(text):
-        part = normalize(char)
-        starts.extend([index] * len(part))
-        folded_parts.append(part)
-    folded = "".join(folded_parts)
+    folded = normalize(text)
+    if len(folded) == len(text):
+        # Folding kept every character in place (é→e, not ß→ss): positions map one to one.
+        starts: list[int] | range = range(len(text))
+    else:
+        # Fold character by character so a match found in folded text maps back to the original.
+        starts = []
+        folded_parts: list[str] = []
+        for index, char in enumerate(text):
+            part = normalize(char)
+            starts.extend([index] * len(part))
+            folded_parts.append(part)
+        folded = "".join(folded_parts)
     positions = [found for term in terms if (found := folded.find(term)) >= 0]
     centre = starts[min(positions)] if positions else 0
     begin = max(0, centre - width // 3)

@@ -70,6 +70,14 @@ CREATE TABLE index_root (
 );
 """
 
+SEARCH_PAGES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_pages (
+    page INTEGER PRIMARY KEY,
+    envelope BLOB NOT NULL
+)
+"""
+"""The sealed search cache (derived data). Created on its first save, so journals made before it still open."""
+
 
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so every write

@@ -10,6 +10,7 @@ only those; search decrypts them all once and then works in memory.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import re
 import threading
 from collections import Counter, defaultdict
@@ -23,7 +24,7 @@ import crypto
 from crypto import KdfLimits, KdfParams
 from journal import codec
 from journal.clock import Clock, SystemClock
-from journal.errors import InvalidInput, RecordNotFound
+from journal.errors import InvalidInput, JournalBusy, RecordNotFound, StorageError
 from journal.models import (
     BRING_NEXT_TIME,
     BUILT_IN_TEMPLATES,
@@ -45,7 +46,7 @@ from journal.models import (
     drop_unanswered_prompts,
     mentioned_names,
 )
-from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, normalize
+from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, normalize, searchable_text
 from journal.vault import Record, Vault
 
 M = TypeVar("M", bound=Model)
@@ -460,6 +461,7 @@ class Journal:
 
     def preload(self) -> None:
         """Decrypt every reflection now (e.g. in a background thread after unlock), for browsing and search."""
+        self._kind(Reflection.KIND)
         self._search_index()
 
     def loaded_reflections(self) -> list[Reflection]:
@@ -473,7 +475,7 @@ class Journal:
 
     def search(self, query: str, filters: SearchFilters = NO_FILTERS, limit: int | None = 50) -> list[SearchHit]:
         """Records matching `query` and `filters`, newest first (see `SearchIndex.search`)."""
-        return self._search_index().search(query, filters, limit)
+        return self._search_index().search(query, filters, limit, self._original_texts)
 
     def goal_history(self, goal: Goal) -> list[CheckIn]:
         """A goal's check-ins, oldest first."""
@@ -611,9 +613,40 @@ class Journal:
             if self._search is None:
                 index = SearchIndex()
                 for model in _SEARCH_ORDER:
-                    index.add(self._kind(model.KIND).values())
+                    if model is Reflection and Reflection.KIND not in self._cache:
+                        self._index_reflections_through_cache(index)
+                    else:
+                        index.add(self._kind(model.KIND).values())
                 self._search = index
             return self._search
+
+    def _index_reflections_through_cache(self, index: SearchIndex) -> None:
+        """Index reflections from the sealed search cache, decrypting only those it lacks or has stale,
+        then save their documents back (best effort: a read-only or busy file just stays slower)."""
+        entries = {entry.id_hex: entry for entry in self.vault.entries(Reflection.KIND)}
+        cached = self.vault.cached_documents()
+        stale = []
+        for record_id, entry in entries.items():
+            document = cached.get(entry.record_id)
+            if document is None or document[0] != entry.revision or not index.add_cached(record_id, document[1]):
+                stale.append(entry)
+        if not stale:
+            return
+        fresh = self._decode(self.vault.get_many(stale))
+        index.add(fresh)
+        documents = {}
+        for value in fresh:
+            form = index.cached_form(value.saved_id)
+            if form is not None:
+                entry = entries[value.saved_id]
+                documents[entry.record_id] = (entry.revision, form)
+        with contextlib.suppress(StorageError, JournalBusy):
+            self.vault.store_documents(documents)
+
+    def _original_texts(self, record_ids: list[str]) -> dict[str, str]:
+        """The searchable text of records, decrypted again (search results from the cache hold only folded text)."""
+        entries = [self.vault.entry(record_id) for record_id in record_ids]
+        return {value.saved_id: searchable_text(value) for value in self._decode(self.vault.get_many(entries))}
 
     def _remember(self, values: list[Model]) -> None:
         with self._lock:

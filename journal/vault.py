@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import crypto
 from crypto import Header, KdfLimits, KdfParams, Purpose, SlotKind
-from journal import manifest
+from journal import manifest, search_pages
 from journal.errors import (
     DamagedJournal,
     DamagedRecord,
@@ -32,6 +32,7 @@ from journal.manifest import (
     IndexEntry,
 )
 from journal.storage import (
+    SEARCH_PAGES_SCHEMA,
     JournalLock,
     backup_database,
     checkpoint_and_close,
@@ -137,6 +138,7 @@ class _Keys:
         self.journal = journal_key
         self.records = crypto.derive_subkey(journal_key, Purpose.RECORDS)
         self.index = crypto.derive_subkey(journal_key, Purpose.INDEX)
+        self.search = crypto.derive_subkey(journal_key, Purpose.SEARCH)
 
 
 class Vault:
@@ -361,6 +363,8 @@ class Vault:
                         plaintext = manifest.encode_revisions(self._section(section))
                         _write_index_row(connection, new.index, SECTION_TABLE, section, revision, plaintext)
                 _write_root(connection, new.index, self._root)
+                if _has_search_pages(connection):
+                    connection.execute("DELETE FROM search_pages")  # derived data, rebuilt under the new key
                 _write_key_material(connection, header, passphrase_key, recovery_key, new.journal)
             self._keys, self._header = new, header
             return recovery_key
@@ -555,6 +559,7 @@ class Vault:
             del entries[raw_id]
             with self._transaction("purge the record") as connection:
                 connection.execute("DELETE FROM records WHERE id = ?", (raw_id,))
+                self._forget_document(connection, raw_id, None)
                 top = self._stage_buckets(connection, {bucket: entries})
             self._commit_buckets({bucket: entries}, top)
 
@@ -572,8 +577,82 @@ class Vault:
                 connection.execute(
                     "DELETE FROM records WHERE id = ? AND revision < ?", (entry.record_id, pruned.first_revision)
                 )
+                self._forget_document(connection, entry.record_id, pruned.first_revision)
                 top = self._stage_buckets(connection, {bucket: entries})
             self._commit_buckets({bucket: entries}, top)
+
+    # --- the search cache (derived data, see `journal.search_pages`) ---------------------------
+
+    def cached_documents(self) -> search_pages.Documents:
+        """Every document of the sealed search cache, with the revision it was made from.
+
+        A page that is missing, or fails to open (damaged, or sealed under a key since rotated), is
+        simply absent: the caller rebuilds those documents from the records.
+        """
+        with self._mutex:
+            keys = self._require_keys()
+            documents: search_pages.Documents = {}
+            for page, envelope in self._search_page_rows():
+                try:
+                    plaintext = crypto.open_envelope(
+                        keys.search, envelope, search_pages.PAGE_TABLE, search_pages.page_id(page), 0
+                    )
+                    documents.update(search_pages.decode_page(plaintext))
+                except (DamagedRecord, ValueError):
+                    continue
+            return documents
+
+    def store_documents(self, documents: search_pages.Documents) -> None:
+        """Add or replace documents in the search cache; each touched page is re-sealed once.
+
+        Raises:
+            StorageError, JournalBusy: the cache could not be written (the journal is unchanged).
+        """
+        if not documents:
+            return
+        with self._mutex:
+            keys = self._require_keys()
+            by_page: dict[int, search_pages.Documents] = {}
+            for record_id, document in documents.items():
+                by_page.setdefault(search_pages.page_of(record_id), {})[record_id] = document
+            current = self._search_pages_by_number(set(by_page))
+            with self._transaction("save the search cache") as connection:
+                connection.execute(SEARCH_PAGES_SCHEMA)
+                for page, changes in by_page.items():
+                    merged = {**current.get(page, {}), **changes}
+                    _write_search_page(connection, keys.search, page, merged)
+
+    def _search_page_rows(self, pages: set[int] | None = None) -> list[tuple[int, object]]:
+        with sqlite_errors("read the search cache"):
+            if not _has_search_pages(self._db()):
+                return []  # a journal made before the cache existed: it is created on first save
+            rows = self._db().execute("SELECT page, CAST(envelope AS BLOB) FROM search_pages").fetchall()
+        return [(page, envelope) for page, envelope in rows if pages is None or page in pages]
+
+    def _search_pages_by_number(self, pages: set[int]) -> dict[int, search_pages.Documents]:
+        keys = self._require_keys()
+        found: dict[int, search_pages.Documents] = {}
+        for page, envelope in self._search_page_rows(pages):
+            try:
+                plaintext = crypto.open_envelope(
+                    keys.search, envelope, search_pages.PAGE_TABLE, search_pages.page_id(page), 0
+                )
+                found[page] = search_pages.decode_page(plaintext)
+            except (DamagedRecord, ValueError):
+                found[page] = {}  # rebuilt from the records as they are found stale
+        return found
+
+    def _forget_document(self, connection: sqlite3.Connection, raw_id: bytes, below_revision: int | None) -> None:
+        """Drop a record's document from the cache (all of it, or if made from a revision below the one given),
+        in the caller's transaction: purged and pruned text must not live on in the cache."""
+        page = search_pages.page_of(raw_id)
+        documents = self._search_pages_by_number({page}).get(page)
+        if not documents or raw_id not in documents:
+            return
+        if below_revision is not None and documents[raw_id][0] >= below_revision:
+            return
+        del documents[raw_id]
+        _write_search_page(connection, self._require_keys().search, page, documents)
 
     def revisions(self, record_id: str) -> list[int]:
         """The revisions of a record still kept, oldest first (tombstones included)."""
@@ -852,6 +931,27 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
                 raise DamagedJournal("A row of the journal has an invalid id or revision: the file was altered.")
             yield record_id, revision, envelope
         last = (rows[-1][0], rows[-1][1])
+
+
+def _has_search_pages(connection: sqlite3.Connection) -> bool:
+    found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_pages'")
+    return found.fetchone() is not None
+
+
+def _write_search_page(
+    connection: sqlite3.Connection, search_key: bytes, page: int, documents: search_pages.Documents
+) -> None:
+    if not documents:
+        connection.execute("DELETE FROM search_pages WHERE page = ?", (page,))
+        return
+    envelope = crypto.seal(
+        search_key, search_pages.encode_page(documents), search_pages.PAGE_TABLE, search_pages.page_id(page), 0
+    )
+    connection.execute(
+        "INSERT INTO search_pages (page, envelope) VALUES (?, ?) "
+        "ON CONFLICT (page) DO UPDATE SET envelope = excluded.envelope",
+        (page, envelope),
+    )
 
 
 def _write_index_row(

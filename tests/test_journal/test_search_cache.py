@@ -1,0 +1,111 @@
+"""The sealed search cache: same results as decrypting everything, never stale, never outliving a purge."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from journal import FixedClock, Journal, Reflection, SearchFilters, Theme
+from journal.search import NO_FILTERS
+from journal.search_pages import page_of
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
+
+CLOCK = FixedClock.on(date(2026, 9, 15))
+
+
+def reopen(path: Path) -> Journal:
+    return Journal.open(path, PASSPHRASE, limits=CHEAP_LIMITS, clock=CLOCK)
+
+
+def fill(path: Path, count: int = 40) -> list[Reflection]:
+    journal, _ = Journal.create(path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
+    with journal:
+        theme = journal.save(Theme("Delegation"))
+        start = datetime(2026, 9, 1, 9, 0)
+        saved = [
+            journal.save(
+                Reflection(
+                    f"Entry {n}: the café talk with Zoë about Straße {n % 3}",
+                    start + timedelta(hours=n),
+                    theme_ids=(theme.saved_id,) if n % 2 else (),
+                )
+            )
+            for n in range(count)
+        ]
+        journal.search("warm")  # builds and saves the cache
+    return saved
+
+
+def results(journal: Journal, query: str, filters: SearchFilters = NO_FILTERS) -> list[tuple[str, str]]:
+    return [(hit.record_id, hit.snippet) for hit in journal.search(query, filters, limit=None)]
+
+
+def test_search_from_the_cache_matches_search_from_the_records(journal_path: Path) -> None:
+    fill(journal_path)
+    with reopen(journal_path) as cached:
+        assert len(cached.vault.cached_documents()) == 40
+        decrypted: list[int] = []
+        get_many = cached.vault.get_many
+
+        def counting(entries: object) -> object:
+            records = get_many(entries)  # type: ignore[arg-type]
+            decrypted.append(sum(record.kind == "reflection" for record in records))
+            return records
+
+        cached.vault.get_many = counting  # type: ignore[method-assign, assignment]
+        assert len(results(cached, "entry 39")) == 1
+        assert sum(decrypted) == 1  # only the hit, for its snippet: the other 39 came from the cache
+        from_cache = {q: results(cached, q) for q in ("cafe", "zoe strasse", '"talk with"', "entry 7")}
+        theme = cached.all(Theme)[0]
+        by_theme = results(cached, "zoe", SearchFilters(theme_id=theme.saved_id))
+    with reopen(journal_path) as uncached:
+        uncached.preload()  # decrypts every reflection and indexes the models instead
+        assert {q: results(uncached, q) for q in from_cache} == from_cache
+        assert results(uncached, "zoe", SearchFilters(theme_id=theme.saved_id)) == by_theme
+    assert len(by_theme) == 20
+    assert "café talk with Zoë" in from_cache["cafe"][0][1]  # snippets quote the original text
+
+
+def test_an_edit_made_after_the_cache_is_found_and_the_cache_catches_up(journal_path: Path) -> None:
+    first = fill(journal_path)[0]
+    with reopen(journal_path) as journal:
+        journal.save(Reflection("Now about hiring instead", first.written_at, record_id=first.saved_id))
+    with reopen(journal_path) as journal:
+        assert [hit.record_id for hit in journal.search("hiring")] == [first.saved_id]
+        assert first.saved_id not in {hit.record_id for hit in journal.search("entry 0:")}
+        revision = journal.vault.entry(first.saved_id).revision
+        assert journal.vault.cached_documents()[bytes.fromhex(first.saved_id)][0] == revision
+
+
+def test_purged_text_does_not_live_on_in_the_cache(journal_path: Path) -> None:
+    first = fill(journal_path)[0]
+    with reopen(journal_path) as journal:
+        journal.purge(first.saved_id)
+        assert bytes.fromhex(first.saved_id) not in journal.vault.cached_documents()
+        assert len(journal.vault.cached_documents()) == 39
+
+
+def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Path) -> None:
+    saved = fill(journal_path)
+    page = page_of(bytes.fromhex(saved[0].saved_id))
+    with sqlite3.connect(journal_path) as connection:
+        connection.execute("UPDATE search_pages SET envelope = zeroblob(length(envelope)) WHERE page = ?", (page,))
+    connection.close()
+    with reopen(journal_path) as journal:
+        assert len(results(journal, "cafe")) == 40
+    with sqlite3.connect(journal_path) as connection:
+        connection.execute("DROP TABLE search_pages")  # as in a journal made before the cache existed
+    connection.close()
+    with reopen(journal_path) as journal:
+        assert len(results(journal, "cafe")) == 40
+        assert len(journal.vault.cached_documents()) == 40
+
+
+def test_rotating_keys_drops_the_cache_and_search_rebuilds_it(journal_path: Path) -> None:
+    fill(journal_path)
+    with reopen(journal_path) as journal:
+        journal.vault.rotate_keys(PASSPHRASE)
+        assert journal.vault.cached_documents() == {}
+    with reopen(journal_path) as journal:
+        assert len(results(journal, "cafe")) == 40

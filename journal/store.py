@@ -316,6 +316,8 @@ class Journal:
 
     def link_people(self, text: str) -> tuple[str, ...]:
         """Ids of the people mentioned as `@Name` in `text`; a name not yet known becomes a new person."""
+        if "@" not in text:
+            return ()  # no mention: spare reading every person (which reads the whole index)
         known = {normalize(name): person for person in self.all(Person) for name in person.names}
         linked = []
         for name in mentioned_names(text):

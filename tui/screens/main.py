@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Markdown, Tree
 from journal import (
     AFTER_SESSION,
     BETWEEN_SESSIONS,
+    Draft,
     Engagement,
     Journal,
     Reflection,
@@ -193,14 +194,14 @@ class MainScreen(Screen[None]):
             return
         self.open_editor(self.journal.draft_for(item))
 
-    def open_editor(self, draft: object) -> None:
-        from journal import Draft
-
+    def open_editor(self, draft: Draft) -> None:
+        """Open the editor on `draft`, unless an unfinished draft exists: only one is kept, so it comes first."""
         existing = self.journal.current_draft()
-        chosen = existing if existing is not None else draft
-        if existing is not None and existing is not draft and existing.record_id != getattr(draft, "record_id", None):
-            self.notify("You have an unfinished draft: it is open again. Save or discard it first.")
-        self.app.push_screen(EditorScreen(cast(Draft, chosen)), self._editor_closed)
+        if existing is not None and existing.record_id != draft.record_id:
+            if not existing.same_content(draft):
+                self.notify("You have an unfinished draft: it is open again. Save or discard it first.")
+            draft = existing
+        self.app.push_screen(EditorScreen(draft), self._editor_closed)
 
     def _editor_closed(self, reflection: Reflection | None) -> None:
         if reflection is not None:

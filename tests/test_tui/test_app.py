@@ -228,6 +228,25 @@ async def test_a_check_in_is_saved_from_the_goals_view(demo_path: Path, clock: F
         assert len([c for c in app.journal.all(CheckIn) if c.rating == 8]) == len(before) + 1
 
 
+async def test_a_goal_is_created_from_the_goals_view(demo_path: Path, clock: FixedClock) -> None:
+    from journal import Goal
+    from tui.screens.forms import GoalForm
+
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("g", "n")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "title")
+        assert isinstance(app.screen, GoalForm)
+        await type_text(pilot, "Say no more often")
+        app.screen.query_one("#sponsor-wording", Input).value = "Prioritising"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        assert app.journal is not None
+        goal = next(goal for goal in app.journal.all(Goal) if goal.title == "Say no more often")
+        assert goal.sponsor_wording == "Prioritising" and goal.engagement_id is not None
+
+
 async def test_settings_change_the_passphrase_and_preferences(demo_path: Path, clock: FixedClock) -> None:
     app = app_for(demo_path, clock)
     new = "another passphrase for the demo"

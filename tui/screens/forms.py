@@ -173,6 +173,40 @@ class SessionForm(Form):
         )
 
 
+class GoalForm(Form):
+    """A goal: its private title, the wording the sponsor may see, what success looks like, a target date."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="goal-form", classes="card form"):
+            yield Static("New goal", classes="title")
+            yield Label("Goal (private)")
+            yield Input(placeholder="e.g. Stop rescuing the team", id="title")
+            yield Label("Wording for the sponsor (what a summary may say, if you tick it)")
+            yield Input(placeholder="e.g. Empowering the team", id="sponsor-wording")
+            yield Label("What success looks like (private)")
+            yield TextArea(id="criteria")
+            yield Label("Target date (optional, e.g. 2027-03-31)")
+            yield Input(id="target")
+            yield Static("", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    def save(self) -> Goal:
+        engagement = self.journal.current_engagement()
+        return self.journal.save(
+            Goal(
+                self.query_one("#title", Input).value,
+                self.query_one("#sponsor-wording", Input).value,
+                success_criteria=self.query_one("#criteria", TextArea).text,
+                target_date=self.day("target"),
+                engagement_id=engagement.record_id if engagement else None,
+            )
+        )
+
+
 class CheckInForm(Form):
     """A 0-10 rating of a goal, with a private note and an optional statement for the sponsor."""
 

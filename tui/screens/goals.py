@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown,
 
 from journal import CheckIn, Goal, GoalStatus, Journal
 from tui.describe import goal_markdown, sparkline
-from tui.screens.forms import CheckInForm
+from tui.screens.forms import CheckInForm, GoalForm
 
 if TYPE_CHECKING:
     from tui.app import CandourApp
@@ -45,6 +45,7 @@ class GoalsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("r", "check_in", "Check in"),
+        Binding("n", "new_goal", "New goal"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -76,12 +77,20 @@ class GoalsScreen(Screen[None]):
         if goals:
             listing.index = 0
         else:
-            self.query_one("#goal-detail", Markdown).update("No goals yet: add one with `candour new goal`.")
+            self.query_one("#goal-detail", Markdown).update("No goals yet: press **n** to add one.")
 
     @on(ListView.Highlighted)
     def _highlighted(self, event: ListView.Highlighted) -> None:
         if isinstance(event.item, GoalRow):
             self.query_one("#goal-detail", Markdown).update(goal_markdown(event.item.goal, event.item.history))
+
+    def action_new_goal(self) -> None:
+        def saved(goal: object) -> None:
+            if goal is not None:
+                self.notify("Goal saved. Check in on it with r.")
+                self.refresh_goals()
+
+        self.app.push_screen(GoalForm(), saved)
 
     def action_check_in(self) -> None:
         item = self.query_one("#goals", ListView).highlighted_child

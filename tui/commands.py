@@ -17,6 +17,7 @@ APP_COMMANDS = (
     ("Goals", "Goals, their progress, and check-ins", "goals"),
     ("Search", "Search everything, with filters", "search"),
     ("Prepare for the next session", "Open actions, commitments, goals to rate", "prep"),
+    ("Actions", "Every commitment; tick one when it is done", "actions"),
     ("Summary for the sponsor", "Choose, check and preview what the sponsor may see", "export"),
     ("What I have disclosed", "Every summary written or shown, with its hash", "exports"),
     ("Export everything for myself", "The whole journal as Markdown or JSON, NOT encrypted", "export_everything"),

@@ -247,6 +247,24 @@ async def test_a_goal_is_created_from_the_goals_view(demo_path: Path, clock: Fix
         assert goal.sponsor_wording == "Prioritising" and goal.engagement_id is not None
 
 
+async def test_an_action_is_ticked_done_from_the_actions_view(demo_path: Path, clock: FixedClock) -> None:
+    from textual.widgets import SelectionList
+
+    from journal import Action
+    from tui.screens.actions import ActionsScreen
+
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ActionsScreen) and bool(app.screen.query(SelectionList)))
+        await wait_for(pilot, lambda: isinstance(app.focused, SelectionList))
+        assert app.journal is not None
+        first_open = sorted((a for a in app.journal.all(Action) if not a.done), key=lambda a: a.due_on or date.max)[0]
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.journal is not None and app.journal.get(Action, first_open.saved_id).done)
+
+
 async def test_settings_change_the_passphrase_and_preferences(demo_path: Path, clock: FixedClock) -> None:
     app = app_for(demo_path, clock)
     new = "another passphrase for the demo"

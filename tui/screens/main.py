@@ -47,6 +47,7 @@ class MainScreen(Screen[None]):
         Binding("g", "goals", "Goals"),
         Binding("slash", "search", "Search"),
         Binding("p", "prep", "Prep"),
+        Binding("t", "actions", "Actions", show=False),
         Binding("x", "export", "Sponsor summary"),
         Binding("X", "exports", "What I disclosed", show=False),
         Binding("comma", "settings", "Settings"),
@@ -242,6 +243,11 @@ class MainScreen(Screen[None]):
         from tui.screens.prep import PrepScreen
 
         self.app.push_screen(PrepScreen())
+
+    def action_actions(self) -> None:
+        from tui.screens.actions import ActionsScreen
+
+        self.app.push_screen(ActionsScreen())
 
     def action_export(self) -> None:
         from tui.screens.export import ExportScreen

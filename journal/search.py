@@ -7,6 +7,7 @@ Nothing is indexed on disk (an index would leak words); the journal builds a
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -102,6 +103,10 @@ class _Document:
     """Ids of the themes, goals and people the record is linked to."""
     when: datetime = datetime.min
     """What orders results: the day, and for a reflection the time it was written (several a day)."""
+    session_id: str | None = None
+    """For a reflection: its session, whose engagement is the reflection's (resolved when indexed)."""
+    own_engagement_id: str | None = None
+    """For a reflection: the engagement it names itself, used when it has no session."""
 
 
 _SEPARATOR = "\x1f"
@@ -134,6 +139,12 @@ class SearchIndex:
             document = self._document(value)
             if document is not None:
                 self._documents[value.record_id] = document
+
+    def _engagement_of(self, session_id: str | None, engagement_id: str | None) -> str | None:
+        """A reflection's engagement: its session's, when it has one; else the one it names."""
+        if session_id is not None and session_id in self._session_engagement:
+            return self._session_engagement[session_id]
+        return engagement_id
 
     def remove(self, record_id: str) -> None:
         """Forget a deleted or purged record."""
@@ -179,12 +190,15 @@ class SearchIndex:
         document = self._documents.get(record_id)
         if document is None:
             return None
+        # The record's own links, not the engagement resolved through its session: a session can move to
+        # another engagement without the reflection's revision changing.
         fields = (
             document.kind,
             document.day.isoformat() if document.day else "",
             document.title,
             document.folded,
-            document.engagement_id or "",
+            document.own_engagement_id or "",
+            document.session_id or "",
             " ".join(sorted(document.links)),
             document.when.isoformat(),
         )
@@ -194,7 +208,7 @@ class SearchIndex:
     def add_cached(self, record_id: str, cached: bytes) -> bool:
         """Index a record from its cached document; False if the document is not in the expected form."""
         try:
-            kind, day, title, folded, engagement_id, links, when = cached.decode("utf-8").split(_SEPARATOR)
+            kind, day, title, folded, engagement_id, session_id, links, when = cached.decode("utf-8").split(_SEPARATOR)
             document = _Document(
                 kind,
                 record_id,
@@ -202,9 +216,11 @@ class SearchIndex:
                 title,
                 None,
                 folded,
-                engagement_id or None,
+                self._engagement_of(session_id or None, engagement_id or None),
                 frozenset(links.split()),
                 datetime.fromisoformat(when),
+                session_id or None,
+                engagement_id or None,
             )
         except ValueError:
             return False
@@ -234,9 +250,15 @@ class SearchIndex:
         texts = _texts(value)
         match value:
             case Reflection():
-                engagement = value.engagement_id or self._session_engagement.get(value.session_id or "")
                 links = frozenset(value.theme_ids + value.person_ids + value.goal_ids)
-                return self._make(value, value.day, value.heading(), texts, engagement, links, value.written_at)
+                document = self._make(value, value.day, value.heading(), texts, value.engagement_id, links)
+                return dataclasses.replace(
+                    document,
+                    when=value.written_at,
+                    session_id=value.session_id,
+                    engagement_id=self._engagement_of(value.session_id, value.engagement_id),
+                    own_engagement_id=value.engagement_id,
+                )
             case Session():
                 return self._make(value, value.held_on, f"Session {value.number}", texts, value.engagement_id)
             case Engagement():
@@ -316,9 +338,9 @@ SNIPPET_WIDTH = 90
 
 def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> str:
     """A one-line extract of `text` around the first match of any term (or its start when none match)."""
-    folded = normalize(text)
-    if len(folded) == len(text):
-        # Folding kept every character in place (é→e, not ß→ss): positions map one to one.
+    if text.isascii():
+        # Lower-casing ASCII keeps every character in place: positions map one to one.
+        folded = text.lower()
         starts: list[int] | range = range(len(text))
     else:
         # Fold character by character so a match found in folded text maps back to the original.

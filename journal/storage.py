@@ -194,6 +194,33 @@ def _file_format(connection: sqlite3.Connection) -> tuple[int, int]:
     return int(application_id), int(version)
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_file_format(path: Path) -> None:
+    """Tell a journal this Candour reads from anything else by reading the file's first 100 bytes, without
+    opening it with SQLite: closing a connection folds a left-over write-ahead log into the file, and a
+    file we refuse must be left exactly as it is.
+
+    Raises:
+        JournalNotFound: see `require_journal_file`.
+        ForeignFile: not SQLite, or another application's database.
+        UnsupportedFormat: another Candour format version.
+    """
+    require_journal_file(path)
+    with sqlite_errors("read the journal"), path.open("rb") as file:
+        head = file.read(100)
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        raise ForeignFile(f"{path} is not a Candour journal, or it is damaged or truncated. Nothing was changed.")
+    # SQLite's file header keeps `user_version` at offset 60 and `application_id` at 68 (big-endian).
+    version = int.from_bytes(head[60:64], "big")
+    application_id = int.from_bytes(head[68:72], "big")
+    if application_id != APPLICATION_ID:
+        raise ForeignFile(f"{path} is not a Candour journal (it is another kind of file). Nothing was changed.")
+    if version != SCHEMA_VERSION:
+        raise UnsupportedFormat(version, SCHEMA_VERSION)
+
+
 def require_journal_file(path: Path) -> None:
     """Check that a journal file exists before locking or opening it.
 
@@ -215,7 +242,7 @@ def probe_journal(path: Path) -> None:
     Raises:
         JournalNotFound, ForeignFile, UnsupportedFormat, JournalBusy: as opening would.
     """
-    open_database(path).close()
+    check_file_format(path)
     lock = JournalLock(path)
     lock.acquire()
     lock.release()
@@ -229,7 +256,7 @@ def open_database(path: Path) -> sqlite3.Connection:
         ForeignFile: another kind of SQLite file, or not SQLite at all.
         UnsupportedFormat: another format version; the file is left untouched.
     """
-    require_journal_file(path)
+    check_file_format(path)
     with sqlite_errors("open the journal"):
         connection = None
         try:

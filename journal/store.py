@@ -647,7 +647,10 @@ class Journal:
 
     def _original_texts(self, record_ids: list[str]) -> dict[str, str]:
         """The searchable text of records, decrypted again (search results from the cache hold only folded text)."""
-        entries = [self.vault.entry(record_id) for record_id in record_ids]
+        entries = []
+        for record_id in record_ids:
+            with contextlib.suppress(RecordNotFound):  # purged meanwhile (from another thread)
+                entries.append(self.vault.entry(record_id))
         return {value.saved_id: searchable_text(value) for value in self._decode(self.vault.get_many(entries))}
 
     def _remember(self, values: list[Model]) -> None:

@@ -605,22 +605,36 @@ class Vault:
     def store_documents(self, documents: search_pages.Documents) -> None:
         """Add or replace documents in the search cache; each touched page is re-sealed once.
 
+        Documents made from anything but a record's current revision are dropped here, under the
+        lock: one made before a purge or an edit that raced with it must not bring the old text back.
+        Every page is written, empty ones too, so which pages exist says nothing of which ids are
+        reflections.
+
         Raises:
             StorageError, JournalBusy: the cache could not be written (the journal is unchanged).
         """
-        if not documents:
-            return
         with self._mutex:
             keys = self._require_keys()
             by_page: dict[int, search_pages.Documents] = {}
-            for record_id, document in documents.items():
-                by_page.setdefault(search_pages.page_of(record_id), {})[record_id] = document
-            current = self._search_pages_by_number(set(by_page))
+            for record_id, (revision, document) in documents.items():
+                entry = self._bucket_entry(record_id)
+                if entry is not None and entry.revision == revision and not entry.deleted:
+                    by_page.setdefault(search_pages.page_of(record_id), {})[record_id] = (revision, document)
+            if not by_page:
+                return
+            current = self._search_pages_by_number(set(range(search_pages.PAGE_COUNT)))
             with self._transaction("save the search cache") as connection:
                 connection.execute(SEARCH_PAGES_SCHEMA)
-                for page, changes in by_page.items():
-                    merged = {**current.get(page, {}), **changes}
-                    _write_search_page(connection, keys.search, page, merged)
+                for page in range(search_pages.PAGE_COUNT):
+                    if page in by_page or page not in current:
+                        merged = {**current.get(page, {}), **by_page.get(page, {})}
+                        _write_search_page(connection, keys.search, page, merged)
+
+    def _bucket_entry(self, raw_id: bytes) -> IndexEntry | None:
+        try:
+            return self._entry(raw_id)
+        except RecordNotFound:
+            return None
 
     def _search_page_rows(self, pages: set[int] | None = None) -> list[tuple[int, object]]:
         with sqlite_errors("read the search cache"):
@@ -941,9 +955,6 @@ def _has_search_pages(connection: sqlite3.Connection) -> bool:
 def _write_search_page(
     connection: sqlite3.Connection, search_key: bytes, page: int, documents: search_pages.Documents
 ) -> None:
-    if not documents:
-        connection.execute("DELETE FROM search_pages WHERE page = ?", (page,))
-        return
     envelope = crypto.seal(
         search_key, search_pages.encode_page(documents), search_pages.PAGE_TABLE, search_pages.page_id(page), 0
     )

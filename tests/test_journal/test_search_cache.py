@@ -109,3 +109,33 @@ def test_rotating_keys_drops_the_cache_and_search_rebuilds_it(journal_path: Path
         assert journal.vault.cached_documents() == {}
     with reopen(journal_path) as journal:
         assert len(results(journal, "cafe")) == 40
+
+
+def test_a_document_made_before_a_purge_or_an_edit_is_not_stored(journal_path: Path) -> None:
+    saved = fill(journal_path)
+    with reopen(journal_path) as journal:
+        documents = journal.vault.cached_documents()
+        purged, edited = bytes.fromhex(saved[0].saved_id), bytes.fromhex(saved[1].saved_id)
+        old = {purged: documents[purged], edited: documents[edited]}
+        journal.purge(saved[0].saved_id)
+        journal.save(Reflection("rewritten", saved[1].written_at, record_id=saved[1].saved_id))
+        journal.vault.store_documents(old)  # as a search that raced with the purge and the edit would
+        assert purged not in journal.vault.cached_documents()
+        journal.vault.prune(saved[1].saved_id)  # the old revision goes, and its document with it
+        assert edited not in journal.vault.cached_documents()
+
+
+def test_a_moved_session_moves_its_reflections_in_search(journal_path: Path) -> None:
+    from journal import Engagement, Session
+
+    journal, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
+    with journal:
+        first = journal.save(Engagement("First"))
+        second = journal.save(Engagement("Second"))
+        session = journal.save(Session(first.saved_id, date(2026, 9, 1), 1))
+        journal.write_reflection("about delegation", session=session)
+        journal.search("warm")
+        journal.save(Session(second.saved_id, date(2026, 9, 1), 1, record_id=session.saved_id))
+    with reopen(journal_path) as journal:
+        assert len(journal.search("delegation", SearchFilters(engagement_id=second.saved_id))) == 1
+        assert journal.search("delegation", SearchFilters(engagement_id=first.saved_id)) == []

@@ -26,7 +26,7 @@ from journal import (
     WrongRecoveryKey,
 )
 from journal.manifest import bucket_of, section_of
-from journal.storage import SCHEMA_VERSION
+from journal.storage import SCHEMA_VERSION, probe_journal
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files, unlock
 
 
@@ -372,3 +372,24 @@ def test_a_writer_outside_candour_is_reported_as_busy(make_vault: MakeVault, jou
         other.execute("ROLLBACK")
         other.close()
     vault.put("note", b"after the other writer left")
+
+
+def test_a_refused_file_with_a_left_over_log_is_left_byte_for_byte(
+    make_vault: MakeVault, journal_path: Path, tmp_path: Path
+) -> None:
+    vault, _ = make_vault()
+    vault.put("note", b"committed, still in the write-ahead log")
+    copy = tmp_path / "copy" / "journal.candour"
+    copy.parent.mkdir()
+    for suffix in ("", "-wal"):  # what a crash leaves behind
+        copy.with_name(copy.name + suffix).write_bytes(journal_path.with_name(journal_path.name + suffix).read_bytes())
+    vault.close()
+    data = bytearray(copy.read_bytes())
+    data[60:64] = (SCHEMA_VERSION + 1).to_bytes(4, "big")  # written by a newer Candour
+    copy.write_bytes(bytes(data))
+    before = journal_files(copy)
+    with pytest.raises(UnsupportedFormat):
+        probe_journal(copy)
+    with pytest.raises(UnsupportedFormat):
+        unlock(copy)
+    assert journal_files(copy) == {**before, "journal.candour.lock": b""}

@@ -77,6 +77,10 @@ async def test_only_ticked_items_reach_the_preview_and_blocked_words_stay_out(de
         await pilot.pause(0.1)
         assert "Supporting Sam" in preview_text(screen)
 
+        screen.load_proposal()  # another engagement or period: nothing kept carries over
+        await pilot.pause(0.1)
+        assert screen.kept_codes() == set()
+
 
 async def test_confirmed_export_writes_exactly_the_preview_and_logs_it(demo_path: Path, tmp_path: Path) -> None:
     target = tmp_path / "summary.md"

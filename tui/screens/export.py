@@ -158,7 +158,10 @@ class ExportScreen(Screen[None]):
         engagement = self._engagement()
         items = self.query_one("#items", SelectionList)
         items.clear_options()
-        self.proposal = None
+        # Findings kept for another engagement or period must not carry over: codes can coincide.
+        self.query_one("#findings", SelectionList).clear_options()
+        self.proposal, self.summary, self.data = None, None, b""
+        self.query_one("#preview", TextArea).text = ""
         if engagement is None:
             self._status("Choose an engagement.")
             return
@@ -354,6 +357,12 @@ class ExportEverythingScreen(ModalScreen[None]):
                 yield Button("Write unencrypted file", variant="error", id="write-everything")
                 yield Button("Cancel", id="cancel-everything")
             yield Static("", id="everything-status", classes="error")
+
+    @on(Select.Changed, "#format")
+    def _suffix_follows_format(self, event: Select.Changed) -> None:
+        field = self.query_one("#destination", Input)
+        suffix = ".json" if event.value == "json" else ".md"
+        field.value = str(Path(field.value).with_suffix(suffix))
 
     @on(Button.Pressed, "#cancel-everything")
     def _cancel(self) -> None:

@@ -31,14 +31,32 @@ from journal import (
     require_journal_file,
 )
 from journal.demo import DEMO_PASSPHRASE, create_demo
-from tui import cli_entries, cli_export
+from tui import cli_entries
 from tui.cli_context import Context, KdfSettings, pass_context
 
 EXIT_CANCELLED = 130
 EXIT_UNEXPECTED = 70
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class CandourGroup(click.Group):
+    """The `candour` group, whose export commands are imported only when one of them runs (or help lists them):
+    the summary's renderers, linter and word lists would add a noticeable share to every other command's start."""
+
+    LAZY_COMMANDS = ("export", "exports", "export-all", "confidential")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY_COMMANDS and cmd_name not in self.commands:
+            from tui import cli_export
+
+            for command in cli_export.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=CandourGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--journal",
     "journal",
@@ -208,7 +226,7 @@ def _show_recovery_key(recovery_key: str, title: str) -> None:
     sys.stdout.flush()
 
 
-for _command in cli_entries.COMMANDS + cli_export.COMMANDS:
+for _command in cli_entries.COMMANDS:
     cli.add_command(_command)
 
 

@@ -103,10 +103,21 @@ def test_default_location_is_in_the_user_data_folder(isolated_home: Path) -> Non
     assert result.stdout.strip().endswith("journal.candour")
 
 
+def test_the_export_commands_load_only_when_used() -> None:
+    from tui import cli_export
+    from tui.cli import CandourGroup
+
+    assert set(CandourGroup.LAZY_COMMANDS) == {command.name for command in cli_export.COMMANDS}
+
+
 def test_every_command_has_help(tmp_path: Path) -> None:
+    import click
+
     from tui.cli import cli
 
-    commands = [[name] for name in cli.commands] + [["new", name] for name in ("engagement", "session", "goal")]
+    names = cli.list_commands(click.Context(cli))
+    assert {"export", "exports", "export-all", "confidential", "add", "search"} <= set(names)
+    commands = [[name] for name in names] + [["new", name] for name in ("engagement", "session", "goal")]
     for command in commands:
         result = candour(tmp_path / "j.candour", *command, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout, command

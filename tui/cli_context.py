@@ -144,6 +144,20 @@ def _read_text(path: Path) -> str:
 pass_context = click.make_pass_decorator(Context)
 
 
+class CommandList(list[click.Command]):
+    """Commands a module defines for the `candour` group, which `tui.cli` registers."""
+
+    def command(self, name: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
+        """`click.command` that also adds the command to this list."""
+
+        def register(function: Callable[..., None]) -> click.Command:
+            made: click.Command = click.command(name)(function)
+            self.append(made)
+            return made
+
+        return register
+
+
 # --- finding what the user means ------------------------------------------------------------
 
 

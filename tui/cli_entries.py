@@ -40,6 +40,7 @@ from journal import (
     read_import,
 )
 from tui.cli_context import (
+    CommandList,
     Context,
     find_engagement,
     find_goal,
@@ -52,19 +53,10 @@ from tui.cli_context import (
 )
 from tui.describe import prep_markdown, record_markdown, sparkline, summary_line
 
-COMMANDS: list[click.Command] = []
+COMMANDS = CommandList()
 """Registered on the `candour` group by `tui.cli`."""
 
-
-def command(name: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
-    """`click.command` that also registers the command in `COMMANDS`."""
-
-    def register(function: Callable[..., None]) -> click.Command:
-        made: click.Command = click.command(name)(function)
-        COMMANDS.append(made)
-        return made
-
-    return register
+command = COMMANDS.command
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ exactly the summary.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -47,21 +47,12 @@ from journal.export import (
     show_summary,
     suggested_name,
 )
-from tui.cli_context import Context, find_engagement, pass_context, short_id
+from tui.cli_context import CommandList, Context, find_engagement, pass_context, short_id
 
-COMMANDS: list[click.Command] = []
+COMMANDS = CommandList()
 """Registered on the `candour` group by `tui.cli`."""
 
-
-def command(name: str) -> Callable[[Callable[..., None]], click.Command]:
-    """`click.command` that also registers the command in `COMMANDS`."""
-
-    def register(function: Callable[..., None]) -> click.Command:
-        made: click.Command = click.command(name)(function)
-        COMMANDS.append(made)
-        return made
-
-    return register
+command = COMMANDS.command
 
 
 def say(text: str = "") -> None:

@@ -176,6 +176,10 @@ def import_(context: Context, source: Path, engagement_ref: str | None) -> None:
     click.echo(f"Imported {len(fresh)} entries from a {batch.format} ({skipped} already present or empty).")
     for reason in batch.skipped:
         click.echo(f"- skipped {reason}", err=True)
+    starred = sum(entry.starred for entry in batch.entries)
+    if starred:
+        were = "entry was" if starred == 1 else "entries were"
+        click.echo(f"{starred} {were} starred; Candour has no stars, so they came in like the others.", err=True)
 
 
 # --- the `new` group ----------------------------------------------------------------------------

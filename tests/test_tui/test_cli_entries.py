@@ -135,7 +135,10 @@ def test_jrnl_export_imports_in_one_go_and_only_once(candour: Candour, tmp_path:
         for n in range(300)
     ]
     export.write_text(json.dumps({"tags": {"@work": 300}, "entries": entries}), encoding="utf-8")
-    assert "Imported 300 entries" in candour("import", str(export)).stdout
+    entries[0]["starred"] = True
+    export.write_text(json.dumps({"tags": {"@work": 300}, "entries": entries}), encoding="utf-8")
+    imported = candour("import", str(export))
+    assert "Imported 300 entries" in imported.stdout and "1 entry was starred" in imported.stderr
     assert "Imported 0 entries" in candour("import", str(export)).stdout
     assert "300" in candour("themes").stdout
     assert candour("search", "zoe", "--limit", "1000").stdout.count("reflection") == 300

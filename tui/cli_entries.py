@@ -7,6 +7,7 @@ Each command unlocks the journal, does one thing through `journal`'s API, prints
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -403,12 +404,18 @@ def _filters(
     )
 
 
+HIT_INDENT = 34
+"""Where a hit's snippet starts, under its title (after the id, day and kind columns)."""
+
+
 def _print_hits(hits: Sequence[SearchHit], *, snippets: bool) -> None:
+    width = max(40, shutil.get_terminal_size().columns - HIT_INDENT)  # one line each, however wide the terminal
     for hit in hits:
         day = hit.day.isoformat() if hit.day else " " * 10
         click.echo(f"{short_id(hit.record_id)}  {day}  {hit.kind:<10}  {hit.title}")
         if snippets and hit.snippet and hit.snippet != hit.title:
-            click.echo(f"{'':34}{hit.snippet}")
+            shown = hit.snippet if len(hit.snippet) <= width else hit.snippet[: width - 1] + "…"
+            click.echo(f"{'':{HIT_INDENT}}{shown}")
 
 
 @command("list")

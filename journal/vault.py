@@ -640,7 +640,18 @@ class Vault:
         with sqlite_errors("read the search cache"):
             if not _has_search_pages(self._db()):
                 return []  # a journal made before the cache existed: it is created on first save
-            rows = self._db().execute("SELECT page, CAST(envelope AS BLOB) FROM search_pages").fetchall()
+            if pages is None:
+                rows = self._db().execute("SELECT page, CAST(envelope AS BLOB) FROM search_pages").fetchall()
+            else:  # only the pages asked for: a draft's prune every few seconds must not read the whole cache
+                placeholders = ", ".join("?" * len(pages))
+                rows = (
+                    self._db()
+                    .execute(
+                        f"SELECT page, CAST(envelope AS BLOB) FROM search_pages WHERE page IN ({placeholders})",  # noqa: S608 - placeholders only
+                        sorted(pages),
+                    )
+                    .fetchall()
+                )
         return [(page, envelope) for page, envelope in rows if pages is None or page in pages]
 
     def _search_pages_by_number(self, pages: set[int]) -> dict[int, search_pages.Documents]:

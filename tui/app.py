@@ -90,9 +90,13 @@ class CandourApp(App[int]):
     def adopt(self, journal: Journal) -> None:
         """Hold the open journal and apply its preferences (first run shows it after the setup steps)."""
         self.journal = journal
-        self.preferences = journal.preferences()
-        self.theme = "textual-light" if self.preferences.theme == "light" else "textual-dark"
+        self.apply_preferences(journal.preferences())
         self._last_activity = time.monotonic()
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """Use the coachee's settings: auto-lock delay and light or dark theme."""
+        self.preferences = preferences
+        self.theme = "textual-light" if preferences.theme == "light" else "textual-dark"
 
     def show_journal(self) -> None:
         """Show the main view, and the editor again if a draft was left open when the journal locked."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from journal import CheckIn, Engagement, FixedClock, Journal, Reflection, WrongPassphrase
 from journal.demo import DEMO_PASSPHRASE, create_demo
@@ -273,8 +273,10 @@ async def test_settings_change_the_passphrase_and_preferences(demo_path: Path, c
         await pilot.press("comma")
         screen = app.screen
         screen.query_one("#auto-lock", Input).value = "12"
+        screen.query_one("#theme", Select).value = "light"
         await pilot.click("#save-preferences")
         assert app.journal is not None and app.journal.preferences().auto_lock_minutes == 12
+        assert app.theme == "textual-light" and app.auto_lock_seconds == 12 * 60
         screen.query_one("#current", Input).value = DEMO_PASSPHRASE
         screen.query_one("#first", Input).value = new
         screen.query_one("#second", Input).value = new

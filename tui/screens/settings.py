@@ -87,11 +87,11 @@ class SettingsScreen(Screen[None]):
                 auto_lock_minutes=int(minutes) if minutes.isdigit() else 0,
                 theme=theme if isinstance(theme, str) else "dark",
             )
-            self.candour.preferences = self.journal.save_preferences(preferences)
+            saved = self.journal.save_preferences(preferences)
         except CandourError as error:
             self._status(str(error))
             return
-        self.candour.theme = "textual-light" if preferences.theme == "light" else "textual-dark"
+        self.candour.apply_preferences(saved)
         self.notify("Preferences saved.")
 
     @on(Button.Pressed, "#change-passphrase")

@@ -13,7 +13,7 @@ import os
 import secrets
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -292,38 +292,19 @@ def create_database(path: Path, fill: Any) -> None:
         JournalExists: `path` already exists (it is never overwritten).
         StorageError: the folder cannot be written.
     """
-    make_private_folder(path.parent)
-    if path.exists():
-        raise JournalExists(f"A journal already exists at {path}; it was not touched.")
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.creating")
-    with sqlite_errors("create the journal"):
-        fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-        os.close(fd)
-        try:
-            connection = _connect(temporary)
-            try:
-                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                connection.execute("BEGIN IMMEDIATE")
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                fill(connection)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                connection.execute("COMMIT")
-                connection.execute("PRAGMA journal_mode = WAL")  # persistent: readers never block the writer
-            finally:
-                connection.close()
-            _fsync_file(temporary)
-            os.link(temporary, path)  # fails if a journal appeared meanwhile; never overwrites
-            _fsync_folder(path.parent)
-        except FileExistsError:
-            raise JournalExists(f"A journal already exists at {path}; it was not touched.") from None
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()
-            for suffix in SIDE_FILES:
-                with contextlib.suppress(FileNotFoundError):
-                    temporary.with_name(temporary.name + suffix).unlink()
+
+    def build(connection: sqlite3.Connection) -> None:
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute("BEGIN IMMEDIATE")
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        fill(connection)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+        connection.execute("PRAGMA journal_mode = WAL")  # persistent: readers never block the writer
+
+    _build_then_link(path, build, "create the journal", f"A journal already exists at {path}; it was not touched.")
 
 
 def backup_database(connection: sqlite3.Connection, destination: Path) -> None:
@@ -337,26 +318,47 @@ def backup_database(connection: sqlite3.Connection, destination: Path) -> None:
         JournalExists: `destination` exists (it is never overwritten).
         StorageError: the folder cannot be written or the disk is full.
     """
-    make_private_folder(destination.parent)
-    if destination.exists():
-        raise JournalExists(f"{destination} already exists; choose a new name (nothing was overwritten).")
-    temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(6)}.copying")
-    with sqlite_errors("write the backup"):
+
+    def build(copy: sqlite3.Connection) -> None:
+        connection.backup(copy)
+        if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise DamagedJournal("The backup copy did not pass SQLite's check; nothing was written.")
+
+    _build_then_link(
+        destination,
+        build,
+        "write the backup",
+        f"{destination} already exists; choose a new name (nothing was overwritten).",
+    )
+
+
+def _build_then_link(path: Path, build: Callable[[sqlite3.Connection], None], action: str, exists: str) -> None:
+    """Build a database file under a temporary name beside `path`, flush it, then link it into place.
+
+    The file appears complete or not at all, and an existing file is never overwritten.
+
+    Raises:
+        JournalExists: `path` exists (message `exists`).
+        StorageError: the folder cannot be written or the disk is full.
+    """
+    make_private_folder(path.parent)
+    if path.exists():
+        raise JournalExists(exists)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.building")
+    with sqlite_errors(action):
         fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         os.close(fd)
         try:
-            copy = _connect(temporary)
+            connection = _connect(temporary)
             try:
-                connection.backup(copy)
-                if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                    raise DamagedJournal("The backup copy did not pass SQLite's check; nothing was written.")
+                build(connection)
             finally:
-                copy.close()
+                connection.close()
             _fsync_file(temporary)
-            os.link(temporary, destination)
-            _fsync_folder(destination.parent)
+            os.link(temporary, path)  # fails if a file appeared meanwhile; never overwrites
+            fsync_folder(path.parent)
         except FileExistsError:
-            raise JournalExists(f"{destination} already exists; choose a new name (nothing was overwritten).") from None
+            raise JournalExists(exists) from None
         finally:
             for leftover in (temporary, *(temporary.with_name(temporary.name + suffix) for suffix in SIDE_FILES)):
                 with contextlib.suppress(FileNotFoundError):
@@ -371,7 +373,8 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make a new or renamed entry in `folder` durable (a crash cannot lose it)."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)

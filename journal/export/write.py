@@ -18,6 +18,7 @@ from pathlib import Path
 
 from journal.errors import InvalidInput, StorageError
 from journal.export.errors import ExportExists
+from journal.storage import fsync_folder
 
 DEFAULT_MODE = 0o600
 """Owner-only: an export is plaintext, and the folder may be shared."""
@@ -70,7 +71,7 @@ def write_export(data: bytes, destination: Path, *, overwrite: bool = False, mod
         else:
             os.link(temporary, destination)  # fails if a file appeared meanwhile: never replaces one
             os.unlink(temporary)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except FileExistsError:
         raise ExportExists(f"{destination} already exists; choose another name or allow replacing it.") from None
     except OSError as error:
@@ -129,14 +130,6 @@ def _write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _reason(error: OSError) -> str:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -50,6 +51,31 @@ class Lockable:
 
     def save_before_lock(self, journal: Journal) -> None:
         raise NotImplementedError
+
+
+class JournalView:
+    """For screens shown while the journal is unlocked: the app, and the journal it holds open."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> App[Any]: ...
+
+    @property
+    def candour(self) -> CandourApp:
+        return cast(CandourApp, self.app)
+
+    @property
+    def journal(self) -> Journal:
+        """The open journal.
+
+        Raises:
+            RuntimeError: the journal was locked (a screen showing content is gone by then).
+        """
+        journal = self.candour.journal
+        if journal is None:
+            raise RuntimeError("the journal is locked")
+        return journal
 
 
 class CandourApp(App[int]):

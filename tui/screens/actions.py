@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,23 +12,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
-from journal import Action, Journal, format_day
-
-if TYPE_CHECKING:
-    from tui.app import CandourApp
+from journal import Action, format_day
+from tui.app import JournalView
 
 
-class ActionsScreen(Screen[None]):
+class ActionsScreen(Screen[None], JournalView):
     """Space ticks an action done; the change is saved at once (as a new revision)."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
-
-    @property
-    def journal(self) -> Journal:
-        journal = cast("CandourApp", self.app).journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
 
     def compose(self) -> ComposeResult:
         yield Header()

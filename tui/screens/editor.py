@@ -3,8 +3,6 @@ seconds and whenever the journal locks, so nothing typed is ever lost."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +12,8 @@ from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from journal import CandourError, Draft, Journal, Person, Reflection, Session, Theme, normalize
-from tui.app import Lockable
+from tui.app import JournalView, Lockable
 from tui.screens.confirm import ConfirmScreen
-
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
 AUTOSAVE_SECONDS = 3.0
 """How often typed text is saved as an encrypted draft (and only when it changed)."""
@@ -51,7 +46,7 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-class EditorScreen(Screen[Reflection | None], Lockable):
+class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
     """Writes a new reflection, or edits one; returns the saved reflection (None if closed unsaved)."""
 
     BINDINGS = [
@@ -64,13 +59,6 @@ class EditorScreen(Screen[Reflection | None], Lockable):
         super().__init__()
         self.draft = draft
         self._saved_text = draft.text
-
-    @property
-    def journal(self) -> Journal:
-        journal = cast("CandourApp", self.app).journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
 
     def compose(self) -> ComposeResult:
         journal = self.journal
@@ -150,7 +138,7 @@ class EditorScreen(Screen[Reflection | None], Lockable):
 
     @work(thread=True, exclusive=True, group="draft")
     def _write_draft(self, draft: Draft) -> None:
-        journal = cast("CandourApp", self.app).journal
+        journal = self.candour.journal
         if journal is None:
             return
         try:

@@ -8,7 +8,6 @@ The rules live in `journal.export`; this screen only gathers the coachee's choic
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,7 +29,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from journal import CandourError, Engagement, Journal
+from journal import CandourError, Engagement
 from journal.export import (
     DEFAULT_FORMAT,
     EXPORT_FORMATS,
@@ -54,10 +53,8 @@ from journal.export import (
     show_summary,
     suggested_name,
 )
+from tui.app import JournalView
 from tui.screens.confirm import ConfirmScreen
-
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
 WHOLE_ENGAGEMENT = "engagement"
 """The period phrase for the whole engagement (the default)."""
@@ -75,7 +72,7 @@ def item_label(item: Item, level: str) -> str:
     return shown + (f"  [{', '.join(flags)}]" if flags else "")
 
 
-class ExportScreen(Screen[None]):
+class ExportScreen(Screen[None], JournalView):
     """Choose, check and preview a summary; nothing is written until the coachee confirms."""
 
     BINDINGS = [
@@ -93,13 +90,6 @@ class ExportScreen(Screen[None]):
         self.wording: dict[str, str] = {}
         self.use_private: set[str] = set()
         self._linter: Linter | None = None
-
-    @property
-    def journal(self) -> Journal:
-        journal = cast("CandourApp", self.app).journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
 
     def compose(self) -> ComposeResult:
         journal = self.journal
@@ -342,7 +332,7 @@ class ShownSummary(ModalScreen[None]):
             yield Static("Shown only: no file was written. This showing is in your export log.", classes="muted")
 
 
-class ExportEverythingScreen(ModalScreen[None]):
+class ExportEverythingScreen(ModalScreen[None], JournalView):
     """The whole journal, unencrypted, for the coachee's own use: behind a clear warning and a confirmation."""
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel (writes nothing)")]
@@ -370,7 +360,7 @@ class ExportEverythingScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#write-everything")
     def write(self) -> None:
-        journal = cast("CandourApp", self.app).journal
+        journal = self.candour.journal
         chosen = self.query_one("#format", Select).value
         if journal is None or not isinstance(chosen, str):
             return
@@ -384,7 +374,7 @@ class ExportEverythingScreen(ModalScreen[None]):
         self.dismiss()
 
 
-class ExportLogScreen(Screen[None]):
+class ExportLogScreen(Screen[None], JournalView):
     """Everything disclosed so far: when, for whom, at which level, which items, and a hash of the bytes."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
@@ -397,7 +387,7 @@ class ExportLogScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#export-log", DataTable)
         table.add_columns("when", "for", "level", "format", "items", "where", "SHA-256")
-        journal = cast("CandourApp", self.app).journal
+        journal = self.candour.journal
         records = export_log(journal) if journal is not None else []
         for record in records:
             where = "on screen only" if record.shown_only else record.path

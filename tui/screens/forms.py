@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,29 +16,19 @@ from journal import (
     Engagement,
     Goal,
     InvalidInput,
-    Journal,
     Session,
     SessionStatus,
     SharingAgreement,
     SharingLevel,
     parse_day,
 )
-
-if TYPE_CHECKING:
-    from tui.app import CandourApp
+from tui.app import JournalView
 
 
-class Form(ModalScreen[object]):
+class Form(ModalScreen[object], JournalView):
     """Shared behaviour: Escape cancels, errors show in the form, the journal comes from the app."""
 
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
-
-    @property
-    def journal(self) -> Journal:
-        journal = cast("CandourApp", self.app).journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,12 +9,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown, Static
 
-from journal import CheckIn, Goal, GoalStatus, Journal
+from journal import CheckIn, Goal, GoalStatus
+from tui.app import JournalView
 from tui.describe import goal_markdown, sparkline
 from tui.screens.forms import CheckInForm, GoalForm
-
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
 
 class GoalRow(ListItem):
@@ -40,7 +36,7 @@ class GoalRow(ListItem):
             yield Static(sparkline(ratings[-20:]), classes="goal-trend")
 
 
-class GoalsScreen(Screen[None]):
+class GoalsScreen(Screen[None], JournalView):
     """Goals with their progress; `r` checks in on the selected goal."""
 
     BINDINGS = [
@@ -48,13 +44,6 @@ class GoalsScreen(Screen[None]):
         Binding("n", "new_goal", "New goal"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
-
-    @property
-    def journal(self) -> Journal:
-        journal = cast("CandourApp", self.app).journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,16 +14,13 @@ from journal import (
     BETWEEN_SESSIONS,
     Draft,
     Engagement,
-    Journal,
     Reflection,
     Session,
 )
+from tui.app import JournalView
 from tui.describe import record_markdown
 from tui.screens.editor import EditorScreen
 from tui.screens.forms import EngagementForm, SessionForm
-
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
 RECENT_SHOWN = 15
 """Reflections listed under "Recent" (decrypted at once, however large the journal)."""
@@ -36,7 +31,7 @@ FREE_ENTRIES_SHOWN = 50
 Item = Engagement | Session | Reflection | None
 
 
-class MainScreen(Screen[None]):
+class MainScreen(Screen[None], JournalView):
     """Engagements → sessions → reflections, and the selected one in full."""
 
     BINDINGS = [
@@ -54,13 +49,6 @@ class MainScreen(Screen[None]):
         Binding("E", "new_engagement", "New engagement", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]
-
-    @property
-    def journal(self) -> Journal:
-        journal = cast("CandourApp", self.app).journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -131,14 +119,14 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load")
     def load_all_reflections(self) -> None:
         """Decrypt every reflection in the background, then place them under their sessions."""
-        journal = cast("CandourApp", self.app).journal
+        journal = self.candour.journal
         if journal is None:
             return
         journal.preload()
         self.app.call_from_thread(self._reflections_loaded)
 
     def _reflections_loaded(self) -> None:
-        if cast("CandourApp", self.app).journal is not None and self.is_attached:
+        if self.candour.journal is not None and self.is_attached:
             self.refresh_timeline(select=self.selected)
 
     @property

@@ -3,21 +3,17 @@ what to bring), rendered from the same Markdown as `candour prep`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
+from tui.app import JournalView
 from tui.describe import prep_markdown
 
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
-
-class PrepScreen(Screen[None]):
+class PrepScreen(Screen[None], JournalView):
     """Read before the next session."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
@@ -29,7 +25,7 @@ class PrepScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        journal = cast("CandourApp", self.app).journal
+        journal = self.candour.journal
         if journal is not None:
             self.query_one("#prep", Markdown).update(prep_markdown(journal.prep()))
         self.query_one("#prep-pane").focus()

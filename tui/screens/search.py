@@ -3,8 +3,6 @@ engagement and a date phrase."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,26 +11,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from journal import CandourError, Engagement, Goal, Journal, Person, SearchFilters, SearchHit, Theme, parse_range
+from journal import CandourError, Engagement, Goal, Person, SearchFilters, SearchHit, Theme, parse_range
+from tui.app import JournalView
 from tui.describe import record_markdown
-
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
 RESULTS_SHOWN = 100
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(Screen[None], JournalView):
     """Type to search; Enter or a click shows the record."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
-
-    @property
-    def journal(self) -> Journal:
-        journal = cast("CandourApp", self.app).journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
 
     def compose(self) -> ComposeResult:
         journal = self.journal
@@ -79,7 +68,7 @@ class SearchScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self) -> None:
         """Search off the UI thread: the first search decrypts the whole journal."""
-        journal = cast("CandourApp", self.app).journal
+        journal = self.candour.journal
         if journal is None:
             return
         query = self.query_one("#query", Input).value

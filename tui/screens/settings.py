@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,29 +11,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from journal import CandourError, Journal
+from journal import CandourError
+from tui.app import JournalView
 from tui.screens.setup import RecoveryKeyScreen
 from tui.widgets.passphrase import NewPassphrase
 
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
-
-class SettingsScreen(Screen[None]):
+class SettingsScreen(Screen[None], JournalView):
     """Each section acts on its own button; key operations run in a worker."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
-
-    @property
-    def candour(self) -> CandourApp:
-        return cast("CandourApp", self.app)
-
-    @property
-    def journal(self) -> Journal:
-        journal = self.candour.journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
 
     def compose(self) -> ComposeResult:
         preferences = self.candour.preferences

@@ -14,7 +14,7 @@ import contextlib
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -50,6 +50,7 @@ from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, no
 from journal.vault import Record, Vault
 
 M = TypeVar("M", bound=Model)
+N = TypeVar("N", Theme, Person)
 
 MIN_ID_PREFIX = 4
 """Shortest id prefix accepted where a user types an id (`candour show 3f9a`)."""
@@ -318,22 +319,11 @@ class Journal:
         """Ids of the people mentioned as `@Name` in `text`; a name not yet known becomes a new person."""
         if "@" not in text:
             return ()  # no mention: spare reading every person (which reads the whole index)
-        known = {normalize(name): person for person in self.all(Person) for name in person.names}
-        linked = []
-        for name in mentioned_names(text):
-            person = known.get(normalize(name)) or self.save(Person(name))
-            known[normalize(name)] = person
-            linked.append(person.saved_id)
-        return tuple(dict.fromkeys(linked))
+        return tuple(dict.fromkeys(self.person_named(name).saved_id for name in mentioned_names(text)))
 
     def theme_named(self, label: str) -> Theme:
         """The theme with this label (ignoring case and accents), created if there is none."""
-        new = Theme(label)  # cleaned as it would be stored (controls removed), so the comparison is like for like
-        wanted = normalize(new.label)
-        for theme in self.all(Theme):
-            if normalize(theme.label) == wanted:
-                return theme
-        return self.save(new)
+        return self._named(Theme(label), lambda theme: (theme.label,))
 
     def check_in(
         self, goal: Goal, rating: int, *, note: str = "", sponsor_statement: str = "", on: date | None = None
@@ -443,11 +433,17 @@ class Journal:
 
     def person_named(self, name: str) -> Person:
         """The person with this name or alias (ignoring case and accents), created if there is none."""
-        new = Person(name.strip().lstrip("@").replace("_", " "))  # "@Anna_Lee" as typed in the text
-        wanted = normalize(new.name)
-        for person in self.all(Person):
-            if any(normalize(known) == wanted for known in person.names):
-                return person
+        return self._named(Person(name.strip().lstrip("@").replace("_", " ")), lambda person: person.names)
+
+    def _named(self, new: N, names: Callable[[N], Iterable[str]]) -> N:
+        """The saved value of `new`'s kind that goes by `new`'s (first) name, else `new` saved.
+
+        `new` is built first so its name is compared as it would be stored (cleaned of control characters).
+        """
+        wanted = normalize(next(iter(names(new))))
+        for existing in self.all(type(new)):
+            if any(normalize(name) == wanted for name in names(existing)):
+                return existing
         return self.save(new)
 
     def preferences(self) -> Preferences:

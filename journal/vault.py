@@ -622,11 +622,13 @@ class Vault:
                     by_page.setdefault(search_pages.page_of(record_id), {})[record_id] = (revision, document)
             if not by_page:
                 return
-            current = self._search_pages_by_number(set(range(search_pages.PAGE_COUNT)))
+            # Only the pages that change are opened; pages never written are written empty.
+            current = self._search_pages_by_number(set(by_page))
             with self._transaction("save the search cache") as connection:
                 connection.execute(SEARCH_PAGES_SCHEMA)
+                existing = {page for (page,) in connection.execute("SELECT page FROM search_pages")}
                 for page in range(search_pages.PAGE_COUNT):
-                    if page in by_page or page not in current:
+                    if page in by_page or page not in existing:
                         merged = {**current.get(page, {}), **by_page.get(page, {})}
                         _write_search_page(connection, keys.search, page, merged)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
 from journal import CheckIn, Engagement, FixedClock, Journal, Reflection, WrongPassphrase
 from journal.demo import DEMO_PASSPHRASE, create_demo
@@ -283,6 +283,24 @@ async def test_settings_change_the_passphrase_and_preferences(demo_path: Path, c
         await pilot.click("#change-passphrase")
         await wait_for(pilot, lambda: not str(screen.query_one("#settings-status", Static).render()))
     Journal.open(demo_path, new, limits=CHEAP_LIMITS).close()
+
+
+async def test_settings_replace_the_recovery_key_only_with_the_passphrase_and_rotate_keys(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("comma")
+        screen = app.screen
+        screen.query_one("#recovery-passphrase", Input).value = "not the passphrase"
+        screen.query_one("#new-recovery-key", Button).press()  # below the fold at this size
+        await wait_for(pilot, lambda: "Wrong passphrase" in str(screen.query_one("#settings-status", Static).render()))
+        screen.query_one("#rotate-passphrase", Input).value = DEMO_PASSPHRASE
+        screen.query_one("#rotate", Button).press()
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryKeyScreen))
+        key = str(app.screen.query_one("#recovery-key", Static).render())
+    Journal.recover(demo_path, key, "a new passphrase after rotation", limits=CHEAP_LIMITS).close()
 
 
 async def test_no_screenshot_command_and_no_clipboard_escape(demo_path: Path, clock: FixedClock) -> None:

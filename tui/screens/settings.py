@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,6 +17,8 @@ from journal import CandourError
 from tui.app import JournalView
 from tui.screens.setup import RecoveryKeyScreen
 from tui.widgets.passphrase import NewPassphrase
+
+T = TypeVar("T")
 
 
 class SettingsScreen(Screen[None], JournalView):
@@ -88,16 +92,18 @@ class SettingsScreen(Screen[None], JournalView):
             self._status("Type your current passphrase, and a strong new one twice.")
             return
         self._status("Changing the passphrase…")
-        self._run_change(current, new)
+        vault = self.journal.vault
+        self._run_key_operation(lambda: vault.change_passphrase(current, new), lambda _: self._changed())
 
     @work(thread=True, exclusive=True, group="keys")
-    def _run_change(self, current: str, new: str) -> None:
+    def _run_key_operation(self, operation: Callable[[], T], done: Callable[[T], None]) -> None:
+        """Run a key operation (Argon2id, re-encryption) off the UI thread, then report back on it."""
         try:
-            self.journal.vault.change_passphrase(current, new)
+            result = operation()
         except CandourError as error:
             self.app.call_from_thread(self._status, str(error))
             return
-        self.app.call_from_thread(self._changed)
+        self.app.call_from_thread(done, result)
 
     def _changed(self) -> None:
         self.query_one("#current", Input).value = ""
@@ -112,16 +118,8 @@ class SettingsScreen(Screen[None], JournalView):
             self._status("Type your passphrase to replace the recovery key.")
             return
         self._status("Checking your passphrase…")
-        self._run_new_recovery_key(field.value)
-
-    @work(thread=True, exclusive=True, group="keys")
-    def _run_new_recovery_key(self, passphrase: str) -> None:
-        try:
-            key = self.journal.vault.regenerate_recovery_key(passphrase)
-        except CandourError as error:
-            self.app.call_from_thread(self._status, str(error))
-            return
-        self.app.call_from_thread(self._rotated, key)
+        vault, passphrase = self.journal.vault, field.value
+        self._run_key_operation(lambda: vault.regenerate_recovery_key(passphrase), self._rotated)
 
     @on(Button.Pressed, "#rotate")
     def rotate(self) -> None:
@@ -130,16 +128,8 @@ class SettingsScreen(Screen[None], JournalView):
             self._status("Type your passphrase to rotate keys.")
             return
         self._status("Re-encrypting the journal…")
-        self._run_rotate(passphrase)
-
-    @work(thread=True, exclusive=True, group="keys")
-    def _run_rotate(self, passphrase: str) -> None:
-        try:
-            key = self.journal.vault.rotate_keys(passphrase)
-        except CandourError as error:
-            self.app.call_from_thread(self._status, str(error))
-            return
-        self.app.call_from_thread(self._rotated, key)
+        vault = self.journal.vault
+        self._run_key_operation(lambda: vault.rotate_keys(passphrase), self._rotated)
 
     def _rotated(self, key: str) -> None:
         """Show a new recovery key (after rotation or replacement) and forget the passphrases typed."""

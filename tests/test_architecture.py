@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,30 @@ def test_ruff_is_clean() -> None:
 def test_mypy_strict_is_clean() -> None:
     result = _run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+NETWORK_MODULES = {"socket", "ssl", "http", "urllib", "ftplib", "smtplib", "xmlrpc", "asyncio"}
+"""What the packages never import: Candour has no network code (asyncio runs only inside the UI framework)."""
+
+EDITOR_CALLS = {"edit", "launch", "system", "popen"}
+"""Ways to hand text to another program (an editor's swap files would hold it in clear)."""
+
+
+def test_no_network_code_and_no_external_editor() -> None:
+    sources = sorted(path for package in ("crypto", "journal", "tui") for path in (ROOT / package).rglob("*.py"))
+    assert len(sources) > 30
+    for source in sources:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                names = []
+            for name in names:
+                assert name.split(".")[0] not in NETWORK_MODULES | {"subprocess"}, f"{source}: imports {name}"
+            if isinstance(node, ast.Attribute) and node.attr in EDITOR_CALLS:
+                assert not (isinstance(node.value, ast.Name) and node.value.id in {"click", "os"}), (
+                    f"{source}:{node.lineno}: {node.value.id}.{node.attr}"
+                )

@@ -50,6 +50,19 @@ def padded_size(length: int) -> int:
     return (needed + mask) & ~mask
 
 
+def padding_bound(padded_length: int) -> int:
+    """The most padding `padded_size` adds to reach `padded_length` bytes.
+
+    Unpadding scans only this tail: libsodium's constant-time unpad reads every byte of the
+    block it is given, and a search-cache page of a megabyte would otherwise be scanned whole.
+    PADMÉ's rounding step grows with the exponent, so the step at `padded_length` bounds the
+    step of any length that padded up to it; below `MIN_PADDED_SIZE` the padding fills the minimum.
+    """
+    exponent = padded_length.bit_length() - 1
+    step = 1 << max(0, exponent - exponent.bit_length())
+    return min(padded_length, max(MIN_PADDED_SIZE, step))
+
+
 def associated_data(table: str, record_id: bytes, revision: int) -> bytes:
     """The bytes every envelope is bound to: version, table, id and revision.
 
@@ -106,6 +119,6 @@ def open_envelope(key: bytes, envelope: object, table: str, record_id: bytes, re
     aad = associated_data(table, record_id, revision)
     try:
         padded = nacl.secret.Aead(key).decrypt(envelope[1:], aad)
-        return bytes(nacl.bindings.sodium_unpad(padded, len(padded)))
+        return bytes(nacl.bindings.sodium_unpad(padded, padding_bound(len(padded))))
     except (nacl.exceptions.CryptoError, ValueError) as error:
         raise DamagedRecord(table, shown_id) from error

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crypto import Purpose, derive_subkey, open_envelope, padded_size, seal
-from crypto.envelope import HEADER_SIZE, NONCE_SIZE, TAG_SIZE
+from crypto.envelope import HEADER_SIZE, NONCE_SIZE, TAG_SIZE, padding_bound
 from crypto.errors import DamagedRecord
 
 KEY = bytes(range(32))
@@ -71,6 +71,20 @@ def test_padding_hides_small_differences_and_costs_little(length: int) -> None:
     assert size > length
     assert size >= 256
     assert size <= max(256, int(length * 1.12) + 2)
+
+
+@settings(max_examples=300)
+@given(st.integers(min_value=0, max_value=50_000_000))
+def test_unpadding_scans_enough_of_the_tail(length: int) -> None:
+    # Opening scans only `padding_bound` bytes for the padding marker: it must cover the padding.
+    size = padded_size(length)
+    assert size - length <= padding_bound(size) <= size
+
+
+@pytest.mark.parametrize("length", [0, 255, 256, 257, 4095, 4096, 65_537, 1_000_003])
+def test_large_and_boundary_sizes_round_trip(length: int) -> None:
+    plaintext = bytes([0x80]) * length  # the padding marker byte itself, everywhere
+    assert open_envelope(KEY, seal(KEY, plaintext, "records", RECORD_ID, 1), "records", RECORD_ID, 1) == plaintext
 
 
 def test_envelope_size_depends_only_on_padded_size() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import heapq
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 BUCKET_BITS = 12
 """Bits at the start of a record id that pick its bucket."""
@@ -34,6 +34,8 @@ ROOT_ID = bytes(_ID_SIZE)
 ROOT_TABLE = "index_root"
 SECTION_TABLE = "index_sections"
 BUCKET_TABLE = "index_buckets"
+SNAPSHOT_TABLE = "index_snapshots"
+"""Derived copies of whole sections (see `encode_snapshot`)."""
 
 Bucket = dict[bytes, bytes]
 """One bucket in memory: record id -> its packed entry, so a write packs only the entry it changes
@@ -132,37 +134,90 @@ def split_bucket(data: bytes) -> Bucket:
 
 
 def newest_first(
-    buckets: Iterable[Bucket], kind: str | None, include_deleted: bool, limit: int | None = None
+    packed: Iterable[bytes], kind: str | None, include_deleted: bool, limit: int | None = None
 ) -> list[IndexEntry]:
     """Entries of `kind` (of any kind if None), highest sort key first; only the first `limit` if given.
+
+    Args:
+        packed: the whole index as runs of packed entries (buckets or snapshots' entries).
 
     Entries are filtered and ranked as the fields `struct` unpacks, and only those returned
     become `IndexEntry`s: at 100,000 records, building one for every entry would cost more
     than reading the whole index.
     """
-    found = _matching(buckets, kind, include_deleted)
+    found = _matching(packed, kind, include_deleted)
     chosen = sorted(found, key=_newest) if limit is None else heapq.nsmallest(limit, found, key=_newest)
     return [_from_fields(fields) for fields in chosen]
 
 
-def count(buckets: Iterable[Bucket], kind: str | None) -> int:
+def count(packed: Iterable[bytes], kind: str | None) -> int:
     """Number of live entries of `kind` (of any kind if None)."""
-    return sum(1 for _ in _matching(buckets, kind, include_deleted=False))
+    return len(_matching(packed, kind, include_deleted=False))
 
 
-def _matching(buckets: Iterable[Bucket], kind: str | None, include_deleted: bool) -> Iterator[_Fields]:
+def _matching(packed: Iterable[bytes], kind: str | None, include_deleted: bool) -> list[_Fields]:
     if kind is not None and not kind.isascii():
-        return  # every stored kind is ASCII
+        return []  # every stored kind is ASCII
     wanted = None if kind is None else kind.encode("ascii")
-    for bucket in buckets:
-        for fields in _ENTRY.iter_unpack(join_bucket(bucket)):
-            if (wanted is None or fields[5] == wanted) and (include_deleted or not fields[3] & DELETED):
-                yield fields
+    return [
+        fields
+        for run in packed
+        for fields in _ENTRY.iter_unpack(run)
+        if (wanted is None or fields[5] == wanted) and (include_deleted or not fields[3] & DELETED)
+    ]
 
 
 def _newest(fields: _Fields) -> tuple[int, bytes]:
     """Sort key of `newest_first`: highest sort key first, then by id so the order is stable."""
     return (-fields[4], fields[0])
+
+
+def encode_snapshot(revisions: list[int], buckets: list[Bucket]) -> bytes:
+    """A section and its 64 buckets in one plaintext: bucket revisions, entry counts, then the entries.
+
+    A command that needs the whole index opens 64 snapshots instead of 4,096 buckets. The
+    snapshot is sealed at its section's revision, so it opens only while no bucket of that
+    section has changed since it was made; the buckets stay the authority.
+    """
+    return (
+        encode_revisions(revisions)
+        + encode_revisions([len(bucket) for bucket in buckets])
+        + b"".join(join_bucket(bucket) for bucket in buckets)
+    )
+
+
+class Snapshot(NamedTuple):
+    """A section as its snapshot holds it: bucket revisions, then each bucket's entries, packed."""
+
+    revisions: list[int]
+    counts: list[int]
+    """Entries in each of the section's buckets, in order."""
+    entries: bytes
+    """Every entry of the section, bucket after bucket: iterating the index needs nothing more."""
+
+    def buckets(self) -> list[Bucket]:
+        """The section's buckets, split (what a lookup or a write needs)."""
+        buckets = []
+        start = 0
+        for count in self.counts:
+            end = start + _ENTRY.size * count
+            buckets.append(split_bucket(self.entries[start:end]))
+            start = end
+        return buckets
+
+
+def decode_snapshot(data: bytes) -> Snapshot:
+    """Parse `encode_snapshot`'s plaintext.
+
+    Raises:
+        ValueError: the lengths do not add up.
+    """
+    head = 4 * SECTION_SIZE
+    revisions = decode_revisions(data[:head], SECTION_SIZE)
+    counts = decode_revisions(data[head : 2 * head], SECTION_SIZE)
+    if len(data) != 2 * head + _ENTRY.size * sum(counts):
+        raise ValueError("index snapshot has the wrong size")
+    return Snapshot(revisions, counts, data[2 * head :])
 
 
 def encode_revisions(revisions: list[int]) -> bytes:

@@ -78,6 +78,14 @@ CREATE TABLE IF NOT EXISTS search_pages (
 """
 """The sealed search cache (derived data). Created on its first save, so journals made before it still open."""
 
+INDEX_SNAPSHOTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS index_snapshots (
+    section INTEGER PRIMARY KEY,
+    envelope BLOB NOT NULL
+)
+"""
+"""Sealed copies of whole index sections (derived data), created the first time the whole index is read."""
+
 
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so every write

@@ -16,9 +16,11 @@ from journal import manifest, search_pages
 from journal.errors import (
     DamagedJournal,
     DamagedRecord,
+    JournalBusy,
     JournalLocked,
     RecordMissing,
     RecordNotFound,
+    StorageError,
 )
 from journal.manifest import (
     BUCKET_COUNT,
@@ -28,10 +30,12 @@ from journal.manifest import (
     SECTION_COUNT,
     SECTION_SIZE,
     SECTION_TABLE,
+    SNAPSHOT_TABLE,
     Bucket,
     IndexEntry,
 )
 from journal.storage import (
+    INDEX_SNAPSHOTS_SCHEMA,
     SEARCH_PAGES_SCHEMA,
     JournalLock,
     backup_database,
@@ -62,10 +66,7 @@ _READ_INDEX_ROW = {
     BUCKET_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?",
 }
 
-_READ_INDEX_TABLE = {
-    SECTION_TABLE: "SELECT section, CAST(envelope AS BLOB) FROM index_sections",
-    BUCKET_TABLE: "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets",
-}
+_READ_SECTION_BUCKETS = "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets WHERE bucket BETWEEN ? AND ?"
 
 # Upserts rewrite a row in place; INSERT OR REPLACE would delete it first, freeing
 # and reallocating its pages, and so write more of the file on every save.
@@ -76,6 +77,8 @@ _WRITE_INDEX_ROW = {
     "ON CONFLICT (section) DO UPDATE SET envelope = excluded.envelope",
     BUCKET_TABLE: "INSERT INTO index_buckets (bucket, envelope) VALUES (?, ?) "
     "ON CONFLICT (bucket) DO UPDATE SET envelope = excluded.envelope",
+    SNAPSHOT_TABLE: "INSERT INTO index_snapshots (section, envelope) VALUES (?, ?) "
+    "ON CONFLICT (section) DO UPDATE SET envelope = excluded.envelope",
 }
 
 
@@ -163,6 +166,9 @@ class Vault:
         """Sections read so far: the revision of each of their buckets."""
         self._buckets: dict[int, Bucket] = {}
         """Buckets read so far."""
+        self._unsplit: dict[int, manifest.Snapshot] = {}
+        """Sections read from a snapshot and not split into buckets yet (none of their buckets is in
+        `_buckets`): listing iterates their packed entries; a lookup or a write splits them."""
         self._load_root()
 
     # --- opening and closing ---------------------------------------------------------------
@@ -279,6 +285,7 @@ class Vault:
         with self._mutex:
             self._keys = None
             self._buckets.clear()
+            self._unsplit.clear()
             self._sections.clear()
             self._root = []
             if self._connection is not None:
@@ -345,7 +352,8 @@ class Vault:
             header = self._header.with_new_salt(self._header.kdf)
             recovery_key = crypto.new_recovery_key()
             passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
-            buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}  # refuses a damaged index
+            self._all_entries()  # refuses a damaged index
+            buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}
             with self._transaction("rotate the journal keys") as connection:
                 for record_id, revision, envelope in list(_all_record_rows(connection)):
                     plaintext = crypto.open_envelope(old.records, envelope, RECORDS_TABLE, record_id, revision)
@@ -363,8 +371,10 @@ class Vault:
                         plaintext = manifest.encode_revisions(self._section(section))
                         _write_index_row(connection, new.index, SECTION_TABLE, section, revision, plaintext)
                 _write_root(connection, new.index, self._root)
-                if _has_search_pages(connection):
-                    connection.execute("DELETE FROM search_pages")  # derived data, rebuilt under the new key
+                # Derived data, rebuilt under the new key: nothing sealed under the old one stays behind.
+                for derived in ("search_pages", SNAPSHOT_TABLE):
+                    if _has_table(connection, derived):
+                        connection.execute(f"DELETE FROM {derived}")  # noqa: S608 - a fixed table name
                 _write_key_material(connection, header, passphrase_key, recovery_key, new.journal)
             self._keys, self._header = new, header
             return recovery_key
@@ -560,6 +570,10 @@ class Vault:
             with self._transaction("purge the record") as connection:
                 connection.execute("DELETE FROM records WHERE id = ?", (raw_id,))
                 self._forget_document(connection, raw_id, None)
+                if _has_table(connection, SNAPSHOT_TABLE):  # its stale snapshot still names the record
+                    connection.execute(
+                        "DELETE FROM index_snapshots WHERE section = ?", (manifest.section_of(bucket)[0],)
+                    )
                 top = self._stage_buckets(connection, {bucket: entries})
             self._commit_buckets({bucket: entries}, top)
 
@@ -640,7 +654,7 @@ class Vault:
 
     def _search_page_rows(self, pages: set[int] | None = None) -> list[tuple[int, object]]:
         with sqlite_errors("read the search cache"):
-            if not _has_search_pages(self._db()):
+            if not _has_table(self._db(), "search_pages"):
                 return []  # a journal made before the cache existed: it is created on first save
             if pages is None:
                 rows = self._db().execute("SELECT page, CAST(envelope AS BLOB) FROM search_pages").fetchall()
@@ -695,17 +709,17 @@ class Vault:
     def entries(self, kind: str | None = None, *, include_deleted: bool = False) -> list[IndexEntry]:
         """Index entries, newest (highest sort key) first, without decrypting any record."""
         with self._mutex:
-            return manifest.newest_first(self._all_buckets(), kind, include_deleted)
+            return manifest.newest_first(self._all_entries(), kind, include_deleted)
 
     def recent(self, kind: str | None = None, limit: int = 10) -> list[IndexEntry]:
         """The `limit` entries with the highest sort key, without sorting the whole index."""
         with self._mutex:
-            return manifest.newest_first(self._all_buckets(), kind, False, limit)
+            return manifest.newest_first(self._all_entries(), kind, False, limit)
 
     def count(self, kind: str | None = None) -> int:
         """Number of live records (of one kind)."""
         with self._mutex:
-            return manifest.count(self._all_buckets(), kind)
+            return manifest.count(self._all_entries(), kind)
 
     def verify(self) -> VerifyReport:
         """Open every stored revision and compare the file with the sealed index.
@@ -812,6 +826,11 @@ class Vault:
     def _bucket(self, bucket: int, rows: Mapping[int, object] | None = None) -> Bucket:
         cached = self._buckets.get(bucket)
         if cached is None:
+            section = manifest.section_of(bucket)[0]
+            if section in self._unsplit:
+                buckets = self._unsplit.pop(section).buckets()
+                self._buckets.update(zip(manifest.buckets_in(section), buckets, strict=True))
+                return self._buckets[bucket]
             plaintext = self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket), rows)
             cached = {} if plaintext is None else manifest.split_bucket(plaintext)
             self._buckets[bucket] = cached
@@ -857,21 +876,78 @@ class Vault:
             raise RecordNotFound(f"There is no record {raw_id.hex()}.")
         return manifest.unpack_entry(packed)
 
-    def _all_buckets(self) -> list[Bucket]:
-        """Every bucket. Those not read yet come from one pass over each table, not one query a row."""
-        if len(self._buckets) < BUCKET_COUNT:
-            section_rows = self._all_index_rows(SECTION_TABLE) if len(self._sections) < SECTION_COUNT else {}
-            for section in range(SECTION_COUNT):
-                self._section(section, section_rows)
-            bucket_rows = self._all_index_rows(BUCKET_TABLE)
-            for bucket in range(BUCKET_COUNT):
-                self._bucket(bucket, bucket_rows)
-        return list(self._buckets.values())
+    def _all_entries(self) -> list[bytes]:
+        """The whole index as runs of packed entries: a section's from its snapshot while that is current,
+        else from the section's own rows.
 
-    def _all_index_rows(self, table: str) -> dict[int, object]:
-        """Every envelope of `index_sections` or `index_buckets`, by number."""
+        Sections read from their rows get a new snapshot, so the next process that reads the whole
+        index opens 64 snapshots instead of 4,096 buckets (best effort: a read-only or full disk
+        only leaves that slower).
+        """
+        if len(self._buckets) + SECTION_SIZE * len(self._unsplit) < BUCKET_COUNT:
+            unread = sorted(
+                {manifest.section_of(b)[0] for b in range(BUCKET_COUNT) if b not in self._buckets} - set(self._unsplit)
+            )
+            stale = self._load_snapshots([section for section in unread if self._root[section]])
+            for section in unread:
+                rows = self._section_bucket_rows(section) if section in stale else {}
+                if section not in self._unsplit:
+                    for bucket in manifest.buckets_in(section):
+                        self._bucket(bucket, rows)
+            self._save_snapshots(stale)
+        return [snapshot.entries for snapshot in self._unsplit.values()] + [
+            manifest.join_bucket(bucket) for bucket in self._buckets.values()
+        ]
+
+    def _load_snapshots(self, sections: list[int]) -> list[int]:
+        """Take these sections and their buckets from their snapshots; returns those whose snapshot
+        is missing, damaged, or older than the section (it then fails to open at the section's revision)."""
+        keys = self._require_keys()
         with sqlite_errors("read the journal index"):
-            return dict(self._db().execute(_READ_INDEX_TABLE[table]).fetchall())
+            rows = (
+                dict(self._db().execute("SELECT section, CAST(envelope AS BLOB) FROM index_snapshots").fetchall())
+                if _has_table(self._db(), SNAPSHOT_TABLE)
+                else {}
+            )
+        stale = []
+        for section in sections:
+            try:
+                plaintext = crypto.open_envelope(
+                    keys.index, rows.get(section), SNAPSHOT_TABLE, manifest.sealed_id(section), self._root[section]
+                )
+                snapshot = manifest.decode_snapshot(plaintext)
+            except (DamagedRecord, ValueError):
+                stale.append(section)
+                continue
+            self._sections.setdefault(section, snapshot.revisions)
+            numbers = manifest.buckets_in(section)
+            if any(bucket in self._buckets for bucket in numbers):  # some were read one by one: split the rest
+                for bucket, entries in zip(numbers, snapshot.buckets(), strict=True):
+                    self._buckets.setdefault(bucket, entries)
+            else:
+                self._unsplit[section] = snapshot
+        return stale
+
+    def _section_bucket_rows(self, section: int) -> dict[int, object]:
+        """The envelopes of one section's buckets, by number, in one query."""
+        buckets = manifest.buckets_in(section)
+        with sqlite_errors("read the journal index"):
+            return dict(self._db().execute(_READ_SECTION_BUCKETS, (buckets[0], buckets[-1])).fetchall())
+
+    def _save_snapshots(self, sections: list[int]) -> None:
+        if not sections:
+            return
+        keys = self._require_keys()
+        with (
+            contextlib.suppress(StorageError, JournalBusy),
+            self._transaction("save the index snapshots") as connection,
+        ):
+            connection.execute(INDEX_SNAPSHOTS_SCHEMA)
+            for section in sections:
+                plaintext = manifest.encode_snapshot(
+                    self._section(section), [self._buckets[bucket] for bucket in manifest.buckets_in(section)]
+                )
+                _write_index_row(connection, keys.index, SNAPSHOT_TABLE, section, self._root[section], plaintext)
 
     def _open_revision(self, raw_id: bytes, revision: int) -> bytes:
         keys = self._require_keys()
@@ -960,8 +1036,9 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
         last = (rows[-1][0], rows[-1][1])
 
 
-def _has_search_pages(connection: sqlite3.Connection) -> bool:
-    found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_pages'")
+def _has_table(connection: sqlite3.Connection, name: str) -> bool:
+    """Whether an optional table (the derived search cache or index snapshots) exists yet."""
+    found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
     return found.fetchone() is not None
 
 

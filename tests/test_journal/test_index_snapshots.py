@@ -1,0 +1,159 @@
+"""Index snapshots: reading the whole index opens 64 sealed snapshots instead of 4,096 buckets,
+and a snapshot is never trusted over the buckets once its section has changed."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import crypto
+import journal.vault
+from journal import Vault
+from journal.manifest import SECTION_COUNT, SECTION_SIZE, SNAPSHOT_TABLE, bucket_of, decode_snapshot, section_of
+from tests.conftest import PASSPHRASE, MakeVault, unlock
+
+
+def filled(make_vault: MakeVault, count: int = 300) -> tuple[Vault, list[bytes]]:
+    """A vault holding `count` reflections with sort keys 0..count-1, whose whole index was read once."""
+    vault, _ = make_vault()
+    entries = vault.put_many(("reflection", f"entry {n}".encode(), n) for n in range(count))
+    vault.recent("reflection")  # reads every bucket and saves the snapshots
+    return vault, [entry.record_id for entry in entries]
+
+
+def count_opened(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts, by table, the envelopes the vault opens from now on."""
+    opened: Counter[str] = Counter()
+    original: Callable[..., bytes] = crypto.open_envelope
+
+    def counting(key: bytes, envelope: object, table: str, record_id: bytes, revision: int) -> bytes:
+        opened[table] += 1
+        return original(key, envelope, table, record_id, revision)
+
+    monkeypatch.setattr(crypto, "open_envelope", counting)  # the vault calls it through the package
+    return opened
+
+
+def snapshot_rows(path: Path) -> dict[int, bytes]:
+    """Each saved snapshot's envelope, by section (none if the table was never created)."""
+    connection = sqlite3.connect(path)
+    try:
+        return dict(connection.execute(f"SELECT section, envelope FROM {SNAPSHOT_TABLE}").fetchall())
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        connection.close()
+
+
+def put_snapshot_row(path: Path, section: int, envelope: bytes) -> None:
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(f"UPDATE {SNAPSHOT_TABLE} SET envelope = ? WHERE section = ?", (envelope, section))
+    connection.close()
+
+
+def test_reading_the_whole_index_again_opens_snapshots_not_buckets(
+    make_vault: MakeVault, journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, _ = filled(make_vault)
+    expected = vault.recent("reflection", 5)
+    vault.close()
+    opened = count_opened(monkeypatch)
+    with unlock(journal_path) as reopened:
+        assert reopened.recent("reflection", 5) == expected
+        assert reopened.count("reflection") == 300
+        assert [entry.sort_key for entry in reopened.entries("reflection")] == list(range(299, -1, -1))
+    assert opened["index_buckets"] == 0
+    assert 0 < opened[SNAPSHOT_TABLE] <= SECTION_COUNT
+
+
+def test_a_write_makes_only_its_own_section_read_from_buckets(
+    make_vault: MakeVault, journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, _ = filled(make_vault)
+    newest = vault.put("reflection", b"written after the snapshots", sort_key=10_000)
+    vault.close()
+    opened = count_opened(monkeypatch)
+    with unlock(journal_path) as reopened:
+        assert reopened.recent("reflection", 1)[0].record_id == newest.record_id
+    assert 0 < opened["index_buckets"] <= SECTION_SIZE  # one section's buckets, and its snapshot is renewed
+    opened.clear()
+    with unlock(journal_path) as again:
+        assert again.recent("reflection", 1)[0].record_id == newest.record_id
+    assert opened["index_buckets"] == 0
+
+
+@pytest.mark.parametrize("replacement", ["older copy", "damaged", "missing"])
+def test_a_snapshot_older_than_its_section_or_damaged_is_not_trusted(
+    make_vault: MakeVault, journal_path: Path, replacement: str
+) -> None:
+    vault, ids = filled(make_vault)
+    edited = ids[0]
+    section = section_of(bucket_of(edited))[0]
+    older = snapshot_rows(journal_path)[section]
+    # The oldest reflection becomes the newest: only its section's buckets know that.
+    vault.put("reflection", b"edited", record_id=edited.hex(), sort_key=10_000)
+    vault.recent("reflection")  # renews the section's snapshot
+    vault.close()
+    if replacement == "older copy":
+        put_snapshot_row(journal_path, section, older)  # authentic, but sealed at the section's previous revision
+    elif replacement == "damaged":
+        put_snapshot_row(journal_path, section, bytes(len(older)))
+    else:
+        with sqlite3.connect(journal_path) as connection:
+            connection.execute(f"DELETE FROM {SNAPSHOT_TABLE} WHERE section = ?", (section,))
+        connection.close()
+    with unlock(journal_path) as reopened:
+        newest = reopened.recent("reflection", 1)[0]
+        assert (newest.record_id, newest.sort_key, newest.revision) == (edited, 10_000, 2)
+        assert reopened.count("reflection") == 300
+    assert snapshot_rows(journal_path)[section] not in (older, bytes(len(older)))  # renewed from the buckets
+
+
+def test_a_purged_record_leaves_no_snapshot_that_names_it(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, ids = filled(make_vault)
+    purged = ids[7]
+    vault.purge(purged.hex())
+    assert section_of(bucket_of(purged))[0] not in snapshot_rows(journal_path)  # gone in the purge's transaction
+    vault.close()
+    with unlock(journal_path) as reopened:
+        assert reopened.count("reflection") == 299
+        index_key = reopened._require_keys().index
+        for section, envelope in snapshot_rows(journal_path).items():
+            plaintext = crypto.open_envelope(
+                index_key, envelope, SNAPSHOT_TABLE, section.to_bytes(16, "big"), reopened._root[section]
+            )
+            assert purged not in decode_snapshot(plaintext).entries
+
+
+def test_rotating_keys_leaves_no_snapshot_under_the_old_key(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, _ = filled(make_vault)
+    expected = vault.recent("reflection", 3)
+    vault.rotate_keys(PASSPHRASE)
+    assert snapshot_rows(journal_path) == {}
+    vault.close()
+    with unlock(journal_path) as reopened:
+        assert reopened.recent("reflection", 3) == expected
+
+
+def test_a_journal_whose_snapshots_cannot_be_saved_still_lists(
+    make_vault: MakeVault, journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, _ = make_vault()
+    vault.put_many(("reflection", b"entry", n) for n in range(50))
+    vault.close()
+    write_index_row = journal.vault._write_index_row
+
+    def disk_full_for_snapshots(connection: sqlite3.Connection, key: bytes, table: str, *args: object) -> None:
+        if table == SNAPSHOT_TABLE:
+            raise sqlite3.OperationalError("database or disk is full")
+        write_index_row(connection, key, table, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(journal.vault, "_write_index_row", disk_full_for_snapshots)
+    with unlock(journal_path) as reopened:
+        assert [entry.sort_key for entry in reopened.recent("reflection", 3)] == [49, 48, 47]
+    assert snapshot_rows(journal_path) == {}  # the failed save was rolled back whole

@@ -150,6 +150,11 @@ def newest_first(
     return [_from_fields(fields) for fields in chosen]
 
 
+def current_revisions(packed: Iterable[bytes], kind: str) -> dict[bytes, int]:
+    """Each live record of `kind` → its current revision."""
+    return {fields[0]: fields[2] for fields in _matching(packed, kind, include_deleted=False)}
+
+
 def count(packed: Iterable[bytes], kind: str | None) -> int:
     """Number of live entries of `kind` (of any kind if None)."""
     return len(_matching(packed, kind, include_deleted=False))

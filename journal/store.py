@@ -621,16 +621,20 @@ class Journal:
     def _index_reflections_through_cache(self, index: SearchIndex) -> None:
         """Index reflections from the sealed search cache, decrypting only those it lacks or has stale,
         then save their documents back (best effort: a read-only or busy file just stays slower)."""
-        entries = {entry.id_hex: entry for entry in self.vault.entries(Reflection.KIND)}
+        revisions = self.vault.current_revisions(Reflection.KIND)
         cached = self.vault.cached_documents()
         stale = []
-        for record_id, entry in entries.items():
-            document = cached.get(entry.record_id)
-            if document is None or document[0] != entry.revision or not index.add_cached(record_id, document[1]):
-                stale.append(entry)
+        for raw_id, revision in revisions.items():
+            document = cached.get(raw_id)
+            if document is None or document[0] != revision or not index.add_cached(raw_id.hex(), document[1]):
+                stale.append(raw_id.hex())
         if not stale:
             return
-        fresh = self._decode(self.vault.get_many(stale))
+        entries = {}
+        for record_id in stale:
+            with contextlib.suppress(RecordNotFound):  # purged meanwhile (from another thread)
+                entries[record_id] = self.vault.entry(record_id)
+        fresh = self._decode(self.vault.get_many(entries.values()))
         index.add(fresh)
         documents = {}
         for value in fresh:

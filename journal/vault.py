@@ -716,6 +716,12 @@ class Vault:
         with self._mutex:
             return manifest.newest_first(self._all_entries(), kind, False, limit)
 
+    def current_revisions(self, kind: str) -> dict[bytes, int]:
+        """Each live record of a kind (raw id) → its current revision: what checking derived data
+        against the index needs, without an `IndexEntry` for each (0.2 s at 50,000 records)."""
+        with self._mutex:
+            return manifest.current_revisions(self._all_entries(), kind)
+
     def count(self, kind: str | None = None) -> int:
         """Number of live records (of one kind)."""
         with self._mutex:

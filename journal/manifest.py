@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import struct
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -133,43 +134,46 @@ def split_bucket(data: bytes) -> Bucket:
     return {data[start : start + _ID_SIZE]: data[start : start + size] for start in range(0, len(data), size)}
 
 
-def newest_first(
-    packed: Iterable[bytes], kind: str | None, include_deleted: bool, limit: int | None = None
-) -> list[IndexEntry]:
-    """Entries of `kind` (of any kind if None), highest sort key first; only the first `limit` if given.
+class KindTable:
+    """The whole index unpacked once and grouped by kind: a command lists several kinds in a row,
+    and each pass over 50,000 packed entries costs about 15 ms."""
 
-    Args:
-        packed: the whole index as runs of packed entries (buckets or snapshots' entries).
+    def __init__(self, packed: Iterable[bytes]) -> None:
+        """Args:
+        packed: the whole index as runs of packed entries (buckets, or snapshots' entries).
+        """
+        groups: defaultdict[bytes, list[_Fields]] = defaultdict(list)
+        for run in packed:
+            for fields in _ENTRY.iter_unpack(run):
+                groups[fields[5]].append(fields)
+        self._groups = dict(groups)
 
-    Entries are filtered and ranked as the fields `struct` unpacks, and only those returned
-    become `IndexEntry`s: at 100,000 records, building one for every entry would cost more
-    than reading the whole index.
-    """
-    found = _matching(packed, kind, include_deleted)
-    chosen = sorted(found, key=_newest) if limit is None else heapq.nsmallest(limit, found, key=_newest)
-    return [_from_fields(fields) for fields in chosen]
+    def newest_first(self, kind: str | None, include_deleted: bool, limit: int | None = None) -> list[IndexEntry]:
+        """Entries of `kind` (of any kind if None), highest sort key first; only the first `limit` if given.
 
+        Only the entries returned become `IndexEntry`s: at 100,000 records, building one for
+        every entry would cost more than reading the whole index.
+        """
+        found = self._matching(kind, include_deleted)
+        chosen = sorted(found, key=_newest) if limit is None else heapq.nsmallest(limit, found, key=_newest)
+        return [_from_fields(fields) for fields in chosen]
 
-def current_revisions(packed: Iterable[bytes], kind: str) -> dict[bytes, int]:
-    """Each live record of `kind` → its current revision."""
-    return {fields[0]: fields[2] for fields in _matching(packed, kind, include_deleted=False)}
+    def current_revisions(self, kind: str) -> dict[bytes, int]:
+        """Each live record of `kind` → its current revision."""
+        return {fields[0]: fields[2] for fields in self._matching(kind, include_deleted=False)}
 
+    def count(self, kind: str | None) -> int:
+        """Number of live entries of `kind` (of any kind if None)."""
+        return len(self._matching(kind, include_deleted=False))
 
-def count(packed: Iterable[bytes], kind: str | None) -> int:
-    """Number of live entries of `kind` (of any kind if None)."""
-    return len(_matching(packed, kind, include_deleted=False))
-
-
-def _matching(packed: Iterable[bytes], kind: str | None, include_deleted: bool) -> list[_Fields]:
-    if kind is not None and not kind.isascii():
-        return []  # every stored kind is ASCII
-    wanted = None if kind is None else kind.encode("ascii")
-    return [
-        fields
-        for run in packed
-        for fields in _ENTRY.iter_unpack(run)
-        if (wanted is None or fields[5] == wanted) and (include_deleted or not fields[3] & DELETED)
-    ]
+    def _matching(self, kind: str | None, include_deleted: bool) -> list[_Fields]:
+        if kind is None:
+            found = [fields for group in self._groups.values() for fields in group]
+        elif kind.isascii():
+            found = self._groups.get(kind.encode("ascii"), [])
+        else:
+            return []  # every stored kind is ASCII
+        return found if include_deleted else [fields for fields in found if not fields[3] & DELETED]
 
 
 def _newest(fields: _Fields) -> tuple[int, bytes]:

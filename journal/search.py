@@ -105,16 +105,18 @@ class _Document:
     when: datetime = datetime.min
     """What orders results: the day, and for a reflection the time it was written (several a day)."""
     session_id: str | None = None
-    """For a reflection: its session, whose engagement is the reflection's (resolved when indexed)."""
+    """For a reflection or an action: its session, whose engagement is the record's (resolved when indexed)."""
     own_engagement_id: str | None = None
     """For a reflection: the engagement it names itself, used when it has no session."""
+    goal_id: str | None = None
+    """For a check-in or an action: its goal, whose engagement is the record's when it has no session."""
 
 
 _SEPARATOR = "\x1f"
 """Separates a cached document's fields (the ASCII unit separator)."""
 _SEPARATOR_BYTE = _SEPARATOR.encode("ascii")
-_CACHED_FIELDS = 8
-"""Fields of a cached document: kind, day, title, folded text, engagement, session, links, time written."""
+_CACHED_FIELDS = 9
+"""Fields of a cached document: kind, day, title, folded text, engagement, session, goal, links, time."""
 
 
 class SearchIndex:
@@ -147,11 +149,17 @@ class SearchIndex:
             if document is not None:
                 self._documents[value.record_id] = document
 
-    def _engagement_of(self, session_id: str | None, engagement_id: str | None) -> str | None:
-        """A reflection's engagement: its session's, when it has one; else the one it names."""
+    def _engagement_of(
+        self, session_id: str | None, own_engagement_id: str | None, goal_id: str | None = None
+    ) -> str | None:
+        """The engagement of a record that reaches it through links: its session's, else the one it
+        names, else its goal's (a reflection names a session or an engagement, an action a session
+        or a goal, a check-in its goal)."""
         if session_id is not None and session_id in self._session_engagement:
             return self._session_engagement[session_id]
-        return engagement_id
+        if own_engagement_id is not None:
+            return own_engagement_id
+        return self._goal_engagement.get(goal_id) if goal_id is not None else None
 
     def remove(self, record_id: str) -> None:
         """Forget a deleted or purged record."""
@@ -208,6 +216,7 @@ class SearchIndex:
             document.folded,
             document.own_engagement_id or "",
             document.session_id or "",
+            document.goal_id or "",
             " ".join(sorted(document.links)),
             document.when.isoformat(),
         )
@@ -244,7 +253,7 @@ class SearchIndex:
                 self._documents[record_id] = self._parse_cached(record_id, cached)
 
     def _parse_cached(self, record_id: str, cached: bytes) -> _Document:
-        kind, day, title, folded, engagement_id, session_id, links, when = cached.decode("utf-8").split(_SEPARATOR)
+        kind, day, title, folded, engagement, session, goal, links, when = cached.decode("utf-8").split(_SEPARATOR)
         return _Document(
             kind,
             record_id,
@@ -252,11 +261,12 @@ class SearchIndex:
             title,
             None,
             folded,
-            self._engagement_of(session_id or None, engagement_id or None),
+            self._engagement_of(session or None, engagement or None, goal or None),
             frozenset(links.split()),
             datetime.fromisoformat(when),
-            session_id or None,
-            engagement_id or None,
+            session or None,
+            engagement or None,
+            goal or None,
         )
 
     def _passes(self, document: _Document, filters: SearchFilters, person_names: tuple[str, ...]) -> bool:
@@ -298,15 +308,16 @@ class SearchIndex:
             case Goal():
                 return self._make(value, None, value.title, texts, value.engagement_id)
             case CheckIn():
-                engagement = self._goal_engagement.get(value.goal_id)
+                engagement = self._engagement_of(None, None, value.goal_id)
                 title = f"Check-in {value.rating}/10"
-                return self._make(value, value.rated_on, title, texts, engagement, frozenset({value.goal_id}))
+                document = self._make(value, value.rated_on, title, texts, engagement, frozenset({value.goal_id}))
+                return dataclasses.replace(document, goal_id=value.goal_id)
             case Action():
-                engagement = self._session_engagement.get(value.session_id or "")
-                if engagement is None and value.goal_id:
-                    engagement = self._goal_engagement.get(value.goal_id)
+                engagement = self._engagement_of(value.session_id, None, value.goal_id)
                 links = frozenset({value.goal_id} if value.goal_id else ())
-                return self._make(value, value.due_on or value.created_on, value.text, texts, engagement, links)
+                day = value.due_on or value.created_on
+                document = self._make(value, day, value.text, texts, engagement, links)
+                return dataclasses.replace(document, session_id=value.session_id, goal_id=value.goal_id)
             case Theme():
                 return self._make(value, None, value.label, texts)
             case Person():

@@ -61,6 +61,10 @@ RATE_AGAIN_AFTER = timedelta(days=21)
 _SEARCH_ORDER: tuple[type[Model], ...] = (Session, Goal, Person, Engagement, Theme, CheckIn, Action, Reflection)
 """Sessions, goals and people first: the index resolves other records' links through them."""
 
+_CACHED_IN_SEARCH: tuple[type[Model], ...] = (Reflection, CheckIn, Action)
+"""Kinds search reads from its sealed cache: those that grow with every session. The others are few,
+and search needs them whole (sessions and goals place records in engagements, people have aliases)."""
+
 
 def sort_key(value: Model) -> int:
     """The sealed index's ordering key: seconds since 1970 of the value's date (local wall clock)."""
@@ -610,18 +614,22 @@ class Journal:
         with self._lock:
             if self._search is None:
                 index = SearchIndex()
+                through_cache = [model.KIND for model in _CACHED_IN_SEARCH if model.KIND not in self._cache]
                 for model in _SEARCH_ORDER:
-                    if model is Reflection and Reflection.KIND not in self._cache:
-                        self._index_reflections_through_cache(index)
-                    else:
+                    if model.KIND not in through_cache:
                         index.add(self._kind(model.KIND).values())
+                self._index_through_cache(index, through_cache)
                 self._search = index
             return self._search
 
-    def _index_reflections_through_cache(self, index: SearchIndex) -> None:
-        """Index reflections from the sealed search cache, decrypting only those it lacks or has stale,
-        then save their documents back (best effort: a read-only or busy file just stays slower)."""
-        revisions = self.vault.current_revisions(Reflection.KIND)
+    def _index_through_cache(self, index: SearchIndex, kinds: list[str]) -> None:
+        """Index records of these kinds from the sealed search cache, decrypting only those it lacks or
+        has stale, then save their documents back (best effort: a read-only or busy file just stays slower)."""
+        revisions: dict[bytes, int] = {}
+        for kind in kinds:
+            revisions.update(self.vault.current_revisions(kind))
+        if not revisions:
+            return
         cached = self.vault.cached_documents()
         stale = []
         for raw_id, revision in revisions.items():

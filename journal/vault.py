@@ -169,6 +169,8 @@ class Vault:
         self._unsplit: dict[int, manifest.Snapshot] = {}
         """Sections read from a snapshot and not split into buckets yet (none of their buckets is in
         `_buckets`): listing iterates their packed entries; a lookup or a write splits them."""
+        self._kinds: manifest.KindTable | None = None
+        """The whole index grouped by kind, until the next write."""
         self._load_root()
 
     # --- opening and closing ---------------------------------------------------------------
@@ -286,6 +288,7 @@ class Vault:
             self._keys = None
             self._buckets.clear()
             self._unsplit.clear()
+            self._kinds = None
             self._sections.clear()
             self._root = []
             if self._connection is not None:
@@ -709,23 +712,23 @@ class Vault:
     def entries(self, kind: str | None = None, *, include_deleted: bool = False) -> list[IndexEntry]:
         """Index entries, newest (highest sort key) first, without decrypting any record."""
         with self._mutex:
-            return manifest.newest_first(self._all_entries(), kind, include_deleted)
+            return self._kind_table().newest_first(kind, include_deleted)
 
     def recent(self, kind: str | None = None, limit: int = 10) -> list[IndexEntry]:
         """The `limit` entries with the highest sort key, without sorting the whole index."""
         with self._mutex:
-            return manifest.newest_first(self._all_entries(), kind, False, limit)
+            return self._kind_table().newest_first(kind, False, limit)
 
     def current_revisions(self, kind: str) -> dict[bytes, int]:
         """Each live record of a kind (raw id) → its current revision: what checking derived data
         against the index needs, without an `IndexEntry` for each (0.2 s at 50,000 records)."""
         with self._mutex:
-            return manifest.current_revisions(self._all_entries(), kind)
+            return self._kind_table().current_revisions(kind)
 
     def count(self, kind: str | None = None) -> int:
         """Number of live records (of one kind)."""
         with self._mutex:
-            return manifest.count(self._all_entries(), kind)
+            return self._kind_table().count(kind)
 
     def verify(self) -> VerifyReport:
         """Open every stored revision and compare the file with the sealed index.
@@ -905,6 +908,11 @@ class Vault:
             manifest.join_bucket(bucket) for bucket in self._buckets.values()
         ]
 
+    def _kind_table(self) -> manifest.KindTable:
+        if self._kinds is None:
+            self._kinds = manifest.KindTable(self._all_entries())
+        return self._kinds
+
     def _load_snapshots(self, sections: list[int]) -> list[int]:
         """Take these sections and their buckets from their snapshots; returns those whose snapshot
         is missing, damaged, or older than the section (it then fails to open at the section's revision)."""
@@ -1003,6 +1011,7 @@ class Vault:
 
     def _commit_buckets(self, staged: dict[int, Bucket], top: _IndexTop) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
+        self._kinds = None
         self._buckets.update(staged)
         self._sections.update(top.sections)
         self._root = top.root

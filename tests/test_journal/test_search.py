@@ -207,7 +207,7 @@ def test_hits_carry_kind_day_and_title() -> None:
 class World:
     """Two engagements, with themes, goals, people and records of every kind linked across them."""
 
-    def __init__(self) -> None:
+    def __init__(self, through_cache: bool) -> None:
         self.first = saved(Engagement("Leadership", starts_on=date(2026, 1, 1)))
         self.second = saved(Engagement("Career", starts_on=date(2026, 8, 1)))
         self.session = saved(Session(self.first.saved_id, date(2026, 8, 20), 3, agenda="plan for the offsite"))
@@ -237,18 +237,32 @@ class World:
         self.check_in = saved(CheckIn(self.goal.saved_id, date(2026, 9, 8), 4, note="plan slipping"))
         self.action = saved(Action("Share the plan", due_on=date(2026, 9, 18), goal_id=self.goal.record_id))
         self.session_action = saved(Action("Book plan review", session_id=self.other_session.record_id))
+        values: list[Model] = [self.session, self.other_session, self.goal, self.other_goal, self.sam, self.anna]
+        values += [self.first, self.second, self.theme, self.via_session, self.linked, self.mentions_anna]
+        values += [self.by_name, self.samantha, self.check_in, self.action, self.session_action]
         self.index = SearchIndex()
-        self.index.add([self.session, self.other_session, self.goal, self.other_goal, self.sam, self.anna])
-        self.index.add([self.first, self.second, self.theme, self.via_session, self.linked, self.mentions_anna])
-        self.index.add([self.by_name, self.samantha, self.check_in, self.action, self.session_action])
+        self.index.add(values)
+        if through_cache:
+            # As a later session indexes them: the kinds that grow with the journal come from the
+            # sealed cache's documents, the others are decrypted. Every filter must agree.
+            forms = {value.saved_id: self.index.cached_form(value.saved_id) for value in values}
+            self.index = SearchIndex()
+            self.index.add(value for value in values if value.KIND not in CACHED_KINDS)
+            for value in values:
+                form = forms[value.saved_id]
+                if value.KIND in CACHED_KINDS and form is not None:
+                    assert self.index.add_cached(value.saved_id, form)
 
     def find(self, query: str = "", **filters: object) -> set[str]:
         return set(ids(self.index, query, SearchFilters(**filters)))  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="module")
-def world() -> World:
-    return World()
+CACHED_KINDS = {"reflection", "checkin", "action"}
+
+
+@pytest.fixture(scope="module", params=["decrypted", "from the search cache"])
+def world(request: pytest.FixtureRequest) -> World:
+    return World(through_cache=request.param != "decrypted")
 
 
 def test_engagement_filter_includes_reflections_tied_to_its_sessions(world: World) -> None:

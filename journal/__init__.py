@@ -1,6 +1,8 @@
 """Candour's journal: the encrypted journal file and the coachee's domain built on it.
 
 Nothing here imports a UI framework; the app and the command line use this API only.
+Importers (`journal.importers`) and the demo journal (`journal.demo`) are imported by the
+commands that use them, so that every other command starts without them.
 """
 
 from crypto import DEFAULT_LIMITS as DEFAULT_KDF_LIMITS
@@ -26,7 +28,6 @@ from journal.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from journal.importers import ImportBatch, ImportedEntry, read_import
 from journal.manifest import IndexEntry
 from journal.models import (
     AFTER_SESSION,
@@ -82,8 +83,6 @@ __all__ = [
     "ForeignFile",
     "Goal",
     "GoalStatus",
-    "ImportBatch",
-    "ImportedEntry",
     "IndexEntry",
     "InvalidInput",
     "InvalidRecoveryKey",
@@ -128,7 +127,6 @@ __all__ = [
     "parse_day",
     "parse_range",
     "probe_journal",
-    "read_import",
     "require_journal_file",
     "require_strong_passphrase",
     "resolve_journal_path",

@@ -12,9 +12,7 @@ and `main`; the commands that read and write entries are in `tui.cli_entries`.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -30,7 +28,6 @@ from journal import (
     probe_journal,
     require_journal_file,
 )
-from journal.demo import DEMO_PASSPHRASE, create_demo
 from tui import cli_entries
 from tui.cli_context import Context, KdfSettings, pass_context
 
@@ -95,6 +92,12 @@ def run_app(context: Context, demo_passphrase: str | None = None) -> None:
 @pass_context
 def demo(context: Context, fresh: bool) -> None:
     """Open a demo journal with sample content (its passphrase is shown), to look around safely."""
+    # Imported here: only this command needs them, and every other command starts faster without.
+    import shutil
+    import tempfile
+
+    from journal.demo import DEMO_PASSPHRASE, create_demo
+
     folder = Path(tempfile.gettempdir()) / f"candour-demo-{os.getuid()}"
     context.journal_path = folder / "demo.candour"
     if context.journal_path.exists() and not fresh:

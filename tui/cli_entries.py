@@ -38,7 +38,6 @@ from journal import (
     normalize,
     parse_day,
     parse_range,
-    read_import,
 )
 from tui.cli_context import (
     CommandList,
@@ -151,6 +150,8 @@ def import_(context: Context, source: Path, engagement_ref: str | None) -> None:
     Entries become reflections and their tags become themes; everything lands in one
     transaction, and entries already imported (same time and text) are skipped.
     """
+    from journal.importers import read_import  # only this command reads other tools' files
+
     batch = read_import(source)  # before unlocking: a bad file fails fast
     with context.journal() as journal:
         engagement = find_engagement(journal, engagement_ref) if engagement_ref else None

@@ -25,7 +25,7 @@ from journal import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from journal.manifest import bucket_of, section_of
+from journal.manifest import IndexEntry, KindTable, bucket_of, pack_entry, section_of
 from journal.storage import SCHEMA_VERSION, probe_journal
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files, unlock
 
@@ -393,3 +393,18 @@ def test_a_refused_file_with_a_left_over_log_is_left_byte_for_byte(
     with pytest.raises(UnsupportedFormat):
         unlock(copy)
     assert journal_files(copy) == {**before, "journal.candour.lock": b""}
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.tuples(st.integers(-3, 3), st.sampled_from(["reflection", "session"]), st.booleans()), max_size=40),
+    st.integers(0, 12),
+)
+def test_the_newest_few_are_the_start_of_the_full_listing(rows: list[tuple[int, str, bool]], limit: int) -> None:
+    # Few distinct sort keys: ties at the cut are the rule here, and the id must decide them as a full sort does.
+    entries = [
+        IndexEntry(n.to_bytes(16, "big")[::-1], 1, 1, kind, key, deleted) for n, (key, kind, deleted) in enumerate(rows)
+    ]
+    table = KindTable([b"".join(map(pack_entry, entries))])
+    for kind in ("reflection", None):
+        assert table.newest_first(kind, False, limit) == table.newest_first(kind, False)[:limit]

@@ -7,11 +7,12 @@ Nothing is indexed on disk (an index would leak words); the journal builds a
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -33,6 +34,7 @@ from journal.models import (
     Template,
     Theme,
 )
+from journal.search_pages import Page
 
 
 def normalize(text: str) -> str:
@@ -114,9 +116,6 @@ class _Document:
 
 _SEPARATOR = "\x1f"
 """Separates a cached document's fields (the ASCII unit separator)."""
-_SEPARATOR_BYTE = _SEPARATOR.encode("ascii")
-_CACHED_FIELDS = 9
-"""Fields of a cached document: kind, day, title, folded text, engagement, session, goal, links, time."""
 
 
 class SearchIndex:
@@ -124,8 +123,10 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._documents: dict[str, _Document] = {}
-        self._unparsed: dict[str, bytes] = {}
-        """Documents from the search cache, kept as stored until a search needs them (see `add_cached`)."""
+        self._pages: list[Page] = []
+        """Pages of the search cache, kept as stored (see `add_cached`)."""
+        self._unparsed: dict[bytes, tuple[int, int]] = {}
+        """Records indexed from the cache and not parsed yet: raw id → (place in `_pages`, document)."""
         self._session_engagement: dict[str, str] = {}
         self._goal_engagement: dict[str, str | None] = {}
         self._people: dict[str, tuple[str, ...]] = {}
@@ -144,7 +145,7 @@ class SearchIndex:
                 self._goal_engagement[value.record_id] = value.engagement_id
             elif isinstance(value, Person):
                 self._people[value.record_id] = tuple(normalize(name) for name in value.names)
-            self._unparsed.pop(value.record_id, None)
+            self._unparsed.pop(bytes.fromhex(value.record_id), None)
             document = self._document(value)
             if document is not None:
                 self._documents[value.record_id] = document
@@ -164,7 +165,7 @@ class SearchIndex:
     def remove(self, record_id: str) -> None:
         """Forget a deleted or purged record."""
         self._documents.pop(record_id, None)
-        self._unparsed.pop(record_id, None)
+        self._unparsed.pop(bytes.fromhex(record_id), None)
         self._people.pop(record_id, None)
 
     def search(
@@ -203,7 +204,10 @@ class SearchIndex:
     # --- the sealed search cache (see `journal.search_pages`) -------------------------------------
 
     def cached_form(self, record_id: str) -> bytes | None:
-        """The document of an indexed record as the search cache stores it (no original text)."""
+        """The document of an indexed record as the search cache stores it (no original text).
+
+        Its fields are read back by `_parse_cached`; changing them needs a new `search_pages.PAGE_LAYOUT`.
+        """
         document = self._documents.get(record_id)
         if document is None:
             return None
@@ -223,34 +227,43 @@ class SearchIndex:
         # The unit separator cannot occur in stored text: control characters are removed when values are made.
         return _SEPARATOR.join(fields).encode("utf-8")
 
-    def add_cached(self, record_id: str, cached: bytes) -> bool:
-        """Index a record from its cached document; False if the document is not in the expected form.
+    def add_cached(self, page: Page, current: Mapping[bytes, int]) -> None:
+        """Index the documents of a search-cache page that were made from their record's current revision.
 
-        The document is parsed only when a search could match it: parsing every document of a
-        large journal (about 10 µs each) was most of its first search. The field count is checked
-        now, so a document written in another form is rebuilt from its record instead.
+        Only for records not indexed otherwise. A document is parsed only when a search could
+        match it: parsing every document of a large journal (about 10 µs each) was most of its
+        first search.
+
+        Args:
+            current: each record that should be found (raw id) → its current revision.
         """
-        if cached.count(_SEPARATOR_BYTE) != _CACHED_FIELDS - 1:
-            return False
-        self._documents.pop(record_id, None)
-        self._unparsed[record_id] = cached
-        return True
+        place = len(self._pages)
+        self._pages.append(page)
+        for index, (record_id, revision) in enumerate(zip(page.ids, page.revisions, strict=True)):
+            if current.get(record_id) == revision:
+                self._unparsed[record_id] = (place, index)
+
+    def has_cached(self, record_id: bytes) -> bool:
+        """Whether a record (raw id) was indexed from the cache and not re-indexed or removed since."""
+        return record_id in self._unparsed
 
     def _parse_candidates(self, terms: list[str]) -> None:
-        """Parse the cached documents that could match every term (all of them for no terms).
-
-        A term found in the stored bytes may have matched another field than the folded text;
-        search checks the parsed document, so this only has to miss nothing: UTF-8 keeps a
-        substring of the text a substring of its bytes.
-        """
+        """Parse the cached documents that could match every term (all of them for no terms)."""
+        if not self._unparsed:
+            return
         encoded = [term.encode("utf-8") for term in terms]
-        candidates = [
-            record_id for record_id, cached in self._unparsed.items() if all(term in cached for term in encoded)
+        chosen = [
+            record_id
+            for place, page in enumerate(self._pages)
+            for index in _containing(page, encoded)
+            if self._unparsed.get(record_id := page.ids[index]) == (place, index)
         ]
-        for record_id in candidates:
-            cached = self._unparsed.pop(record_id)
+        for record_id in chosen:
+            place, index = self._unparsed.pop(record_id)
             with contextlib.suppress(ValueError):  # only a bug writes an unreadable document: it is left out
-                self._documents[record_id] = self._parse_cached(record_id, cached)
+                self._documents[record_id.hex()] = self._parse_cached(
+                    record_id.hex(), self._pages[place].document(index)
+                )
 
     def _parse_cached(self, record_id: str, cached: bytes) -> _Document:
         kind, day, title, folded, engagement, session, goal, links, when = cached.decode("utf-8").split(_SEPARATOR)
@@ -340,6 +353,28 @@ class SearchIndex:
         return _Document(
             value.KIND, value.record_id or "", day, title, text, normalize(text), engagement_id, links, when
         )
+
+
+def _containing(page: Page, terms: list[bytes]) -> Iterator[int]:
+    """The documents of a page whose bytes hold every term (all of them for no terms).
+
+    The first term is looked for in the whole page at once, jumping to the next document after
+    each hit, and only those documents are checked for the others. A hit may lie in another field
+    than the folded text, or run into the next document; search checks the parsed document, so
+    this only has to miss nothing, and UTF-8 keeps a substring of a text a substring of its bytes.
+    """
+    bounds, data = page.bounds, page.data
+    if not terms:
+        yield from range(len(page.ids))
+        return
+    first, *others = terms
+    position = data.find(first, bounds[0])
+    while position != -1:
+        index = bisect.bisect_right(bounds, position) - 1
+        start, end = bounds[index], bounds[index + 1]
+        if all(data.find(term, start, end) != -1 for term in others):
+            yield index
+        position = data.find(first, end)
 
 
 def _texts(value: Model) -> list[str]:

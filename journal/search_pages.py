@@ -1,17 +1,23 @@
 """The sealed search cache's page format: what search needs of each record, grouped in a few large pages.
 
 Decrypting and parsing tens of thousands of records one by one dominates the first search
-of a session (about 100 µs a record in Python). The cache keeps, for each searchable
-record, an opaque document (the folded text and the fields filters need) tagged with the
-record's revision, in `PAGE_COUNT` pages chosen by the first bits of the record id. A page
-is one envelope, so loading the cache costs a few large decryptions instead of one per
-record. It is derived data: a document whose revision is not the record's current one is
-ignored and rebuilt from the record, and a page that fails to open is rebuilt whole.
+of a session (about 100 µs a record in Python). The cache keeps, for each record of the
+kinds that grow with the journal, an opaque document (the folded text and the fields
+filters need) tagged with the record's revision, in `PAGE_COUNT` pages chosen by the first
+bits of the record id. A page is one envelope, so loading the cache costs a few large
+decryptions instead of one per record. A page lists its ids, revisions and document lengths
+ahead of the documents, so it is read with a few calls written in C, and a search looks for
+its words in the page as a whole rather than document by document.
+
+It is derived data: a document whose revision is not the record's current one is ignored
+and rebuilt from the record, and a page that fails to open is rebuilt whole.
 """
 
 from __future__ import annotations
 
+import itertools
 import struct
+from typing import NamedTuple
 
 PAGE_COUNT = 64
 """Pages of the cache: the first six bits of a random id pick one."""
@@ -19,11 +25,37 @@ PAGE_COUNT = 64
 PAGE_TABLE = "search_pages"
 """The table (and associated-data name) of the cache's pages."""
 
-_ENTRY_HEAD = struct.Struct(">16sII")
-"""Record id, its revision the document was made from, the document's length."""
+PAGE_LAYOUT = b"CSP\x02"
+"""The first bytes of a page's plaintext, naming its layout and its documents' fields. A page in
+any other layout (written by an older Candour) is treated as missing and rebuilt; change this
+whenever either changes."""
+
+_ID_SIZE = 16
+_COUNT = struct.Struct(">I")
 
 Documents = dict[bytes, tuple[int, bytes]]
 """Record id → (revision, document)."""
+
+
+class Page(NamedTuple):
+    """One decrypted page: document `i` belongs to record `ids[i]` and was made from `revisions[i]`."""
+
+    ids: list[bytes]
+    revisions: tuple[int, ...]
+    bounds: list[int]
+    """Where each document starts in `data`, and where the last one ends (one more than the ids)."""
+    data: bytes
+
+    def document(self, index: int) -> bytes:
+        """Document `index`, as stored."""
+        return self.data[self.bounds[index] : self.bounds[index + 1]]
+
+    def documents(self) -> Documents:
+        """Every document of the page, by record id."""
+        return {
+            record_id: (revision, self.document(index))
+            for index, (record_id, revision) in enumerate(zip(self.ids, self.revisions, strict=True))
+        }
 
 
 def page_of(record_id: bytes) -> int:
@@ -37,28 +69,42 @@ def page_id(page: int) -> bytes:
 
 
 def encode_page(documents: Documents) -> bytes:
-    """Serialise one page's documents."""
+    """Serialise one page: layout, count, ids, revisions, document lengths, then the documents."""
+    count = len(documents)
+    revisions = [revision for revision, _ in documents.values()]
+    texts = [document for _, document in documents.values()]
     return b"".join(
-        _ENTRY_HEAD.pack(record_id, revision, len(document)) + document
-        for record_id, (revision, document) in documents.items()
+        [
+            PAGE_LAYOUT,
+            _COUNT.pack(count),
+            *documents,
+            struct.pack(f">{count}I", *revisions),
+            struct.pack(f">{count}I", *map(len, texts)),
+            *texts,
+        ]
     )
 
 
-def decode_page(data: bytes) -> Documents:
-    """Parse a page. `data` was authenticated, so only a bug could make it malformed.
+def decode_page(data: bytes) -> Page:
+    """Parse a page. `data` was authenticated, so only another layout or a bug could make it malformed.
 
     Raises:
-        ValueError: a truncated entry.
+        ValueError: another layout, or lengths that do not add up.
     """
-    documents: Documents = {}
-    offset = 0
-    while offset < len(data):
-        if offset + _ENTRY_HEAD.size > len(data):
-            raise ValueError("search page has a partial entry")
-        record_id, revision, length = _ENTRY_HEAD.unpack_from(data, offset)
-        offset += _ENTRY_HEAD.size
-        if offset + length > len(data):
-            raise ValueError("search page has a partial document")
-        documents[record_id] = (revision, data[offset : offset + length])
-        offset += length
-    return documents
+    if not data.startswith(PAGE_LAYOUT):
+        raise ValueError("search page in another layout")
+    start = len(PAGE_LAYOUT) + _COUNT.size
+    if len(data) < start:
+        raise ValueError("search page is truncated")
+    (count,) = _COUNT.unpack_from(data, len(PAGE_LAYOUT))
+    ids_end = start + _ID_SIZE * count
+    documents_start = ids_end + 8 * count
+    if len(data) < documents_start:
+        raise ValueError("search page is truncated")
+    ids = [data[offset : offset + _ID_SIZE] for offset in range(start, ids_end, _ID_SIZE)]
+    revisions = struct.unpack_from(f">{count}I", data, ids_end)
+    lengths = struct.unpack_from(f">{count}I", data, ids_end + 4 * count)
+    bounds = list(itertools.accumulate(lengths, initial=documents_start))
+    if bounds[-1] != len(data):
+        raise ValueError("search page has the wrong size")
+    return Page(ids, revisions, bounds, data)

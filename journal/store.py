@@ -630,12 +630,9 @@ class Journal:
             revisions.update(self.vault.current_revisions(kind))
         if not revisions:
             return
-        cached = self.vault.cached_documents()
-        stale = []
-        for raw_id, revision in revisions.items():
-            document = cached.get(raw_id)
-            if document is None or document[0] != revision or not index.add_cached(raw_id.hex(), document[1]):
-                stale.append(raw_id.hex())
+        for page in self.vault.cached_pages():
+            index.add_cached(page, revisions)
+        stale = [raw_id.hex() for raw_id in revisions if not index.has_cached(raw_id)]
         if not stale:
             return
         entries = {}

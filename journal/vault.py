@@ -600,24 +600,21 @@ class Vault:
 
     # --- the search cache (derived data, see `journal.search_pages`) ---------------------------
 
-    def cached_documents(self) -> search_pages.Documents:
-        """Every document of the sealed search cache, with the revision it was made from.
+    def cached_pages(self) -> list[search_pages.Page]:
+        """Every page of the sealed search cache that opens.
 
-        A page that is missing, or fails to open (damaged, or sealed under a key since rotated), is
-        simply absent: the caller rebuilds those documents from the records.
+        A page that is missing, or fails to open (damaged, sealed under a key since rotated, or in an
+        older layout), is simply absent: the caller rebuilds those documents from the records.
         """
         with self._mutex:
-            keys = self._require_keys()
-            documents: search_pages.Documents = {}
-            for page, envelope in self._search_page_rows():
-                try:
-                    plaintext = crypto.open_envelope(
-                        keys.search, envelope, search_pages.PAGE_TABLE, search_pages.page_id(page), 0
-                    )
-                    documents.update(search_pages.decode_page(plaintext))
-                except (DamagedRecord, ValueError):
-                    continue
-            return documents
+            return [page for page in self._open_search_pages().values() if page is not None]
+
+    def cached_documents(self) -> search_pages.Documents:
+        """Every document of the sealed search cache, with the revision it was made from (see `cached_pages`)."""
+        with self._mutex:
+            return {
+                record_id: document for page in self.cached_pages() for record_id, document in page.documents().items()
+            }
 
     def store_documents(self, documents: search_pages.Documents) -> None:
         """Add or replace documents in the search cache; each touched page is re-sealed once.
@@ -673,9 +670,10 @@ class Vault:
                 )
         return [(page, envelope) for page, envelope in rows if pages is None or page in pages]
 
-    def _search_pages_by_number(self, pages: set[int]) -> dict[int, search_pages.Documents]:
+    def _open_search_pages(self, pages: set[int] | None = None) -> dict[int, search_pages.Page | None]:
+        """The cache's pages (all of them, or those asked for) by number; None for one that fails to open."""
         keys = self._require_keys()
-        found: dict[int, search_pages.Documents] = {}
+        found: dict[int, search_pages.Page | None] = {}
         for page, envelope in self._search_page_rows(pages):
             try:
                 plaintext = crypto.open_envelope(
@@ -683,8 +681,15 @@ class Vault:
                 )
                 found[page] = search_pages.decode_page(plaintext)
             except (DamagedRecord, ValueError):
-                found[page] = {}  # rebuilt from the records as they are found stale
+                found[page] = None
         return found
+
+    def _search_pages_by_number(self, pages: set[int]) -> dict[int, search_pages.Documents]:
+        """The documents of these pages; a page that fails to open has none (they are rebuilt as found stale)."""
+        return {
+            number: page.documents() if page is not None else {}
+            for number, page in self._open_search_pages(pages).items()
+        }
 
     def _forget_document(self, connection: sqlite3.Connection, raw_id: bytes, below_revision: int | None) -> None:
         """Drop a record's document from the cache (all of it, or if made from a revision below the one given),

@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journal.clock import FixedClock
 from journal.dates import parse_range
 from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Reflection, Session, Template, Theme
-from journal.search import SNIPPET_WIDTH, SearchFilters, SearchIndex, normalize, query_terms, snippet
+from journal.search import SNIPPET_WIDTH, SearchFilters, SearchIndex, _containing, normalize, query_terms, snippet
+from journal.search_pages import decode_page, encode_page
 from journal.store import Journal
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
@@ -245,13 +248,15 @@ class World:
         if through_cache:
             # As a later session indexes them: the kinds that grow with the journal come from the
             # sealed cache's documents, the others are decrypted. Every filter must agree.
-            forms = {value.saved_id: self.index.cached_form(value.saved_id) for value in values}
+            documents = {
+                bytes.fromhex(value.saved_id): (1, self.index.cached_form(value.saved_id) or b"")
+                for value in values
+                if value.KIND in CACHED_KINDS
+            }
             self.index = SearchIndex()
             self.index.add(value for value in values if value.KIND not in CACHED_KINDS)
-            for value in values:
-                form = forms[value.saved_id]
-                if value.KIND in CACHED_KINDS and form is not None:
-                    assert self.index.add_cached(value.saved_id, form)
+            self.index.add_cached(decode_page(encode_page(documents)), dict.fromkeys(documents, 1))
+            assert all(self.index.has_cached(record_id) for record_id in documents)
 
     def find(self, query: str = "", **filters: object) -> set[str]:
         return set(ids(self.index, query, SearchFilters(**filters)))  # type: ignore[arg-type]
@@ -439,3 +444,24 @@ def test_search_through_the_journal_uses_session_links(journal: Journal) -> None
     journal.search("warm up the index")  # built before the next records exist
     reflection = journal.save(Reflection("After session one", at(1), session_id=session.record_id))
     assert hit_ids(journal, "after", engagement_id=engagement.saved_id) == [reflection.saved_id]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.text(alphabet="ab é", max_size=12), max_size=8),
+    st.lists(st.text(alphabet="ab é", min_size=1, max_size=3), max_size=3),
+)
+def test_a_cache_page_yields_every_document_holding_every_term(texts: list[str], terms: list[str]) -> None:
+    # A tiny alphabet makes matches that run from one document into the next common.
+    documents = {bytes([n]) * 16: (1, text.encode()) for n, text in enumerate(texts)}
+    page = decode_page(encode_page(documents))
+    encoded = [term.encode() for term in terms]
+    found = list(_containing(page, encoded))
+    stored = [page.document(index) for index in range(len(texts))]
+    exact = {index for index, text in enumerate(stored) if all(term in text for term in encoded)}
+    assert len(found) == len(set(found))
+    assert exact <= set(found)
+    for index in set(found) - exact:  # only where the first term runs on into the documents after it
+        start, end = page.bounds[index], page.bounds[index + 1]
+        assert encoded[0] in page.data[start : end + len(encoded[0]) - 1]
+        assert all(term in stored[index] for term in encoded[1:])

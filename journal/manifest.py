@@ -154,8 +154,10 @@ class KindTable:
         Only the entries returned become `IndexEntry`s: at 100,000 records, building one for
         every entry would cost more than reading the whole index.
         """
+        if limit is not None and limit <= 0:
+            return []
         found = self._matching(kind, include_deleted)
-        if limit is not None and 0 < limit < len(found):
+        if limit is not None and limit < len(found):
             # The `limit` highest sort keys, ranked by a key written in C (a Python key function costs
             # more than the rest of listing 50,000 entries); then every entry that ties with the lowest
             # of them, so that the id decides among equal keys exactly as a full sort would.

@@ -34,7 +34,7 @@ from journal.models import (
     Template,
     Theme,
 )
-from journal.search_pages import Page
+from journal.search_pages import Page, page_of
 
 
 def normalize(text: str) -> str:
@@ -102,20 +102,22 @@ class _Document:
     """The original text, for snippets; None when the document came from the search cache."""
     folded: str
     engagement_id: str | None
+    """The engagement the record names itself (for an engagement, its own id); see `SearchIndex._engagement_of`."""
     links: frozenset[str] = field(default_factory=frozenset)
     """Ids of the themes, goals and people the record is linked to."""
     when: datetime = datetime.min
     """What orders results: the day, and for a reflection the time it was written (several a day)."""
     session_id: str | None = None
-    """For a reflection or an action: its session, whose engagement is the record's (resolved when indexed)."""
-    own_engagement_id: str | None = None
-    """For a reflection: the engagement it names itself, used when it has no session."""
+    """For a reflection or an action: its session, whose engagement is the record's."""
     goal_id: str | None = None
     """For a check-in or an action: its goal, whose engagement is the record's when it has no session."""
 
 
 _SEPARATOR = "\x1f"
 """Separates a cached document's fields (the ASCII unit separator)."""
+_SEPARATOR_BYTE = _SEPARATOR.encode("ascii")
+_CACHED_FIELDS = 9
+"""Fields of a cached document: kind, day, title, folded text, engagement, session, goal, links, time."""
 
 
 class SearchIndex:
@@ -123,10 +125,10 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._documents: dict[str, _Document] = {}
-        self._pages: list[Page] = []
-        """Pages of the search cache, kept as stored (see `add_cached`)."""
-        self._unparsed: dict[bytes, tuple[int, int]] = {}
-        """Records indexed from the cache and not parsed yet: raw id → (place in `_pages`, document)."""
+        self._pages: dict[int, Page] = {}
+        """Pages of the search cache by number, holding only documents still to be found (see `add_cached`)."""
+        self._unparsed: dict[bytes, int] = {}
+        """Records indexed from the cache and not parsed yet: raw id → place of its document in its page."""
         self._session_engagement: dict[str, str] = {}
         self._goal_engagement: dict[str, str | None] = {}
         self._people: dict[str, tuple[str, ...]] = {}
@@ -145,27 +147,28 @@ class SearchIndex:
                 self._goal_engagement[value.record_id] = value.engagement_id
             elif isinstance(value, Person):
                 self._people[value.record_id] = tuple(normalize(name) for name in value.names)
-            self._unparsed.pop(bytes.fromhex(value.record_id), None)
+            self._forget_cached(value.record_id)
             document = self._document(value)
             if document is not None:
                 self._documents[value.record_id] = document
 
-    def _engagement_of(
-        self, session_id: str | None, own_engagement_id: str | None, goal_id: str | None = None
-    ) -> str | None:
-        """The engagement of a record that reaches it through links: its session's, else the one it
-        names, else its goal's (a reflection names a session or an engagement, an action a session
-        or a goal, a check-in its goal)."""
-        if session_id is not None and session_id in self._session_engagement:
-            return self._session_engagement[session_id]
-        if own_engagement_id is not None:
-            return own_engagement_id
-        return self._goal_engagement.get(goal_id) if goal_id is not None else None
+    def _engagement_of(self, document: _Document) -> str | None:
+        """A record's engagement: its session's, else the one it names, else its goal's (a reflection
+        names a session or an engagement, an action a session or a goal, a check-in its goal).
+
+        Resolved when a search filters by engagement, so a session or goal moved to another
+        engagement moves what links to it, however the record was indexed.
+        """
+        if document.session_id is not None and document.session_id in self._session_engagement:
+            return self._session_engagement[document.session_id]
+        if document.engagement_id is not None:
+            return document.engagement_id
+        return self._goal_engagement.get(document.goal_id) if document.goal_id is not None else None
 
     def remove(self, record_id: str) -> None:
         """Forget a deleted or purged record."""
         self._documents.pop(record_id, None)
-        self._unparsed.pop(bytes.fromhex(record_id), None)
+        self._forget_cached(record_id)
         self._people.pop(record_id, None)
 
     def search(
@@ -218,7 +221,7 @@ class SearchIndex:
             document.day.isoformat() if document.day else "",
             document.title,
             document.folded,
-            document.own_engagement_id or "",
+            document.engagement_id or "",
             document.session_id or "",
             document.goal_id or "",
             " ".join(sorted(document.links)),
@@ -227,25 +230,49 @@ class SearchIndex:
         # The unit separator cannot occur in stored text: control characters are removed when values are made.
         return _SEPARATOR.join(fields).encode("utf-8")
 
-    def add_cached(self, page: Page, current: Mapping[bytes, int]) -> None:
-        """Index the documents of a search-cache page that were made from their record's current revision.
+    def add_cached(self, number: int, page: Page, current: Mapping[bytes, int]) -> None:
+        """Index the documents of search-cache page `number` that were made from their record's current revision.
 
         Only for records not indexed otherwise. A document is parsed only when a search could
         match it: parsing every document of a large journal (about 10 µs each) was most of its
-        first search.
+        first search. The page is kept without the documents that are not to be found (an older
+        revision's text, a purged record's) so they do not stay in memory while the journal is open.
 
         Args:
             current: each record that should be found (raw id) → its current revision.
         """
-        place = len(self._pages)
-        self._pages.append(page)
-        for index, (record_id, revision) in enumerate(zip(page.ids, page.revisions, strict=True)):
-            if current.get(record_id) == revision:
-                self._unparsed[record_id] = (place, index)
+        wanted = [
+            index
+            for index, (record_id, revision) in enumerate(zip(page.ids, page.revisions, strict=True))
+            if current.get(record_id) == revision
+        ]
+        if len(wanted) < len(page.ids):
+            page = page.subset(wanted)
+        if page.data.count(_SEPARATOR_BYTE, page.bounds[0]) != (_CACHED_FIELDS - 1) * len(page.ids):
+            return  # documents with other fields (only a bug writes them): rebuilt from the records instead
+        self._pages[number] = page
+        self._unparsed.update((record_id, index) for index, record_id in enumerate(page.ids))
 
     def has_cached(self, record_id: bytes) -> bool:
         """Whether a record (raw id) was indexed from the cache and not re-indexed or removed since."""
         return record_id in self._unparsed
+
+    def _forget_cached(self, record_id: str) -> None:
+        """Drop a record's cached document, from memory too: it was re-indexed from its value, or removed."""
+        try:
+            raw_id = bytes.fromhex(record_id)
+        except ValueError:
+            return  # not a record id the cache could hold
+        self._unparsed.pop(raw_id, None)
+        number = page_of(raw_id)
+        page = self._pages.get(number)
+        if page is None or raw_id not in page.ids:
+            return
+        page = page.subset(index for index, other in enumerate(page.ids) if other != raw_id)
+        self._pages[number] = page
+        for index, other in enumerate(page.ids):
+            if other in self._unparsed:
+                self._unparsed[other] = index
 
     def _parse_candidates(self, terms: list[str]) -> None:
         """Parse the cached documents that could match every term (all of them for no terms)."""
@@ -253,17 +280,16 @@ class SearchIndex:
             return
         encoded = [term.encode("utf-8") for term in terms]
         chosen = [
-            record_id
-            for place, page in enumerate(self._pages)
+            (page, index)
+            for page in self._pages.values()
             for index in _containing(page, encoded)
-            if self._unparsed.get(record_id := page.ids[index]) == (place, index)
+            if self._unparsed.get(page.ids[index]) == index
         ]
-        for record_id in chosen:
-            place, index = self._unparsed.pop(record_id)
+        for page, index in chosen:
+            record_id = page.ids[index]
+            del self._unparsed[record_id]
             with contextlib.suppress(ValueError):  # only a bug writes an unreadable document: it is left out
-                self._documents[record_id.hex()] = self._parse_cached(
-                    record_id.hex(), self._pages[place].document(index)
-                )
+                self._documents[record_id.hex()] = self._parse_cached(record_id.hex(), page.document(index))
 
     def _parse_cached(self, record_id: str, cached: bytes) -> _Document:
         kind, day, title, folded, engagement, session, goal, links, when = cached.decode("utf-8").split(_SEPARATOR)
@@ -274,18 +300,17 @@ class SearchIndex:
             title,
             None,
             folded,
-            self._engagement_of(session or None, engagement or None, goal or None),
+            engagement or None,
             frozenset(links.split()),
             datetime.fromisoformat(when),
             session or None,
-            engagement or None,
             goal or None,
         )
 
     def _passes(self, document: _Document, filters: SearchFilters, person_names: tuple[str, ...]) -> bool:
         if filters.kinds and document.kind not in filters.kinds:
             return False
-        if filters.engagement_id and document.engagement_id != filters.engagement_id:
+        if filters.engagement_id and self._engagement_of(document) != filters.engagement_id:
             return False
         if filters.dates is not None and (document.day is None or document.day not in filters.dates):
             return False
@@ -307,13 +332,7 @@ class SearchIndex:
             case Reflection():
                 links = frozenset(value.theme_ids + value.person_ids + value.goal_ids)
                 document = self._make(value, value.day, value.heading(), texts, value.engagement_id, links)
-                return dataclasses.replace(
-                    document,
-                    when=value.written_at,
-                    session_id=value.session_id,
-                    engagement_id=self._engagement_of(value.session_id, value.engagement_id),
-                    own_engagement_id=value.engagement_id,
-                )
+                return dataclasses.replace(document, when=value.written_at, session_id=value.session_id)
             case Session():
                 return self._make(value, value.held_on, f"Session {value.number}", texts, value.engagement_id)
             case Engagement():
@@ -321,15 +340,12 @@ class SearchIndex:
             case Goal():
                 return self._make(value, None, value.title, texts, value.engagement_id)
             case CheckIn():
-                engagement = self._engagement_of(None, None, value.goal_id)
                 title = f"Check-in {value.rating}/10"
-                document = self._make(value, value.rated_on, title, texts, engagement, frozenset({value.goal_id}))
+                document = self._make(value, value.rated_on, title, texts, None, frozenset({value.goal_id}))
                 return dataclasses.replace(document, goal_id=value.goal_id)
             case Action():
-                engagement = self._engagement_of(value.session_id, None, value.goal_id)
                 links = frozenset({value.goal_id} if value.goal_id else ())
-                day = value.due_on or value.created_on
-                document = self._make(value, day, value.text, texts, engagement, links)
+                document = self._make(value, value.due_on or value.created_on, value.text, texts, None, links)
                 return dataclasses.replace(document, session_id=value.session_id, goal_id=value.goal_id)
             case Theme():
                 return self._make(value, None, value.label, texts)

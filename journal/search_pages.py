@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import struct
+from collections.abc import Iterable
 from typing import NamedTuple
 
 PAGE_COUNT = 64
@@ -49,6 +50,12 @@ class Page(NamedTuple):
     def document(self, index: int) -> bytes:
         """Document `index`, as stored."""
         return self.data[self.bounds[index] : self.bounds[index + 1]]
+
+    def subset(self, indices: Iterable[int]) -> Page:
+        """A page holding only the documents at these places."""
+        return decode_page(
+            encode_page({self.ids[index]: (self.revisions[index], self.document(index)) for index in indices})
+        )
 
     def documents(self) -> Documents:
         """Every document of the page, by record id."""

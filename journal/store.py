@@ -477,7 +477,8 @@ class Journal:
 
     def search(self, query: str, filters: SearchFilters = NO_FILTERS, limit: int | None = 50) -> list[SearchHit]:
         """Records matching `query` and `filters`, newest first (see `SearchIndex.search`)."""
-        return self._search_index().search(query, filters, limit, self._original_texts)
+        with self._lock:  # a search parses cached documents into the index: one search at a time
+            return self._search_index().search(query, filters, limit, self._original_texts)
 
     def goal_history(self, goal: Goal) -> list[CheckIn]:
         """A goal's check-ins, oldest first."""
@@ -630,8 +631,8 @@ class Journal:
             revisions.update(self.vault.current_revisions(kind))
         if not revisions:
             return
-        for page in self.vault.cached_pages():
-            index.add_cached(page, revisions)
+        for number, page in self.vault.cached_pages().items():
+            index.add_cached(number, page, revisions)
         stale = [raw_id.hex() for raw_id in revisions if not index.has_cached(raw_id)]
         if not stale:
             return

@@ -67,6 +67,8 @@ _READ_INDEX_ROW = {
 }
 
 _READ_SECTION_BUCKETS = "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets WHERE bucket BETWEEN ? AND ?"
+_READ_ALL_SECTIONS = "SELECT section, CAST(envelope AS BLOB) FROM index_sections"
+_READ_ALL_SNAPSHOTS = "SELECT section, CAST(envelope AS BLOB) FROM index_snapshots"
 
 # Upserts rewrite a row in place; INSERT OR REPLACE would delete it first, freeing
 # and reallocating its pages, and so write more of the file on every save.
@@ -169,8 +171,10 @@ class Vault:
         self._unsplit: dict[int, manifest.Snapshot] = {}
         """Sections read from a snapshot and not split into buckets yet (none of their buckets is in
         `_buckets`): listing iterates their packed entries; a lookup or a write splits them."""
+        self._unchecked: set[int] = set()
+        """Buckets taken from a snapshot whose own row was not opened yet: it is, before a write replaces it."""
         self._kinds: manifest.KindTable | None = None
-        """The whole index grouped by kind, until the next write."""
+        """The whole index, unpacked, until the next write."""
         self._load_root()
 
     # --- opening and closing ---------------------------------------------------------------
@@ -288,6 +292,7 @@ class Vault:
             self._keys = None
             self._buckets.clear()
             self._unsplit.clear()
+            self._unchecked.clear()
             self._kinds = None
             self._sections.clear()
             self._root = []
@@ -355,8 +360,11 @@ class Vault:
             header = self._header.with_new_salt(self._header.kdf)
             recovery_key = crypto.new_recovery_key()
             passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
-            self._all_entries()  # refuses a damaged index
+            # Every bucket row is opened and checked: rotation rewrites them all from what is read here.
             buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}
+            for bucket in sorted(self._unchecked):
+                self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket))
+            self._unchecked.clear()
             with self._transaction("rotate the journal keys") as connection:
                 for record_id, revision, envelope in list(_all_record_rows(connection)):
                     plaintext = crypto.open_envelope(old.records, envelope, RECORDS_TABLE, record_id, revision)
@@ -375,7 +383,7 @@ class Vault:
                         _write_index_row(connection, new.index, SECTION_TABLE, section, revision, plaintext)
                 _write_root(connection, new.index, self._root)
                 # Derived data, rebuilt under the new key: nothing sealed under the old one stays behind.
-                for derived in ("search_pages", SNAPSHOT_TABLE):
+                for derived in (search_pages.PAGE_TABLE, SNAPSHOT_TABLE):
                     if _has_table(connection, derived):
                         connection.execute(f"DELETE FROM {derived}")  # noqa: S608 - a fixed table name
                 _write_key_material(connection, header, passphrase_key, recovery_key, new.journal)
@@ -575,7 +583,8 @@ class Vault:
                 self._forget_document(connection, raw_id, None)
                 if _has_table(connection, SNAPSHOT_TABLE):  # its stale snapshot still names the record
                     connection.execute(
-                        "DELETE FROM index_snapshots WHERE section = ?", (manifest.section_of(bucket)[0],)
+                        f"DELETE FROM {SNAPSHOT_TABLE} WHERE section = ?",  # noqa: S608 - a fixed table name
+                        (manifest.section_of(bucket)[0],),
                     )
                 top = self._stage_buckets(connection, {bucket: entries})
             self._commit_buckets({bucket: entries}, top)
@@ -600,20 +609,22 @@ class Vault:
 
     # --- the search cache (derived data, see `journal.search_pages`) ---------------------------
 
-    def cached_pages(self) -> list[search_pages.Page]:
-        """Every page of the sealed search cache that opens.
+    def cached_pages(self) -> dict[int, search_pages.Page]:
+        """Every page of the sealed search cache that opens, by number.
 
         A page that is missing, or fails to open (damaged, sealed under a key since rotated, or in an
         older layout), is simply absent: the caller rebuilds those documents from the records.
         """
         with self._mutex:
-            return [page for page in self._open_search_pages().values() if page is not None]
+            return {number: page for number, page in self._open_search_pages().items() if page is not None}
 
     def cached_documents(self) -> search_pages.Documents:
         """Every document of the sealed search cache, with the revision it was made from (see `cached_pages`)."""
         with self._mutex:
             return {
-                record_id: document for page in self.cached_pages() for record_id, document in page.documents().items()
+                record_id: document
+                for page in self.cached_pages().values()
+                for record_id, document in page.documents().items()
             }
 
     def store_documents(self, documents: search_pages.Documents) -> None:
@@ -622,7 +633,7 @@ class Vault:
         Documents made from anything but a record's current revision are dropped here, under the
         lock: one made before a purge or an edit that raced with it must not bring the old text back.
         Every page is written, empty ones too, so which pages exist says nothing of which ids are
-        reflections.
+        searchable.
 
         Raises:
             StorageError, JournalBusy: the cache could not be written (the journal is unchanged).
@@ -654,7 +665,7 @@ class Vault:
 
     def _search_page_rows(self, pages: set[int] | None = None) -> list[tuple[int, object]]:
         with sqlite_errors("read the search cache"):
-            if not _has_table(self._db(), "search_pages"):
+            if not _has_table(self._db(), search_pages.PAGE_TABLE):
                 return []  # a journal made before the cache existed: it is created on first save
             if pages is None:
                 rows = self._db().execute("SELECT page, CAST(envelope AS BLOB) FROM search_pages").fetchall()
@@ -693,15 +704,20 @@ class Vault:
 
     def _forget_document(self, connection: sqlite3.Connection, raw_id: bytes, below_revision: int | None) -> None:
         """Drop a record's document from the cache (all of it, or if made from a revision below the one given),
-        in the caller's transaction: purged and pruned text must not live on in the cache."""
-        page = search_pages.page_of(raw_id)
-        documents = self._search_pages_by_number({page}).get(page)
-        if not documents or raw_id not in documents:
-            return
-        if below_revision is not None and documents[raw_id][0] >= below_revision:
-            return
-        del documents[raw_id]
-        _write_search_page(connection, self._require_keys().search, page, documents)
+        in the caller's transaction: purged and pruned text must not live on in the cache. A page that
+        fails to open (damaged, or in an older layout) might hold it: it is written empty."""
+        number = search_pages.page_of(raw_id)
+        opened = self._open_search_pages({number})
+        if number not in opened:
+            return  # no such page
+        page = opened[number]
+        documents = page.documents() if page is not None else {}
+        if page is not None:
+            found = documents.get(raw_id)
+            if found is None or (below_revision is not None and found[0] >= below_revision):
+                return
+            del documents[raw_id]
+        _write_search_page(connection, self._require_keys().search, number, documents)
 
     def revisions(self, record_id: str) -> list[int]:
         """The revisions of a record still kept, oldest first (tombstones included)."""
@@ -745,18 +761,26 @@ class Vault:
             keys = self._require_keys()
             problems: list[DamagedJournal] = []
             expected: dict[bytes, IndexEntry] = {}
+            # Every section and bucket row is opened here, even those held in memory or taken from a
+            # snapshot: verifying means reading what the file holds now.
+            section_rows = self._rows_of(_READ_ALL_SECTIONS)
             for section in range(SECTION_COUNT):
                 try:
-                    self._section(section)
+                    plaintext = self._read_index_row(SECTION_TABLE, section, self._root[section], section_rows)
                 except DamagedJournal as problem:
                     problems.append(problem)  # once, not once for each of its buckets
                     continue
-                for bucket in manifest.buckets_in(section):
+                revisions = (
+                    [0] * SECTION_SIZE if plaintext is None else manifest.decode_revisions(plaintext, SECTION_SIZE)
+                )
+                bucket_rows = self._section_bucket_rows(section)
+                for bucket, revision in zip(manifest.buckets_in(section), revisions, strict=True):
                     try:
-                        packed_entries = self._bucket(bucket).values()
+                        packed = self._read_index_row(BUCKET_TABLE, bucket, revision, bucket_rows)
                     except DamagedJournal as problem:
                         problems.append(problem)
                         continue
+                    packed_entries = manifest.split_bucket(packed).values() if packed else []
                     expected.update((entry.record_id, entry) for entry in map(manifest.unpack_entry, packed_entries))
             seen: dict[bytes, set[int]] = {}
             checked = 0
@@ -842,8 +866,7 @@ class Vault:
         if cached is None:
             section = manifest.section_of(bucket)[0]
             if section in self._unsplit:
-                buckets = self._unsplit.pop(section).buckets()
-                self._buckets.update(zip(manifest.buckets_in(section), buckets, strict=True))
+                self._split(section, self._unsplit.pop(section))
                 return self._buckets[bucket]
             plaintext = self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket), rows)
             cached = {} if plaintext is None else manifest.split_bucket(plaintext)
@@ -914,44 +937,65 @@ class Vault:
         ]
 
     def _kind_table(self) -> manifest.KindTable:
+        self._require_keys()  # once locked, the root is gone too
         if self._kinds is None:
             self._kinds = manifest.KindTable(self._all_entries())
         return self._kinds
 
     def _load_snapshots(self, sections: list[int]) -> list[int]:
         """Take these sections and their buckets from their snapshots; returns those whose snapshot
-        is missing, damaged, or older than the section (it then fails to open at the section's revision)."""
+        is missing, damaged, or older than the section (it then fails to open at the section's revision).
+
+        Each section row is still opened (64 small envelopes), so a root put back from an older copy
+        is refused as before. A bucket taken from a snapshot is checked against its own row before
+        any write replaces it (see `_stage_buckets`).
+
+        Raises:
+            DamagedJournal: a section row is missing, altered or older than the root says.
+        """
         keys = self._require_keys()
-        with sqlite_errors("read the journal index"):
-            rows = (
-                dict(self._db().execute("SELECT section, CAST(envelope AS BLOB) FROM index_snapshots").fetchall())
-                if _has_table(self._db(), SNAPSHOT_TABLE)
-                else {}
-            )
+        section_rows = self._rows_of(_READ_ALL_SECTIONS)
+        snapshot_rows = self._rows_of(_READ_ALL_SNAPSHOTS) if _has_table(self._db(), SNAPSHOT_TABLE) else {}
         stale = []
         for section in sections:
+            revisions = self._section(section, section_rows)
             try:
                 plaintext = crypto.open_envelope(
-                    keys.index, rows.get(section), SNAPSHOT_TABLE, manifest.sealed_id(section), self._root[section]
+                    keys.index,
+                    snapshot_rows.get(section),
+                    SNAPSHOT_TABLE,
+                    manifest.sealed_id(section),
+                    self._root[section],
                 )
                 snapshot = manifest.decode_snapshot(plaintext)
             except (DamagedRecord, ValueError):
+                snapshot = None
+            if snapshot is None or snapshot.revisions != revisions:
                 stale.append(section)
                 continue
-            self._sections.setdefault(section, snapshot.revisions)
             numbers = manifest.buckets_in(section)
             if any(bucket in self._buckets for bucket in numbers):  # some were read one by one: split the rest
-                for bucket, entries in zip(numbers, snapshot.buckets(), strict=True):
-                    self._buckets.setdefault(bucket, entries)
+                self._split(section, snapshot)
             else:
                 self._unsplit[section] = snapshot
         return stale
 
+    def _split(self, section: int, snapshot: manifest.Snapshot) -> None:
+        """Hold a section's buckets from its snapshot, except those already read from their rows."""
+        for bucket, entries in zip(manifest.buckets_in(section), snapshot.buckets(), strict=True):
+            if bucket not in self._buckets:
+                self._buckets[bucket] = entries
+                self._unchecked.add(bucket)
+
     def _section_bucket_rows(self, section: int) -> dict[int, object]:
         """The envelopes of one section's buckets, by number, in one query."""
         buckets = manifest.buckets_in(section)
+        return self._rows_of(_READ_SECTION_BUCKETS, (buckets[0], buckets[-1]))
+
+    def _rows_of(self, query: str, parameters: tuple[int, ...] = ()) -> dict[int, object]:
+        """Index rows (sections, buckets or snapshots) as number → envelope."""
         with sqlite_errors("read the journal index"):
-            return dict(self._db().execute(_READ_SECTION_BUCKETS, (buckets[0], buckets[-1])).fetchall())
+            return dict(self._db().execute(query, parameters).fetchall())
 
     def _save_snapshots(self, sections: list[int]) -> None:
         if not sections:
@@ -1001,6 +1045,10 @@ class Vault:
         sections: dict[int, list[int]] = {}
         for bucket, entries in staged.items():
             section, place = manifest.section_of(bucket)
+            if bucket in self._unchecked:
+                # Taken from a snapshot: if its row is not the one the section names (an index put back
+                # from an older copy around it), writing would bury newer entries. Refuse instead.
+                self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket))
             if section not in sections:
                 sections[section] = list(self._section(section))
             sections[section][place] += 1
@@ -1017,6 +1065,7 @@ class Vault:
     def _commit_buckets(self, staged: dict[int, Bucket], top: _IndexTop) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
         self._kinds = None
+        self._unchecked.difference_update(staged)
         self._buckets.update(staged)
         self._sections.update(top.sections)
         self._root = top.root

@@ -379,7 +379,9 @@ def _filter_options(function: Callable[..., None]) -> Callable[..., None]:
             click.option("--goal", "goal_ref", metavar="GOAL", help="Only this goal, its check-ins and actions."),
             click.option("--person", "person_ref", metavar="NAME", help="Only what mentions this person."),
             click.option("--date", "dates", metavar="PHRASE", help="'last month', 'since 2026-09-01', '2026-09', ..."),
-            click.option("-n", "--limit", default=10, show_default=True, help="At most this many."),
+            click.option(
+                "-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1), help="At most this many."
+            ),
         ]
     ):
         function = option(function)

@@ -12,9 +12,9 @@ import pytest
 
 import crypto
 import journal.vault
-from journal import Vault
+from journal import DamagedJournal, Vault
 from journal.manifest import SECTION_COUNT, SECTION_SIZE, SNAPSHOT_TABLE, bucket_of, decode_snapshot, section_of
-from tests.conftest import PASSPHRASE, MakeVault, unlock
+from tests.conftest import PASSPHRASE, MakeVault, journal_files, unlock
 
 
 def filled(make_vault: MakeVault, count: int = 300) -> tuple[Vault, list[bytes]]:
@@ -144,16 +144,67 @@ def test_a_journal_whose_snapshots_cannot_be_saved_still_lists(
     make_vault: MakeVault, journal_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vault, _ = make_vault()
-    vault.put_many(("reflection", b"entry", n) for n in range(50))
+    vault.put_many(("reflection", b"entry", n) for n in range(50))  # in several sections
     vault.close()
     write_index_row = journal.vault._write_index_row
 
+    written: list[str] = []
+
     def disk_full_for_snapshots(connection: sqlite3.Connection, key: bytes, table: str, *args: object) -> None:
-        if table == SNAPSHOT_TABLE:
+        if table == SNAPSHOT_TABLE and written:  # the disk fills after the first snapshot
             raise sqlite3.OperationalError("database or disk is full")
         write_index_row(connection, key, table, *args)  # type: ignore[arg-type]
+        written.append(table)
 
     monkeypatch.setattr(journal.vault, "_write_index_row", disk_full_for_snapshots)
     with unlock(journal_path) as reopened:
         assert [entry.sort_key for entry in reopened.recent("reflection", 3)] == [49, 48, 47]
     assert snapshot_rows(journal_path) == {}  # the failed save was rolled back whole
+
+
+def table_rows(path: Path, table: str) -> list[tuple[int, bytes]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(f"SELECT * FROM {table}").fetchall()
+    finally:
+        connection.close()
+
+
+def put_back(path: Path, copies: dict[str, list[tuple[int, bytes]]]) -> None:
+    """Replace whole tables with rows copied earlier, as someone with the file but no key could."""
+    connection = sqlite3.connect(path)
+    with connection:
+        for table, rows in copies.items():
+            connection.execute(f"DELETE FROM {table}")
+            connection.executemany(f"INSERT INTO {table} VALUES (?, ?)", rows)
+    connection.close()
+
+
+def test_a_root_put_back_with_its_snapshots_is_still_refused(make_vault: MakeVault, journal_path: Path) -> None:
+    vault, ids = filled(make_vault)
+    older = {table: table_rows(journal_path, table) for table in ("index_root", SNAPSHOT_TABLE)}
+    vault.put("reflection", b"edited", record_id=ids[0].hex(), sort_key=10_000)
+    vault.recent("reflection")
+    vault.close()
+    put_back(journal_path, older)  # the sections stay newer than this root says
+    with unlock(journal_path) as reopened, pytest.raises(DamagedJournal):
+        reopened.recent("reflection")
+
+
+def test_an_index_put_back_around_newer_buckets_is_never_written_over(
+    make_vault: MakeVault, journal_path: Path
+) -> None:
+    vault, ids = filled(make_vault)
+    tables = ("index_root", "index_sections", SNAPSHOT_TABLE)
+    older = {table: table_rows(journal_path, table) for table in tables}
+    vault.put("reflection", b"edited", record_id=ids[0].hex(), sort_key=10_000)
+    vault.recent("reflection")
+    vault.close()
+    put_back(journal_path, older)  # root, sections and snapshots agree with each other; one bucket is newer
+    before = journal_files(journal_path)
+    with unlock(journal_path) as reopened:
+        assert reopened.recent("reflection", 1)[0].sort_key == 299  # the older state reads, as an older copy would
+        with pytest.raises(DamagedJournal):
+            reopened.put("reflection", b"written over", record_id=ids[0].hex(), sort_key=20_000)
+        assert not reopened.verify().ok  # verify opens the rows themselves, not what listing held
+    assert journal_files(journal_path) == before  # nothing newer was buried

@@ -17,7 +17,7 @@ from journal.clock import FixedClock
 from journal.dates import parse_range
 from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Reflection, Session, Template, Theme
 from journal.search import SNIPPET_WIDTH, SearchFilters, SearchIndex, _containing, normalize, query_terms, snippet
-from journal.search_pages import decode_page, encode_page
+from journal.search_pages import PAGE_COUNT, decode_page, encode_page, page_of
 from journal.store import Journal
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
@@ -255,7 +255,9 @@ class World:
             }
             self.index = SearchIndex()
             self.index.add(value for value in values if value.KIND not in CACHED_KINDS)
-            self.index.add_cached(decode_page(encode_page(documents)), dict.fromkeys(documents, 1))
+            for number in range(PAGE_COUNT):
+                on_page = {record_id: doc for record_id, doc in documents.items() if page_of(record_id) == number}
+                self.index.add_cached(number, decode_page(encode_page(on_page)), dict.fromkeys(documents, 1))
             assert all(self.index.has_cached(record_id) for record_id in documents)
 
     def find(self, query: str = "", **filters: object) -> set[str]:
@@ -465,3 +467,25 @@ def test_a_cache_page_yields_every_document_holding_every_term(texts: list[str],
         start, end = page.bounds[index], page.bounds[index + 1]
         assert encoded[0] in page.data[start : end + len(encoded[0]) - 1]
         assert all(term in stored[index] for term in encoded[1:])
+
+
+@pytest.mark.parametrize("through_cache", [False, True], ids=["decrypted", "from the search cache"])
+def test_a_session_moved_while_open_moves_what_links_to_it(through_cache: bool) -> None:
+    world = World(through_cache)
+    world.find("plan")  # parses the cached documents that match, before the move
+    world.index.add([replace(world.session, engagement_id=world.second.saved_id)])
+    assert world.via_session.saved_id in world.find("plan", engagement_id=world.second.saved_id)
+    assert world.via_session.saved_id not in world.find("plan", engagement_id=world.first.saved_id)
+
+
+def test_a_removed_or_reindexed_record_leaves_no_cached_text_in_memory() -> None:
+    world = World(through_cache=True)
+    world.index.remove(world.linked.saved_id)
+    world.index.add([replace(world.check_in, note="rescheduled")])
+    held = b"".join(page.data for page in world.index._pages.values())
+    assert b"delegated the plan" not in held
+    assert b"plan slipping" not in held
+    assert b"offsite plan with sam" in held  # the others stay, and are still found
+    assert world.find("slipping") == set()
+    assert world.find("rescheduled") == {world.check_in.saved_id}
+    assert world.via_session.saved_id in world.find("offsite")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import crypto
 from journal import FixedClock, Journal, Reflection, SearchFilters, Theme
 from journal.search import NO_FILTERS
-from journal.search_pages import page_of
+from journal.search_pages import PAGE_TABLE, decode_page, page_id, page_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 CLOCK = FixedClock.on(date(2026, 9, 15))
@@ -139,3 +141,31 @@ def test_a_moved_session_moves_its_reflections_in_search(journal_path: Path) -> 
     with reopen(journal_path) as journal:
         assert len(journal.search("delegation", SearchFilters(engagement_id=second.saved_id))) == 1
         assert journal.search("delegation", SearchFilters(engagement_id=first.saved_id)) == []
+
+
+def test_a_purge_empties_a_page_it_cannot_read(journal_path: Path) -> None:
+    # A page in an older layout (or damaged) may still hold the purged record's text: it must not survive.
+    first = fill(journal_path)[0]
+    raw_id = bytes.fromhex(first.saved_id)
+    page = page_of(raw_id)
+    with reopen(journal_path) as journal:
+        search_key = journal.vault._require_keys().search
+        older_layout = raw_id + "Entry 0: the café talk with Zoë".encode()
+        envelope = crypto.seal(search_key, older_layout, PAGE_TABLE, page_id(page), 0)
+        with journal.vault._transaction("put back a page in an older layout") as connection:
+            connection.execute("UPDATE search_pages SET envelope = ? WHERE page = ?", (envelope, page))
+        journal.purge(first.saved_id)
+        (row,) = journal.vault._search_page_rows({page})
+        plaintext = crypto.open_envelope(search_key, row[1], PAGE_TABLE, page_id(page), 0)
+        assert decode_page(plaintext).ids == []  # rewritten empty in the purge's transaction
+        assert len(results(journal, "cafe")) == 39  # the page's other documents are rebuilt
+
+
+def test_searches_from_many_threads_at_once_agree(journal_path: Path) -> None:
+    # The app searches on every keystroke from worker threads; the first ones race to parse the cache.
+    fill(journal_path, count=200)
+    with reopen(journal_path) as journal:
+        queries = ["cafe", "zoe", "entry 1", '"talk with"', "strasse 2", ""] * 4
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            found = list(pool.map(lambda query: len(results(journal, query)), queries))
+        assert found == [len(results(journal, query)) for query in queries]

@@ -67,7 +67,7 @@ class SearchScreen(Screen[None], JournalView):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self) -> None:
-        """Search off the UI thread: the first search decrypts the whole journal."""
+        """Search off the UI thread: the first search reads the whole index and the search cache."""
         journal = self.candour.journal
         if journal is None:
             return

@@ -129,6 +129,8 @@ class SearchIndex:
         """Pages of the search cache by number, holding only documents still to be found (see `add_cached`)."""
         self._unparsed: dict[bytes, int] = {}
         """Records indexed from the cache and not parsed yet: raw id → place of its document in its page."""
+        self._in_pages: set[bytes] = set()
+        """Records whose document `_pages` holds, parsed or not."""
         self._session_engagement: dict[str, str] = {}
         self._goal_engagement: dict[str, str | None] = {}
         self._people: dict[str, tuple[str, ...]] = {}
@@ -252,6 +254,7 @@ class SearchIndex:
             return  # documents with other fields (only a bug writes them): rebuilt from the records instead
         self._pages[number] = page
         self._unparsed.update((record_id, index) for index, record_id in enumerate(page.ids))
+        self._in_pages.update(page.ids)
 
     def has_cached(self, record_id: bytes) -> bool:
         """Whether a record (raw id) was indexed from the cache and not re-indexed or removed since."""
@@ -264,10 +267,11 @@ class SearchIndex:
         except ValueError:
             return  # not a record id the cache could hold
         self._unparsed.pop(raw_id, None)
-        number = page_of(raw_id)
-        page = self._pages.get(number)
-        if page is None or raw_id not in page.ids:
+        if raw_id not in self._in_pages:
             return
+        self._in_pages.discard(raw_id)
+        number = page_of(raw_id)
+        page = self._pages[number]
         page = page.subset(index for index, other in enumerate(page.ids) if other != raw_id)
         self._pages[number] = page
         for index, other in enumerate(page.ids):

@@ -4,7 +4,16 @@ Everything here comes from PyNaCl (libsodium) and argon2-cffi; nothing is home-m
 The byte layouts are in FORMAT.md.
 """
 
-from crypto.envelope import ENVELOPE_VERSION, ID_SIZE, new_record_id, open_envelope, padded_size, seal
+from crypto.envelope import (
+    ENVELOPE_VERSION,
+    ID_SIZE,
+    NONCE_SIZE,
+    envelope_nonce,
+    new_record_id,
+    open_envelope,
+    padded_size,
+    seal,
+)
 from crypto.errors import (
     CandourError,
     DamagedJournal,
@@ -37,6 +46,7 @@ __all__ = [
     "ENVELOPE_VERSION",
     "FORMAT_VERSION",
     "ID_SIZE",
+    "NONCE_SIZE",
     "CandourError",
     "DamagedJournal",
     "DamagedRecord",
@@ -56,6 +66,7 @@ __all__ = [
     "decode_header",
     "derive_key",
     "derive_subkey",
+    "envelope_nonce",
     "new_journal_key",
     "new_record_id",
     "new_recovery_key",

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from crypto import NONCE_SIZE
+
 BUCKET_BITS = 12
 """Bits at the start of a record id that pick its bucket."""
 
@@ -194,16 +196,19 @@ def _newest(fields: _Fields) -> tuple[int, bytes]:
     return (-fields[4], fields[0])
 
 
-def encode_snapshot(revisions: list[int], buckets: list[Bucket]) -> bytes:
-    """A section and its 64 buckets in one plaintext: bucket revisions, entry counts, then the entries.
+def encode_snapshot(revisions: list[int], buckets: list[Bucket], nonces: list[bytes]) -> bytes:
+    """A section and its 64 buckets in one plaintext: bucket revisions, entry counts, the nonce of
+    each bucket row it was made from (zeros for none), then the entries.
 
     A command that needs the whole index opens 64 snapshots instead of 4,096 buckets. The
     snapshot is sealed at its section's revision, so it opens only while no bucket of that
-    section has changed since it was made; the buckets stay the authority.
+    section has changed since it was made, and the nonces say which bucket rows it stands
+    for; the buckets stay the authority.
     """
     return (
         encode_revisions(revisions)
         + encode_revisions([len(bucket) for bucket in buckets])
+        + b"".join(nonce.rjust(NONCE_SIZE, b"\0")[:NONCE_SIZE] for nonce in nonces)
         + b"".join(join_bucket(bucket) for bucket in buckets)
     )
 
@@ -214,6 +219,8 @@ class Snapshot(NamedTuple):
     revisions: list[int]
     counts: list[int]
     """Entries in each of the section's buckets, in order."""
+    nonces: list[bytes]
+    """The nonce of each bucket row the snapshot was made from (zeros where the bucket had none)."""
     entries: bytes
     """Every entry of the section, bucket after bucket: iterating the index needs nothing more."""
 
@@ -237,9 +244,11 @@ def decode_snapshot(data: bytes) -> Snapshot:
     head = 4 * SECTION_SIZE
     revisions = decode_revisions(data[:head], SECTION_SIZE)
     counts = decode_revisions(data[head : 2 * head], SECTION_SIZE)
-    if len(data) != 2 * head + _ENTRY.size * sum(counts):
+    entries_start = 2 * head + NONCE_SIZE * SECTION_SIZE
+    if len(data) != entries_start + _ENTRY.size * sum(counts):
         raise ValueError("index snapshot has the wrong size")
-    return Snapshot(revisions, counts, data[2 * head :])
+    nonces = [data[start : start + NONCE_SIZE] for start in range(2 * head, entries_start, NONCE_SIZE)]
+    return Snapshot(revisions, counts, nonces, data[entries_start:])
 
 
 def encode_revisions(revisions: list[int]) -> bytes:

@@ -69,6 +69,8 @@ _READ_INDEX_ROW = {
 _READ_SECTION_BUCKETS = "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets WHERE bucket BETWEEN ? AND ?"
 _READ_ALL_SECTIONS = "SELECT section, CAST(envelope AS BLOB) FROM index_sections"
 _READ_ALL_SNAPSHOTS = "SELECT section, CAST(envelope AS BLOB) FROM index_snapshots"
+_READ_BUCKET_NONCES = f"SELECT bucket, substr(CAST(envelope AS BLOB), 2, {crypto.NONCE_SIZE}) FROM index_buckets"  # noqa: S608 - a constant
+"""Each bucket row's nonce, which tells one sealing of a row from any other without decrypting it."""
 
 # Upserts rewrite a row in place; INSERT OR REPLACE would delete it first, freeing
 # and reallocating its pages, and so write more of the file on every save.
@@ -171,8 +173,6 @@ class Vault:
         self._unsplit: dict[int, manifest.Snapshot] = {}
         """Sections read from a snapshot and not split into buckets yet (none of their buckets is in
         `_buckets`): listing iterates their packed entries; a lookup or a write splits them."""
-        self._unchecked: set[int] = set()
-        """Buckets taken from a snapshot whose own row was not opened yet: it is, before a write replaces it."""
         self._kinds: manifest.KindTable | None = None
         """The whole index, unpacked, until the next write."""
         self._load_root()
@@ -292,7 +292,6 @@ class Vault:
             self._keys = None
             self._buckets.clear()
             self._unsplit.clear()
-            self._unchecked.clear()
             self._kinds = None
             self._sections.clear()
             self._root = []
@@ -360,11 +359,8 @@ class Vault:
             header = self._header.with_new_salt(self._header.kdf)
             recovery_key = crypto.new_recovery_key()
             passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
-            # Every bucket row is opened and checked: rotation rewrites them all from what is read here.
+            self._all_entries()  # refuses a damaged index
             buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}
-            for bucket in sorted(self._unchecked):
-                self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket))
-            self._unchecked.clear()
             with self._transaction("rotate the journal keys") as connection:
                 for record_id, revision, envelope in list(_all_record_rows(connection)):
                     plaintext = crypto.open_envelope(old.records, envelope, RECORDS_TABLE, record_id, revision)
@@ -880,9 +876,27 @@ class Vault:
 
         Revision 0 means never written: the section or bucket is empty and has no row.
         One ever written has a revision above 0 in its authentic parent, so removing
-        its row cannot pass for "empty".
+        its row cannot pass for "empty"; and a row where the parent says 0 means the parent
+        was put back from an older copy, so writing there would bury newer entries.
+
+        Raises:
+            DamagedJournal: the row is missing, altered, older than `revision`, or exists at revision 0.
         """
-        return None if revision == 0 else self._open_index_row(table, number, revision, rows)
+        if revision:
+            return self._open_index_row(table, number, revision, rows)
+        if rows is None:
+            with sqlite_errors("read the journal index"):
+                rows = (
+                    {number: row[0]}
+                    if (row := self._db().execute(_READ_INDEX_ROW[table], (number,)).fetchone())
+                    else {}
+                )
+        if number in rows:
+            raise DamagedJournal(
+                f"{_INDEX_PART_NAMES[table].format(number)} exists where the index says nothing was written: "
+                "the index was rolled back to an older copy. Restore the journal from a backup."
+            )
+        return None
 
     def _open_index_row(
         self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None
@@ -925,13 +939,17 @@ class Vault:
             unread = sorted(
                 {manifest.section_of(b)[0] for b in range(BUCKET_COUNT) if b not in self._buckets} - set(self._unsplit)
             )
-            stale = self._load_snapshots([section for section in unread if self._root[section]])
+            section_rows = self._rows_of(_READ_ALL_SECTIONS)
             for section in unread:
-                rows = self._section_bucket_rows(section) if section in stale else {}
+                self._section(section, section_rows)  # refuses a root put back from an older copy
+            stale = self._load_snapshots([section for section in unread if self._root[section]])
+            read: dict[int, dict[int, object]] = {}
+            for section in unread:
                 if section not in self._unsplit:
+                    read[section] = self._section_bucket_rows(section)
                     for bucket in manifest.buckets_in(section):
-                        self._bucket(bucket, rows)
-            self._save_snapshots(stale)
+                        self._bucket(bucket, read[section])
+            self._save_snapshots({section: read[section] for section in stale})
         return [snapshot.entries for snapshot in self._unsplit.values()] + [
             manifest.join_bucket(bucket) for bucket in self._buckets.values()
         ]
@@ -943,22 +961,20 @@ class Vault:
         return self._kinds
 
     def _load_snapshots(self, sections: list[int]) -> list[int]:
-        """Take these sections and their buckets from their snapshots; returns those whose snapshot
-        is missing, damaged, or older than the section (it then fails to open at the section's revision).
+        """Take these sections (already read) and their buckets from their snapshots; returns those
+        whose snapshot is missing, damaged, older than the section, or made from other bucket rows.
 
-        Each section row is still opened (64 small envelopes), so a root put back from an older copy
-        is refused as before. A bucket taken from a snapshot is checked against its own row before
-        any write replaces it (see `_stage_buckets`).
-
-        Raises:
-            DamagedJournal: a section row is missing, altered or older than the root says.
+        A snapshot names the nonce of each bucket row it was made from, and every bucket row's
+        nonce is read back (one query, nothing decrypted): a snapshot is used only while the file
+        holds exactly those rows, and no row for a bucket never written. Otherwise its section is
+        read from its rows, which are opened at the revisions the section names, so a rollback is
+        refused exactly as if there were no snapshots.
         """
         keys = self._require_keys()
-        section_rows = self._rows_of(_READ_ALL_SECTIONS)
         snapshot_rows = self._rows_of(_READ_ALL_SNAPSHOTS) if _has_table(self._db(), SNAPSHOT_TABLE) else {}
+        nonces = self._rows_of(_READ_BUCKET_NONCES)
         stale = []
         for section in sections:
-            revisions = self._section(section, section_rows)
             try:
                 plaintext = crypto.open_envelope(
                     keys.index,
@@ -969,11 +985,16 @@ class Vault:
                 )
                 snapshot = manifest.decode_snapshot(plaintext)
             except (DamagedRecord, ValueError):
-                snapshot = None
-            if snapshot is None or snapshot.revisions != revisions:
                 stale.append(section)
                 continue
             numbers = manifest.buckets_in(section)
+            rows_match = all(
+                nonces.get(bucket) == (nonce if revision else None)
+                for bucket, revision, nonce in zip(numbers, snapshot.revisions, snapshot.nonces, strict=True)
+            )
+            if snapshot.revisions != self._section(section) or not rows_match:
+                stale.append(section)
+                continue
             if any(bucket in self._buckets for bucket in numbers):  # some were read one by one: split the rest
                 self._split(section, snapshot)
             else:
@@ -983,9 +1004,7 @@ class Vault:
     def _split(self, section: int, snapshot: manifest.Snapshot) -> None:
         """Hold a section's buckets from its snapshot, except those already read from their rows."""
         for bucket, entries in zip(manifest.buckets_in(section), snapshot.buckets(), strict=True):
-            if bucket not in self._buckets:
-                self._buckets[bucket] = entries
-                self._unchecked.add(bucket)
+            self._buckets.setdefault(bucket, entries)
 
     def _section_bucket_rows(self, section: int) -> dict[int, object]:
         """The envelopes of one section's buckets, by number, in one query."""
@@ -997,7 +1016,8 @@ class Vault:
         with sqlite_errors("read the journal index"):
             return dict(self._db().execute(query, parameters).fetchall())
 
-    def _save_snapshots(self, sections: list[int]) -> None:
+    def _save_snapshots(self, sections: dict[int, dict[int, object]]) -> None:
+        """Seal a snapshot of each of these sections, naming the bucket rows (given by number) it was made from."""
         if not sections:
             return
         keys = self._require_keys()
@@ -1006,9 +1026,12 @@ class Vault:
             self._transaction("save the index snapshots") as connection,
         ):
             connection.execute(INDEX_SNAPSHOTS_SCHEMA)
-            for section in sections:
+            for section, rows in sections.items():
+                numbers = manifest.buckets_in(section)
                 plaintext = manifest.encode_snapshot(
-                    self._section(section), [self._buckets[bucket] for bucket in manifest.buckets_in(section)]
+                    self._section(section),
+                    [self._buckets[bucket] for bucket in numbers],
+                    [crypto.envelope_nonce(rows.get(bucket)) for bucket in numbers],
                 )
                 _write_index_row(connection, keys.index, SNAPSHOT_TABLE, section, self._root[section], plaintext)
 
@@ -1045,10 +1068,6 @@ class Vault:
         sections: dict[int, list[int]] = {}
         for bucket, entries in staged.items():
             section, place = manifest.section_of(bucket)
-            if bucket in self._unchecked:
-                # Taken from a snapshot: if its row is not the one the section names (an index put back
-                # from an older copy around it), writing would bury newer entries. Refuse instead.
-                self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket))
             if section not in sections:
                 sections[section] = list(self._section(section))
             sections[section][place] += 1
@@ -1065,7 +1084,6 @@ class Vault:
     def _commit_buckets(self, staged: dict[int, Bucket], top: _IndexTop) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
         self._kinds = None
-        self._unchecked.difference_update(staged)
         self._buckets.update(staged)
         self._sections.update(top.sections)
         self._root = top.root

@@ -191,20 +191,34 @@ def test_a_root_put_back_with_its_snapshots_is_still_refused(make_vault: MakeVau
         reopened.recent("reflection")
 
 
-def test_an_index_put_back_around_newer_buckets_is_never_written_over(
-    make_vault: MakeVault, journal_path: Path
-) -> None:
+def put_back_older_index(make_vault: MakeVault, journal_path: Path) -> tuple[list[bytes], list[bytes]]:
+    """Copy the root, sections and snapshots of a listed journal, add records, then put the copies back
+    (as someone with the file but no key could): the index and its snapshots agree with each other, and
+    the newer buckets are still in the file. Returns the older ids and the newer ones."""
     vault, ids = filled(make_vault)
-    tables = ("index_root", "index_sections", SNAPSHOT_TABLE)
-    older = {table: table_rows(journal_path, table) for table in tables}
-    vault.put("reflection", b"edited", record_id=ids[0].hex(), sort_key=10_000)
+    older = {table: table_rows(journal_path, table) for table in ("index_root", "index_sections", SNAPSHOT_TABLE)}
+    newer = [entry.record_id for entry in vault.put_many(("reflection", b"newer", 1_000 + n) for n in range(100))]
     vault.recent("reflection")
     vault.close()
-    put_back(journal_path, older)  # root, sections and snapshots agree with each other; one bucket is newer
+    put_back(journal_path, older)
+    return ids, newer
+
+
+def test_an_index_put_back_around_newer_buckets_is_refused(make_vault: MakeVault, journal_path: Path) -> None:
+    put_back_older_index(make_vault, journal_path)
     before = journal_files(journal_path)
     with unlock(journal_path) as reopened:
-        assert reopened.recent("reflection", 1)[0].sort_key == 299  # the older state reads, as an older copy would
-        with pytest.raises(DamagedJournal):
-            reopened.put("reflection", b"written over", record_id=ids[0].hex(), sort_key=20_000)
-        assert not reopened.verify().ok  # verify opens the rows themselves, not what listing held
-    assert journal_files(journal_path) == before  # nothing newer was buried
+        with pytest.raises(DamagedJournal, match="rolled back"):
+            reopened.recent("reflection")  # as before snapshots: the changed buckets are opened and refused
+        assert not reopened.verify().ok
+    assert journal_files(journal_path) == before  # nothing newer was written over
+
+
+def test_a_bucket_row_where_the_older_index_names_none_is_refused_without_listing(
+    make_vault: MakeVault, journal_path: Path
+) -> None:
+    ids, newer = put_back_older_index(make_vault, journal_path)
+    older_buckets = {bucket_of(record_id) for record_id in ids}
+    in_a_new_bucket = next(record_id for record_id in newer if bucket_of(record_id) not in older_buckets)
+    with unlock(journal_path) as reopened, pytest.raises(DamagedJournal, match="nothing was written"):
+        reopened.get(in_a_new_bucket.hex())  # its bucket is at revision 0 in the older index, but has a row

@@ -359,7 +359,11 @@ class Vault:
             header = self._header.with_new_salt(self._header.kdf)
             recovery_key = crypto.new_recovery_key()
             passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
-            self._all_entries()  # refuses a damaged index
+            # Every section and bucket row is opened, not taken from a snapshot: rotation re-seals them all.
+            for section in range(SECTION_COUNT):
+                rows = self._section_bucket_rows(section)
+                for bucket in manifest.buckets_in(section):
+                    self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket), rows)
             buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}
             with self._transaction("rotate the journal keys") as connection:
                 for record_id, revision, envelope in list(_all_record_rows(connection)):
@@ -945,7 +949,8 @@ class Vault:
             stale = self._load_snapshots([section for section in unread if self._root[section]])
             read: dict[int, dict[int, object]] = {}
             for section in unread:
-                if section not in self._unsplit:
+                numbers = manifest.buckets_in(section)
+                if section not in self._unsplit and not all(bucket in self._buckets for bucket in numbers):
                     read[section] = self._section_bucket_rows(section)
                     for bucket in manifest.buckets_in(section):
                         self._bucket(bucket, read[section])
@@ -989,7 +994,7 @@ class Vault:
                 continue
             numbers = manifest.buckets_in(section)
             rows_match = all(
-                nonces.get(bucket) == (nonce if revision else None)
+                nonces.get(bucket) == nonce if revision else bucket not in nonces
                 for bucket, revision, nonce in zip(numbers, snapshot.revisions, snapshot.nonces, strict=True)
             )
             if snapshot.revisions != self._section(section) or not rows_match:

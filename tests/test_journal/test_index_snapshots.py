@@ -222,3 +222,22 @@ def test_a_bucket_row_where_the_older_index_names_none_is_refused_without_listin
     in_a_new_bucket = next(record_id for record_id in newer if bucket_of(record_id) not in older_buckets)
     with unlock(journal_path) as reopened, pytest.raises(DamagedJournal, match="nothing was written"):
         reopened.get(in_a_new_bucket.hex())  # its bucket is at revision 0 in the older index, but has a row
+
+
+def test_a_bucket_damaged_behind_its_snapshot_is_found_by_verify_and_rotation(
+    make_vault: MakeVault, journal_path: Path
+) -> None:
+    vault, ids = filled(make_vault)
+    vault.close()
+    bucket = bucket_of(ids[0])
+    connection = sqlite3.connect(journal_path)
+    with connection:
+        (envelope,) = connection.execute("SELECT envelope FROM index_buckets WHERE bucket = ?", (bucket,)).fetchone()
+        damaged = envelope[:-1] + bytes([envelope[-1] ^ 1])  # the tag altered, the nonce kept
+        connection.execute("UPDATE index_buckets SET envelope = ? WHERE bucket = ?", (damaged, bucket))
+    connection.close()
+    with unlock(journal_path) as reopened:
+        assert reopened.count("reflection") == 300  # listing trusts the snapshot of that section
+        assert not reopened.verify().ok
+        with pytest.raises(DamagedJournal):
+            reopened.rotate_keys(PASSPHRASE)  # re-sealing everything opens every row first

@@ -1,8 +1,9 @@
 """Full-text search over everything private, in memory after unlock: case- and accent-insensitive,
 combinable filters by engagement, theme, goal, person and date range.
 
-Nothing is indexed on disk (an index would leak words); the journal builds a
-`SearchIndex` from decrypted values the first time it is needed and keeps it up to date.
+Nothing is indexed on disk in clear (an index would leak words). The journal builds a
+`SearchIndex` the first time it is needed, from decrypted values and from the sealed search
+cache (`journal.search_pages`), and keeps it up to date.
 """
 
 from __future__ import annotations

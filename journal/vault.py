@@ -952,7 +952,7 @@ class Vault:
                 numbers = manifest.buckets_in(section)
                 if section not in self._unsplit and not all(bucket in self._buckets for bucket in numbers):
                     read[section] = self._section_bucket_rows(section)
-                    for bucket in manifest.buckets_in(section):
+                    for bucket in numbers:
                         self._bucket(bucket, read[section])
             self._save_snapshots({section: read[section] for section in stale})
         return [snapshot.entries for snapshot in self._unsplit.values()] + [
@@ -977,7 +977,7 @@ class Vault:
         """
         keys = self._require_keys()
         snapshot_rows = self._rows_of(_READ_ALL_SNAPSHOTS) if _has_table(self._db(), SNAPSHOT_TABLE) else {}
-        nonces = self._rows_of(_READ_BUCKET_NONCES)
+        nonces = self._rows_of(_READ_BUCKET_NONCES) if snapshot_rows else {}
         stale = []
         for section in sections:
             try:

@@ -273,8 +273,12 @@ class Journal:
         self.vault.delete(record_id)
         self._forget(record_id)
 
+    def is_deleted(self, record_id: str) -> bool:
+        """Whether a record is deleted (and can still be restored)."""
+        return self.vault.entry(record_id).deleted
+
     def restore(self, record_id: str) -> Model:
-        """Undo a deletion."""
+        """Undo a deletion (a record that is not deleted is left as it is)."""
         self.vault.restore(record_id)
         record = self.vault.get(record_id)
         value = codec.decode(record.kind, record.payload, record_id)

@@ -614,8 +614,12 @@ def delete(context: Context, record_ref: str) -> None:
 def restore(context: Context, record_id: str) -> None:
     """Undo a deletion (give the full id printed by `candour delete`)."""
     with context.journal() as journal:
+        was_deleted = journal.is_deleted(record_id)
         value = journal.restore(record_id)
-        click.echo(f"Restored {value.KIND} {short_id(value.saved_id)}.")
+        if was_deleted:
+            click.echo(f"Restored {value.KIND} {short_id(value.saved_id)}.")
+        else:
+            click.echo(f"{value.KIND.capitalize()} {short_id(value.saved_id)} was not deleted: nothing to restore.")
 
 
 @command()

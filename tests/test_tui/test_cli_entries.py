@@ -113,7 +113,8 @@ def test_edits_can_be_undone_and_deletes_restored(candour: Candour) -> None:
     full_id = candour("show", theme).stdout.split("id ")[-1].strip()
     candour("delete", theme)
     assert "Conflict" not in candour("themes").stdout
-    candour("restore", full_id)
+    assert "Restored theme" in candour("restore", full_id).stdout
+    assert "was not deleted: nothing to restore" in candour("restore", full_id).stdout
     assert "Conflict" in candour("themes").stdout
     assert "revision 2: deleted\nrevision 3: Conflict" in candour("history", theme).stdout
     candour("revert", theme, "1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -61,14 +61,15 @@ _INDEX_PART_NAMES = {
 """How messages name a row of the index."""
 
 _READ_INDEX_ROW = {
-    ROOT_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_root WHERE slot = ?",
-    SECTION_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_sections WHERE section = ?",
-    BUCKET_TABLE: "SELECT CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?",
+    ROOT_TABLE: "SELECT slot, CAST(envelope AS BLOB) FROM index_root WHERE slot = ?",
+    SECTION_TABLE: "SELECT section, CAST(envelope AS BLOB) FROM index_sections WHERE section = ?",
+    BUCKET_TABLE: "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?",
 }
 
 _READ_SECTION_BUCKETS = "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets WHERE bucket BETWEEN ? AND ?"
 _READ_ALL_SECTIONS = "SELECT section, CAST(envelope AS BLOB) FROM index_sections"
 _READ_ALL_SNAPSHOTS = "SELECT section, CAST(envelope AS BLOB) FROM index_snapshots"
+_READ_ALL_SEARCH_PAGES = "SELECT page, CAST(envelope AS BLOB) FROM search_pages"
 _READ_BUCKET_NONCES = f"SELECT bucket, substr(CAST(envelope AS BLOB), 2, {crypto.NONCE_SIZE}) FROM index_buckets"  # noqa: S608 - a constant
 """Each bucket row's nonce, which tells one sealing of a row from any other without decrypting it."""
 
@@ -290,10 +291,7 @@ class Vault:
         """
         with self._mutex:
             self._keys = None
-            self._buckets.clear()
-            self._unsplit.clear()
-            self._kinds = None
-            self._sections.clear()
+            self._forget_index()
             self._root = []
             if self._connection is not None:
                 checkpoint_and_close(self._connection)
@@ -359,12 +357,13 @@ class Vault:
             header = self._header.with_new_salt(self._header.kdf)
             recovery_key = crypto.new_recovery_key()
             passphrase_key = crypto.passphrase_wrapping_key(passphrase, header)
-            # Every section and bucket row is opened, not taken from a snapshot: rotation re-seals them all.
+            # Rotation re-seals every row, so every row is read and opened again, none taken from memory
+            # or from a snapshot: a damaged one is refused instead of being re-sealed from a copy.
+            self._forget_index()
+            buckets: dict[int, Bucket] = {}
             for section in range(SECTION_COUNT):
                 rows = self._section_bucket_rows(section)
-                for bucket in manifest.buckets_in(section):
-                    self._read_index_row(BUCKET_TABLE, bucket, self._bucket_revision(bucket), rows)
-            buckets = {bucket: self._bucket(bucket) for bucket in range(BUCKET_COUNT)}
+                buckets.update((bucket, self._bucket(bucket, rows)) for bucket in manifest.buckets_in(section))
             with self._transaction("rotate the journal keys") as connection:
                 for record_id, revision, envelope in list(_all_record_rows(connection)):
                     plaintext = crypto.open_envelope(old.records, envelope, RECORDS_TABLE, record_id, revision)
@@ -663,29 +662,22 @@ class Vault:
         except RecordNotFound:
             return None
 
-    def _search_page_rows(self, pages: set[int] | None = None) -> list[tuple[int, object]]:
+    def _search_page_rows(self, pages: set[int] | None = None) -> dict[int, object]:
+        """The cache's page envelopes by number: all of them, or only those asked for (a draft's prune
+        every few seconds must not read the whole cache)."""
         with sqlite_errors("read the search cache"):
             if not _has_table(self._db(), search_pages.PAGE_TABLE):
-                return []  # a journal made before the cache existed: it is created on first save
-            if pages is None:
-                rows = self._db().execute("SELECT page, CAST(envelope AS BLOB) FROM search_pages").fetchall()
-            else:  # only the pages asked for: a draft's prune every few seconds must not read the whole cache
-                placeholders = ", ".join("?" * len(pages))
-                rows = (
-                    self._db()
-                    .execute(
-                        f"SELECT page, CAST(envelope AS BLOB) FROM search_pages WHERE page IN ({placeholders})",  # noqa: S608 - placeholders only
-                        sorted(pages),
-                    )
-                    .fetchall()
-                )
-        return [(page, envelope) for page, envelope in rows if pages is None or page in pages]
+                return {}  # a journal made before the cache existed: it is created on first save
+        if pages is None:
+            return self._rows_of(_READ_ALL_SEARCH_PAGES, action="read the search cache")
+        query = f"{_READ_ALL_SEARCH_PAGES} WHERE page IN ({', '.join('?' * len(pages))})"
+        return self._rows_of(query, sorted(pages), action="read the search cache")
 
     def _open_search_pages(self, pages: set[int] | None = None) -> dict[int, search_pages.Page | None]:
         """The cache's pages (all of them, or those asked for) by number; None for one that fails to open."""
         keys = self._require_keys()
         found: dict[int, search_pages.Page | None] = {}
-        for page, envelope in self._search_page_rows(pages):
+        for page, envelope in self._search_page_rows(pages).items():
             try:
                 plaintext = crypto.open_envelope(
                     keys.search, envelope, search_pages.PAGE_TABLE, search_pages.page_id(page), 0
@@ -812,6 +804,13 @@ class Vault:
 
     # --- internals -------------------------------------------------------------------------
 
+    def _forget_index(self) -> None:
+        """Drop every section and bucket held in memory (the root stays): the next read opens the rows again."""
+        self._buckets.clear()
+        self._unsplit.clear()
+        self._kinds = None
+        self._sections.clear()
+
     def _require_keys(self) -> _Keys:
         if self._keys is None:
             raise JournalLocked("The journal is locked. Unlock it to continue.")
@@ -889,12 +888,7 @@ class Vault:
         if revision:
             return self._open_index_row(table, number, revision, rows)
         if rows is None:
-            with sqlite_errors("read the journal index"):
-                rows = (
-                    {number: row[0]}
-                    if (row := self._db().execute(_READ_INDEX_ROW[table], (number,)).fetchone())
-                    else {}
-                )
+            rows = self._rows_of(_READ_INDEX_ROW[table], (number,))
         if number in rows:
             raise DamagedJournal(
                 f"{_INDEX_PART_NAMES[table].format(number)} exists where the index says nothing was written: "
@@ -912,9 +906,7 @@ class Vault:
         """
         keys = self._require_keys()
         if rows is None:
-            with sqlite_errors("read the journal index"):
-                row = self._db().execute(_READ_INDEX_ROW[table], (number,)).fetchone()
-            rows = {} if row is None else {number: row[0]}
+            rows = self._rows_of(_READ_INDEX_ROW[table], (number,))
         what = _INDEX_PART_NAMES[table]
         if number not in rows:
             raise DamagedJournal(f"{what.format(number)} is missing: the file was altered. Restore it from a backup.")
@@ -1016,9 +1008,11 @@ class Vault:
         buckets = manifest.buckets_in(section)
         return self._rows_of(_READ_SECTION_BUCKETS, (buckets[0], buckets[-1]))
 
-    def _rows_of(self, query: str, parameters: tuple[int, ...] = ()) -> dict[int, object]:
-        """Index rows (sections, buckets or snapshots) as number → envelope."""
-        with sqlite_errors("read the journal index"):
+    def _rows_of(
+        self, query: str, parameters: Sequence[int] = (), *, action: str = "read the journal index"
+    ) -> dict[int, object]:
+        """Rows as number → envelope, from a query selecting (number, envelope)."""
+        with sqlite_errors(action):
             return dict(self._db().execute(query, parameters).fetchall())
 
     def _save_snapshots(self, sections: dict[int, dict[int, object]]) -> None:

@@ -25,6 +25,7 @@ from crypto import KdfLimits, KdfParams
 from journal import codec
 from journal.clock import Clock, SystemClock
 from journal.errors import InvalidInput, JournalBusy, RecordNotFound, StorageError
+from journal.manifest import IndexEntry
 from journal.models import (
     BRING_NEXT_TIME,
     BUILT_IN_TEMPLATES,
@@ -640,10 +641,7 @@ class Journal:
         stale = [raw_id.hex() for raw_id in revisions if not index.has_cached(raw_id)]
         if not stale:
             return
-        entries = {}
-        for record_id in stale:
-            with contextlib.suppress(RecordNotFound):  # purged meanwhile (from another thread)
-                entries[record_id] = self.vault.entry(record_id)
+        entries = self._entries_still_there(stale)
         fresh = self._decode(self.vault.get_many(entries.values()))
         index.add(fresh)
         documents = {}
@@ -657,11 +655,16 @@ class Journal:
 
     def _original_texts(self, record_ids: list[str]) -> dict[str, str]:
         """The searchable text of records, decrypted again (search results from the cache hold only folded text)."""
-        entries = []
-        for record_id in record_ids:
-            with contextlib.suppress(RecordNotFound):  # purged meanwhile (from another thread)
-                entries.append(self.vault.entry(record_id))
+        entries = self._entries_still_there(record_ids).values()
         return {value.saved_id: searchable_text(value) for value in self._decode(self.vault.get_many(entries))}
+
+    def _entries_still_there(self, record_ids: list[str]) -> dict[str, IndexEntry]:
+        """The index entries of these records, leaving out any purged meanwhile (from another thread)."""
+        entries = {}
+        for record_id in record_ids:
+            with contextlib.suppress(RecordNotFound):
+                entries[record_id] = self.vault.entry(record_id)
+        return entries
 
     def _remember(self, values: list[Model]) -> None:
         with self._lock:

@@ -248,3 +248,9 @@ def test_journal_commands_do_not_load_the_ui_framework(candour: Candour) -> None
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("[]"), result.stdout
+
+
+def test_a_limit_below_one_is_refused_with_a_usage_error(candour: Candour) -> None:
+    refused = candour("list", "-n", "0", ok=False)
+    assert refused.returncode == 2
+    assert "0 is not in the range x>=1" in refused.stderr

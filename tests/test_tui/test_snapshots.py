@@ -58,14 +58,22 @@ def unlocked_then(*keys: str, then_type: str = "") -> Callable[[Pilot[Any]], Awa
         if then_type:
             await pilot.press(*then_type, "tab")
             await _settle(pilot, lambda: not app.workers)
+        await hold_cursors_steady(pilot)
 
     return run_before
+
+
+async def hold_cursors_steady(pilot: Pilot[Any]) -> None:
+    """A blinking cursor is drawn or not depending on when the picture is taken: show it steadily."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
 
 
 def test_unlock_screen(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see a centred card saying the journal is locked, a masked passphrase field, the demo
     journal's passphrase hint, an Unlock button and a "Forgot passphrase?" link."""
-    assert snap_compare(demo_app, terminal_size=SIZE)
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=hold_cursors_steady)
 
 
 def test_main_view(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
@@ -110,4 +118,4 @@ def test_first_run(snap_compare: SnapCompare, journal_path: Path) -> None:
     """You should see the welcome card explaining in two sentences what Candour protects, and the new
     passphrase field with its strength meter and the field to type it again."""
     app = make_app(journal_path, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
-    assert snap_compare(app, terminal_size=SIZE)
+    assert snap_compare(app, terminal_size=SIZE, run_before=hold_cursors_steady)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from journal import FixedClock
 from journal.demo import DEMO_PASSPHRASE, create_demo
@@ -67,6 +67,8 @@ async def hold_cursors_steady(pilot: Pilot[Any]) -> None:
     """A blinking cursor is drawn or not depending on when the picture is taken: show it steadily."""
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
     await pilot.pause()
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 ENV_VAR = "CANDOUR_JOURNAL"
 """Environment variable naming the journal file, overridden by the `--journal` option."""
 
@@ -15,6 +13,10 @@ FILE_NAME = "journal.candour"
 
 def default_journal_path() -> Path:
     """The journal file in the user's data folder (e.g. ~/.local/share/candour on Linux)."""
+    # Imported here: it loads tempfile and shutil, about 5 ms that a journal named by `--journal`
+    # or CANDOUR_JOURNAL (scripts, which start often) need not pay.
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("candour", appauthor=False)) / FILE_NAME
 
 

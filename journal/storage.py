@@ -10,7 +10,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import secrets
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
@@ -352,7 +351,7 @@ def _build_then_link(path: Path, build: Callable[[sqlite3.Connection], None], ac
     make_private_folder(path.parent)
     if path.exists():
         raise JournalExists(exists)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.building")
+    temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.building")
     with sqlite_errors(action):
         fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         os.close(fd)

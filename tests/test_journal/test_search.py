@@ -16,7 +16,16 @@ from hypothesis import strategies as st
 from journal.clock import FixedClock
 from journal.dates import parse_range
 from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Reflection, Session, Template, Theme
-from journal.search import SNIPPET_WIDTH, SearchFilters, SearchIndex, _containing, normalize, query_terms, snippet
+from journal.search import (
+    SNIPPET_WIDTH,
+    SearchFilters,
+    SearchIndex,
+    _containing,
+    _folded_with_origins,
+    normalize,
+    query_terms,
+    snippet,
+)
 from journal.search_pages import PAGE_COUNT, decode_page, encode_page, page_of
 from journal.store import Journal
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
@@ -190,6 +199,15 @@ def test_snippet_of_a_phrase_and_of_a_text_without_match() -> None:
     assert "hard conversation" in snippet(text, ["hard  conversation"])
     assert snippet("Short text.", []) == "Short text."
     assert snippet("word " * 40, ["absent"]).startswith("word word")
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet=st.sampled_from("aZ 9.\nßﬁéÆøŒİΣσς\u0301\u2028日本") | st.characters(), max_size=40))
+def test_folding_runs_of_accented_text_agrees_with_folding_each_character(text: str) -> None:
+    """Snippets fold only the non-ASCII characters one by one; the result must be folding every one."""
+    folded, origins = _folded_with_origins(text)
+    assert folded == "".join(normalize(char) for char in text)
+    assert origins == [index for index, char in enumerate(text) for _ in normalize(char)]
 
 
 def test_snippet_is_one_line() -> None:

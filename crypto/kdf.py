@@ -13,9 +13,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 
-from crypto.errors import InvalidInput, KdfParametersRefused
+from crypto.errors import InvalidInput, KdfParametersRefused, NotEnoughMemory
 
 KEY_SIZE = 32
 """Bytes of key the derivation yields: one XChaCha20-Poly1305 key."""
@@ -118,6 +119,9 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
         params: cost parameters, already checked against `KdfLimits`.
     Returns:
         `KEY_SIZE` bytes.
+    Raises:
+        InvalidInput: the passphrase holds characters that are not text.
+        NotEnoughMemory: the system refused the memory or threads the derivation needs.
     """
     if len(salt) != SALT_SIZE:
         raise ValueError(f"salt must be {SALT_SIZE} bytes")
@@ -126,16 +130,25 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     # but the memory can only be supplied through libargon2's allocation hooks, that is a cffi
     # callback, and every cffi or ctypes callback lives in a writable and executable page for the
     # rest of the process: not a trade to make in the process that holds the journal key.
-    return hash_secret_raw(
-        secret=normalise_passphrase(passphrase),
-        salt=salt,
-        time_cost=params.time_cost,
-        memory_cost=params.memory_kib,
-        parallelism=params.lanes,
-        hash_len=KEY_SIZE,
-        type=Type.ID,
-        version=19,
-    )
+    secret = normalise_passphrase(passphrase)
+    try:
+        return hash_secret_raw(
+            secret=secret,
+            salt=salt,
+            time_cost=params.time_cost,
+            memory_cost=params.memory_kib,
+            parallelism=params.lanes,
+            hash_len=KEY_SIZE,
+            type=Type.ID,
+            version=19,
+        )
+    except HashingError:
+        # The costs were checked against the limits, so libargon2 failing means the system refused it
+        # the memory (or the threads) it needs.
+        raise NotEnoughMemory(
+            f"Not enough free memory to derive the key: it needs {params.memory_kib // MIB} MiB. "
+            "Close other programs and try again; nothing was changed."
+        ) from None
 
 
 def _stronger(params: KdfParams, cap: KdfParams) -> KdfParams | None:

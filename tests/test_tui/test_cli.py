@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from journal.errors import JournalBusy, JournalNotFound, WrongPassphrase
-from tests.conftest import MakeVault
+from crypto import KdfParams
+from journal import Vault
+from journal.errors import JournalBusy, JournalNotFound, NotEnoughMemory, WrongPassphrase
+from tests.conftest import CHEAP_LIMITS, MakeVault
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "a long enough passphrase"
@@ -121,3 +123,36 @@ def test_every_command_has_help(tmp_path: Path) -> None:
     for command in commands:
         result = candour(tmp_path / "j.candour", *command, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout, command
+
+
+LOW_MEMORY = """
+import resource
+from tests.conftest import CHEAP_LIMITS
+from tui.cli import main
+from tui.cli_context import KdfSettings
+
+# Leave this process 16 MiB more than it uses once loaded: far less than the journal's key derivation asks for.
+status = open("/proc/self/status").read().splitlines()
+used = next(int(line.split()[1]) for line in status if line.startswith("VmData:")) * 1024
+resource.setrlimit(resource.RLIMIT_DATA, (used + 16 * 2**20, resource.RLIM_INFINITY))
+main(kdf=KdfSettings(limits=CHEAP_LIMITS))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the process's memory use from /proc")
+def test_too_little_memory_to_derive_the_key_is_a_clear_message(journal_path: Path) -> None:
+    asks_64_mib = KdfParams(time_cost=1, memory_kib=64 * 1024, lanes=1)
+    vault, _ = Vault.create(journal_path, GOOD, kdf=asks_64_mib, limits=CHEAP_LIMITS)
+    vault.close()
+    result = subprocess.run(
+        [sys.executable, "-c", LOW_MEMORY, "--journal", str(journal_path), "verify"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CANDOUR_PASSPHRASE": GOOD},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == NotEnoughMemory.exit_code, result.stderr
+    assert "Not enough free memory to derive the key: it needs 64 MiB" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr

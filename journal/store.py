@@ -62,6 +62,9 @@ RATE_AGAIN_AFTER = timedelta(days=21)
 _SEARCH_ORDER: tuple[type[Model], ...] = (Session, Goal, Person, Engagement, Theme, CheckIn, Action, Reflection)
 """Sessions, goals and people first: the index resolves other records' links through them."""
 
+SEARCHABLE_KINDS: tuple[str, ...] = tuple(model.KIND for model in _SEARCH_ORDER)
+"""The kinds of record search finds (what `SearchFilters.kinds` may name)."""
+
 _CACHED_IN_SEARCH: tuple[type[Model], ...] = (Reflection, CheckIn, Action)
 """Kinds search reads from its sealed cache: those that grow with every session. The others are few,
 and search needs them whole (sessions and goals place records in engagements, people have aliases)."""

@@ -17,6 +17,7 @@ import click
 
 from journal import (
     MAX_TITLE_LENGTH,
+    SEARCHABLE_KINDS,
     Action,
     Engagement,
     Goal,
@@ -451,7 +452,7 @@ def list_(
 @command()
 @click.argument("words", nargs=-1, required=True)
 @_filter_options
-@click.option("--kind", "kinds", multiple=True, help="Only records of this kind (reflection, goal, action, ...).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(SEARCHABLE_KINDS), help="Only records of this kind.")
 @pass_context
 def search(
     context: Context,
@@ -465,7 +466,8 @@ def search(
     kinds: tuple[str, ...],
 ) -> None:
     """Search everything private: words (all must match) or "quoted phrases"; case and accents ignored."""
-    query = " ".join(f'"{word}"' if " " in word else word for word in words)
+    # A word holding spaces was quoted in the shell to mean a phrase; one holding quotes already says what it means.
+    query = " ".join(f'"{word}"' if " " in word and '"' not in word else word for word in words)
     with context.journal() as journal:
         filters = _filters(journal, frozenset(kinds), engagement_ref, theme_ref, goal_ref, person_ref, dates)
         hits = journal.search(query, filters, limit)

@@ -73,6 +73,12 @@ def test_a_coachee_records_a_session_and_finds_it_again(candour: Candour) -> Non
 
     found = candour("search", "CAFE").stdout
     assert "café" in found
+    # A phrase: quoted in the shell, or typed with its quotes inside one argument, beside other words.
+    assert "reflection" in candour("search", "hold on to work").stdout
+    assert "reflection" in candour("search", '"hold on to work" cafe').stdout
+    assert "Nothing matches" in candour("search", '"hold to work on"').stderr
+    unknown_kind = candour("search", "cafe", "--kind", "banana", ok=False)
+    assert unknown_kind.returncode == 2 and "banana" in unknown_kind.stderr
     assert candour("search", "zoe", "--person", "Zoë").stdout.count("reflection") == 1
     assert "reflection" in candour("search", "feedback", "--theme", "delegation").stdout
     assert "Nothing matches" in candour("search", "feedback", "--date", "last year").stderr

@@ -239,7 +239,10 @@ def require_journal_file(path: Path) -> None:
     if path.is_dir():
         raise JournalNotFound(f"{path} is a folder, not a journal file.")
     if path.stat().st_size == 0:
-        raise JournalNotFound(f"The journal at {path} is empty: it was never fully created. Run `candour init`.")
+        # Creation is atomic (built beside, then linked), so an empty file was never a Candour journal.
+        raise JournalNotFound(
+            f"{path} is empty, so it holds no journal. Move it aside or delete it, then run `candour init`."
+        )
 
 
 def probe_journal(path: Path) -> None:

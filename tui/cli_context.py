@@ -81,7 +81,8 @@ class Context:
         again (up to three times) when weak or mistyped, so nobody types a refused passphrase twice.
 
         Raises:
-            WeakPassphrase: a weak passphrase from a file or the environment, or three weak attempts.
+            WeakPassphrase: a weak passphrase from a file or the environment, or a weak third try.
+            InvalidInput: the two entries of the third try differed.
         """
         if self.passphrase_file is not None or os.environ.get(PASSPHRASE_ENV) is not None:
             given = self.passphrase(prompt)
@@ -100,8 +101,10 @@ class Context:
                 return chosen
             if attempt < NEW_PASSPHRASE_ATTEMPTS:
                 click.echo("The two entries differ; let's start again.", err=True)
-        raise click.UsageError(
-            f"The two entries differed {NEW_PASSPHRASE_ATTEMPTS} times, so no passphrase was set; nothing was changed."
+        # Weak tries count too, and a weak last try was refused above: the last two entries differed.
+        raise InvalidInput(
+            f"The two entries differed on the last of {NEW_PASSPHRASE_ATTEMPTS} tries, so no passphrase was set; "
+            "nothing was changed."
         )
 
     def _passphrase_lines(self) -> list[str]:
@@ -213,7 +216,7 @@ def find_session(journal: Journal, wanted: str, engagement: str | None) -> Sessi
         numbered = [session for session in sessions if session.number == int(wanted)]
         if numbered:
             return numbered[0]
-        raise InvalidInput(f"The engagement has no session {int(wanted)}.")
+        raise RecordNotFound(f"The engagement has no session {int(wanted)}.")
     found = journal.find(wanted)
     if not isinstance(found, Session):
         raise RecordNotFound(f"{short_id(found.saved_id)} is not a session.")

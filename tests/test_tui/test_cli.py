@@ -8,12 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from crypto import KdfParams
 from journal import Vault
-from journal.errors import JournalBusy, JournalNotFound, NotEnoughMemory, WrongPassphrase
+from journal.errors import InvalidInput, JournalBusy, JournalNotFound, NotEnoughMemory, WrongPassphrase
 from tests.conftest import CHEAP_LIMITS, MakeVault
+from tui.cli_context import Context, KdfSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "a long enough passphrase"
@@ -74,6 +76,25 @@ def test_missing_journal_has_its_own_exit_code(tmp_path: Path) -> None:
     result = candour(tmp_path / "nothing.candour", "verify", env={"CANDOUR_PASSPHRASE": GOOD})
     assert result.returncode == JournalNotFound.exit_code
     assert "candour init" in result.stderr
+
+
+def test_an_empty_file_is_not_a_journal_and_the_advice_works(tmp_path: Path) -> None:
+    empty = tmp_path / "journal.candour"
+    empty.touch()
+    opened = candour(empty, "verify", env={"CANDOUR_PASSPHRASE": GOOD})
+    assert opened.returncode == JournalNotFound.exit_code and "delete it, then run `candour init`" in opened.stderr
+    assert candour(empty, "init", env={"CANDOUR_PASSPHRASE": GOOD}).returncode == 2  # never overwritten
+    empty.unlink()
+    created = subprocess.run(
+        [sys.executable, "-m", "tests.cheap_cli", "--journal", str(empty), "init"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CANDOUR_PASSPHRASE": GOOD},
+        timeout=120,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
 
 
 def test_busy_journal_has_its_own_exit_code(make_vault: MakeVault, journal_path: Path) -> None:
@@ -156,3 +177,13 @@ def test_too_little_memory_to_derive_the_key_is_a_clear_message(journal_path: Pa
     assert result.returncode == NotEnoughMemory.exit_code, result.stderr
     assert "Not enough free memory to derive the key: it needs 64 MiB" in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_typo_after_weak_tries_says_what_happened(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Two weak passphrases, then a strong one whose repetition differs: three tries, one mismatch.
+    typed = iter(["password123", "correct horse", GOOD + " indeed", GOOD + " indeeed"])
+    monkeypatch.setattr(click, "prompt", lambda *_args, **_options: next(typed))
+    monkeypatch.delenv("CANDOUR_PASSPHRASE", raising=False)
+    context = Context(str(tmp_path / "journal.candour"), None, KdfSettings())
+    with pytest.raises(InvalidInput, match="differed on the last of 3 tries"):
+        context.new_passphrase("Passphrase")

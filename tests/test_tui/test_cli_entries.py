@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.errors import DamagedJournal, JournalBusy, JournalNotFound, WrongPassphrase
+from journal.errors import DamagedJournal, JournalBusy, JournalNotFound, RecordNotFound, WrongPassphrase
 from tests.conftest import PASSPHRASE, journal_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,7 +188,7 @@ def test_failures_have_distinct_exit_codes_and_no_traceback(candour: Candour, tm
     assert bad_date.returncode == 2 and "Cannot read" in bad_date.stderr
 
     no_session = candour("add", "text", "--session", "9", ok=False)
-    assert no_session.returncode == 2 and "no session 9" in no_session.stderr
+    assert no_session.returncode == RecordNotFound.exit_code and "no session 9" in no_session.stderr
 
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_OPEN, str(candour.journal)],

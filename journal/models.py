@@ -353,9 +353,18 @@ class Reflection(_Private):
         for line in self.text.splitlines():
             stripped = line.lstrip("#").strip()
             if stripped and not line.startswith("#"):
-                return stripped[:80]
+                return _shortened(stripped)
         # Only headings: the first one (the whole text would span several lines).
-        return self.text.strip().splitlines()[0].lstrip("#").strip()[:80]
+        return _shortened(self.text.strip().splitlines()[0].lstrip("#").strip())
+
+
+HEADING_LENGTH = 80
+"""Characters of a reflection's first line that stand in for a missing title."""
+
+
+def _shortened(line: str) -> str:
+    """`line`, cut to `HEADING_LENGTH` characters with an ellipsis that says it was cut."""
+    return line if len(line) <= HEADING_LENGTH else line[: HEADING_LENGTH - 1] + "…"
 
 
 @dataclass(frozen=True, repr=False)

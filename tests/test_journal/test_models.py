@@ -330,7 +330,8 @@ def test_person_aliases_are_cleaned_and_deduplicated() -> None:
         ("## What did I explore?\nDelegation, again.\n## What shifted?", "", "Delegation, again."),
         ("anything", "The title wins", "The title wins"),
         ("## What did I explore?\n\n## What shifted for me?\n", "", "What did I explore?"),
-        ("x" * 100, "", "x" * 80),
+        ("x" * 80, "", "x" * 80),
+        ("x" * 100, "", "x" * 79 + "…"),  # cut, and saying so
     ],
 )
 def test_heading_is_the_title_or_first_line_that_is_not_a_prompt(text: str, title: str, heading: str) -> None:

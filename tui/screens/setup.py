@@ -32,7 +32,7 @@ class SetupScreen(Screen[None]):
         with Center(), Vertical(id="setup", classes="card"):
             yield Static("Welcome to Candour", classes="title")
             yield Static(WELCOME, id="welcome")
-            yield Label("Choose a passphrase. It cannot be recovered by anyone else, so pick one you will remember.")
+            yield Static("Choose a passphrase. It cannot be recovered by anyone else, so pick one you will remember.")
             yield NewPassphrase()
             yield Static("", id="setup-error", classes="error")
             yield LoadingIndicator(id="creating")

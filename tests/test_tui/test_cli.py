@@ -22,10 +22,15 @@ GOOD = "a long enough passphrase"
 
 
 def candour(
-    journal: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+    journal: Path,
+    *args: str,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    entry: tuple[str, ...] = ("-m", "tui.cli"),
 ) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a subprocess; `entry` says how Python starts it (the real costs by default)."""
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--journal", str(journal), *args],
+        [sys.executable, *entry, "--journal", str(journal), *args],
         cwd=ROOT,
         input=stdin,
         capture_output=True,
@@ -85,15 +90,7 @@ def test_an_empty_file_is_not_a_journal_and_the_advice_works(tmp_path: Path) -> 
     assert opened.returncode == JournalNotFound.exit_code and "delete it, then run `candour init`" in opened.stderr
     assert candour(empty, "init", env={"CANDOUR_PASSPHRASE": GOOD}).returncode == 2  # never overwritten
     empty.unlink()
-    created = subprocess.run(
-        [sys.executable, "-m", "tests.cheap_cli", "--journal", str(empty), "init"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CANDOUR_PASSPHRASE": GOOD},
-        timeout=120,
-        check=False,
-    )
+    created = candour(empty, "init", env={"CANDOUR_PASSPHRASE": GOOD}, entry=("-m", "tests.cheap_cli"))
     assert created.returncode == 0, created.stderr
 
 
@@ -165,15 +162,7 @@ def test_too_little_memory_to_derive_the_key_is_a_clear_message(journal_path: Pa
     asks_64_mib = KdfParams(time_cost=1, memory_kib=64 * 1024, lanes=1)
     vault, _ = Vault.create(journal_path, GOOD, kdf=asks_64_mib, limits=CHEAP_LIMITS)
     vault.close()
-    result = subprocess.run(
-        [sys.executable, "-c", LOW_MEMORY, "--journal", str(journal_path), "verify"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CANDOUR_PASSPHRASE": GOOD},
-        timeout=120,
-        check=False,
-    )
+    result = candour(journal_path, "verify", env={"CANDOUR_PASSPHRASE": GOOD}, entry=("-c", LOW_MEMORY))
     assert result.returncode == NotEnoughMemory.exit_code, result.stderr
     assert "Not enough free memory to derive the key: it needs 64 MiB" in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr

@@ -617,15 +617,6 @@ class Vault:
         with self._mutex:
             return {number: page for number, page in self._open_search_pages().items() if page is not None}
 
-    def cached_documents(self) -> search_pages.Documents:
-        """Every document of the sealed search cache, with the revision it was made from (see `cached_pages`)."""
-        with self._mutex:
-            return {
-                record_id: document
-                for page in self.cached_pages().values()
-                for record_id, document in page.documents().items()
-            }
-
     def store_documents(self, documents: search_pages.Documents) -> None:
         """Add or replace documents in the search cache; each touched page is re-sealed once.
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import crypto
-from journal import DamagedJournal, FixedClock, Journal, Reflection, SearchFilters, Theme
+from journal import DamagedJournal, FixedClock, Journal, Reflection, SearchFilters, Theme, Vault
 from journal.search import NO_FILTERS
-from journal.search_pages import PAGE_TABLE, decode_page, page_id, page_of
+from journal.search_pages import PAGE_TABLE, Documents, decode_page, page_id, page_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 CLOCK = FixedClock.on(date(2026, 9, 15))
@@ -43,6 +43,15 @@ def fill(path: Path, count: int = 40) -> list[Reflection]:
     return saved
 
 
+def cached_documents(vault: Vault) -> Documents:
+    """Every document of the sealed search cache, with the revision it was made from."""
+    return {
+        record_id: document
+        for page in vault.cached_pages().values()
+        for record_id, document in page.documents().items()
+    }
+
+
 def results(journal: Journal, query: str, filters: SearchFilters = NO_FILTERS) -> list[tuple[str, str]]:
     return [(hit.record_id, hit.snippet) for hit in journal.search(query, filters, limit=None)]
 
@@ -50,7 +59,7 @@ def results(journal: Journal, query: str, filters: SearchFilters = NO_FILTERS) -
 def test_search_from_the_cache_matches_search_from_the_records(journal_path: Path) -> None:
     fill(journal_path)
     with reopen(journal_path) as cached:
-        assert len(cached.vault.cached_documents()) == 40
+        assert len(cached_documents(cached.vault)) == 40
         decrypted: list[int] = []
         get_many = cached.vault.get_many
 
@@ -81,15 +90,15 @@ def test_an_edit_made_after_the_cache_is_found_and_the_cache_catches_up(journal_
         assert [hit.record_id for hit in journal.search("hiring")] == [first.saved_id]
         assert first.saved_id not in {hit.record_id for hit in journal.search("entry 0:")}
         revision = journal.vault.entry(first.saved_id).revision
-        assert journal.vault.cached_documents()[bytes.fromhex(first.saved_id)][0] == revision
+        assert cached_documents(journal.vault)[bytes.fromhex(first.saved_id)][0] == revision
 
 
 def test_purged_text_does_not_live_on_in_the_cache(journal_path: Path) -> None:
     first = fill(journal_path)[0]
     with reopen(journal_path) as journal:
         journal.purge(first.saved_id)
-        assert bytes.fromhex(first.saved_id) not in journal.vault.cached_documents()
-        assert len(journal.vault.cached_documents()) == 39
+        assert bytes.fromhex(first.saved_id) not in cached_documents(journal.vault)
+        assert len(cached_documents(journal.vault)) == 39
 
 
 def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Path) -> None:
@@ -105,14 +114,14 @@ def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Pa
     connection.close()
     with reopen(journal_path) as journal:
         assert len(results(journal, "cafe")) == 40
-        assert len(journal.vault.cached_documents()) == 40
+        assert len(cached_documents(journal.vault)) == 40
 
 
 def test_rotating_keys_drops_the_cache_and_search_rebuilds_it(journal_path: Path) -> None:
     fill(journal_path)
     with reopen(journal_path) as journal:
         journal.vault.rotate_keys(PASSPHRASE)
-        assert journal.vault.cached_documents() == {}
+        assert cached_documents(journal.vault) == {}
     with reopen(journal_path) as journal:
         assert len(results(journal, "cafe")) == 40
 
@@ -120,15 +129,15 @@ def test_rotating_keys_drops_the_cache_and_search_rebuilds_it(journal_path: Path
 def test_a_document_made_before_a_purge_or_an_edit_is_not_stored(journal_path: Path) -> None:
     saved = fill(journal_path)
     with reopen(journal_path) as journal:
-        documents = journal.vault.cached_documents()
+        documents = cached_documents(journal.vault)
         purged, edited = bytes.fromhex(saved[0].saved_id), bytes.fromhex(saved[1].saved_id)
         old = {purged: documents[purged], edited: documents[edited]}
         journal.purge(saved[0].saved_id)
         journal.save(Reflection("rewritten", saved[1].written_at, record_id=saved[1].saved_id))
         journal.vault.store_documents(old)  # as a search that raced with the purge and the edit would
-        assert purged not in journal.vault.cached_documents()
+        assert purged not in cached_documents(journal.vault)
         journal.vault.prune(saved[1].saved_id)  # the old revision goes, and its document with it
-        assert edited not in journal.vault.cached_documents()
+        assert edited not in cached_documents(journal.vault)
 
 
 def test_a_moved_session_moves_its_reflections_in_search(journal_path: Path) -> None:

@@ -346,25 +346,22 @@ class Reflection(_Private):
     def sort_key(self) -> datetime:
         return self.written_at
 
-    def heading(self) -> str:
-        """The title, or else the first line of text that is not a template prompt."""
+    def heading(self, length: int = 80) -> str:
+        """The title, or else the first line of text that is not a template prompt; cut to `length`
+        characters, the last of them an ellipsis that says so."""
         if self.title:
-            return self.title
+            return _shortened(self.title, length)
         for line in self.text.splitlines():
             stripped = line.lstrip("#").strip()
             if stripped and not line.startswith("#"):
-                return _shortened(stripped)
+                return _shortened(stripped, length)
         # Only headings: the first one (the whole text would span several lines).
-        return _shortened(self.text.strip().splitlines()[0].lstrip("#").strip())
+        return _shortened(self.text.strip().splitlines()[0].lstrip("#").strip(), length)
 
 
-HEADING_LENGTH = 80
-"""Characters of a reflection's first line that stand in for a missing title."""
-
-
-def _shortened(line: str) -> str:
-    """`line`, cut to `HEADING_LENGTH` characters with an ellipsis that says it was cut."""
-    return line if len(line) <= HEADING_LENGTH else line[: HEADING_LENGTH - 1] + "…"
+def _shortened(line: str, length: int) -> str:
+    """`line`, cut to `length` characters with an ellipsis that says it was cut."""
+    return line if len(line) <= length else line[: length - 1] + "…"
 
 
 @dataclass(frozen=True, repr=False)

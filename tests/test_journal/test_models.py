@@ -338,6 +338,12 @@ def test_heading_is_the_title_or_first_line_that_is_not_a_prompt(text: str, titl
     assert Reflection(text, WHEN, title=title).heading() == heading
 
 
+def test_a_shorter_heading_for_narrow_places_says_it_was_cut() -> None:
+    assert Reflection("y" * 50, WHEN).heading(40) == "y" * 39 + "…"
+    assert Reflection("text", WHEN, title="z" * 120).heading() == "z" * 79 + "…"
+    assert Reflection("text", WHEN, title="Short").heading(40) == "Short"
+
+
 def test_template_renders_one_heading_per_prompt() -> None:
     rendered = AFTER_SESSION.render()
     assert rendered.startswith("## What did I explore?\n")

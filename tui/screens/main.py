@@ -262,7 +262,7 @@ class MainScreen(Screen[None], JournalView):
 
 
 def _reflection_label(reflection: Reflection) -> str:
-    return f"{reflection.written_at:%d %b %Y} · {reflection.heading()[:40]}"
+    return f"{reflection.written_at:%d %b %Y} · {reflection.heading(40)}"
 
 
 def _session_label(session: Session) -> str:

@@ -14,7 +14,7 @@ import contextlib
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -44,7 +44,7 @@ from journal.models import (
     SessionStatus,
     Template,
     Theme,
-    drop_unanswered_prompts,
+    drop_untouched_prompts,
     mentioned_names,
 )
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, normalize, searchable_text
@@ -128,6 +128,9 @@ class Journal:
         self.clock: Clock = clock or SystemClock()
         self._cache: dict[str, dict[str, Model]] = {}
         self._search: SearchIndex | None = None
+        self._touched: set[str] | None = None
+        """Ids saved or forgotten inside the current `transaction` (None outside one): what to read again
+        from the file if it rolls back."""
         # The app loads and searches in worker threads while the screen reads: one load at a time.
         self._lock = threading.RLock()
 
@@ -179,6 +182,31 @@ class Journal:
         self.close()
 
     # --- saving and reading -----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, action: str) -> Iterator[None]:
+        """Make everything saved, deleted or purged inside the block one transaction: one user action
+        (a reflection with its new themes, people and actions; an import) is stored whole or not at all.
+
+        If the block fails, the file is as it was and so is every value held in memory.
+
+        Args:
+            action: what the user is doing, for the message if the disk refuses it ("save the reflection").
+        """
+        with self._lock:
+            outer = self._touched is None
+            if outer:
+                self._touched = set()
+            try:
+                with self.vault.batch(action):
+                    yield
+            except BaseException:
+                if outer:
+                    self._reload_touched()
+                raise
+            finally:
+                if outer:
+                    self._touched = None
 
     def save(self, value: M) -> M:
         """Store a new value, or a new revision of a saved one (older revisions are kept until pruned).
@@ -324,8 +352,9 @@ class Journal:
         # Checked before any theme or person is created: a refused reflection leaves nothing behind.
         labels = [Theme(label).label for label in themes]
         self._check_links(reflection)
-        theme_ids = tuple(self.theme_named(label).saved_id for label in labels)
-        return self.save(replace(reflection, theme_ids=theme_ids, person_ids=self.link_people(reflection.text)))
+        with self.transaction("save the reflection"):
+            theme_ids = tuple(self.theme_named(label).saved_id for label in labels)
+            return self.save(replace(reflection, theme_ids=theme_ids, person_ids=self.link_people(reflection.text)))
 
     def link_people(self, text: str) -> tuple[str, ...]:
         """Ids of the people mentioned as `@Name` in `text`; a name not yet known becomes a new person."""
@@ -417,8 +446,9 @@ class Journal:
             InvalidInput: the text is empty or a field is invalid; nothing is saved then.
         """
         existing = self.get(Reflection, draft.reflection_id) if draft.reflection_id else None
+        template = next((template for template in self.templates() if template.name == draft.template), None)
         reflection = Reflection(
-            drop_unanswered_prompts(draft.text),
+            drop_untouched_prompts(draft.text, template),
             existing.written_at if existing else self.clock.now().replace(tzinfo=None),
             title=draft.title,
             engagement_id=draft.engagement_id,
@@ -431,16 +461,14 @@ class Journal:
         )
         actions = [Action(text, session_id=draft.session_id, created_on=self.clock.today()) for text in draft.actions]
         self._check_links(reflection)
-        theme_ids = tuple(self.theme_named(label).saved_id for label in draft.themes)
-        people = tuple(self.person_named(name).saved_id for name in draft.people)
-        saved = self.save(
-            replace(
-                reflection, theme_ids=theme_ids, person_ids=tuple(dict.fromkeys(people + self.link_people(draft.text)))
-            )
-        )
-        if actions:
-            self.save_many(actions)
-        self.discard_draft()
+        with self.transaction("save the reflection"):
+            theme_ids = tuple(self.theme_named(label).saved_id for label in draft.themes)
+            people = tuple(self.person_named(name).saved_id for name in draft.people)
+            person_ids = tuple(dict.fromkeys(people + self.link_people(reflection.text)))
+            saved = self.save(replace(reflection, theme_ids=theme_ids, person_ids=person_ids))
+            if actions:
+                self.save_many(actions)
+            self.discard_draft()
         return saved
 
     def person_named(self, name: str) -> Person:
@@ -669,8 +697,19 @@ class Journal:
                 entries[record_id] = self.vault.entry(record_id)
         return entries
 
+    def _reload_touched(self) -> None:
+        """After a rolled-back transaction: hold the values it touched as the file has them again."""
+        touched, self._touched = self._touched or set(), None
+        for record_id in touched:
+            self._forget(record_id)
+            with contextlib.suppress(RecordNotFound):  # created by the rolled-back transaction, or deleted
+                record = self.vault.get(record_id)
+                self._remember([codec.decode(record.kind, record.payload, record_id)])
+
     def _remember(self, values: list[Model]) -> None:
         with self._lock:
+            if self._touched is not None:
+                self._touched.update(value.saved_id for value in values)
             for value in values:
                 cached = self._cache.get(value.KIND)
                 if cached is not None:
@@ -680,6 +719,8 @@ class Journal:
 
     def _forget(self, record_id: str) -> None:
         with self._lock:
+            if self._touched is not None:
+                self._touched.add(record_id)
             for cached in self._cache.values():
                 cached.pop(record_id, None)
             if self._search is not None:

@@ -433,6 +433,37 @@ class Vault:
 
     # --- records ---------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def batch(self, action: str) -> Iterator[None]:
+        """Make every write inside the block one transaction: all of them reach the file, or none.
+
+        Each write updates the in-memory index as it goes, so later writes and reads in the block see
+        it; if the block fails (or the commit does), the file rolls back and the in-memory index is
+        read again from it. A batch inside a batch joins the outer one.
+
+        Raises:
+            StorageError, JournalBusy: the transaction could not start or commit; nothing was written.
+        """
+        with self._mutex:
+            connection = self._db()
+            if connection.in_transaction:
+                yield
+                return
+            with sqlite_errors(action):
+                connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                with sqlite_errors(action):
+                    connection.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                self._forget_index()
+                if self._keys is not None:
+                    self._load_root()
+                raise
+
     def put(self, kind: str, payload: bytes, *, record_id: str | None = None, sort_key: int = 0) -> IndexEntry:
         """Store a new record, or a new revision of an existing one.
 
@@ -826,6 +857,19 @@ class Vault:
     def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
         connection = self._db()
         with sqlite_errors(action):
+            if connection.in_transaction:
+                # Inside `batch`: a savepoint, so a part that fails (a best-effort snapshot) is undone alone
+                # and the batch's one COMMIT decides for everything else.
+                connection.execute("SAVEPOINT part")
+                try:
+                    yield connection
+                    connection.execute("RELEASE part")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK TO part")
+                        connection.execute("RELEASE part")
+                    raise
+                return
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection

@@ -29,7 +29,8 @@ never meaningful in a journal, and able to disguise text."""
 
 
 def clean_text(text: str, what: str, *, required: bool = False, one_line: bool = False) -> str:
-    """`text` without control characters, trailing spaces or Windows line ends, checked for size.
+    """`text` without control characters or Windows line ends (a one-line value also without surrounding
+    spaces), checked for size.
 
     Args:
         text: what the user typed.
@@ -55,7 +56,9 @@ def clean_text(text: str, what: str, *, required: bool = False, one_line: bool =
         # Composed only once the controls are gone: a control between a letter and its accent would
         # otherwise leave the pair uncomposed, and cleaning the stored text again would change it.
         cleaned = unicodedata.normalize("NFC", cleaned)
-    cleaned = cleaned.strip() if one_line else cleaned.rstrip()
+    # A one-line value loses its surrounding spaces; a text keeps every character typed, trailing ones too.
+    if one_line:
+        cleaned = cleaned.strip()
     if one_line and "\n" in cleaned:
         raise InvalidInput(f"The {what} must fit on one line.")
     if required and not cleaned.strip():
@@ -277,23 +280,33 @@ BRING_NEXT_TIME = AFTER_SESSION.prompts[3]
 """The prompt, shared by both built-in templates, collecting what to bring to the next session."""
 
 
-_HEADING_LEVEL = re.compile(r"^(#{1,6})\s")
+def drop_untouched_prompts(text: str, template: Template | None) -> str:
+    """`text` without the template's prompts that were left exactly as the template wrote them, with
+    nothing at all typed under them (up to the next of its prompts). Everything else is kept as typed:
+    a heading the coachee wrote, text typed on a prompt's line, even a space under a prompt.
 
-
-def drop_unanswered_prompts(text: str) -> str:
-    """`text` without the Markdown headings left with nothing under them (template prompts not answered)."""
-    lines = text.splitlines()
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        heading = _HEADING_LEVEL.match(line)
-        if heading:
-            body = next((other for other in lines[index + 1 :] if other.strip()), None)
-            next_heading = _HEADING_LEVEL.match(body) if body is not None else None
-            # Empty when nothing follows, or the next thing is a heading of the same or a higher level.
-            if body is None or (next_heading and len(next_heading.group(1)) <= len(heading.group(1))):
-                continue
-        kept.append(line)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    Args:
+        text: what the editor holds.
+        template: the template the text started from; None keeps the text whole.
+    """
+    if template is None:
+        return text
+    prompt_lines = {line for line in template.render().split("\n") if line.startswith("#")}
+    lines = text.split("\n")
+    starts = [index for index, line in enumerate(lines) if line in prompt_lines]
+    dropped: set[int] = set()
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        if all(line == "" for line in lines[start + 1 : end]):
+            dropped.update(range(start, end))
+    if not dropped:
+        return text
+    kept = [line for index, line in enumerate(lines) if index not in dropped]
+    if len(lines) - 1 in dropped:
+        # The last prompt went: the blank lines the template put before it go too (only template
+        # separators are blank there, and every typed line above them stays).
+        while kept and kept[-1] == "":
+            kept.pop()
+    return "\n".join(kept)
 
 
 @dataclass(frozen=True, repr=False)

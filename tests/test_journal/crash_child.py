@@ -4,16 +4,19 @@ Usage: python -m tests.test_journal.crash_child MODE JOURNAL
   writes     create the journal if needed, then put records forever, printing each id after commit
   passwd     unlock with the passphrase on stdin's first line, print READY, change it to the second line
   disk-full  limit the file size, put large records until the disk refuses, print the error
+  reflect    save reflections as the editor does (draft, then save with a new theme, person and action)
+  add        write reflections as `candour add` does, each with a new theme and a new person
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import signal
 import sys
 from pathlib import Path
 
-from journal import CandourError, JournalNotFound, Vault
+from journal import AFTER_SESSION, CandourError, Journal, JournalNotFound, Vault
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 
@@ -57,6 +60,36 @@ def disk_full(path: Path) -> None:
     vault.close()
 
 
+def _journal(path: Path) -> Journal:
+    try:
+        return Journal.open(path, PASSPHRASE, limits=CHEAP_LIMITS)
+    except JournalNotFound:
+        return Journal.create(path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS)[0]
+
+
+def reflect(path: Path) -> None:
+    journal, run = _journal(path), os.urandom(4).hex()  # names new in every run, so each save creates them
+    n = 0
+    while True:
+        n += 1
+        draft = journal.new_draft(AFTER_SESSION).with_content(
+            text=f"## What did I explore?\nsaved {run}x{n} with @M{run}x{n}",
+            themes=(f"T{run}x{n}",),
+            people=(f"P{run}x{n}",),
+            actions=(f"A{run}x{n}",),
+        )
+        journal.save_draft(draft)
+        _say(journal.save_reflection_from(journal.current_draft() or draft).saved_id)
+
+
+def add(path: Path) -> None:
+    journal, run = _journal(path), os.urandom(4).hex()
+    n = 0
+    while True:
+        n += 1
+        _say(journal.write_reflection(f"added {run}x{n} with @M{run}x{n}", themes=[f"T{run}x{n}"]).saved_id)
+
+
 if __name__ == "__main__":
     mode, journal = sys.argv[1], Path(sys.argv[2])
-    {"writes": writes, "passwd": passwd, "disk-full": disk_full}[mode](journal)
+    {"writes": writes, "passwd": passwd, "disk-full": disk_full, "reflect": reflect, "add": add}[mode](journal)

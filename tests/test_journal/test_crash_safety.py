@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from journal import JournalNotFound, StorageError, WrongPassphrase
-from tests.conftest import PASSPHRASE, MakeVault, unlock
+from journal import Action, Journal, JournalNotFound, Person, Reflection, StorageError, Theme, WrongPassphrase
+from tests.conftest import CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,3 +109,35 @@ def test_full_disk_gives_a_clear_error_and_loses_nothing(make_vault: MakeVault, 
         for record_id in acknowledged:
             assert vault.get(record_id).payload == b"z" * 20_000
         vault.put("note", b"space again")  # once space is back, writing works
+
+
+_NAME = re.compile(r"[TPAM]([0-9a-f]{8}x\d+)")
+"""The run and number a child writes into every name it creates (`T1a2b3c4dx7`)."""
+
+
+@pytest.mark.parametrize("mode", ["reflect", "add"])
+def test_sigkill_during_a_save_with_new_links_leaves_no_orphan(journal_path: Path, mode: str) -> None:
+    """The editor's save and `candour add` each create themes, people (and actions) with the reflection:
+    killed at any moment, every acknowledged reflection is there, and nothing created for a reflection
+    exists without it."""
+    rng = random.Random(13 if mode == "add" else 17)
+    acknowledged: list[str] = []
+    for round_number in range(30):
+        process = _child(mode, journal_path)
+        time.sleep(rng.uniform(0.0, 0.3) if round_number < 3 else rng.uniform(0.2, 0.7))
+        acknowledged += _kill(process)
+        try:
+            journal = Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS)
+        except JournalNotFound:
+            assert not acknowledged
+            continue
+        with journal:
+            assert journal.vault.verify().ok
+            reflections = journal.all(Reflection)
+            assert set(acknowledged) <= {reflection.saved_id for reflection in reflections}
+            saved = {match for reflection in reflections for match in _NAME.findall(reflection.text)}
+            created = [theme.label for theme in journal.all(Theme)] + [person.name for person in journal.all(Person)]
+            created += [action.text for action in journal.all(Action)]
+            orphans = [name for name in created if (match := _NAME.fullmatch(name)) and match[1] not in saved]
+            assert not orphans, f"created without their reflection: {orphans}"
+    assert len(acknowledged) > 30

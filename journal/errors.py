@@ -35,6 +35,10 @@ class JournalBusy(CandourError):
     exit_code = 7
 
 
+class RecordInUse(InvalidInput):
+    """A record others link to cannot be deleted or erased: the message names what links to it."""
+
+
 class RecordNotFound(CandourError):
     """No record with that id (it never existed, or was purged)."""
 

@@ -24,7 +24,7 @@ import crypto
 from crypto import KdfLimits, KdfParams
 from journal import codec
 from journal.clock import Clock, SystemClock
-from journal.errors import InvalidInput, JournalBusy, RecordNotFound, StorageError
+from journal.errors import InvalidInput, JournalBusy, RecordInUse, RecordNotFound, StorageError
 from journal.manifest import IndexEntry
 from journal.models import (
     BRING_NEXT_TIME,
@@ -301,7 +301,12 @@ class Journal:
         return self.save(codec.decode(record.kind, record.payload, record_id))
 
     def delete(self, record_id: str) -> None:
-        """Delete a record, reversibly until purged."""
+        """Delete a record, reversibly until purged.
+
+        Raises:
+            RecordInUse: other records link to it (they are named); nothing is deleted.
+        """
+        self._refuse_if_linked(record_id, "delete")
         self.vault.delete(record_id)
         self._forget(record_id)
 
@@ -318,7 +323,12 @@ class Journal:
         return value
 
     def purge(self, record_id: str) -> None:
-        """Remove a record and all its revisions for good."""
+        """Remove a record and all its revisions for good.
+
+        Raises:
+            RecordInUse: other records link to it (they are named); nothing is erased.
+        """
+        self._refuse_if_linked(record_id, "erase")
         self.vault.purge(record_id)
         self._forget(record_id)
 
@@ -726,28 +736,74 @@ class Journal:
             if self._search is not None:
                 self._search.remove(record_id)
 
+    def links_to(self, record_id: str) -> list[Model]:
+        """The live records (drafts included) that link to `record_id`."""
+        return [
+            value
+            for model in _LINKING_KINDS
+            for value in self.all(model)
+            if any(linked == record_id for _, linked in _links(value))
+        ]
+
+    def dangling_links(self) -> list[tuple[Model, str, str]]:
+        """Links to records that are gone (deleted or purged, e.g. by an older version of Candour): each
+        as (the record holding the link, the kind it expects, the missing id)."""
+        return [
+            (value, model.KIND, linked)
+            for kind in _LINKING_KINDS
+            for value in self.all(kind)
+            for model, linked in _links(value)
+            if linked is not None and linked not in self._kind(model.KIND)
+        ]
+
+    def _refuse_if_linked(self, record_id: str, doing: str) -> None:
+        """The one rule for records others link to: deleting (or erasing) one is refused, naming what links to it,
+        so no reflection, session or draft is left pointing at nothing."""
+        linking = self.links_to(record_id)
+        if not linking:
+            return
+        counts = Counter(value.KIND for value in linking)
+        what = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in sorted(counts.items()))
+        ids = ", ".join(value.saved_id[:8] for value in linking[:5]) + (", ..." if len(linking) > 5 else "")
+        raise RecordInUse(
+            f"Cannot {doing} {record_id[:8]}: {what} link to it ({ids}). "
+            "Delete those, or remove the link from them, first."
+        )
+
     def _check_links(self, value: Model) -> None:
         """Refuse a value that links to a record that does not exist (or is of the wrong kind)."""
-        links: list[tuple[type[Model], str | None]] = []
-        match value:
-            case Session():
-                links = [(Engagement, value.engagement_id)]
-            case Reflection():
-                links = [(Engagement, value.engagement_id), (Session, value.session_id)]
-                links += [(Theme, theme) for theme in value.theme_ids]
-                links += [(Person, person) for person in value.person_ids]
-                links += [(Goal, goal) for goal in value.goal_ids]
-            case Goal():
-                links = [(Engagement, value.engagement_id)]
-            case CheckIn():
-                links = [(Goal, value.goal_id)]
-            case Action():
-                links = [(Session, value.session_id), (Goal, value.goal_id)]
-            case _:
-                links = []
-        for model, linked in links:
+        for model, linked in _links(value):
             if linked is not None and linked not in self._kind(model.KIND):
                 raise RecordNotFound(f"The linked {model.KIND} {linked} does not exist.")
+
+
+def _links(value: Model) -> list[tuple[type[Model], str | None]]:
+    """The records `value` links to, as (their type, their id or None)."""
+    links: list[tuple[type[Model], str | None]] = []
+    match value:
+        case Session():
+            links = [(Engagement, value.engagement_id)]
+        case Reflection():
+            links = [(Engagement, value.engagement_id), (Session, value.session_id)]
+            links += [(Theme, theme) for theme in value.theme_ids]
+            links += [(Person, person) for person in value.person_ids]
+            links += [(Goal, goal) for goal in value.goal_ids]
+        case Goal():
+            links = [(Engagement, value.engagement_id)]
+        case CheckIn():
+            links = [(Goal, value.goal_id)]
+        case Action():
+            links = [(Session, value.session_id), (Goal, value.goal_id)]
+        case Draft():
+            links = [(Engagement, value.engagement_id), (Session, value.session_id)]
+            links += [(Reflection, value.reflection_id)]
+        case _:
+            links = []
+    return links
+
+
+_LINKING_KINDS: tuple[type[Model], ...] = (Session, Reflection, Goal, CheckIn, Action, Draft)
+"""The kinds whose values link to other records (see `_links`)."""
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

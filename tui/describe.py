@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TypeVar
 
 from journal import (
     Action,
@@ -17,11 +18,14 @@ from journal import (
     Model,
     Person,
     PrepDigest,
+    RecordNotFound,
     Reflection,
     Session,
     Theme,
     format_day,
 )
+
+M = TypeVar("M", bound=Model)
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
@@ -88,12 +92,16 @@ def reflection_markdown(journal: Journal, reflection: Reflection) -> str:
         lines.insert(0, f"# {reflection.title}")
     links = []
     if reflection.session_id:
-        session = journal.get(Session, reflection.session_id)
-        links.append(f"Session {session.number} ({format_day(session.held_on)})")
+        session = _linked(journal, Session, reflection.session_id)
+        links.append(
+            f"Session {session.number} ({format_day(session.held_on)})" if isinstance(session, Session) else session
+        )
     if reflection.theme_ids:
-        links.append("Themes: " + ", ".join(journal.get(Theme, theme).label for theme in reflection.theme_ids))
+        labels = (_linked(journal, Theme, theme) for theme in reflection.theme_ids)
+        links.append("Themes: " + ", ".join(label if isinstance(label, str) else label.label for label in labels))
     if reflection.person_ids:
-        links.append("People: " + ", ".join(journal.get(Person, person).name for person in reflection.person_ids))
+        names = (_linked(journal, Person, person) for person in reflection.person_ids)
+        links.append("People: " + ", ".join(name if isinstance(name, str) else name.name for name in names))
     feelings = [
         f"{name} {value}/5" for name, value in (("mood", reflection.mood), ("energy", reflection.energy)) if value
     ]
@@ -188,3 +196,11 @@ def prep_markdown(digest: PrepDigest, *, ids: bool = False) -> str:
     if not digest.to_bring:
         lines.append("Nothing noted since the last session.")
     return "\n\n".join(lines)
+
+
+def _linked(journal: Journal, model: type[M], record_id: str) -> M | str:
+    """The linked record, or a note saying it is missing: a reflection still shows when a link is gone."""
+    try:
+        return journal.get(model, record_id)
+    except RecordNotFound:
+        return f"(missing {model.KIND} {record_id[:8]})"

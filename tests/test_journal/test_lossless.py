@@ -13,15 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.clock import FixedClock
-from journal.errors import StorageError
+from journal.errors import RecordInUse, StorageError
 from journal.models import (
     AFTER_SESSION,
     BETWEEN_SESSIONS,
     BUILT_IN_TEMPLATES,
     Action,
     Draft,
+    Engagement,
     Person,
     Reflection,
+    Session,
     Template,
     Theme,
 )
@@ -164,3 +166,38 @@ def test_a_failed_add_leaves_no_new_theme(journal: Journal, monkeypatch: pytest.
     assert journal.all(Theme) == [] and journal.all(Person) == []
     with journal.vault as vault:
         assert vault.verify().ok
+
+
+# --- links never dangle -----------------------------------------------------------------------------
+
+
+def test_deleting_or_erasing_a_linked_record_is_refused_and_names_what_links_to_it(journal: Journal) -> None:
+    reflection = journal.write_reflection("About @Dee", themes=["Conflict"])
+    theme, person = journal.all(Theme)[0], journal.all(Person)[0]
+    for record in (theme, person):
+        with pytest.raises(RecordInUse, match=rf"1 reflection link to it \({reflection.saved_id[:8]}\)"):
+            journal.delete(record.saved_id)
+        with pytest.raises(RecordInUse):
+            journal.purge(record.saved_id)
+        assert not journal.is_deleted(record.saved_id)
+    engagement = journal.save(Engagement("Leadership"))
+    session = journal.save(Session(engagement.saved_id, date(2026, 9, 10), 1))
+    with pytest.raises(RecordInUse, match="1 session link to it"):
+        journal.delete(engagement.saved_id)
+    journal.save_draft(journal.new_draft(AFTER_SESSION, session=session))
+    with pytest.raises(RecordInUse, match="1 draft link to it"):
+        journal.delete(session.saved_id)
+    # Once nothing links to it, a record deletes as before.
+    journal.delete(reflection.saved_id)
+    journal.delete(theme.saved_id)
+    assert journal.is_deleted(theme.saved_id)
+
+
+def test_a_link_left_dangling_by_an_older_version_is_reported(journal: Journal) -> None:
+    reflection = journal.write_reflection("About @Dee", themes=["Conflict"])
+    theme = journal.all(Theme)[0]
+    journal.vault.purge(theme.saved_id)  # below the journal's rule, as an older version could
+    reopened = Journal(journal.vault, journal.clock)
+    assert [(value.saved_id, kind, missing) for value, kind, missing in reopened.dangling_links()] == [
+        (reflection.saved_id, "theme", theme.saved_id)
+    ]

@@ -738,9 +738,12 @@ class Journal:
 
     def links_to(self, record_id: str) -> list[Model]:
         """The live records (drafts included) that link to `record_id`."""
+        # Only the kinds that can link to this one are read: a draft's purge on every save must not
+        # decrypt every reflection.
+        linking = _LINKED_FROM.get(self.vault.entry(record_id).kind, ())
         return [
             value
-            for model in _LINKING_KINDS
+            for model in linking
             for value in self.all(model)
             if any(linked == record_id for _, linked in _links(value))
         ]
@@ -804,6 +807,16 @@ def _links(value: Model) -> list[tuple[type[Model], str | None]]:
 
 _LINKING_KINDS: tuple[type[Model], ...] = (Session, Reflection, Goal, CheckIn, Action, Draft)
 """The kinds whose values link to other records (see `_links`)."""
+
+_LINKED_FROM: dict[str, tuple[type[Model], ...]] = {
+    Engagement.KIND: (Session, Reflection, Goal, Draft),
+    Session.KIND: (Reflection, Action, Draft),
+    Theme.KIND: (Reflection,),
+    Person.KIND: (Reflection,),
+    Goal.KIND: (Reflection, CheckIn, Action),
+    Reflection.KIND: (Draft,),
+}
+"""For each kind that others link to, the kinds whose values can hold such a link (as `_links` reads them)."""
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -1,4 +1,6 @@
-"""Reading entries written elsewhere (a jrnl JSON export, Markdown files) as plain values, ready to import."""
+"""Entries written elsewhere (a jrnl JSON export, Markdown files): read as plain values (`read_import`),
+then stored as reflections in one transaction (`import_batch`), losing nothing and never twice.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +9,19 @@ import json
 import os
 import re
 import stat
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journal.errors import InvalidInput
+from journal.models import MAX_TITLE_LENGTH, Engagement, Reflection, Theme
+
+if TYPE_CHECKING:
+    from journal.store import Journal
 
 FORMAT_JRNL = "jrnl JSON"
 """`ImportBatch.format` of an export made with `jrnl --export json`."""
@@ -32,6 +40,18 @@ ACCEPTED_FORMATS = (
     "a Markdown file (.md, .markdown) or a folder of Markdown files."
 )
 """The sentence that ends every message about an unrecognised file."""
+
+STARRED_THEME = "Starred"
+"""The theme a starred entry gets: Candour has no stars, and a theme can be searched and filtered on."""
+
+_EXPORT_HINT = "export it with `jrnl --export json > export.json` and import that file"
+"""What to do with a jrnl journal file, which only jrnl itself can read."""
+
+_JRNL_JOURNAL = re.compile(r"\[\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}[^\]\n]*\][ \n]")
+"""The first line of a plain-text jrnl journal: `[2024-01-05 09:30] Title.` (any time format jrnl writes)."""
+
+_JRNL_ENCRYPTED = re.compile(r"gAAAAA[A-Za-z0-9_=-]*\s*")
+"""An encrypted jrnl journal (jrnl 2 and later): one Fernet token, URL-safe base64 that starts `gAAAAA`."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters except newline and tab: they carry no meaning in a journal and can disguise text."""
@@ -107,6 +127,8 @@ class ImportBatch:
     """`FORMAT_JRNL`, `FORMAT_MARKDOWN_FOLDER` or `FORMAT_MARKDOWN_FILE`."""
     skipped: tuple[str, ...]
     """One readable sentence per thing left out (an empty file, a hidden folder, an unknown front matter key)."""
+    origin: str = ""
+    """The path read, as it can appear in a message."""
 
 
 def read_import(path: Path) -> ImportBatch:
@@ -142,9 +164,97 @@ def read_import(path: Path) -> ImportBatch:
         skipped: list[str] = []
         entry = _read_markdown_file(path, _shown(path), _shown_name(path.name), skipped)
         return ImportBatch(
-            entries=() if entry is None else (entry,), format=FORMAT_MARKDOWN_FILE, skipped=tuple(skipped)
+            entries=() if entry is None else (entry,),
+            format=FORMAT_MARKDOWN_FILE,
+            skipped=tuple(skipped),
+            origin=_shown(path),
         )
     return _read_jrnl(path)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What `import_batch` did."""
+
+    imported: tuple[Reflection, ...]
+    """The reflections saved, in source order."""
+    skipped: tuple[str, ...]
+    """One sentence per thing left out: the batch's own (empty entries, hidden files) and every
+    entry already in the journal, named by its date, time and title."""
+    starred: int
+    """How many imported entries were starred, and so carry the theme `STARRED_THEME`."""
+
+
+def import_batch(journal: Journal, batch: ImportBatch, *, engagement: Engagement | None = None) -> ImportReport:
+    """Store the entries of `batch` as reflections, with their tags (and stars) as themes, in one transaction.
+
+    Nothing is cut: a title that fits Candour's title field (`MAX_TITLE_LENGTH`) stays the title; a
+    longer one (jrnl's title is the entry's whole first sentence) becomes the text's first paragraph,
+    with an empty title field; an entry with a title and no text keeps its title as the text.
+
+    An entry is already in the journal when a reflection has the same date and time, title and text,
+    compared as stored (cleaned, NFC): importing a file twice adds nothing. Each copy counts, so
+    identical entries within one file are all kept, once.
+
+    Args:
+        journal: the unlocked journal.
+        batch: what `read_import` read.
+        engagement: the engagement the reflections belong to, if any.
+
+    Raises:
+        InvalidInput: an entry cannot be stored (a tag too long for a theme, text that cannot be
+            stored); the message names the file, the entry and the field, never the entry's words.
+            Every value is built before anything is saved, so nothing is: the journal is as it was.
+    """
+    built = [(entry, *_reflection_of(entry, batch, engagement)) for entry in batch.entries]
+    present = Counter(_identity(reflection) for reflection in journal.all(Reflection))
+    fresh: list[tuple[Reflection, list[str]]] = []
+    skipped = list(batch.skipped)
+    starred = 0
+    for entry, reflection, labels in built:
+        identity = _identity(reflection)
+        if present[identity] > 0:
+            present[identity] -= 1  # one stored copy answers for one copy in the file
+            skipped.append(f"{_when(entry.written_at)} {reflection.heading()}: already in the journal, not imported.")
+            continue
+        fresh.append((reflection, labels))
+        starred += entry.starred
+    with journal.transaction("import the entries"):
+        themes: dict[str, str] = {}
+        for _, labels in fresh:
+            for label in labels:
+                if label not in themes:
+                    themes[label] = journal.theme_named(label).saved_id
+        saved = journal.save_many(
+            replace(reflection, theme_ids=tuple(themes[label] for label in labels)) for reflection, labels in fresh
+        )
+    imported = tuple(reflection for reflection in saved if isinstance(reflection, Reflection))
+    return ImportReport(imported=imported, skipped=tuple(skipped), starred=starred)
+
+
+def _reflection_of(
+    entry: ImportedEntry, batch: ImportBatch, engagement: Engagement | None
+) -> tuple[Reflection, list[str]]:
+    """The reflection `entry` becomes (not linked to its themes yet) and its themes' labels, as stored."""
+    title, text = entry.title, entry.body
+    if not text.strip():
+        title, text = "", title
+    elif len(unicodedata.normalize("NFC", title)) > MAX_TITLE_LENGTH:
+        title, text = "", f"{title}\n\n{text}"
+    labels = [*entry.tags, STARRED_THEME] if entry.starred else list(entry.tags)
+    try:
+        reflection = Reflection(
+            text, entry.written_at, title=title, engagement_id=engagement.record_id if engagement else None
+        )
+        return reflection, list(dict.fromkeys(Theme(label).label for label in labels))
+    except InvalidInput as error:
+        # The file and the entry say where; the model's message says which field and why, without the words.
+        where = batch.origin if batch.format == FORMAT_MARKDOWN_FILE else f"{batch.origin}, {entry.source}"
+        raise InvalidInput(f"{where}: {error} Nothing was imported.") from None
+
+
+def _identity(reflection: Reflection) -> tuple[datetime, str, str]:
+    return reflection.written_at, reflection.title, reflection.text
 
 
 # --- jrnl ------------------------------------------------------------------------------------------
@@ -159,7 +269,17 @@ def _read_jrnl(path: Path) -> ImportBatch:
     except UnicodeDecodeError as error:
         if looks_like_json:
             raise _not_utf8(shown, error) from None
-        raise InvalidInput(f"{shown} is neither a jrnl JSON export nor Markdown. {ACCEPTED_FORMATS}") from None
+        raise InvalidInput(
+            f"{shown} is neither a jrnl JSON export nor Markdown. If it is a jrnl journal file, {_EXPORT_HINT}. "
+            f"{ACCEPTED_FORMATS}"
+        ) from None
+    start = text.lstrip()
+    if _JRNL_JOURNAL.match(start):
+        raise InvalidInput(f"{shown} is a jrnl journal file, not an export: {_EXPORT_HINT}.")
+    if _JRNL_ENCRYPTED.fullmatch(start):
+        raise InvalidInput(
+            f"{shown} looks like an encrypted jrnl journal: {_EXPORT_HINT} (jrnl asks for its password)."
+        )
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -185,8 +305,8 @@ def _read_jrnl(path: Path) -> ImportBatch:
         if entry.title or entry.body.strip():
             entries.append(entry)
         else:
-            skipped.append(f"entry {number}: no title and no text, not imported.")
-    return ImportBatch(entries=tuple(entries), format=FORMAT_JRNL, skipped=tuple(skipped))
+            skipped.append(f"entry {number}, {_when(entry.written_at)} (no title): no title and no text, not imported.")
+    return ImportBatch(entries=tuple(entries), format=FORMAT_JRNL, skipped=tuple(skipped), origin=shown)
 
 
 def _jrnl_entry(item: object, source: str, where: str) -> ImportedEntry:
@@ -296,7 +416,9 @@ def _read_markdown_folder(folder: Path) -> ImportBatch:
         skipped.append(f"{_count(other_files, 'file')} not in Markdown (.md, .markdown) left out.")
     for key, count in sorted(unknown_keys.items()):
         skipped.append(f'Front matter "{key}" is not imported ({_count(count, "file")}).')
-    return ImportBatch(entries=tuple(entries), format=FORMAT_MARKDOWN_FOLDER, skipped=tuple(skipped))
+    return ImportBatch(
+        entries=tuple(entries), format=FORMAT_MARKDOWN_FOLDER, skipped=tuple(skipped), origin=shown_folder
+    )
 
 
 def _walk(folder: Path, shown_folder: str, skipped: list[str]) -> Iterator[tuple[Path, bool]]:
@@ -516,6 +638,11 @@ def _clean_line(text: str) -> str:
     if _LINE_CONTROL.search(text) is None:
         return text.strip()
     return _clean_text(text).replace("\n", " ").replace("\t", " ").strip()
+
+
+def _when(moment: datetime) -> str:
+    """A date and time as an entry is listed in messages: `2024-03-01 10:15`."""
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _count(number: int, noun: str) -> str:

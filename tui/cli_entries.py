@@ -16,7 +16,6 @@ from pathlib import Path
 import click
 
 from journal import (
-    MAX_TITLE_LENGTH,
     SEARCHABLE_KINDS,
     Action,
     Engagement,
@@ -25,7 +24,6 @@ from journal import (
     InvalidInput,
     Journal,
     Person,
-    Reflection,
     SearchFilters,
     SearchHit,
     Session,
@@ -148,41 +146,22 @@ def rate(context: Context, goal_ref: str, rating: int, note: str, statement: str
 def import_(context: Context, source: Path, engagement_ref: str | None) -> None:
     """Bring in a jrnl JSON export (`jrnl --export json`) or a folder of Markdown files.
 
-    Entries become reflections and their tags become themes; everything lands in one
-    transaction, and entries already imported (same time and text) are skipped.
+    Entries become reflections, their tags themes and their stars the theme "Starred"; everything
+    lands in one transaction, and entries already imported (same date, time, title and text) are skipped.
     """
-    from journal.importers import read_import  # only this command reads other tools' files
+    from journal.importers import STARRED_THEME, import_batch, read_import  # only this command reads them
 
     batch = read_import(source)  # before unlocking: a bad file fails fast
     with context.journal() as journal:
         engagement = find_engagement(journal, engagement_ref) if engagement_ref else None
-        present = {(reflection.written_at, reflection.text) for reflection in journal.all(Reflection)}
-        themes = {label: journal.theme_named(label) for entry in batch.entries for label in entry.tags}
-        fresh = []
-        for entry in batch.entries:
-            text = entry.body if entry.body.strip() else entry.title
-            if not text.strip():
-                continue
-            title = entry.title if entry.body.strip() else ""
-            reflection = Reflection(
-                text,
-                entry.written_at,
-                title=title if len(title) <= MAX_TITLE_LENGTH else title[: MAX_TITLE_LENGTH - 1] + "…",
-                engagement_id=engagement.record_id if engagement else None,
-                theme_ids=tuple(themes[label].saved_id for label in entry.tags),
-            )
-            if (reflection.written_at, reflection.text) not in present:
-                present.add((reflection.written_at, reflection.text))
-                fresh.append(reflection)
-        journal.save_many(fresh)
-    skipped = len(batch.entries) - len(fresh)
-    click.echo(f"Imported {len(fresh)} entries from a {batch.format} ({skipped} already present or empty).")
-    for reason in batch.skipped:
+        report = import_batch(journal, batch, engagement=engagement)
+    imported = len(report.imported)
+    noun = "entry" if imported == 1 else "entries"
+    click.echo(f"Imported {imported} {noun} from a {batch.format} ({len(report.skipped)} skipped).")
+    if report.starred:
+        click.echo(f'{report.starred} starred: Candour has no stars, so they carry the theme "{STARRED_THEME}".')
+    for reason in report.skipped:
         click.echo(f"- skipped {reason}", err=True)
-    starred = sum(entry.starred for entry in batch.entries)
-    if starred:
-        were = "entry was" if starred == 1 else "entries were"
-        click.echo(f"{starred} {were} starred; Candour has no stars, so they came in like the others.", err=True)
 
 
 # --- the `new` group ----------------------------------------------------------------------------

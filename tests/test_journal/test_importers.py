@@ -4,6 +4,7 @@ and never the private text, and a round trip over generated entries."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import tempfile
@@ -15,15 +16,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.errors import InvalidInput
+from journal import MAX_TITLE_LENGTH, Journal, Theme
+from journal.errors import InvalidInput, StorageError
 from journal.importers import (
     FORMAT_JRNL,
     FORMAT_MARKDOWN_FILE,
     FORMAT_MARKDOWN_FOLDER,
     ImportBatch,
     ImportedEntry,
+    import_batch,
     read_import,
 )
+from tests.conftest import MakeVault, journal_files
 
 CANARY = "CANARY-private-4b1d"
 """Private text placed in titles and bodies; no error message may ever contain it."""
@@ -132,7 +136,7 @@ def test_jrnl_empty_entries_are_skipped_with_a_reason(tmp_path: Path) -> None:
     batch = read_import(path)
 
     assert [entry.title for entry in batch.entries] == ["Kept"]
-    assert batch.skipped == ("entry 2: no title and no text, not imported.",)
+    assert batch.skipped == ("entry 2, 2026-09-02 00:00 (no title): no title and no text, not imported.",)
 
 
 def test_jrnl_export_with_a_byte_order_mark_and_no_json_suffix(tmp_path: Path) -> None:
@@ -147,9 +151,9 @@ def test_jrnl_export_with_a_byte_order_mark_and_no_json_suffix(tmp_path: Path) -
 
 
 def test_an_empty_jrnl_export_has_no_entries(tmp_path: Path) -> None:
-    batch = read_import(_write_jrnl(tmp_path, []))
+    path = _write_jrnl(tmp_path, [])
 
-    assert batch == ImportBatch(entries=(), format=FORMAT_JRNL, skipped=())
+    assert read_import(path) == ImportBatch(entries=(), format=FORMAT_JRNL, skipped=(), origin=str(path))
 
 
 def test_twenty_thousand_jrnl_entries_parse(tmp_path: Path) -> None:
@@ -438,7 +442,9 @@ def test_a_single_file_reports_its_own_unknown_keys_and_emptiness(tmp_path: Path
     empty = read_import(_write(tmp_path / "b.md", "\n\n"))
 
     assert keys.skipped == ('a.md: front matter "coach" is not imported.',)
-    assert empty == ImportBatch(entries=(), format=FORMAT_MARKDOWN_FILE, skipped=("b.md: empty, not imported.",))
+    assert empty == ImportBatch(
+        entries=(), format=FORMAT_MARKDOWN_FILE, skipped=("b.md: empty, not imported.",), origin=str(tmp_path / "b.md")
+    )
 
 
 def test_windows_line_ends_byte_order_mark_and_control_characters(tmp_path: Path) -> None:
@@ -589,3 +595,86 @@ def test_only_control_characters_are_removed(text: str) -> None:
     assert entry.body == "".join(
         char for char in kept if char in "\n\t" or not (char < "\x20" or "\x7f" <= char <= "\x9f")
     )
+
+
+# --- Storing ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def journal(make_vault: MakeVault) -> Journal:
+    vault, _ = make_vault()
+    return Journal(vault)
+
+
+def _digest(journal: Journal) -> dict[str, str]:
+    """A hash of each of the journal's files but SQLite's `-shm`, a shared-memory index of the write-ahead
+    log that every transaction touches (even one rolled back) and that holds none of the journal."""
+    files = journal_files(journal.vault.path)
+    return {name: hashlib.sha256(data).hexdigest() for name, data in files.items() if not name.endswith("-shm")}
+
+
+def test_a_title_too_long_for_the_field_opens_the_text_and_a_short_one_stays(journal: Journal, tmp_path: Path) -> None:
+    long_title = "é" * MAX_TITLE_LENGTH + " and then some."
+    fitting = "e\u0301" * MAX_TITLE_LENGTH  # 400 code points written, 200 once composed as stored
+    path = _write_jrnl(
+        tmp_path,
+        [
+            {"title": long_title, "body": "Body.", "date": "2024-03-01"},
+            {"title": long_title, "body": "", "date": "2024-03-02"},
+            {"title": fitting, "body": "Body.", "date": "2024-03-03"},
+        ],
+    )
+
+    first, second, third = import_batch(journal, read_import(path)).imported
+
+    assert (first.title, first.text) == ("", f"{long_title}\n\nBody.")
+    assert (second.title, second.text) == ("", long_title)
+    assert (third.title, third.text) == ("é" * MAX_TITLE_LENGTH, "Body.")
+
+
+def test_identical_entries_in_one_file_are_each_kept_once(journal: Journal, tmp_path: Path) -> None:
+    same = {"title": "Same", "body": "Same.", "date": "2024-03-01", "time": "10:15"}
+    path = _write_jrnl(tmp_path, [same, same, {**same, "title": "Other"}])
+
+    assert len(import_batch(journal, read_import(path)).imported) == 3
+    again = import_batch(journal, read_import(path))
+    assert again.imported == ()
+    assert again.skipped == (
+        "2024-03-01 10:15 Same: already in the journal, not imported.",
+        "2024-03-01 10:15 Same: already in the journal, not imported.",
+        "2024-03-01 10:15 Other: already in the journal, not imported.",
+    )
+
+
+def test_an_import_that_fails_while_saving_leaves_file_and_memory_as_they_were(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal.write_reflection("Already here", themes=["Old"])
+    before = _digest(journal)
+    path = _write_jrnl(tmp_path, [_jrnl_entry(tags=["@new"], starred=True)])
+
+    def refuse(values: object) -> list[object]:
+        raise StorageError("the disk is full")
+
+    monkeypatch.setattr(journal, "save_many", refuse)
+    with pytest.raises(StorageError):
+        import_batch(journal, read_import(path))
+
+    assert [theme.label for theme in journal.all(Theme)] == ["Old"]
+    assert _digest(journal) == before
+    assert [theme.label for theme in Journal(journal.vault).all(Theme)] == ["Old"]
+
+
+def test_an_entry_that_cannot_be_stored_is_named_before_anything_is_saved(journal: Journal, tmp_path: Path) -> None:
+    before = _digest(journal)
+    path = tmp_path / "journal.json"
+    # A lone surrogate, which JSON can spell (as `\ud800`) but no journal can store.
+    path.write_text(json.dumps({"entries": [_jrnl_entry(tags=["@fresh"]), _jrnl_entry(body="\ud800 " + CANARY)]}))
+
+    with pytest.raises(InvalidInput) as caught:
+        import_batch(journal, read_import(path))
+
+    message = str(caught.value)
+    assert message.startswith(f"{path}, entry 2: The reflection text contains characters that cannot be stored")
+    assert CANARY not in message
+    assert _digest(journal) == before and journal.all(Theme) == []

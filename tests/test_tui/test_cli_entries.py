@@ -145,7 +145,7 @@ def test_jrnl_export_imports_in_one_go_and_only_once(candour: Candour, tmp_path:
     entries[0]["starred"] = True
     export.write_text(json.dumps({"tags": {"@work": 300}, "entries": entries}), encoding="utf-8")
     imported = candour("import", str(export))
-    assert "Imported 300 entries" in imported.stdout and "1 entry was starred" in imported.stderr
+    assert "Imported 300 entries" in imported.stdout and '1 starred: Candour has no stars' in imported.stdout
     assert "Imported 0 entries" in candour("import", str(export)).stdout
     assert "300" in candour("themes").stdout
     assert candour("search", "zoe", "--limit", "1000").stdout.count("reflection") == 300
@@ -260,3 +260,72 @@ def test_a_limit_below_one_is_refused_with_a_usage_error(candour: Candour) -> No
     refused = candour("list", "-n", "0", ok=False)
     assert refused.returncode == 2
     assert "0 is not in the range x>=1" in refused.stderr
+
+
+def _export(path: Path, entries: object) -> Path:
+    path.write_text(json.dumps({"tags": {}, "entries": entries}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_long_jrnl_title_is_kept_whole_as_the_first_paragraph(candour: Candour, tmp_path: Path) -> None:
+    title = "A first sentence that goes on " + "and on " * 40 + "until it ends."
+    export = _export(tmp_path / "long.json", [{"title": title, "body": "The rest.", "date": "2024-03-01"}])
+    candour("import", str(export))
+    shown = candour("show", candour("list").stdout.split()[0]).stdout
+    assert f"{title}\n\nThe rest." in shown and "…" not in shown
+
+
+def test_same_minute_entries_with_other_titles_are_not_duplicates(candour: Candour, tmp_path: Path) -> None:
+    same = {"body": "Same words, café.", "date": "2024-03-01", "time": "10:15"}
+    export = _export(tmp_path / "same.json", [{**same, "title": "Morning"}, {**same, "title": "Evening"}])
+    assert "Imported 2 entries" in candour("import", str(export)).stdout
+    again = candour("import", str(export))
+    assert "Imported 0 entries" in again.stdout
+    assert "2024-03-01 10:15 Morning: already in the journal" in again.stderr
+    assert "2024-03-01 10:15 Evening: already in the journal" in again.stderr
+    # NFD accents compare as the NFC the journal stores: still the same entry.
+    nfd = _export(tmp_path / "nfd.json", [{**same, "title": "Morning", "body": "Same words, cafe\u0301."}])
+    assert "Imported 0 entries" in candour("import", str(nfd)).stdout
+
+
+def test_a_refused_import_names_the_entry_and_leaves_the_file_untouched(candour: Candour, tmp_path: Path) -> None:
+    entries = [
+        {"title": "Fine", "body": "private words", "date": "2024-03-01", "tags": ["@brandnew"]},
+        {"title": "Bad", "body": "private words", "date": "2024-03-02", "tags": ["@" + "x" * 300]},
+    ]
+    export = _export(tmp_path / "refused.json", entries)
+    before = journal_files(candour.journal)
+    refused = candour("import", str(export), ok=False)
+    assert refused.returncode == 2
+    assert f"{export}, entry 2" in refused.stderr and "theme label" in refused.stderr
+    assert "private words" not in refused.stderr and "xxxx" not in refused.stderr
+    assert journal_files(candour.journal) == before
+    assert "brandnew" not in candour("themes").stdout
+
+
+def test_empty_and_starred_entries_are_reported(candour: Candour, tmp_path: Path) -> None:
+    entries = [
+        {"title": "Shining", "body": "A good day.", "date": "2024-03-01", "time": "08:00", "starred": True},
+        {"title": "", "body": " ", "date": "2024-03-02", "time": "09:30"},
+    ]
+    imported = candour("import", str(_export(tmp_path / "stars.json", entries)))
+    assert "Imported 1 entry" in imported.stdout
+    assert "2024-03-02 09:30 (no title): no title and no text" in imported.stderr
+    assert 'theme "Starred"' in imported.stdout
+    assert "Themes: Starred" in candour("show", candour("list").stdout.split()[0]).stdout
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[2024-01-05 09:30] Title. body\n\n[2024-01-06 10:00] Another *\nMore.\n",
+        "[2024-01-05 09:30:00 AM] Title.\nbody\n",
+        "gAAAAABlx2Vv1f6Xk3vYx0u3o0Zt4mW2sFQ==",
+    ],
+)
+def test_a_jrnl_journal_file_points_to_its_json_export(candour: Candour, tmp_path: Path, content: str) -> None:
+    journal_file = tmp_path / "journal.txt"
+    journal_file.write_text(content, encoding="utf-8")
+    refused = candour("import", str(journal_file), ok=False)
+    assert refused.returncode == 2 and "jrnl journal" in refused.stderr and "jrnl --export json" in refused.stderr
+    assert "not valid JSON" not in refused.stderr and "Title" not in refused.stderr

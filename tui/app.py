@@ -2,19 +2,25 @@
 
 The app owns the unlocked `Journal` (nothing below it holds keys or ciphertext) and
 the locking: the lock key, idle auto-lock and quitting all save the open draft
-encrypted, drop every decrypted value and return to the unlock screen. It also closes
-the framework's paths for plaintext to leave behind the user's back: crash reports
-with local variables, screenshots and clipboard escape sequences.
+encrypted, drop every decrypted value and return to the unlock screen. Being told to
+stop (SIGTERM) or losing the terminal (SIGHUP) saves the draft the same way before
+exiting. It also closes the framework's paths for plaintext to leave behind the
+user's back: crash reports with local variables, screenshots and clipboard escape
+sequences.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.console import RenderableType
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -23,11 +29,23 @@ from textual.screen import Screen
 from journal import DEFAULT_KDF_LIMITS, Clock, Journal, KdfLimits, KdfParams, Preferences, SystemClock
 from tui.commands import CandourCommands
 
-CRASH_MESSAGE = (
-    "Candour stopped after an internal error. Nothing was shown or written in clear, and your "
-    "draft was saved encrypted: it will be back when you unlock."
-)
-"""What the terminal shows after a crash, instead of a traceback that would print local variables."""
+CRASH_MESSAGE = "Candour stopped after an internal error. Nothing was shown or written in clear."
+"""What the terminal shows after a crash, instead of a traceback that would print local variables; followed by
+what became of the draft (one of the messages below)."""
+
+STOPPED_MESSAGE = "Candour was asked to stop (signal {name}). Nothing was shown or written in clear."
+"""What the terminal shows after SIGTERM, followed by what became of the draft."""
+
+DRAFT_SAVED = "Your draft was saved encrypted: it will be back when you unlock."
+DRAFT_NOT_SAVED = "Your draft could not be saved: what you typed since its last autosave is lost."
+NO_DRAFT_OPEN = "No draft was open, so nothing unsaved was lost."
+NO_JOURNAL_OPEN = "No journal was open, so nothing unsaved was lost."
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that end the app after saving the draft: `kill`, a shutdown, and the terminal closing."""
+
+STOP_GRACE_SECONDS = 5.0
+"""How long the framework gets to shut down after a stop signal before the process leaves without it."""
 
 IDLE_CHECK_SECONDS = 1.0
 
@@ -107,6 +125,36 @@ class CandourApp(App[int]):
         else:
             self.push_screen(SetupScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
+        self._handle_stop_signals(True)
+
+    def _handle_stop_signals(self, handle: bool) -> None:
+        """Catch SIGTERM and SIGHUP while the app runs; by default they end the process at once, losing
+        whatever was typed since the last autosave. Handled in the event loop, so the draft is read
+        from the editor on the thread that owns it."""
+        loop = self._loop  # the framework's loop: the UI does not import asyncio, which can open sockets
+        if loop is None:
+            return
+        try:
+            for number in STOP_SIGNALS:
+                if handle:
+                    loop.add_signal_handler(number, self._stop_on_signal, number)
+                else:
+                    loop.remove_signal_handler(number)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # no signals on this platform, or not the main thread (a test harness): nothing to catch
+
+    def _stop_on_signal(self, number: int) -> None:
+        """Save the draft encrypted, close the journal and exit with the shell's code for the signal."""
+        outcome = self.save_and_close()
+        message = None
+        if number != signal.SIGHUP:  # after a hangup there is no terminal left to read a message
+            message = f"{STOPPED_MESSAGE.format(name=signal.Signals(number).name)} {outcome}"
+        # With the terminal gone, the framework's output thread dies on its first write and its shutdown then
+        # waits for it forever. The journal is saved and closed by now, so nothing is lost by leaving without it.
+        watchdog = threading.Timer(STOP_GRACE_SECONDS, os._exit, (128 + number,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit(return_code=128 + number, message=message)
 
     def unlocked(self, journal: Journal) -> None:
         """Called by the unlock screens with the open journal: show it."""
@@ -176,6 +224,7 @@ class CandourApp(App[int]):
 
     def on_unmount(self) -> None:
         """However the app ends, the draft is saved and the journal closed (its file lock released)."""
+        self._handle_stop_signals(False)
         self.close_journal()
 
     def close_journal(self) -> None:
@@ -188,6 +237,18 @@ class CandourApp(App[int]):
         finally:
             self.journal = None
             journal.close()
+
+    def save_and_close(self) -> str:
+        """`close_journal` when the app is about to end abnormally: never raises, and says what became of
+        the draft, so the exit message claims it was saved only when it was."""
+        if self.journal is None:
+            return NO_JOURNAL_OPEN
+        editing = any(isinstance(screen, Lockable) for screen in self.screen_stack)
+        try:
+            self.close_journal()
+        except Exception:  # the app is going down: say so in words, never with a traceback
+            return DRAFT_NOT_SAVED if editing else NO_DRAFT_OPEN
+        return DRAFT_SAVED if editing else NO_DRAFT_OPEN
 
     async def action_main(self, action: str) -> None:
         """Run one of the main view's actions from anywhere (the command palette): back to the main view first."""
@@ -238,6 +299,12 @@ class CandourApp(App[int]):
 
     # --- crashes --------------------------------------------------------------------------------
 
+    def panic(self, *renderables: RenderableType) -> None:
+        """The framework giving up (its input thread fails, for one, when the terminal closes): save the draft
+        while the editor is still there to read it from, then let it stop."""
+        self.save_and_close()
+        super().panic(*renderables)
+
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: save the draft if possible, then stop without a traceback.
 
@@ -247,12 +314,10 @@ class CandourApp(App[int]):
         if self._exception is None:  # keeps the test harness able to re-raise it
             self._exception = error
             self._exception_event.set()
-        try:
-            self.close_journal()
-        finally:
-            self._exit_renderables.clear()
-            self._exit_renderables.append(CRASH_MESSAGE)
-            self._close_messages_no_wait()
+        outcome = self.save_and_close()
+        self._exit_renderables.clear()
+        self._exit_renderables.append(f"{CRASH_MESSAGE} {outcome}")
+        self._close_messages_no_wait()
 
 
 def make_app(

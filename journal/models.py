@@ -616,6 +616,10 @@ class Preferences(_Private):
     auto_lock_minutes: int = 5
     """Idle minutes before the app locks itself."""
     theme: str = "dark"
+    recovery_key_confirmed: bool = True
+    """Whether the recovery key given when the journal was created reached the coachee (retyped in the app,
+    printed by `candour init`). Saved False until then, so a first run stopped before that step offers a new
+    key on the next unlock. True by default: older journals, and ones without settings, got theirs."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:

@@ -168,6 +168,11 @@ class Journal:
         """Open the journal with its recovery key and set a new passphrase (see `Vault.recover`)."""
         return cls(Vault.recover(path, recovery_key, new_passphrase, limits=limits), clock)
 
+    def new_recovery_key(self, passphrase: str) -> str:
+        """Replace the recovery key (the old one stops working) and return the new one, to show once
+        (see `Vault.regenerate_recovery_key` for the errors)."""
+        return self.vault.regenerate_recovery_key(passphrase)
+
     def close(self) -> None:
         """Lock: drop every decrypted value and close the file."""
         with self._lock:

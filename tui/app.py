@@ -156,10 +156,16 @@ class CandourApp(App[int]):
         watchdog.start()
         self.exit(return_code=128 + number, message=message)
 
-    def unlocked(self, journal: Journal) -> None:
-        """Called by the unlock screens with the open journal: show it."""
+    def unlocked(self, journal: Journal, recovery_key: str | None = None) -> None:
+        """Called by the unlock screens with the open journal: show it, or with a new recovery key when the
+        first run was stopped before its key was confirmed: resume the first run there."""
+        from tui.screens.setup import finish_first_run
+
         self.adopt(journal)
-        self.show_journal()
+        if recovery_key is None:
+            self.show_journal()
+        else:
+            finish_first_run(self, recovery_key)
 
     def adopt(self, journal: Journal) -> None:
         """Hold the open journal and apply its preferences (first run shows it after the setup steps)."""

@@ -14,7 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
-from journal import CheckIn, Engagement, FixedClock, Journal, Reflection, WrongPassphrase
+from journal import CheckIn, Engagement, FixedClock, Journal, Reflection, WrongPassphrase, WrongRecoveryKey
 from journal.demo import DEMO_PASSPHRASE, create_demo
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tui.app import CRASH_MESSAGE, CandourApp, make_app
@@ -108,6 +108,43 @@ async def test_first_run_creates_the_journal_shows_the_key_once_and_the_first_en
         assert [e.title for e in app.journal.all(Engagement)] == ["Leadership 2026"]
     assert journal_path.exists()
     Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS).close()
+
+
+async def test_a_first_run_quit_on_the_recovery_key_resumes_there_with_a_new_key(
+    journal_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(journal_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#first", Input).value = PASSPHRASE
+        app.screen.query_one("#second", Input).value = PASSPHRASE
+        app.screen.query_one("#second", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryKeyScreen))
+        never_confirmed = str(app.screen.query_one("#recovery-key", Static).render())
+        await pilot.press("ctrl+q")
+    assert journal_path.exists()
+
+    app = app_for(journal_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryKeyScreen))
+        key = str(app.screen.query_one("#recovery-key", Static).render())
+        assert key != never_confirmed
+        app.screen.query_one("#last-group", Input).value = key.rsplit("-", 1)[-1]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EngagementForm))  # there is none yet
+        await type_text(pilot, "Leadership 2026")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+
+    app = app_for(journal_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, PASSPHRASE)
+        assert isinstance(app.screen, MainScreen)  # confirmed now: straight to the journal
+    with pytest.raises(WrongRecoveryKey):
+        Journal.recover(journal_path, never_confirmed, "a passphrase after recovery", limits=CHEAP_LIMITS)
+    Journal.recover(journal_path, key, "a passphrase after recovery", limits=CHEAP_LIMITS).close()
 
 
 async def test_wrong_passphrase_says_so_and_keeps_the_screen(demo_path: Path, clock: FixedClock) -> None:

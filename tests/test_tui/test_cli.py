@@ -12,7 +12,7 @@ import click
 import pytest
 
 from crypto import KdfParams
-from journal import Vault
+from journal import Journal, Vault
 from journal.errors import InvalidInput, JournalBusy, JournalNotFound, NotEnoughMemory, WrongPassphrase
 from tests.conftest import CHEAP_LIMITS, MakeVault
 from tui.cli_context import Context, KdfSettings
@@ -92,6 +92,31 @@ def test_an_empty_file_is_not_a_journal_and_the_advice_works(tmp_path: Path) -> 
     empty.unlink()
     created = candour(empty, "init", env={"CANDOUR_PASSPHRASE": GOOD}, entry=("-m", "tests.cheap_cli"))
     assert created.returncode == 0, created.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs a device whose writes fail")
+def test_init_that_could_not_show_the_recovery_key_leaves_it_unconfirmed(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.candour"
+    with Path("/dev/full").open("w") as full:  # every write fails: the key never reaches anyone
+        stopped = subprocess.run(
+            [sys.executable, "-m", "tests.cheap_cli", "--journal", str(journal), "init"],
+            cwd=ROOT,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "CANDOUR_PASSPHRASE": GOOD},
+            timeout=120,
+            check=False,
+        )
+    assert stopped.returncode != 0 and journal.exists(), stopped.stderr
+    with Journal.open(journal, GOOD, limits=CHEAP_LIMITS) as opened:
+        assert not opened.preferences().recovery_key_confirmed  # the app offers a new key at the next unlock
+
+    shown = tmp_path / "shown.candour"
+    created = candour(shown, "init", env={"CANDOUR_PASSPHRASE": GOOD}, entry=("-m", "tests.cheap_cli"))
+    assert created.returncode == 0, created.stderr
+    with Journal.open(shown, GOOD, limits=CHEAP_LIMITS) as opened:
+        assert opened.preferences().recovery_key_confirmed
 
 
 def test_busy_journal_has_its_own_exit_code(make_vault: MakeVault, journal_path: Path) -> None:

@@ -1,8 +1,10 @@
 """First run: what Candour protects, choosing a passphrase, the recovery key (shown once, partly retyped),
-then the first engagement."""
+then the first engagement. A first run stopped before the key was confirmed resumes at that step on the
+next unlock, with a new key (`finish_first_run`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -11,7 +13,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from journal import CandourError, Journal
+from journal import CandourError, Engagement, Journal, Preferences
 from tui.screens.forms import EngagementForm
 from tui.widgets.passphrase import NewPassphrase
 
@@ -65,6 +67,13 @@ class SetupScreen(Screen[None]):
         except CandourError as error:
             self.app.call_from_thread(self._failed, error)
             return
+        try:
+            # Until the key is confirmed: quitting on its screen must not leave a journal whose key nobody has.
+            journal.save_preferences(Preferences(recovery_key_confirmed=False))
+        except CandourError as error:
+            journal.close()
+            self.app.call_from_thread(self._failed, error)
+            return
         self.app.call_from_thread(self._created, journal, recovery_key)
 
     def _failed(self, error: CandourError) -> None:
@@ -76,14 +85,32 @@ class SetupScreen(Screen[None]):
         app = cast("CandourApp", self.app)
         self.query_one(NewPassphrase).clear()
         app.adopt(journal)
+        finish_first_run(app, recovery_key)
 
-        def engagement_done(_: object) -> None:
+
+def finish_first_run(app: CandourApp, recovery_key: str) -> None:
+    """The first run's last steps, for the journal the app holds: the recovery key, confirmed (and remembered
+    as such), then the first engagement unless there is one, then the journal."""
+
+    def engagement_done(_: object) -> None:
+        app.show_journal()
+
+    def key_confirmed(_: bool | None) -> None:
+        journal = app.journal
+        if journal is None:  # locked meanwhile: the next unlock starts these steps again
+            return
+        try:
+            confirmed = journal.save_preferences(replace(journal.preferences(), recovery_key_confirmed=True))
+        except CandourError as error:  # safe to go on: the next unlock offers a new key again
+            app.notify(f"Could not note that the recovery key was confirmed: {error}", severity="warning")
+        else:
+            app.apply_preferences(confirmed)
+        if journal.all(Engagement):
             app.show_journal()
+        else:
+            app.push_screen(EngagementForm(first_run=True), engagement_done)
 
-        def key_confirmed(_: bool | None) -> None:
-            self.app.push_screen(EngagementForm(first_run=True), engagement_done)
-
-        self.app.push_screen(RecoveryKeyScreen(recovery_key), key_confirmed)
+    app.push_screen(RecoveryKeyScreen(recovery_key), key_confirmed)
 
 
 class RecoveryKeyScreen(ModalScreen[bool]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -71,7 +72,17 @@ class UnlockScreen(Screen[None]):
         except CandourError as error:
             self.app.call_from_thread(self._failed, error)
             return
-        self.app.call_from_thread(self._succeeded, journal)
+        recovery_key = None
+        try:
+            if not journal.preferences().recovery_key_confirmed:
+                # The first run stopped before its recovery key was confirmed, so it may never have been
+                # written down: replace it (the passphrase is at hand only now) and resume at that step.
+                recovery_key = journal.new_recovery_key(passphrase)
+        except CandourError as error:
+            journal.close()
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._succeeded, journal, recovery_key)
 
     def _failed(self, error: CandourError) -> None:
         self._busy(False)
@@ -81,11 +92,11 @@ class UnlockScreen(Screen[None]):
         self.query_one("#unlock-error", Static).update(str(error))
         field.focus()
 
-    def _succeeded(self, journal: Journal) -> None:
+    def _succeeded(self, journal: Journal, recovery_key: str | None) -> None:
         self._busy(False)
         self.query_one("#passphrase", Input).value = ""
         self.query_one("#unlock-error", Static).update("")
-        cast("CandourApp", self.app).unlocked(journal)
+        cast("CandourApp", self.app).unlocked(journal, recovery_key)
 
     @on(Button.Pressed, "#recover-button")
     def action_recover(self) -> None:
@@ -144,6 +155,12 @@ class RecoverScreen(Screen[None]):
         except CandourError as error:
             self.app.call_from_thread(self._failed, error)
             return
+        try:
+            preferences = journal.preferences()
+            if not preferences.recovery_key_confirmed:  # they just typed the key: no need to offer a new one
+                journal.save_preferences(replace(preferences, recovery_key_confirmed=True))
+        except CandourError:
+            pass  # not noted: the next unlock offers a new key, which is safe
         self.app.call_from_thread(self._succeeded, journal)
 
     def _failed(self, error: CandourError) -> None:

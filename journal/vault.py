@@ -856,27 +856,22 @@ class Vault:
     @contextlib.contextmanager
     def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
         connection = self._db()
+        # Inside `batch`, a part is a savepoint: a part that fails (a best-effort snapshot) is undone alone,
+        # and the batch's one COMMIT decides for everything else.
+        undo: tuple[str, ...]
+        if connection.in_transaction:
+            begin, commit, undo = "SAVEPOINT part", "RELEASE part", ("ROLLBACK TO part", "RELEASE part")
+        else:
+            begin, commit, undo = "BEGIN IMMEDIATE", "COMMIT", ("ROLLBACK",)
         with sqlite_errors(action):
-            if connection.in_transaction:
-                # Inside `batch`: a savepoint, so a part that fails (a best-effort snapshot) is undone alone
-                # and the batch's one COMMIT decides for everything else.
-                connection.execute("SAVEPOINT part")
-                try:
-                    yield connection
-                    connection.execute("RELEASE part")
-                except BaseException:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK TO part")
-                        connection.execute("RELEASE part")
-                    raise
-                return
-            connection.execute("BEGIN IMMEDIATE")
+            connection.execute(begin)
             try:
                 yield connection
-                connection.execute("COMMIT")
+                connection.execute(commit)
             except BaseException:
                 if connection.in_transaction:
-                    connection.execute("ROLLBACK")
+                    for statement in undo:
+                        connection.execute(statement)
                 raise
 
     def _new_id(self, staged: dict[int, Bucket] | None = None) -> bytes:

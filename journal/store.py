@@ -168,6 +168,14 @@ class Journal:
         """Open the journal with its recovery key and set a new passphrase (see `Vault.recover`)."""
         return cls(Vault.recover(path, recovery_key, new_passphrase, limits=limits), clock)
 
+    def note_recovery_key_confirmed(self, confirmed: bool = True) -> Preferences:
+        """Remember whether the coachee has confirmed holding the recovery key: a journal created but never
+        confirmed (a first run stopped on the key's screen) offers a new key at the next unlock."""
+        preferences = self.preferences()
+        if preferences.recovery_key_confirmed == confirmed:  # also a journal with no settings yet: confirmed
+            return preferences
+        return self.save_preferences(replace(preferences, recovery_key_confirmed=confirmed))
+
     def new_recovery_key(self, passphrase: str) -> str:
         """Replace the recovery key (the old one stops working) and return the new one, to show once
         (see `Vault.regenerate_recovery_key` for the errors)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -23,7 +22,6 @@ from journal import (
     DamagedJournal,
     Journal,
     JournalExists,
-    Preferences,
     SystemClock,
     UnsupportedFormat,
     Vault,
@@ -138,10 +136,10 @@ def init(context: Context) -> None:
     with journal:
         # Noted as unconfirmed until the key is on the terminal: if it never gets there (an interrupt, a
         # failed write), the app offers a new key at the next unlock instead of leaving nobody holding one.
-        journal.save_preferences(Preferences(recovery_key_confirmed=False))
+        journal.note_recovery_key_confirmed(False)
         click.echo(f"Created an encrypted journal at {context.journal_path}")
         _show_recovery_key(recovery_key, "Your recovery key (shown only now):")
-        journal.save_preferences(replace(journal.preferences(), recovery_key_confirmed=True))
+        journal.note_recovery_key_confirmed()
         click.echo("It opens the journal if you forget your passphrase. Anyone holding it can read your journal.")
         click.echo('Next: candour new engagement "Leadership coaching" --coach NAME --sponsor ORGANISATION')
 

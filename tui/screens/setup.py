@@ -4,7 +4,6 @@ next unlock, with a new key (`finish_first_run`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -13,7 +12,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from journal import CandourError, Engagement, Journal, Preferences
+from journal import CandourError, Engagement, Journal
 from tui.screens.forms import EngagementForm
 from tui.widgets.passphrase import NewPassphrase
 
@@ -69,7 +68,7 @@ class SetupScreen(Screen[None]):
             return
         try:
             # Until the key is confirmed: quitting on its screen must not leave a journal whose key nobody has.
-            journal.save_preferences(Preferences(recovery_key_confirmed=False))
+            journal.note_recovery_key_confirmed(False)
         except CandourError as error:
             journal.close()
             self.app.call_from_thread(self._failed, error)
@@ -100,7 +99,7 @@ def finish_first_run(app: CandourApp, recovery_key: str) -> None:
         if journal is None:  # locked meanwhile: the next unlock starts these steps again
             return
         try:
-            confirmed = journal.save_preferences(replace(journal.preferences(), recovery_key_confirmed=True))
+            confirmed = journal.note_recovery_key_confirmed()
         except CandourError as error:  # safe to go on: the next unlock offers a new key again
             app.notify(f"Could not note that the recovery key was confirmed: {error}", severity="warning")
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import contextlib
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -155,12 +155,10 @@ class RecoverScreen(Screen[None]):
         except CandourError as error:
             self.app.call_from_thread(self._failed, error)
             return
-        try:
-            preferences = journal.preferences()
-            if not preferences.recovery_key_confirmed:  # they just typed the key: no need to offer a new one
-                journal.save_preferences(replace(preferences, recovery_key_confirmed=True))
-        except CandourError:
-            pass  # not noted: the next unlock offers a new key, which is safe
+        # They just typed the key: no need to offer a new one. If this cannot be noted, the next unlock
+        # offers a new key, which is safe.
+        with contextlib.suppress(CandourError):
+            journal.note_recovery_key_confirmed()
         self.app.call_from_thread(self._succeeded, journal)
 
     def _failed(self, error: CandourError) -> None:

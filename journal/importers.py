@@ -1,5 +1,5 @@
-"""Entries written elsewhere (a jrnl JSON export, Markdown files): read as plain values (`read_import`),
-then stored as reflections in one transaction (`import_batch`), losing nothing and never twice.
+"""Entries written elsewhere (a jrnl JSON or Markdown export, Markdown files): read as plain values
+(`read_import`), then stored as reflections in one transaction (`import_batch`), losing nothing and never twice.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import InvalidInput
+from journal.export.personal import PERSONAL_MARKDOWN_TITLE
 from journal.models import MAX_TITLE_LENGTH, Engagement, Reflection, Theme
 
 if TYPE_CHECKING:
@@ -32,11 +33,14 @@ FORMAT_MARKDOWN_FOLDER = "Markdown folder"
 FORMAT_MARKDOWN_FILE = "Markdown file"
 """`ImportBatch.format` of a single Markdown file, one entry."""
 
+FORMAT_JRNL_MARKDOWN = "jrnl Markdown export"
+"""`ImportBatch.format` of one file made with `jrnl --export markdown`: every entry of a jrnl journal."""
+
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 """File name endings read as Markdown (in any letter case)."""
 
 ACCEPTED_FORMATS = (
-    "Candour imports a jrnl JSON export (made with `jrnl --export json`), "
+    "Candour imports a jrnl export (made with `jrnl --export json` or `--export markdown`), "
     "a Markdown file (.md, .markdown) or a folder of Markdown files."
 )
 """The sentence that ends every message about an unrecognised file."""
@@ -94,6 +98,34 @@ _FRONT_MATTER_KEYS = frozenset({"title", "date", "tags", "starred"})
 _HEADING = re.compile(r" {0,3}#(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
 """An ATX level-one heading (`# Title`, optionally closed by `#`s), per CommonMark."""
 
+_JRNL_STAMP = r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])\.?[Mm]\.?)?"
+"""The date and time jrnl writes before a title, in the shapes of its usual `timeformat`s: `2024-03-01 09:30`,
+`2024-03-01 09:30:00` and its default `2024-03-01 09:30:00 AM`."""
+
+_JRNL_FILE_HEADING = re.compile(rf"# {_JRNL_STAMP}(?: (.*))?")
+"""The first line of a file from `jrnl --export markdown --file FOLDER`: `# <date and time> <title>`."""
+
+_JRNL_ENTRY_HEADING = re.compile(rf"### {_JRNL_STAMP}(?: (.*))?")
+"""An entry's heading in one file from `jrnl --export markdown`, under its year (`#`) and month (`##`)."""
+
+_JRNL_YEAR = re.compile(r"# \d{4}")
+"""The first line of a whole journal exported by `jrnl --export markdown`."""
+
+_JRNL_STRUCTURE = re.compile(r"#{1,3} ")
+"""A year, month or entry heading in a jrnl Markdown export; jrnl moves the text's own headings below these."""
+
+_JRNL_FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})_.*")
+"""jrnl's name for one entry's file: its day, `_` and its title made into a slug."""
+
+_JRNL_TAG = re.compile(r"(?<!\S)([#@][-+*#/\w]+)")
+"""A tag as jrnl finds it in an entry's title and text (its own pattern, with its default symbols `#` and `@`)."""
+
+_JRNL_MARKDOWN_NOTE = (
+    "jrnl's Markdown export records no stars (and tags only as the words in the text): "
+    "import `jrnl --export json` to keep stars."
+)
+"""Said after a jrnl Markdown import, where the export itself has left the stars out."""
+
 _TRUE_WORDS = frozenset({"true", "yes", "on"})
 """Front matter values read as true (YAML's spellings, in any letter case)."""
 
@@ -129,14 +161,17 @@ class ImportBatch:
     """One readable sentence per thing left out (an empty file, a hidden folder, an unknown front matter key)."""
     origin: str = ""
     """The path read, as it can appear in a message."""
+    notes: tuple[str, ...] = ()
+    """What the user should know about the source itself (a jrnl Markdown export carries no stars)."""
 
 
 def read_import(path: Path) -> ImportBatch:
     """Read a jrnl JSON export, a Markdown file or a folder of Markdown files.
 
     A folder is read as Markdown (every `.md` and `.markdown` file under it, sorted by
-    path); a file ending in `.md` or `.markdown` as one Markdown entry; any other file
-    must be a jrnl JSON export.
+    path; a file jrnl wrote with `--export markdown --file FOLDER` keeps its date, time and
+    tags); a file ending in `.md` or `.markdown` as one Markdown entry, unless it is a whole
+    journal from `jrnl --export markdown`; any other file must be a jrnl JSON export.
 
     Args:
         path: the file or folder to read.
@@ -162,7 +197,10 @@ def read_import(path: Path) -> ImportBatch:
         raise InvalidInput(f"{_shown(path)} is not a regular file or folder. {ACCEPTED_FORMATS}")
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         skipped: list[str] = []
-        entry = _read_markdown_file(path, _shown(path), _shown_name(path.name), skipped)
+        lines = _markdown_lines(path, _shown(path))
+        if _is_jrnl_markdown_export(lines):
+            return _read_jrnl_markdown_export(lines, _shown(path))
+        entry = _read_markdown_file(path, _shown(path), _shown_name(path.name), skipped, lines=lines)
         return ImportBatch(
             entries=() if entry is None else (entry,),
             format=FORMAT_MARKDOWN_FILE,
@@ -448,7 +486,13 @@ def _walk(folder: Path, shown_folder: str, skipped: list[str]) -> Iterator[tuple
 
 
 def _read_markdown_file(
-    path: Path, shown: str, source: str, skipped: list[str], unknown_keys: Counter[str] | None = None
+    path: Path,
+    shown: str,
+    source: str,
+    skipped: list[str],
+    unknown_keys: Counter[str] | None = None,
+    *,
+    lines: list[str] | None = None,
 ) -> ImportedEntry | None:
     try:
         status = path.stat()
@@ -461,12 +505,10 @@ def _read_markdown_file(
     if not stat.S_ISREG(status.st_mode):
         skipped.append(f"{source}: not a regular file, not imported.")
         return None
-    raw = _read_bytes(path, shown)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _not_utf8(shown, error) from None
-    lines = _LINE_BREAK.sub("\n", text).split("\n")
+    if lines is None:
+        lines = _markdown_lines(path, shown)
+    if (jrnl_entry := _jrnl_markdown_file(lines, path.name, source, shown)) is not None:
+        return jrnl_entry
     fields, body_start = _front_matter(lines, shown)
     if unknown_keys is not None:
         unknown_keys.update(key for key in fields if key not in _FRONT_MATTER_KEYS)
@@ -486,6 +528,136 @@ def _read_markdown_file(
         body=body,
         tags=_tags(_list(fields.get("tags", "")), jrnl=False),
         starred=_starred(fields.get("starred", ""), shown),
+        source=source,
+    )
+
+
+def _markdown_lines(path: Path, shown: str) -> list[str]:
+    """The lines of a Markdown file, with every kind of line end read as one."""
+    raw = _read_bytes(path, shown)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(shown, error) from None
+    lines = _LINE_BREAK.sub("\n", text).split("\n")
+    if lines[0].rstrip() == PERSONAL_MARKDOWN_TITLE:
+        raise InvalidInput(
+            f"{shown} is Candour's own Markdown export, which is for reading: to bring a journal back, "
+            "export it with `candour export-all --format json` and import that file."
+        )
+    return lines
+
+
+# --- jrnl's Markdown export ------------------------------------------------------------------------
+#
+# jrnl writes an entry as `<heading> <date and time> <title>`, a blank line, its text with every
+# heading of the text moved down (by one level in a file per entry, by three in one file for the
+# journal, where `#` is the year and `##` the month), and a line holding one space. Reading undoes
+# exactly that, so the text comes back as jrnl holds it (jrnl itself turns underlined headings into
+# `#` ones). jrnl finds tags in the words of the text; they are found the same way here.
+
+
+def _is_jrnl_markdown_export(lines: list[str]) -> bool:
+    """Whether `lines` are a whole journal from `jrnl --export markdown`: a year, a month, then an entry."""
+    content = [line.rstrip() for line in lines if line.strip()][:3]
+    return (
+        len(content) == 3
+        and _JRNL_YEAR.fullmatch(content[0]) is not None
+        and content[1].startswith("## ")
+        and _JRNL_ENTRY_HEADING.fullmatch(content[2]) is not None
+    )
+
+
+def _read_jrnl_markdown_export(lines: list[str], shown: str) -> ImportBatch:
+    """Every entry of one file from `jrnl --export markdown`; a line outside any entry is refused, not dropped."""
+    entries: list[ImportedEntry] = []
+    skipped: list[str] = []
+    heading: tuple[int, re.Match[str]] | None = None
+    body: list[str] = []
+
+    def close_entry() -> None:
+        if heading is None:
+            return
+        number, match = heading
+        entry = _jrnl_markdown_entry(match, body, 3, f"the entry at line {number}", f"{shown}, line {number}")
+        if entry.title or entry.body.strip():
+            entries.append(entry)
+        else:
+            skipped.append(f"the entry at line {number}, {_when(entry.written_at)}: empty, not imported.")
+
+    for number, line in enumerate(lines, start=1):
+        if _JRNL_STRUCTURE.match(line) is None:
+            if heading is not None:
+                body.append(line)
+            elif line.strip():
+                raise InvalidInput(
+                    f"{shown}, line {number}: text outside any entry, which jrnl's Markdown export never writes. "
+                    "Import `jrnl --export json` instead. Nothing was imported."
+                )
+            continue
+        close_entry()
+        heading, body = None, []
+        if line.startswith("### "):
+            match = _JRNL_ENTRY_HEADING.fullmatch(line.rstrip())
+            if match is None:
+                raise InvalidInput(
+                    f"{shown}, line {number}: an entry heading that does not start with a date and time "
+                    "Candour reads (2024-03-01 09:30). Import `jrnl --export json` instead. Nothing was imported."
+                )
+            heading = (number, match)
+    close_entry()
+    return ImportBatch(
+        entries=tuple(entries),
+        format=FORMAT_JRNL_MARKDOWN,
+        skipped=tuple(skipped),
+        origin=shown,
+        notes=(_JRNL_MARKDOWN_NOTE,),
+    )
+
+
+def _jrnl_markdown_file(lines: list[str], name: str, source: str, shown: str) -> ImportedEntry | None:
+    """The entry of a file jrnl wrote with `--export markdown --file FOLDER`, or None for any other file.
+
+    Only a file named as jrnl names them (`2024-03-01_title.md`) whose first line is its heading on the
+    same day is read this way: in any other file, `## ` lines are the user's own and must stay as written.
+    """
+    name_match = _JRNL_FILE_NAME.fullmatch(name)
+    heading = _JRNL_FILE_HEADING.fullmatch(lines[0].rstrip())
+    if name_match is None or heading is None or not heading.group(0).startswith(f"# {name_match.group(1)}"):
+        return None
+    return _jrnl_markdown_entry(heading, lines[1:], 1, source, shown)
+
+
+def _jrnl_markdown_entry(
+    heading: re.Match[str], lines: list[str], moved_by: int, source: str, where: str
+) -> ImportedEntry:
+    """One jrnl entry from its heading and the lines under it, the text's headings moved back up `moved_by`."""
+    year, month, day, hour, minute, second, half, title = heading.groups()
+    hours = int(hour)
+    if half is not None and 1 <= hours <= 12:
+        hours = hours % 12 + (12 if half in "Pp" else 0)
+    try:
+        written_at = datetime(int(year), int(month), int(day), hours, int(minute), int(second or 0))
+    except ValueError:
+        raise InvalidInput(f"{where}: the heading's date and time is not a real day and time.") from None
+    if lines and not lines[0].strip():
+        lines = lines[1:]  # the blank line jrnl writes under the heading
+    while lines and not lines[-1]:
+        lines = lines[:-1]  # the end of the file (jrnl prints a newline after the export)
+    if lines and not lines[-1].strip():
+        lines = lines[:-1]  # the line of one space that closes every entry
+    moved = "#" * moved_by
+    text = "\n".join(
+        line[moved_by:] if line.startswith(moved) and re.match(r"#+ ", line[moved_by:]) else line for line in lines
+    )
+    clean_title, body = _clean_line(title or ""), _clean_text(text)
+    found = _JRNL_TAG.findall(f"{clean_title} {body}")
+    return ImportedEntry(
+        written_at=written_at,
+        title=clean_title,
+        body=body,
+        tags=_tags((tag.lower() for tag in found), jrnl=True),
+        starred=False,
         source=source,
     )
 

@@ -144,7 +144,7 @@ def rate(context: Context, goal_ref: str, rating: int, note: str, statement: str
 @click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Attach the entries to an engagement.")
 @pass_context
 def import_(context: Context, source: Path, engagement_ref: str | None) -> None:
-    """Bring in a jrnl JSON export (`jrnl --export json`) or a folder of Markdown files.
+    """Bring in a jrnl export (`jrnl --export json` or `--export markdown`), Markdown files or a folder of them.
 
     Entries become reflections, their tags themes and their stars the theme "Starred"; everything
     lands in one transaction, and entries already imported (same date, time, title and text) are skipped.
@@ -160,6 +160,8 @@ def import_(context: Context, source: Path, engagement_ref: str | None) -> None:
     click.echo(f"Imported {imported} {noun} from a {batch.format} ({len(report.skipped)} skipped).")
     if report.starred:
         click.echo(f'{report.starred} starred: Candour has no stars, so they carry the theme "{STARRED_THEME}".')
+    for note in batch.notes:
+        click.echo(note)
     for reason in report.skipped:
         click.echo(f"- skipped {reason}", err=True)
 

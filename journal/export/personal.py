@@ -21,6 +21,9 @@ PERSONAL_FORMATS = ("markdown", "json")
 PERSONAL_SCHEMA_ID = "candour.personal-export"
 PERSONAL_SCHEMA_VERSION = 1
 
+PERSONAL_MARKDOWN_TITLE = "# My Candour journal"
+"""The first line of a personal export in Markdown (how an import recognises one)."""
+
 WARNING = (
     "This file holds your whole journal in plain text, NOT encrypted: anyone who can read it can read everything. "
     "Keep it somewhere only you can reach, and delete it when you no longer need it."
@@ -70,7 +73,7 @@ def _render(records: dict[str, list[dict[str, object]]], format: str, exported_a
         return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if format != "markdown":
         raise InvalidInput(f"A personal export is written as {' or '.join(PERSONAL_FORMATS)}.")
-    lines = ["# My Candour journal", "", f"*Exported {exported_at}. {WARNING}*"]
+    lines = [PERSONAL_MARKDOWN_TITLE, "", f"*Exported {exported_at}. {WARNING}*"]
     for kind, values in records.items():
         lines += ["", f"## {kind.capitalize()} records ({len(values)})"]
         for value in values:
@@ -125,6 +128,7 @@ def export_everything(
 
 __all__ = [
     "PERSONAL_FORMATS",
+    "PERSONAL_MARKDOWN_TITLE",
     "PERSONAL_SCHEMA_ID",
     "PERSONAL_SCHEMA_VERSION",
     "WARNING",

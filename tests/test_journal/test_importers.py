@@ -215,7 +215,7 @@ def test_bad_json_says_where_it_breaks(tmp_path: Path) -> None:
     message = _raises(path)
 
     assert message.startswith(f"{path} is not valid JSON (Expecting ',' delimiter at line 2, column")
-    assert "jrnl JSON export" in message
+    assert "jrnl --export json" in message
 
 
 @pytest.mark.parametrize(
@@ -678,3 +678,68 @@ def test_an_entry_that_cannot_be_stored_is_named_before_anything_is_saved(journa
     assert message.startswith(f"{path}, entry 2: The reflection text contains characters that cannot be stored")
     assert CANARY not in message
     assert _digest(journal) == before and journal.all(Theme) == []
+
+
+# --- jrnl's Markdown export (the real jrnl's output is read in test_jrnl_round_trip.py) ----------------
+
+
+_JRNL_MARKDOWN = (
+    "# 2024\n\n## March\n\n"
+    f"### 2024-03-01 09:30 First {CANARY}\n\nText {CANARY}\n#### A heading of the text\n \n"
+    "### 2024-03-01 09:30:15 PM Second\n\n \n"
+)
+"""Two entries as `jrnl --export markdown` writes them (the second in jrnl's default time format, no text)."""
+
+
+def test_a_jrnl_markdown_export_keeps_times_titles_and_the_texts_own_headings(tmp_path: Path) -> None:
+    path = tmp_path / "journal.md"
+    path.write_text(_JRNL_MARKDOWN, encoding="utf-8")
+
+    batch = read_import(path)
+
+    assert [(e.written_at, e.title, e.body) for e in batch.entries] == [
+        (datetime(2024, 3, 1, 9, 30), f"First {CANARY}", f"Text {CANARY}\n# A heading of the text"),
+        (datetime(2024, 3, 1, 21, 30, 15), "Second", ""),
+    ]
+
+
+_ENTRY = "### 2024-03-01 09:30 T\n\n \n"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (f"# 2024\n\n## March\n\n{_ENTRY}## April\n\nStray {CANARY}\n", "line 10: text outside any entry"),
+        (f"# 2024\n\n## March\n\n{_ENTRY}### 1 March {CANARY}\n", "line 8: an entry heading"),
+        ("# 2024\n\n## March\n\n### 2024-02-30 09:30 T\n\nText\n \n", "line 5: the heading's date and time"),
+    ],
+)
+def test_a_jrnl_markdown_export_that_cannot_be_read_whole_is_refused_at_its_line(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    path = tmp_path / "journal.md"
+    path.write_text(text, encoding="utf-8")
+    assert said in _raises(path)
+
+
+def test_a_markdown_file_not_written_by_jrnl_keeps_its_headings_as_typed(tmp_path: Path) -> None:
+    # Named like jrnl's files, but its heading is not on the file's day: the user's own file, read as written.
+    path = tmp_path / "2024-03-01_notes.md"
+    path.write_text("# 2024-03-02 10:00 Notes\n\n## My section\n", encoding="utf-8")
+
+    (entry,) = read_import(path).entries
+
+    assert entry.title == "2024-03-02 10:00 Notes" and entry.body == "## My section"
+
+
+def test_candours_own_markdown_export_is_refused_with_the_way_to_bring_it_back(
+    tmp_path: Path, make_vault: MakeVault
+) -> None:
+    from journal.export.personal import render_everything
+
+    journal = Journal(make_vault()[0])
+    journal.write_reflection(f"Private {CANARY}")
+    path = tmp_path / "everything.md"
+    path.write_bytes(render_everything(journal, "markdown", exported_at="2026-09-01 10:00:00"))
+
+    assert "export-all --format json" in _raises(path)

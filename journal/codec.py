@@ -60,6 +60,34 @@ def decode(kind: str, payload: bytes, record_id: str) -> Model:
         ) from None
 
 
+def from_fields(kind: str, fields: dict[str, object]) -> Model:
+    """A new value (no record id) of `kind` from the fields `encode` writes, as a personal export holds them.
+
+    Unlike `decode`, a field this version does not know is refused, not passed over: the value comes from
+    outside the journal (a newer Candour's export, an edited file), and leaving a field out would lose it.
+
+    Raises:
+        InvalidInput: an unknown kind, an unknown or missing field, or a value that does not fit the model;
+            the message names the field, never the value.
+    """
+    model = KINDS.get(kind)
+    if model is None:
+        raise InvalidInput(f"Candour has no kind of record called {kind!r}; a newer Candour may have written it.")
+    known = {f.name for f in dataclasses.fields(model) if f.init and f.name != "record_id"}
+    if unknown := sorted(set(fields) - known):
+        raise InvalidInput(
+            f"It has fields this Candour does not know ({', '.join(unknown)}); a newer Candour wrote it."
+        )
+    try:
+        return typing.cast(Model, _decoder(typing.cast(type, model))(fields))
+    except InvalidInput:
+        raise
+    except (ValueError, TypeError, KeyError, RecursionError):
+        raise InvalidInput(
+            f"It is not a {kind} as Candour writes one (a field is missing or of the wrong type)."
+        ) from None
+
+
 def _to_json(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -127,4 +155,4 @@ def _require(kind: type[T], value: object) -> T:
     return value
 
 
-__all__ = ["KINDS", "PAYLOAD_VERSION", "decode", "encode"]
+__all__ = ["KINDS", "PAYLOAD_VERSION", "decode", "encode", "from_fields"]

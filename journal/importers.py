@@ -187,25 +187,25 @@ def read_import(path: Path) -> ImportBatch:
     try:
         mode = path.stat().st_mode
     except (FileNotFoundError, NotADirectoryError):
-        raise InvalidInput(f"There is no file or folder at {_shown(path)}.") from None
+        raise InvalidInput(f"There is no file or folder at {shown_path(path)}.") from None
     except OSError as error:
-        raise InvalidInput(f"Cannot read {_shown(path)}: {_reason(error)}.") from None
+        raise InvalidInput(f"Cannot read {shown_path(path)}: {_reason(error)}.") from None
     if stat.S_ISDIR(mode):
         return _read_markdown_folder(path)
     if not stat.S_ISREG(mode):
         # Reading a pipe or a device would wait forever or never end.
-        raise InvalidInput(f"{_shown(path)} is not a regular file or folder. {ACCEPTED_FORMATS}")
+        raise InvalidInput(f"{shown_path(path)} is not a regular file or folder. {ACCEPTED_FORMATS}")
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         skipped: list[str] = []
-        lines = _markdown_lines(path, _shown(path))
+        lines = _markdown_lines(path, shown_path(path))
         if _is_jrnl_markdown_export(lines):
-            return _read_jrnl_markdown_export(lines, _shown(path))
-        entry = _read_markdown_file(path, _shown(path), _shown_name(path.name), skipped, lines=lines)
+            return _read_jrnl_markdown_export(lines, shown_path(path))
+        entry = _read_markdown_file(path, shown_path(path), _shown_name(path.name), skipped, lines=lines)
         return ImportBatch(
             entries=() if entry is None else (entry,),
             format=FORMAT_MARKDOWN_FILE,
             skipped=tuple(skipped),
-            origin=_shown(path),
+            origin=shown_path(path),
         )
     return _read_jrnl(path)
 
@@ -299,7 +299,7 @@ def _identity(reflection: Reflection) -> tuple[datetime, str, str]:
 
 
 def _read_jrnl(path: Path) -> ImportBatch:
-    shown = _shown(path)
+    shown = shown_path(path)
     looks_like_json = path.suffix.lower() == ".json"
     raw = _read_bytes(path, shown)
     try:
@@ -432,7 +432,7 @@ def _parse_jrnl_time(value: str) -> time | None:
 
 
 def _read_markdown_folder(folder: Path) -> ImportBatch:
-    shown_folder = _shown(folder)
+    shown_folder = shown_path(folder)
     skipped: list[str] = []
     other_files = 0
     found: list[Path] = []
@@ -447,7 +447,7 @@ def _read_markdown_folder(folder: Path) -> ImportBatch:
     unknown_keys: Counter[str] = Counter()
     for relative in sorted(found, key=lambda relative: relative.parts):
         source = _shown_name(relative.as_posix())
-        entry = _read_markdown_file(folder / relative, _shown(folder / relative), source, skipped, unknown_keys)
+        entry = _read_markdown_file(folder / relative, shown_path(folder / relative), source, skipped, unknown_keys)
         if entry is not None:
             entries.append(entry)
     if other_files:
@@ -463,7 +463,7 @@ def _walk(folder: Path, shown_folder: str, skipped: list[str]) -> Iterator[tuple
     """Every file under `folder` as (path relative to it, is Markdown); hidden files and folders are left out."""
 
     def refuse(error: OSError) -> None:
-        where = _shown(Path(error.filename)) if error.filename else shown_folder
+        where = shown_path(Path(error.filename)) if error.filename else shown_folder
         raise InvalidInput(f"Cannot read the folder {where}: {_reason(error)}.")
 
     # Symbolic links to folders are not followed, so a link back up the tree cannot loop forever.
@@ -838,7 +838,7 @@ def _reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as it can safely appear in a message."""
     return _shown_name(str(path))
 

@@ -771,6 +771,31 @@ MODEL_TYPES: tuple[type[Model], ...] = (
     ExportRecord,
 )
 
+LINK_FIELDS: dict[type[Model], dict[str, type[Model]]] = {
+    Session: {"engagement_id": Engagement},
+    Reflection: {
+        "engagement_id": Engagement,
+        "session_id": Session,
+        "theme_ids": Theme,
+        "person_ids": Person,
+        "goal_ids": Goal,
+    },
+    Goal: {"engagement_id": Engagement},
+    CheckIn: {"goal_id": Goal},
+    Action: {"session_id": Session, "goal_id": Goal},
+    Draft: {"engagement_id": Engagement, "session_id": Session, "reflection_id": Reflection},
+}
+"""For each kind that links to others, its fields holding record ids (one id, None, or a tuple of ids) and the
+kind each must name: the one list that saving (no link to nothing), deleting (nothing left linking to a record
+gone) and importing (links re-made to the new records) all read."""
+
+LOOSE_LINK_FIELDS: dict[type[Model], dict[str, type[Model]]] = {
+    ExportRecord: {"engagement_id": Engagement},
+    LintDismissal: {"engagement_id": Engagement},
+}
+"""Fields that name a record but may outlive it, as `LINK_FIELDS` lists them: the log of past exports (and
+the findings kept in them) still says which engagement they were for after it is deleted."""
+
 _ID = re.compile(r"[0-9a-f]{32}")
 
 

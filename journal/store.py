@@ -29,6 +29,7 @@ from journal.manifest import IndexEntry
 from journal.models import (
     BRING_NEXT_TIME,
     BUILT_IN_TEMPLATES,
+    LINK_FIELDS,
     WHAT_WILL_I_DO,
     Action,
     CheckIn,
@@ -796,40 +797,20 @@ class Journal:
 def _links(value: Model) -> list[tuple[type[Model], str | None]]:
     """The records `value` links to, as (their type, their id or None)."""
     links: list[tuple[type[Model], str | None]] = []
-    match value:
-        case Session():
-            links = [(Engagement, value.engagement_id)]
-        case Reflection():
-            links = [(Engagement, value.engagement_id), (Session, value.session_id)]
-            links += [(Theme, theme) for theme in value.theme_ids]
-            links += [(Person, person) for person in value.person_ids]
-            links += [(Goal, goal) for goal in value.goal_ids]
-        case Goal():
-            links = [(Engagement, value.engagement_id)]
-        case CheckIn():
-            links = [(Goal, value.goal_id)]
-        case Action():
-            links = [(Session, value.session_id), (Goal, value.goal_id)]
-        case Draft():
-            links = [(Engagement, value.engagement_id), (Session, value.session_id)]
-            links += [(Reflection, value.reflection_id)]
-        case _:
-            links = []
+    for name, model in LINK_FIELDS.get(type(value), {}).items():
+        linked = getattr(value, name)
+        links += [(model, one) for one in linked] if isinstance(linked, tuple) else [(model, linked)]
     return links
 
 
-_LINKING_KINDS: tuple[type[Model], ...] = (Session, Reflection, Goal, CheckIn, Action, Draft)
-"""The kinds whose values link to other records (see `_links`)."""
+_LINKING_KINDS: tuple[type[Model], ...] = tuple(LINK_FIELDS)
+"""The kinds whose values link to other records."""
 
 _LINKED_FROM: dict[str, tuple[type[Model], ...]] = {
-    Engagement.KIND: (Session, Reflection, Goal, Draft),
-    Session.KIND: (Reflection, Action, Draft),
-    Theme.KIND: (Reflection,),
-    Person.KIND: (Reflection,),
-    Goal.KIND: (Reflection, CheckIn, Action),
-    Reflection.KIND: (Draft,),
+    target.KIND: tuple(model for model, fields in LINK_FIELDS.items() if target in fields.values())
+    for target in {target for fields in LINK_FIELDS.values() for target in fields.values()}
 }
-"""For each kind that others link to, the kinds whose values can hold such a link (as `_links` reads them)."""
+"""For each kind that others link to, the kinds whose values can hold such a link."""
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -51,6 +52,9 @@ from tui.cli_context import (
     short_id,
 )
 from tui.describe import prep_markdown, record_markdown, sparkline, summary_line
+
+if TYPE_CHECKING:
+    from journal.backup import Backup
 
 COMMANDS = CommandList()
 """Registered on the `candour` group by `tui.cli`."""
@@ -144,14 +148,24 @@ def rate(context: Context, goal_ref: str, rating: int, note: str, statement: str
 @click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Attach the entries to an engagement.")
 @pass_context
 def import_(context: Context, source: Path, engagement_ref: str | None) -> None:
-    """Bring in a jrnl export (`jrnl --export json` or `--export markdown`), Markdown files or a folder of them.
+    """Bring in a jrnl export (`jrnl --export json` or `--export markdown`), Markdown files or a folder of them,
+    or a journal exported with `candour export-all --format json`.
 
     Entries become reflections, their tags themes and their stars the theme "Starred"; everything
     lands in one transaction, and entries already imported (same date, time, title and text) are skipped.
+    A Candour export brings back every record it holds; those already in the journal are not added again.
     """
-    from journal.importers import STARRED_THEME, import_batch, read_import  # only this command reads them
+    from journal.backup import read_backup  # only this command reads them
+    from journal.importers import STARRED_THEME, import_batch, read_import
 
-    batch = read_import(source)  # before unlocking: a bad file fails fast
+    # Read before unlocking: a bad file fails fast.
+    backup = read_backup(source)
+    if backup is not None:
+        if engagement_ref:
+            raise click.UsageError("A Candour export keeps its own engagements: import it without --engagement.")
+        _import_backup(context, backup)
+        return
+    batch = read_import(source)
     with context.journal() as journal:
         engagement = find_engagement(journal, engagement_ref) if engagement_ref else None
         report = import_batch(journal, batch, engagement=engagement)
@@ -164,6 +178,26 @@ def import_(context: Context, source: Path, engagement_ref: str | None) -> None:
         click.echo(note)
     for reason in report.skipped:
         click.echo(f"- skipped {reason}", err=True)
+
+
+def _import_backup(context: Context, backup: Backup) -> None:
+    from journal.backup import import_backup
+
+    with context.journal() as journal:
+        report = import_backup(journal, backup)
+    added = sum(report.imported.values())
+    click.echo(
+        f"Imported {added} record{'s' if added != 1 else ''} from a Candour export"
+        + (f": {_counts(report.imported)}." if added else ".")
+    )
+    if report.already_there:
+        click.echo(f"Already in the journal, not added again: {_counts(report.already_there)}.")
+    for reason in report.left_out:
+        click.echo(f"- not imported: {reason}", err=True)
+
+
+def _counts(counts: Counter[str]) -> str:
+    return ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in counts.items())
 
 
 # --- the `new` group ----------------------------------------------------------------------------

@@ -329,3 +329,24 @@ def test_a_jrnl_journal_file_points_to_its_json_export(candour: Candour, tmp_pat
     refused = candour("import", str(journal_file), ok=False)
     assert refused.returncode == 2 and "jrnl journal" in refused.stderr and "jrnl --export json" in refused.stderr
     assert "not valid JSON" not in refused.stderr and "Title" not in refused.stderr
+
+
+def test_a_journal_exported_whole_imports_into_a_new_one(candour: Candour, tmp_path: Path) -> None:
+    candour("add", "Talked with @Sam about the contract", "--theme", "Delegation")
+    candour("new", "goal", "Delegate the hiring panel")
+    export = tmp_path / "everything.json"
+    candour("export-all", str(export), "--format", "json", "--yes")
+    other = Candour(tmp_path / "other" / "journal.candour")
+    other("init")
+
+    imported = other("import", str(export))
+
+    assert imported.stdout.startswith("Imported ") and "from a Candour export" in imported.stdout
+    assert "1 reflection" in imported.stdout and "1 engagement" in imported.stdout
+    assert "Talked with @Sam" in other("search", "contract").stdout
+    again = other("import", str(export))
+    assert "Imported 0 records" in again.stdout and "Already in the journal" in again.stdout
+    markdown = tmp_path / "everything.md"
+    candour("export-all", str(markdown), "--yes")
+    refused = other("import", str(markdown), ok=False)
+    assert refused.returncode == 2 and "--format json" in refused.stderr

@@ -7,7 +7,7 @@ import json
 import tempfile
 import unicodedata
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,97 +18,17 @@ from hypothesis import strategies as st
 from journal import Journal
 from journal.backup import IMPORTED_KINDS, LEFT_OUT_KINDS, import_backup, read_backup
 from journal.errors import InvalidInput
-from journal.export.personal import export_everything, render_everything
+from journal.export.personal import render_everything
 from journal.models import (
     AFTER_SESSION,
-    Action,
-    ConfidentialTerm,
-    Engagement,
-    Goal,
-    GoalStatus,
-    LintDismissal,
     Person,
-    Preferences,
     Reflection,
-    Session,
-    SessionStatus,
-    SharingAgreement,
-    SharingLevel,
-    Template,
     Theme,
 )
 from tests.conftest import MakeVault, journal_files
+from tests.every_kind import fill_with_every_kind
 
 Records = dict[str, list[dict[str, Any]]]
-
-
-def _fill_with_every_kind(journal: Journal, folder: Path) -> None:
-    """A journal holding every kind of record, with every optional field used somewhere."""
-    agreement = SharingAgreement(
-        SharingLevel.L2, date(2026, 1, 5), "Coach and line manager", "Safeguarding: harm to self or others.\nOnly that."
-    )
-    engagement = journal.save(
-        Engagement(
-            "Leadership 2026",
-            coach="Ana Ruiz",
-            sponsor="Acme",
-            starts_on=date(2026, 1, 5),
-            ends_on=date(2026, 12, 20),
-            planned_sessions=8,
-            agreement=agreement,
-        )
-    )
-    journal.save(Engagement("Earlier coaching"))
-    held = journal.save(Session(engagement.saved_id, date(2026, 2, 1), 1, agenda="Bring the delegation question"))
-    planned = journal.save(Session(engagement.saved_id, date(2026, 3, 1), 2, status=SessionStatus.PLANNED))
-    journal.save(Session(engagement.saved_id, date(2026, 2, 15), 3, status=SessionStatus.CANCELLED))
-    journal.save(Template("Weekly", ("What went well?", "What will I try next?")))
-    journal.save(Theme("Delegation", sponsor_wording="Empowering the team", description="Letting go of the work"))
-    goal = journal.save(
-        Goal(
-            "Delegate the hiring panel",
-            sponsor_wording="Build the team's ownership",
-            status=GoalStatus.ACTIVE,
-            success_criteria="Two panels run without me",
-            target_date=date(2026, 6, 30),
-            engagement_id=engagement.saved_id,
-        )
-    )
-    journal.save(Goal("Sleep before midnight", status=GoalStatus.DROPPED))
-    journal.save(Person("Sam Lee", aliases=("Sam", "S.L."), note="Direct report since May"))
-    reflection = journal.write_reflection(
-        "## What did I explore?\nTalked with @Sam about the contract.\n\n## What shifted for me?\n",
-        session=held,
-        themes=["Delegation", "Conflict"],
-        title="After session one",
-        mood=3,
-        energy=4,
-        template=AFTER_SESSION.name,
-    )
-    # A second revision: the current text is the one exported.
-    journal.save(replace(reflection, text=reflection.text + "Trust, mostly.\n", goal_ids=(goal.saved_id,)))
-    journal.write_reflection(
-        unicodedata.normalize("NFD", "Free entry: Zoë, 日本語, שלום, 🎉\n\n  indented\n"),
-        written_at=datetime(2026, 2, 3, 21, 15),
-    )
-    journal.check_in(goal, 4, note="Slow start", on=date(2026, 2, 1))
-    journal.check_in(goal, 6, note="Better", sponsor_statement="On track", on=date(2026, 3, 1))
-    journal.save(
-        Action(
-            "Ask what they would do",
-            due_on=date(2026, 2, 8),
-            session_id=held.saved_id,
-            goal_id=goal.saved_id,
-            created_on=date(2026, 2, 1),
-        )
-    )
-    journal.save(Action("Book the conversation", done=True))
-    journal.save(ConfidentialTerm("Project Falcon"))
-    journal.save(LintDismissal(engagement.saved_id, f"theme:{'0' * 8}", "name:sam", datetime(2026, 3, 2, 10, 0)))
-    journal.save_preferences(Preferences(auto_lock_minutes=10))
-    export_everything(journal, "markdown", folder / "earlier-export.md")  # the export log holds one record
-    draft = journal.new_draft(AFTER_SESSION, session=planned)
-    journal.save_draft(draft.with_content(text=draft.text + "Half a thought", themes=("Delegation",)))
 
 
 def _records(journal: Journal) -> Records:
@@ -151,7 +71,7 @@ def _assert_same_records(before: Records, after: Records, new_ids: dict[str, str
 
 def test_every_kind_comes_back_record_by_record(tmp_path: Path, make_vault: MakeVault) -> None:
     original = Journal(make_vault(tmp_path / "original.candour")[0])
-    _fill_with_every_kind(original, tmp_path)
+    fill_with_every_kind(original)
     before = _records(original)
     assert set(before) == {model.KIND for model in IMPORTED_KINDS} | set(LEFT_OUT_KINDS)  # truly every kind
     path = _export_to(tmp_path, original)
@@ -176,7 +96,7 @@ def test_every_kind_comes_back_record_by_record(tmp_path: Path, make_vault: Make
 
 def test_importing_the_same_export_twice_adds_nothing(tmp_path: Path, make_vault: MakeVault) -> None:
     original = Journal(make_vault(tmp_path / "original.candour")[0])
-    _fill_with_every_kind(original, tmp_path)
+    fill_with_every_kind(original)
     path = _export_to(tmp_path, original)
     restored = Journal(make_vault(tmp_path / "restored.candour")[0])
     first = _imported_into(restored, path)

@@ -228,8 +228,14 @@ class CandourApp(App[int]):
         self.close_journal()
         self.exit(0)
 
+    def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        """Every way out saves the draft first, while the editor holding it is still on the screen stack:
+        by the time the app unmounts, Textual has emptied the stack, and the draft would be gone."""
+        self.save_and_close()
+        super().exit(result, return_code, message)
+
     def on_unmount(self) -> None:
-        """However the app ends, the draft is saved and the journal closed (its file lock released)."""
+        """However the app ends, the journal is closed (its file lock released); a draft was saved by `exit`."""
         self._handle_stop_signals(False)
         self.close_journal()
 

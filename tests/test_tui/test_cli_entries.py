@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from journal import Journal, Person, Reflection, Theme
 from journal.errors import DamagedJournal, JournalBusy, JournalNotFound, RecordNotFound, WrongPassphrase
-from tests.conftest import PASSPHRASE, journal_files
+from tests.conftest import PASSPHRASE, journal_files, unlock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -350,3 +351,55 @@ def test_a_journal_exported_whole_imports_into_a_new_one(candour: Candour, tmp_p
     candour("export-all", str(markdown), "--yes")
     refused = other("import", str(markdown), ok=False)
     assert refused.returncode == 2 and "--format json" in refused.stderr
+
+
+def _purge_beneath_the_journal(path: Path, *record_ids: str) -> None:
+    """Erase records straight from the vault, below `Journal.delete`'s refusal to leave a link dangling, as an
+    older version of Candour could have (the technique of test_lossless's dangling-link test)."""
+    with unlock(path) as vault:
+        for record_id in record_ids:
+            vault.purge(record_id)
+
+
+def _linked_ids(path: Path) -> tuple[str, str | None, str, str]:
+    """The ids of the only reflection, and of the session (if any), theme and person it links to."""
+    with unlock(path) as vault:
+        journal = Journal(vault)
+        [reflection] = journal.all(Reflection)
+        [theme], [person] = journal.all(Theme), journal.all(Person)
+        assert reflection.theme_ids == (theme.saved_id,) and reflection.person_ids == (person.saved_id,)
+        return reflection.saved_id, reflection.session_id, theme.saved_id, person.saved_id
+
+
+def test_show_prints_a_reflection_whose_linked_records_are_gone_with_a_note_for_each(candour: Candour) -> None:
+    candour("new", "session", "--date", "2026-09-10", "--agenda", "Delegation")
+    candour("add", "Why I hold on to work, said to @Dee", "--session", "1", "--theme", "Conflict")
+    reflection, session, theme, person = _linked_ids(candour.journal)
+    assert session is not None
+    _purge_beneath_the_journal(candour.journal, theme)
+
+    shown = candour("show", reflection[:8])
+
+    assert shown.returncode == 0 and "Why I hold on to work, said to @Dee" in shown.stdout
+    assert f"Themes: (missing theme {theme[:8]})" in shown.stdout
+    assert "People: Dee" in shown.stdout and "Session 1" in shown.stdout  # the links still there still show
+    assert f"id {reflection}" in shown.stdout
+
+    _purge_beneath_the_journal(candour.journal, person, session)
+    shown = candour("show", reflection[:8])
+    assert "Why I hold on to work, said to @Dee" in shown.stdout
+    for kind, missing in (("session", session), ("theme", theme), ("person", person)):
+        assert f"(missing {kind} {missing[:8]})" in shown.stdout, shown.stdout
+
+
+def test_verify_reports_a_dangling_link_and_exits_4(candour: Candour) -> None:
+    candour("add", "About @Dee", "--theme", "Conflict")
+    assert "Journal intact" in candour("verify").stdout
+    reflection, _, theme, _ = _linked_ids(candour.journal)
+    _purge_beneath_the_journal(candour.journal, theme)
+
+    verified = candour("verify", ok=False)
+
+    assert verified.returncode == 4, (verified.stdout, verified.stderr)
+    assert "Journal intact" not in verified.stdout
+    assert f"reflection {reflection[:8]} links to theme {theme[:8]}, which is gone." in verified.stderr

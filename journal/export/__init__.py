@@ -14,7 +14,9 @@ The flow, the same in the app and on the command line::
 from journal.export.errors import ExportExists, LevelExceeded, WordingNeeded
 from journal.export.linter import Finding, Linter, Rule, Severity, TermPack, WordList, default_packs, default_words
 from journal.export.log import export_log, export_summary, sha256_hex, show_summary
+from journal.export.period import PERIOD_EXAMPLES, WHOLE_ENGAGEMENT, parse_period
 from journal.export.personal import PERSONAL_FORMATS, WARNING, export_everything, render_everything
+from journal.export.proposal import DEFAULT_TICKED, Choice, Item, Proposal, propose, remember_wording
 from journal.export.render import (
     APPROVAL,
     CONFIDENTIALITY,
@@ -27,13 +29,8 @@ from journal.export.render import (
 )
 from journal.export.review import Review, dismissed_findings, finding_code, keep_findings, review_summary
 from journal.export.summary import (
-    DEFAULT_TICKED,
-    PERIOD_EXAMPLES,
-    Choice,
-    Item,
     ItemKind,
     Origin,
-    Proposal,
     Summary,
     SummaryItem,
     Trend,
@@ -41,9 +38,6 @@ from journal.export.summary import (
     describe_period,
     describe_progress,
     describe_sessions,
-    parse_period,
-    propose,
-    remember_wording,
 )
 from journal.export.text import neutralise
 from journal.export.write import DEFAULT_MODE, TEMPORARY_SUFFIX, clean_leftovers, write_export
@@ -63,6 +57,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TEMPORARY_SUFFIX",
     "WARNING",
+    "WHOLE_ENGAGEMENT",
     "Choice",
     "ConfidentialTerm",
     "ExportExists",

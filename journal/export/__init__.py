@@ -1,19 +1,19 @@
-"""The sponsor summary and the personal export: propose, choose, lint, preview, write atomically, log.
+"""The sponsor summary and the personal export: propose, choose, word, lint, keep findings, preview, write, log.
 
-The flow, the same in the app and on the command line::
+Both faces (the command line and the app) drive one `ExportSession`::
 
-    proposal = propose(journal, engagement, parse_period("last quarter", journal.clock, engagement))
-    choice = Choice(proposal.default_choice().ticked | {"theme:..."}, wording={"label": "Leadership coaching"})
-    summary = proposal.build(choice)                      # LevelExceeded, WordingNeeded
-    review = review_summary(summary, Linter.for_journal(journal), dismissed_findings(journal, proposal.engagement_id))
-    summary = summary.without(review.blocking(kept=codes))
-    preview = render(summary, "markdown")                 # the exact bytes
-    export_summary(journal, summary, "markdown", path, recipient="Acme")   # written atomically, then logged
+    session = ExportSession.start(journal, engagement, "last quarter")
+    session.tick("theme:3f9a")
+    session.set_wording("label", "Leadership coaching")
+    check = session.check()                   # LevelExceeded, WordingNeeded; findings and items left out
+    session.keep(code)                        # a finding kept knowingly (remembered once the export is done)
+    preview = session.preview()               # the exact bytes
+    done = session.write(path, recipient="Acme")   # written atomically, logged, kept findings and wordings stored
 """
 
 from journal.export.errors import ExportExists, LevelExceeded, WordingNeeded
 from journal.export.linter import Finding, Linter, Rule, Severity, TermPack, WordList, default_packs, default_words
-from journal.export.log import export_log, export_summary, sha256_hex, show_summary
+from journal.export.log import clean_export_folders, export_log, export_summary, sha256_hex, show_summary
 from journal.export.period import PERIOD_EXAMPLES, WHOLE_ENGAGEMENT, parse_period
 from journal.export.personal import PERSONAL_FORMATS, WARNING, export_everything, render_everything
 from journal.export.proposal import DEFAULT_TICKED, Choice, Item, Proposal, propose, remember_wording
@@ -28,6 +28,7 @@ from journal.export.render import (
     suggested_name,
 )
 from journal.export.review import Review, dismissed_findings, finding_code, keep_findings, review_summary
+from journal.export.session import STORED_WORDINGS, Check, Done, ExportSession, Flag, resolve_destination
 from journal.export.summary import (
     ItemKind,
     Origin,
@@ -55,14 +56,19 @@ __all__ = [
     "PERSONAL_FORMATS",
     "SCHEMA_ID",
     "SCHEMA_VERSION",
+    "STORED_WORDINGS",
     "TEMPORARY_SUFFIX",
     "WARNING",
     "WHOLE_ENGAGEMENT",
+    "Check",
     "Choice",
     "ConfidentialTerm",
+    "Done",
     "ExportExists",
     "ExportRecord",
+    "ExportSession",
     "Finding",
+    "Flag",
     "Item",
     "ItemKind",
     "LevelExceeded",
@@ -79,6 +85,7 @@ __all__ = [
     "Trend",
     "WordList",
     "WordingNeeded",
+    "clean_export_folders",
     "clean_leftovers",
     "default_packs",
     "default_words",
@@ -98,6 +105,7 @@ __all__ = [
     "remember_wording",
     "render",
     "render_everything",
+    "resolve_destination",
     "review_summary",
     "sha256_hex",
     "show_summary",

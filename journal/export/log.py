@@ -12,7 +12,7 @@ from pathlib import Path
 
 from journal.export.render import render
 from journal.export.summary import Summary
-from journal.export.write import DEFAULT_MODE, write_export
+from journal.export.write import DEFAULT_MODE, clean_leftovers, write_export
 from journal.models import ExportRecord
 from journal.store import Journal
 
@@ -94,4 +94,18 @@ def export_log(journal: Journal) -> list[ExportRecord]:
     return sorted(journal.all(ExportRecord), key=lambda record: record.exported_at, reverse=True)
 
 
-__all__ = ["export_log", "export_summary", "sha256_hex", "show_summary"]
+def clean_export_folders(journal: Journal, folder: Path) -> list[Path]:
+    """Remove what exports killed half-way left behind: in `folder`, and in every folder exported to before.
+
+    Args:
+        journal: the unlocked journal (its log names the folders).
+        folder: where the next export goes.
+    Returns:
+        The unfinished files removed.
+    """
+    folders = {Path(record.path).parent for record in export_log(journal) if record.path}
+    folders.add(folder)
+    return [removed for each in sorted(folders) for removed in clean_leftovers(each.resolve())]
+
+
+__all__ = ["clean_export_folders", "export_log", "export_summary", "sha256_hex", "show_summary"]

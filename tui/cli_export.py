@@ -9,12 +9,12 @@ exactly the summary.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from journal import ConfidentialTerm, InvalidInput, Journal, normalize
+from journal import ConfidentialTerm, InvalidInput, normalize
 from journal.export import (
     DEFAULT_FORMAT,
     DEFAULT_MODE,
@@ -22,30 +22,21 @@ from journal.export import (
     PERIOD_EXAMPLES,
     PERSONAL_FORMATS,
     WARNING,
-    Choice,
+    WHOLE_ENGAGEMENT,
+    Check,
+    Done,
     ExportExists,
-    Finding,
+    ExportSession,
     Item,
     ItemKind,
-    Linter,
     Proposal,
-    Review,
+    clean_export_folders,
     clean_leftovers,
     describe_months,
     describe_progress,
-    dismissed_findings,
     export_everything,
     export_log,
-    export_summary,
-    finding_code,
-    keep_findings,
-    parse_period,
-    propose,
-    remember_wording,
-    render,
-    review_summary,
-    show_summary,
-    suggested_name,
+    resolve_destination,
 )
 from tui.cli_context import CommandList, Context, find_engagement, pass_context, short_id
 
@@ -65,7 +56,7 @@ def say(text: str = "") -> None:
 
 @command("export")
 @click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Default: the current engagement.")
-@click.option("--period", default="engagement", show_default=True, help=f"Which days: {PERIOD_EXAMPLES}.")
+@click.option("--period", default=WHOLE_ENGAGEMENT, show_default=True, help=f"Which days: {PERIOD_EXAMPLES}.")
 @click.option("--format", "format_", type=click.Choice(EXPORT_FORMATS), default=DEFAULT_FORMAT, show_default=True)
 @click.option("--include", "includes", multiple=True, metavar="ITEM", help="Tick an item (id, 'themes', 'goals', ...).")
 @click.option("--exclude", "excludes", multiple=True, metavar="ITEM", help="Untick an item ticked by default.")
@@ -112,34 +103,29 @@ def export(
     mode = _permissions(permissions)
     with context.journal() as journal:
         engagement = find_engagement(journal, engagement_ref)
-        _clean_earlier_folders(journal, output)
-        proposal = propose(journal, engagement, parse_period(period, journal.clock, engagement))
-        _list_items(proposal)
+        for removed in clean_export_folders(journal, resolve_destination(output, "summary", folder=Path.cwd()).parent):
+            say(f"Removed an unfinished export left by an interrupted run: {removed.name}")
+        session = ExportSession.start(journal, engagement, period)
+        session.format = format_
+        _list_items(session.proposal)
         if list_only:
             return
-        choice = _choose(proposal, includes, excludes, label, words, use_private, override, ask=not yes)
-        summary = proposal.build(choice)
-        for warning in proposal.warnings(choice):
+        _choose(session, includes, excludes, label, words, use_private, override, ask=not yes)
+        for warning in session.check().warnings:
             say(f"Warning: {warning}")
-        review = review_summary(
-            summary, Linter.for_journal(journal), dismissed_findings(journal, proposal.engagement_id)
-        )
-        kept_codes = [code for _, code in _kept(review, kept)]
-        blocked = review.blocking(kept_codes)
-        _report(proposal, review, blocked)
-        summary = summary.without(blocked)
-        whom = recipient or engagement.sponsor or "sponsor"
+        session.keep(*kept)
+        _report(session.check())
         if show:
-            shown, record = show_summary(journal, summary, format_, recipient=whom)
-            _remember(journal, proposal, choice, review, kept_codes, blocked)
+            shown, done = session.show(recipient=recipient or "")
+            _tell_remembered(done)
             sys.stdout.buffer.write(shown)
             sys.stdout.flush()
-            say(f"Shown on screen only; logged as export {short_id(record.saved_id)} (no file written).")
+            say(f"Shown on screen only; logged as export {short_id(done.record.saved_id)} (no file written).")
             return
-        destination = _destination(output, suggested_name(summary, format_))
+        destination = session.destination(output, folder=Path.cwd())
         if destination.exists() and not replace:
             raise ExportExists(f"{destination} already exists; choose another name or pass --replace.")
-        data = render(summary, format_)  # exactly what `export_summary` writes: rendering is a pure function
+        data = session.preview()  # exactly what `session.write` writes: rendering is a pure function
         say(f"--- preview: the exact {len(data):,} bytes to be written to {destination} ---")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -147,9 +133,9 @@ def export(
         if not yes and not click.confirm(f"Write this summary to {destination}?", err=True):
             say("Nothing was written.")
             return
-        record = export_summary(journal, summary, format_, destination, recipient=whom, overwrite=replace, mode=mode)
-        _remember(journal, proposal, choice, review, kept_codes, blocked)
-        say(f"Written to {record.path} (permissions {mode:03o}), SHA-256 {record.sha256}.")
+        done = session.write(destination, recipient=recipient or "", overwrite=replace, mode=mode)
+        _tell_remembered(done)
+        say(f"Written to {done.record.path} (permissions {mode:03o}), SHA-256 {done.record.sha256}.")
         say("Logged in your journal: see `candour exports`.")
 
 
@@ -161,15 +147,6 @@ def _permissions(text: str) -> int:
     if not 0 <= mode <= 0o777:
         raise InvalidInput("Permissions are octal digits from 000 to 777, e.g. 600 (owner only).")
     return mode
-
-
-def _clean_earlier_folders(journal: Journal, output: Path | None) -> None:
-    """Remove what exports killed half-way left behind: where this one goes, and every folder exported to before."""
-    folders = {Path(record.path).parent for record in export_log(journal) if record.path}
-    folders.add(_destination(output, "summary").parent)
-    for folder in sorted(folders):
-        for removed in clean_leftovers(folder.resolve()):
-            say(f"Removed an unfinished export left by an interrupted run: {removed.name}")
 
 
 def _list_items(proposal: Proposal) -> None:
@@ -200,7 +177,7 @@ def _describe(item: Item) -> str:
 
 
 def _choose(
-    proposal: Proposal,
+    session: ExportSession,
     includes: Sequence[str],
     excludes: Sequence[str],
     label: str | None,
@@ -209,26 +186,24 @@ def _choose(
     override: bool,
     *,
     ask: bool,
-) -> Choice:
-    """The coachee's choice, from the options, or asked for when none were given."""
-    ticked = set(proposal.default_choice().ticked)
+) -> None:
+    """Pass on the coachee's choice, from the options, or asked for when none were given."""
     if ask and not includes and not excludes:
-        includes, excludes = _ask_ticks(proposal)
+        includes, excludes = _ask_ticks(session.proposal)
     for reference in includes:
-        ticked |= {item.item_id for item in proposal.resolve(reference)}
+        session.tick(reference)
     for reference in excludes:
-        ticked -= {item.item_id for item in proposal.resolve(reference)}
-    wording: dict[str, str] = {}
+        session.untick(reference)
     if label is not None:
-        wording["label"] = label
+        session.set_wording("label", label)
     for given in words:
         reference, separator, text = given.partition("=")
         if not separator:
             raise InvalidInput("Give a wording as ITEM=TEXT, e.g. --word theme:3f9a1c2b='Empowering the team'.")
-        for item in proposal.resolve(reference):
-            wording[item.item_id] = text
-    private = frozenset(item.item_id for reference in use_private for item in proposal.resolve(reference))
-    return Choice(frozenset(ticked), override, wording, private)
+        session.set_wording(reference, text)
+    for reference in use_private:
+        session.send_private(reference)
+    session.override = override
 
 
 def _ask_ticks(proposal: Proposal) -> tuple[list[str], list[str]]:
@@ -249,56 +224,28 @@ def _ask_ticks(proposal: Proposal) -> tuple[list[str], list[str]]:
     return includes, excludes
 
 
-def _kept(review: Review, kept: Sequence[str]) -> list[tuple[str, str]]:
-    """(item id, code) of each finding the coachee keeps now (checked: every code must name a finding)."""
-    return [(item_id, finding_code(item_id, finding)) for item_id, finding in review.resolve(kept)]
-
-
-def _report(proposal: Proposal, review: Review, blocked: Mapping[str, list[Finding]]) -> None:
+def _report(check: Check) -> None:
     """Print the findings item by item, and which items are left out."""
-    if not review.findings:
+    if not check.flags:
         say("The linter found nothing to flag.")
         return
     say("The linter flagged (blocking findings keep their item out until reworded or kept):")
-    for item_id, findings in review.findings.items():
-        item = proposal.item(item_id)
-        for finding in findings:
-            code = finding_code(item_id, finding)
-            if review.is_dismissed(item_id, finding):
-                state = "kept before"
-            elif finding.blocks:
-                state = "BLOCKS" if item_id in blocked and finding in blocked[item_id] else "kept"
-            else:
-                state = "warning"
-            say(f"  {item.short_id:<19} {state:<11} {finding.describe()}  [code {code}]")
-    for item_id in blocked:
-        item = proposal.item(item_id)
-        codes = " ".join(f"--keep {finding_code(item_id, finding)}" for finding in blocked[item_id])
+    for flag in check.flags:
+        if flag.kept_before:
+            state = "kept before"
+        elif flag.finding.blocks:
+            state = "BLOCKS" if flag.holds_back else "kept"
+        else:
+            state = "warning"
+        say(f"  {flag.item.short_id:<19} {state:<11} {flag.finding.describe()}  [code {flag.code}]")
+    for item in check.left_out:
+        codes = " ".join(f"--keep {flag.code}" for flag in check.flags if flag.item == item and flag.holds_back)
         say(f"Left out: {item.short_id}. Reword it (--word {item.short_id}=TEXT) or keep what was found ({codes}).")
 
 
-def _remember(
-    journal: Journal,
-    proposal: Proposal,
-    choice: Choice,
-    review: Review,
-    kept: Sequence[str],
-    blocked: Mapping[str, list[Finding]],
-) -> None:
-    """After the coachee approved: remember the findings kept, and the wordings written for items that went out."""
-    keep_findings(journal, proposal.engagement_id, review, kept)
-    for item_id, wording in choice.wording.items():
-        item = proposal.item(item_id)
-        shared = item_id in choice.ticked and item_id not in blocked
-        if shared and item.kind in (ItemKind.THEME, ItemKind.GOAL, ItemKind.STATEMENT):
-            remember_wording(journal, item, wording)
-            say(f"Saved the new sponsor wording of {item.short_id} in your journal.")
-
-
-def _destination(output: Path | None, name: str) -> Path:
-    if output is None:
-        return Path.cwd() / name
-    return output / name if output.is_dir() else output
+def _tell_remembered(done: Done) -> None:
+    for item in done.reworded:
+        say(f"Saved the new sponsor wording of {item.short_id} in your journal.")
 
 
 # --- the log ------------------------------------------------------------------------------------

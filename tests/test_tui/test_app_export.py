@@ -56,30 +56,32 @@ async def test_only_ticked_items_reach_the_preview_and_blocked_words_stay_out(de
         assert "Sessions held" in preview_text(screen)
         assert "Ana Ruiz" not in preview_text(screen)  # the coach's name only when ticked
         tick(screen, "coach")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "Ana Ruiz" in preview_text(screen))
         assert "Ana Ruiz" in preview_text(screen)
 
-        assert screen.proposal is not None
+        session = screen.session
+        assert session is not None
         items = screen.query_one("#items", SelectionList)
-        theme = next(index for index, item in enumerate(screen.proposal.items) if item.item_id.startswith("theme:"))
+        theme = next(index for index, item in enumerate(session.proposal.items) if item.item_id.startswith("theme:"))
+        theme_id = session.proposal.items[theme].item_id
         items.highlighted = theme
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: screen.worded_item == session.proposal.items[theme])
         # A wording that names someone in the journal: the linter must keep the item out.
         screen.query_one("#wording", Input).value = "Supporting Sam's promotion"
-        tick(screen, screen.proposal.items[theme].item_id)
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: theme_id in session.wording)
+        tick(screen, theme_id)
+        await wait_for(pilot, lambda: theme_id in session.ticked and bool(session.check().left_out))
         assert "Sam" not in preview_text(screen)  # blocked by the linter: a person in the journal
         findings = screen.query_one("#findings", SelectionList)
         assert findings.option_count >= 1
-        assert screen.review is not None
-        code = next(code for code, (_, finding) in screen.review.codes().items() if "Sam" in finding.matched)
+        code = next(flag.code for flag in session.check().flags if "Sam" in flag.finding.matched)
         findings.select(code)  # the coachee keeps it, knowingly
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "Supporting Sam" in preview_text(screen))
         assert "Supporting Sam" in preview_text(screen)
 
         screen.load_proposal()  # another engagement or period: nothing kept carries over
-        await pilot.pause(0.1)
-        assert screen.kept_codes() == set()
+        await wait_for(pilot, lambda: screen.session is not session)
+        assert screen.session is not None and screen.session.kept == ()
 
 
 async def test_confirmed_export_writes_exactly_the_preview_and_logs_it(demo_path: Path, tmp_path: Path) -> None:

@@ -2,11 +2,13 @@
 exact bytes, then write them (atomically, owner-only, logged) or show them on screen only. And the log of
 everything disclosed so far.
 
-The rules live in `journal.export`; this screen only gathers the coachee's choices and shows the results.
+The flow is `journal.export.ExportSession`'s, the one the command line drives too: this screen only passes on
+the coachee's choices and shows what the session makes of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import on
@@ -35,29 +37,16 @@ from journal.export import (
     EXPORT_FORMATS,
     PERSONAL_FORMATS,
     WARNING,
-    Choice,
+    WHOLE_ENGAGEMENT,
+    Check,
+    ExportSession,
     Item,
     Linter,
-    Proposal,
-    Review,
-    Summary,
-    dismissed_findings,
     export_everything,
     export_log,
-    export_summary,
-    keep_findings,
-    parse_period,
-    propose,
-    render,
-    review_summary,
-    show_summary,
-    suggested_name,
 )
 from tui.app import JournalView
 from tui.screens.confirm import ConfirmScreen
-
-WHOLE_ENGAGEMENT = "engagement"
-"""The period phrase for the whole engagement (the default)."""
 
 
 def item_label(item: Item, level: str) -> str:
@@ -83,12 +72,12 @@ class ExportScreen(Screen[None], JournalView):
 
     def __init__(self) -> None:
         super().__init__()
-        self.proposal: Proposal | None = None
-        self.summary: Summary | None = None
-        self.review: Review | None = None
+        self.session: ExportSession | None = None
+        """The summary being prepared; a new one for each engagement and period."""
         self.data = b""
-        self.wording: dict[str, str] = {}
-        self.use_private: set[str] = set()
+        """The bytes previewed, empty while the choice builds no summary."""
+        self.worded_item: Item | None = None
+        """The item the wording field and the private-wording box are for: the one highlighted last."""
         self._linter: Linter | None = None
 
     def compose(self) -> ComposeResult:
@@ -144,129 +133,125 @@ class ExportScreen(Screen[None], JournalView):
     @on(Select.Changed, "#engagement")
     @on(Input.Submitted, "#period")
     def load_proposal(self) -> None:
-        """Propose the items of the chosen engagement and period (L0 logistics ticked, nothing else)."""
+        """Start a session for the chosen engagement and period (L0 logistics ticked, nothing else)."""
         engagement = self._engagement()
         items = self.query_one("#items", SelectionList)
         items.clear_options()
         # Findings kept for another engagement or period must not carry over: codes can coincide.
         self.query_one("#findings", SelectionList).clear_options()
-        self.proposal, self.summary, self.data = None, None, b""
+        self.session, self.data, self.worded_item = None, b"", None
         self.query_one("#preview", TextArea).text = ""
         if engagement is None:
             self._status("Choose an engagement.")
             return
+        period = self.query_one("#period", Input).value or WHOLE_ENGAGEMENT
         try:
-            period = parse_period(
-                self.query_one("#period", Input).value or WHOLE_ENGAGEMENT, self.journal.clock, engagement
-            )
-            self.proposal = propose(self.journal, engagement, period)
+            self.session = ExportSession.start(self.journal, engagement, period, linter=self._linter)
         except CandourError as error:
             self._status(str(error))
             return
-        self.wording.clear()
-        self.use_private.clear()
-        level = self.proposal.level.name
-        for item in self.proposal.items:
-            items.add_option(Selection(item_label(item, level), item.item_id, item.default))
+        self.session.format = self._format()
+        self.session.override = self.query_one("#override", Checkbox).value
+        level = self.session.proposal.level.name
+        for item in self.session.items:
+            items.add_option(Selection(item_label(item, level), item.item_id, item.item_id in self.session.ticked))
         self.refresh_preview()
 
     @on(SelectionList.SelectedChanged, "#items")
+    def _ticks_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        self._apply(lambda session: session.choose(event.selection_list.selected))
+
     @on(SelectionList.SelectedChanged, "#findings")
+    def _kept_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        self._apply(lambda session: session.set_kept(event.selection_list.selected))
+
     @on(Checkbox.Changed, "#override")
+    def _override_changed(self, event: Checkbox.Changed) -> None:
+        def allow(session: ExportSession) -> None:
+            session.override = event.value
+
+        self._apply(allow)
+
     @on(Select.Changed, "#format")
-    def _choice_changed(self) -> None:
+    def _format_changed(self) -> None:
+        def choose(session: ExportSession) -> None:
+            session.format = self._format()
+
+        self._apply(choose)
+
+    def _apply(self, change: Callable[[ExportSession], None]) -> None:
+        """Pass one decision on to the session, then show what it makes of the summary."""
+        if self.session is None:
+            return
+        try:
+            change(self.session)
+        except CandourError as error:
+            self._status(str(error))
+            return
         self.refresh_preview()
 
-    def _highlighted_item(self) -> str | None:
-        items = self.query_one("#items", SelectionList)
-        if items.highlighted is None:
-            return None
-        return str(items.get_option_at_index(items.highlighted).value)
-
     @on(SelectionList.SelectionHighlighted, "#items")
-    def _show_wording(self) -> None:
-        item_id = self._highlighted_item()
-        self.query_one("#wording", Input).value = self.wording.get(item_id or "", "")
+    def _show_wording(self, event: SelectionList.SelectionHighlighted[str]) -> None:
+        session = self.session
+        # A highlight from the list of an earlier engagement or period may still arrive: it names no item here.
+        offered = session.items if session else ()
+        self.worded_item = next((item for item in offered if item.item_id == event.selection.value), None)
+        item_id = self.worded_item.item_id if self.worded_item else ""
+        self.query_one("#wording", Input).value = session.wording.get(item_id, "") if session else ""
         with self.prevent(Checkbox.Changed):
-            self.query_one("#use-private", Checkbox).value = item_id in self.use_private
+            self.query_one("#use-private", Checkbox).value = session is not None and item_id in session.use_private
 
     @on(Input.Changed, "#wording")
     def _wording_typed(self, event: Input.Changed) -> None:
-        item_id = self._highlighted_item()
-        if item_id is None or self.proposal is None or not self.proposal.item(item_id).kind.worded:
+        item = self.worded_item
+        if item is None or not item.kind.worded:
             return
         if event.value.strip():
-            self.wording[item_id] = event.value
+            self._apply(lambda session: session.set_wording(item.item_id, event.value))
         else:
-            self.wording.pop(item_id, None)
-        self.refresh_preview()
+            self._apply(lambda session: session.clear_wording(item.item_id))
 
     @on(Checkbox.Changed, "#use-private")
     def _private_chosen(self, event: Checkbox.Changed) -> None:
-        item_id = self._highlighted_item()
-        if item_id is None:
-            return
-        (self.use_private.add if event.value else self.use_private.discard)(item_id)
-        self.refresh_preview()
-
-    def choice(self) -> Choice:
-        ticked = frozenset(str(value) for value in self.query_one("#items", SelectionList).selected)
-        return Choice(
-            ticked,
-            override=self.query_one("#override", Checkbox).value,
-            wording=dict(self.wording),
-            use_private=frozenset(self.use_private),
-        )
-
-    def kept_codes(self) -> set[str]:
-        return {str(code) for code in self.query_one("#findings", SelectionList).selected}
+        item = self.worded_item
+        if item is not None:
+            self._apply(lambda session: session.send_private(item.item_id, event.value))
 
     # --- checking and previewing ------------------------------------------------------------------
 
     def refresh_preview(self) -> None:
-        """Build the summary from the choice, lint exactly the text that would leave, and render the bytes."""
+        """Show what the session makes of the choice: the findings, the notes, and the exact bytes."""
         preview = self.query_one("#preview", TextArea)
-        self.summary, self.data = None, b""
-        if self.proposal is None or self._linter is None:
+        self.data = b""
+        if self.session is None:
             preview.text = ""
             return
-        choice = self.choice()
         try:
-            built = self.proposal.build(choice)
+            check = self.session.check()
         except CandourError as error:
             self._status(str(error))
             preview.text = ""
             return
-        kept = self.kept_codes()
-        self.review = review_summary(built, self._linter, dismissed_findings(self.journal, self.proposal.engagement_id))
-        blocked = self.review.blocking(kept)
-        self.summary = built.without(blocked)
-        self.data = render(self.summary, self._format())
+        self.data = self.session.preview()
         preview.text = self.data.decode("utf-8")
-        self._show_findings(kept)
-        notes = self.proposal.warnings(choice)
-        notes += [
-            f"{self.proposal.item(item_id).short_id} is left out: reword it, or keep the finding."
-            for item_id in blocked
-        ]
+        self._show_findings(check)
+        notes = list(check.warnings)
+        notes += [f"{item.short_id} is left out: reword it, or keep the finding." for item in check.left_out]
         self._status("\n".join(notes))
         destination = self.query_one("#destination", Input)
         if not destination.value:
-            destination.value = str(Path.home() / suggested_name(self.summary, self._format()))
+            destination.value = str(self.session.destination(None, folder=Path.home()))
 
-    def _show_findings(self, kept: set[str]) -> None:
+    def _show_findings(self, check: Check) -> None:
         findings = self.query_one("#findings", SelectionList)
-        if self.review is None or self.proposal is None:
-            return
         with self.prevent(SelectionList.SelectedChanged):
             findings.clear_options()
-            for code, (item_id, finding) in self.review.codes().items():
-                short = self.proposal.item(item_id).short_id
-                severity = "blocks" if finding.blocks else "warning"
-                if self.review.is_dismissed(item_id, finding):
+            for flag in check.flags:
+                severity = "blocks" if flag.finding.blocks else "warning"
+                if flag.kept_before:
                     severity = "kept before"
-                label = f"{code} {short}: {finding.describe()} ({severity})"
-                findings.add_option(Selection(label, code, code in kept, disabled=not finding.blocks))
+                label = f"{flag.code} {flag.item.short_id}: {flag.finding.describe()} ({severity})"
+                findings.add_option(Selection(label, flag.code, flag.kept_now, disabled=not flag.finding.blocks))
 
     def _format(self) -> str:
         chosen = self.query_one("#format", Select).value
@@ -278,38 +263,42 @@ class ExportScreen(Screen[None], JournalView):
     # --- leaving the journal ----------------------------------------------------------------------
 
     def _recipient(self) -> str:
-        return self.query_one("#recipient", Input).value.strip() or "sponsor"
+        return self.query_one("#recipient", Input).value
 
     @on(Button.Pressed, "#write")
     def action_write(self) -> None:
-        if self.summary is None or self.proposal is None:
+        session = self.session
+        if session is None or not self.data:
             self.notify("Nothing to write yet: fix what the status line says.", severity="warning")
             return
-        destination = Path(self.query_one("#destination", Input).value).expanduser()
-        summary, data, review, kept = self.summary, self.data, self.review, self.kept_codes()
-        engagement_id = self.proposal.engagement_id
+        typed = self.query_one("#destination", Input).value.strip()
+        destination = session.destination(Path(typed).expanduser() if typed else None, folder=Path.home())
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                record = export_summary(self.journal, summary, self._format(), destination, recipient=self._recipient())
-                if kept and review is not None:
-                    keep_findings(self.journal, engagement_id, review, kept)
+                done = session.write(destination, recipient=self._recipient())
             except CandourError as error:
                 self._status(str(error))
                 return
-            self.notify(f"Written to {destination} and logged (SHA-256 {record.sha256[:12]}…).")
+            saved = " New sponsor wordings are saved in your journal." if done.reworded else ""
+            self.notify(f"Written to {destination} and logged (SHA-256 {done.record.sha256[:12]}…).{saved}")
             self.dismiss()
 
-        question = f"Write these {len(data):,} bytes to {destination}? The file is not encrypted."
+        question = f"Write these {len(self.data):,} bytes to {destination}? The file is not encrypted."
         self.app.push_screen(ConfirmScreen(question, "Write"), confirmed)
 
     @on(Button.Pressed, "#show-only")
     def action_show_only(self) -> None:
-        if self.summary is None:
+        if self.session is None or not self.data:
             return
-        data, _ = show_summary(self.journal, self.summary, self._format(), recipient=self._recipient())
+        try:
+            data, _ = self.session.show(recipient=self._recipient())
+        except CandourError as error:
+            self._status(str(error))
+            return
+        self.refresh_preview()  # what was kept now shows as kept before
         self.app.push_screen(ShownSummary(data.decode("utf-8")))
 
     @on(Button.Pressed, "#cancel")

@@ -156,7 +156,7 @@ class ExportSession:
 
     @property
     def kept(self) -> tuple[str, ...]:
-        """Codes of the findings kept for this export (those the current summary still has)."""
+        """Codes of the findings kept for this export; a finding the last check no longer found is dropped."""
         return tuple(sorted(self._kept))
 
     @property

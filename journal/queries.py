@@ -1,0 +1,288 @@
+"""What the app and the command line ask of the journal: search (through its sealed cache), goal
+history, theme frequency, engagement progress and the pre-session digest."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from journal.errors import JournalBusy, RecordNotFound, StorageError
+from journal.manifest import IndexEntry
+from journal.models import (
+    BRING_NEXT_TIME,
+    WHAT_WILL_I_DO,
+    Action,
+    CheckIn,
+    Engagement,
+    Goal,
+    GoalStatus,
+    Model,
+    Person,
+    Reflection,
+    Session,
+    SessionStatus,
+    Theme,
+)
+from journal.records import RecordStore
+from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, normalize, searchable_text
+
+RATE_AGAIN_AFTER = timedelta(days=21)
+"""A goal not rated for this long is listed in the pre-session digest."""
+
+_SEARCH_ORDER: tuple[type[Model], ...] = (Session, Goal, Person, Engagement, Theme, CheckIn, Action, Reflection)
+"""Sessions, goals and people first: the index resolves other records' links through them."""
+
+SEARCHABLE_KINDS: tuple[str, ...] = tuple(model.KIND for model in _SEARCH_ORDER)
+"""The kinds of record search finds (what `SearchFilters.kinds` may name)."""
+
+_CACHED_IN_SEARCH: tuple[type[Model], ...] = (Reflection, CheckIn, Action)
+"""Kinds search reads from its sealed cache: those that grow with every session. The others are few,
+and search needs them whole (sessions and goals place records in engagements, people have aliases)."""
+
+
+@dataclass(frozen=True)
+class EngagementProgress:
+    """Sessions held against sessions planned."""
+
+    held: int
+    cancelled: int
+    planned: int | None
+    """What the engagement planned; None when it did not say."""
+
+    def describe(self) -> str:
+        """E.g. "3 of 6 sessions held"."""
+        of = f" of {self.planned}" if self.planned else ""
+        return f"{self.held}{of} session{'s' if (self.planned or self.held) != 1 else ''} held"
+
+
+@dataclass(frozen=True)
+class PrepDigest:
+    """What to look at before the next session."""
+
+    engagement: Engagement | None
+    progress: EngagementProgress | None
+    next_session: Session | None
+    open_actions: tuple[Action, ...]
+    """Not done, overdue ones first, then by due date."""
+    overdue_actions: tuple[Action, ...]
+    last_reflection: Reflection | None
+    """The latest reflection that answered "What will I do differently?"."""
+    commitments: str
+    """Its answer to that prompt."""
+    goals_to_rate: tuple[tuple[Goal, date | None], ...]
+    """Active goals not rated for a while, with the day of their last check-in (None if never)."""
+    to_bring: tuple[tuple[Reflection, str], ...]
+    """Answers to "What do I want to bring next time?" written since the last session held."""
+    has_goals: bool = False
+    """Whether the engagement has any active goal at all (to tell "all rated" from "none to rate")."""
+
+
+class Queries(RecordStore):
+    """Reading across records: search and the views built from several kinds."""
+
+    def search(self, query: str, filters: SearchFilters = NO_FILTERS, limit: int | None = 50) -> list[SearchHit]:
+        """Records matching `query` and `filters`, newest first (see `SearchIndex.search`)."""
+        with self._lock:  # a search parses cached documents into the index: one search at a time
+            return self._search_index().search(query, filters, limit, self._original_texts)
+
+    def preload(self) -> None:
+        """Decrypt every reflection now (e.g. in a background thread after unlock), for browsing and search."""
+        self._kind(Reflection.KIND)
+        self._search_index()
+
+    def _search_index(self) -> SearchIndex:
+        with self._lock:
+            if self._search is None:
+                index = SearchIndex()
+                through_cache = [model.KIND for model in _CACHED_IN_SEARCH if model.KIND not in self._cache]
+                for model in _SEARCH_ORDER:
+                    if model.KIND not in through_cache:
+                        index.add(self._kind(model.KIND).values())
+                self._index_through_cache(index, through_cache)
+                self._search = index
+            return self._search
+
+    def _index_through_cache(self, index: SearchIndex, kinds: list[str]) -> None:
+        """Index records of these kinds from the sealed search cache, decrypting only those it lacks or
+        has stale, then save their documents back (best effort: a read-only or busy file just stays slower)."""
+        revisions: dict[bytes, int] = {}
+        for kind in kinds:
+            revisions.update(self.vault.current_revisions(kind))
+        if not revisions:
+            return
+        for number, page in self.vault.cached_pages().items():
+            index.add_cached(number, page, revisions)
+        stale = [raw_id.hex() for raw_id in revisions if not index.has_cached(raw_id)]
+        if not stale:
+            return
+        entries = self._entries_still_there(stale)
+        fresh = self._decode(self.vault.get_many(entries.values()))
+        index.add(fresh)
+        documents = {}
+        for value in fresh:
+            form = index.cached_form(value.saved_id)
+            if form is not None:
+                entry = entries[value.saved_id]
+                documents[entry.record_id] = (entry.revision, form)
+        with contextlib.suppress(StorageError, JournalBusy):
+            self.vault.store_documents(documents)
+
+    def _original_texts(self, record_ids: list[str]) -> dict[str, str]:
+        """The searchable text of records, decrypted again (search results from the cache hold only folded text)."""
+        entries = self._entries_still_there(record_ids).values()
+        return {value.saved_id: searchable_text(value) for value in self._decode(self.vault.get_many(entries))}
+
+    def _entries_still_there(self, record_ids: list[str]) -> dict[str, IndexEntry]:
+        """The index entries of these records, leaving out any purged meanwhile (from another thread)."""
+        entries = {}
+        for record_id in record_ids:
+            with contextlib.suppress(RecordNotFound):
+                entries[record_id] = self.vault.entry(record_id)
+        return entries
+
+    # --- views across kinds -----------------------------------------------------------------
+
+    def goal_history(self, goal: Goal) -> list[CheckIn]:
+        """A goal's check-ins, oldest first."""
+        return sorted(
+            (check_in for check_in in self.all(CheckIn) if check_in.goal_id == goal.record_id),
+            key=lambda check_in: (check_in.rated_on, check_in.recorded_at or datetime.min),
+        )
+
+    def theme_frequency(self) -> dict[str, Counter[str]]:
+        """For each theme id: how many reflections touched it in each month ("2026-09")."""
+        frequency: dict[str, Counter[str]] = defaultdict(Counter)
+        for reflection in self.all(Reflection):
+            for theme_id in reflection.theme_ids:
+                frequency[theme_id][reflection.written_at.strftime("%Y-%m")] += 1
+        return dict(frequency)
+
+    def sessions_of(self, engagement: Engagement) -> list[Session]:
+        """An engagement's sessions, oldest first."""
+        sessions = [session for session in self.all(Session) if session.engagement_id == engagement.record_id]
+        return sorted(sessions, key=lambda session: (session.held_on, session.number))
+
+    def progress(self, engagement: Engagement) -> EngagementProgress:
+        """Sessions held (and cancelled) against those planned."""
+        statuses = Counter(session.status for session in self.sessions_of(engagement))
+        return EngagementProgress(
+            statuses[SessionStatus.HELD], statuses[SessionStatus.CANCELLED], engagement.planned_sessions
+        )
+
+    def current_engagement(self) -> Engagement | None:
+        """The engagement running today, else the one that started last."""
+        today = self.clock.today()
+        engagements = self.all(Engagement)
+        running = [
+            engagement
+            for engagement in engagements
+            if (engagement.starts_on or date.min) <= today <= (engagement.ends_on or date.max)
+        ]
+        started = [engagement for engagement in engagements if (engagement.starts_on or date.min) <= today]
+        candidates = running or started or engagements
+        return candidates[0] if candidates else None
+
+    def next_session_number(self, engagement: Engagement) -> int:
+        """The number the next session of an engagement gets."""
+        return max((session.number for session in self.sessions_of(engagement)), default=0) + 1
+
+    def prep(self, engagement: Engagement | None = None, *, look_back: int = 50) -> PrepDigest:
+        """The pre-session digest for an engagement (the current one by default).
+
+        Args:
+            engagement: which engagement; None for `current_engagement()`.
+            look_back: how many recent reflections to read for commitments and things to bring.
+        """
+        today = self.clock.today()
+        engagement = engagement or self.current_engagement()
+        sessions = self.sessions_of(engagement) if engagement else []
+        held = [session for session in sessions if session.status is SessionStatus.HELD and session.held_on <= today]
+        # The next session: not cancelled, and not one in the past that was never marked held.
+        upcoming = [
+            s for s in sessions if s.status is not SessionStatus.CANCELLED and s not in held and s.held_on >= today
+        ]
+        since = held[-1].held_on if held else date.min
+
+        def ours(reflection: Reflection) -> bool:
+            return engagement is None or reflection.engagement_id in (None, engagement.record_id)
+
+        recent = [reflection for reflection in self.recent_reflections(look_back) if ours(reflection)]
+        last_with_commitments = next(
+            (reflection for reflection in recent if section(reflection.text, WHAT_WILL_I_DO)), None
+        )
+        to_bring = tuple(
+            (reflection, answer)
+            for reflection in recent
+            if reflection.day >= since and (answer := section(reflection.text, BRING_NEXT_TIME))
+        )
+        open_actions = sorted(
+            (action for action in self.all(Action) if not action.done and self._action_belongs(action, engagement)),
+            key=lambda action: (not action.is_overdue(today), action.due_on or date.max),
+        )
+        return PrepDigest(
+            engagement=engagement,
+            progress=self.progress(engagement) if engagement else None,
+            next_session=upcoming[0] if upcoming else None,
+            open_actions=tuple(open_actions),
+            overdue_actions=tuple(action for action in open_actions if action.is_overdue(today)),
+            last_reflection=last_with_commitments,
+            commitments=section(last_with_commitments.text, WHAT_WILL_I_DO) if last_with_commitments else "",
+            goals_to_rate=self._goals_to_rate(engagement, today),
+            has_goals=any(goal.status is GoalStatus.ACTIVE for goal in self.all(Goal)),
+            to_bring=to_bring,
+        )
+
+    def _action_belongs(self, action: Action, engagement: Engagement | None) -> bool:
+        """Whether an action concerns `engagement` (through its session or goal); unlinked actions always do."""
+        if engagement is None:
+            return True
+        owners: list[str | None] = []
+        if action.session_id:
+            owners.append(self.get(Session, action.session_id).engagement_id)
+        if action.goal_id:
+            owners.append(self.get(Goal, action.goal_id).engagement_id)
+        return not any(owners) or engagement.record_id in owners
+
+    def _goals_to_rate(self, engagement: Engagement | None, today: date) -> tuple[tuple[Goal, date | None], ...]:
+        last_rated: dict[str, date] = {}
+        for check_in in self.all(CheckIn):
+            last_rated[check_in.goal_id] = max(check_in.rated_on, last_rated.get(check_in.goal_id, date.min))
+        due = []
+        for goal in self.all(Goal):
+            if goal.status is not GoalStatus.ACTIVE:
+                continue
+            if engagement is not None and goal.engagement_id not in (None, engagement.record_id):
+                continue
+            last = last_rated.get(goal.saved_id)
+            if last is None or today - last >= RATE_AGAIN_AFTER:
+                due.append((goal, last))
+        return tuple(due)
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+def section(text: str, prompt: str) -> str:
+    """The answer under the Markdown heading `prompt` in `text` (up to the next heading of the same or
+    a higher level), or "" when there is no such heading or it was left blank."""
+    wanted = _prompt_key(prompt)
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        heading = _HEADING.match(line)
+        if heading and _prompt_key(heading.group(2)) == wanted:
+            level = len(heading.group(1))
+            answer: list[str] = []
+            for following in lines[index + 1 :]:
+                other = _HEADING.match(following)
+                if other and len(other.group(1)) <= level:
+                    break
+                answer.append(following)
+            return "\n".join(answer).strip()
+    return ""
+
+
+def _prompt_key(prompt: str) -> str:
+    return normalize(prompt).strip().rstrip("?:.").strip()

@@ -1,0 +1,215 @@
+"""Writing in the journal: reflections with the themes and people they name, check-ins, drafts and
+settings, each user action stored as one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from journal.models import (
+    BUILT_IN_TEMPLATES,
+    Action,
+    CheckIn,
+    Draft,
+    Engagement,
+    Goal,
+    Person,
+    Preferences,
+    Reflection,
+    Session,
+    Template,
+    Theme,
+    drop_untouched_prompts,
+    mentioned_names,
+)
+from journal.records import RecordStore
+from journal.search import normalize
+
+N = TypeVar("N", Theme, Person)
+
+
+class Writing(RecordStore):
+    """What the coachee writes, beyond saving one record: links made by name, drafts, settings."""
+
+    def write_reflection(
+        self,
+        text: str,
+        *,
+        written_at: datetime | None = None,
+        session: Session | None = None,
+        engagement: Engagement | None = None,
+        themes: Iterable[str] = (),
+        title: str = "",
+        mood: int | None = None,
+        energy: int | None = None,
+        template: str = "",
+    ) -> Reflection:
+        """Save a new reflection, linking the themes named (created if new) and the people mentioned as `@Name`."""
+        engagement_id = session.engagement_id if session else engagement.record_id if engagement else None
+        reflection = Reflection(
+            text,
+            written_at or self.clock.now().replace(tzinfo=None),
+            title=title,
+            engagement_id=engagement_id,
+            session_id=session.record_id if session else None,
+            mood=mood,
+            energy=energy,
+            template=template,
+        )
+        # Checked before any theme or person is created: a refused reflection leaves nothing behind.
+        labels = [Theme(label).label for label in themes]
+        self._check_links(reflection)
+        with self.transaction("save the reflection"):
+            theme_ids = tuple(self.theme_named(label).saved_id for label in labels)
+            return self.save(replace(reflection, theme_ids=theme_ids, person_ids=self.link_people(reflection.text)))
+
+    def link_people(self, text: str) -> tuple[str, ...]:
+        """Ids of the people mentioned as `@Name` in `text`; a name not yet known becomes a new person."""
+        if "@" not in text:
+            return ()  # no mention: spare reading every person (which reads the whole index)
+        return tuple(dict.fromkeys(self.person_named(name).saved_id for name in mentioned_names(text)))
+
+    def theme_named(self, label: str) -> Theme:
+        """The theme with this label (ignoring case and accents), created if there is none."""
+        return self._named(Theme(label), lambda theme: (theme.label,))
+
+    def person_named(self, name: str) -> Person:
+        """The person with this name or alias (ignoring case and accents), created if there is none."""
+        return self._named(Person(name.strip().lstrip("@").replace("_", " ")), lambda person: person.names)
+
+    def _named(self, new: N, names: Callable[[N], Iterable[str]]) -> N:
+        """The saved value of `new`'s kind that goes by `new`'s (first) name, else `new` saved.
+
+        `new` is built first so its name is compared as it would be stored (cleaned of control characters).
+        """
+        wanted = normalize(next(iter(names(new))))
+        for existing in self.all(type(new)):
+            if any(normalize(name) == wanted for name in names(existing)):
+                return existing
+        return self.save(new)
+
+    def check_in(
+        self, goal: Goal, rating: int, *, note: str = "", sponsor_statement: str = "", on: date | None = None
+    ) -> CheckIn:
+        """Record a progress rating for a goal (today unless `on` is given)."""
+        now = self.clock.now().replace(tzinfo=None)
+        day = on or now.date()
+        # `recorded_at` orders the check-ins of one day (goal_history): keep it after the day's latest, even
+        # when the clock shows the same moment twice (two in one second) or went back (a time-zone change).
+        same_day = [
+            check_in.recorded_at
+            for check_in in self.all(CheckIn)
+            if check_in.goal_id == goal.record_id and check_in.rated_on == day and check_in.recorded_at is not None
+        ]
+        if same_day and max(same_day) >= now:
+            now = max(same_day) + timedelta(microseconds=1)
+        return self.save(CheckIn(goal.saved_id, day, rating, note, sponsor_statement, recorded_at=now))
+
+    def templates(self) -> list[Template]:
+        """The built-in reflection templates, then the user's own."""
+        return [*BUILT_IN_TEMPLATES, *sorted(self.all(Template), key=lambda template: template.name)]
+
+    # --- drafts and preferences ---------------------------------------------------------------
+
+    def new_draft(
+        self, template: Template, *, session: Session | None = None, engagement: Engagement | None = None
+    ) -> Draft:
+        """An unsaved draft of a new reflection, starting from a template's prompts."""
+        text = template.render()
+        return Draft(
+            text=text,
+            starting_text=text,
+            cursor=(1, 0),  # under the first prompt
+            template=template.name,
+            session_id=session.record_id if session else None,
+            engagement_id=session.engagement_id if session else engagement.record_id if engagement else None,
+        )
+
+    def draft_for(self, reflection: Reflection) -> Draft:
+        """An unsaved draft for editing a saved reflection."""
+        return Draft(
+            text=reflection.text,
+            starting_text=reflection.text,
+            title=reflection.title,
+            themes=tuple(self.get(Theme, theme).label for theme in reflection.theme_ids),
+            people=tuple(self.get(Person, person).name for person in reflection.person_ids),
+            mood=reflection.mood,
+            energy=reflection.energy,
+            session_id=reflection.session_id,
+            engagement_id=reflection.engagement_id,
+            reflection_id=reflection.record_id,
+            template=reflection.template,
+        )
+
+    def current_draft(self) -> Draft | None:
+        """The draft left open (at most one is kept), if any."""
+        drafts = self.all(Draft)
+        return drafts[0] if drafts else None
+
+    def save_draft(self, draft: Draft) -> Draft:
+        """Save the draft, replacing any other, and keep only its latest revision in the file."""
+        current = self.current_draft()
+        record_id = draft.record_id or (current.record_id if current else None)
+        saved = self.save(replace(draft, record_id=record_id, saved_at=self.clock.now().replace(tzinfo=None)))
+        # A draft saved every few seconds would otherwise pile up revisions of half-written text.
+        self.vault.prune(saved.saved_id)
+        return saved
+
+    def discard_draft(self) -> None:
+        """Erase every draft for good."""
+        for draft in self.all(Draft):
+            self.purge(draft.saved_id)
+
+    def save_reflection_from(self, draft: Draft) -> Reflection:
+        """Turn a draft into a saved reflection (new, or a new revision of the one edited), create the
+        actions typed with it, and erase the draft.
+
+        Raises:
+            InvalidInput: the text is empty or a field is invalid; nothing is saved then.
+        """
+        existing = self.get(Reflection, draft.reflection_id) if draft.reflection_id else None
+        template = next((template for template in self.templates() if template.name == draft.template), None)
+        reflection = Reflection(
+            drop_untouched_prompts(draft.text, template),
+            existing.written_at if existing else self.clock.now().replace(tzinfo=None),
+            title=draft.title,
+            engagement_id=draft.engagement_id,
+            session_id=draft.session_id,
+            mood=draft.mood,
+            energy=draft.energy,
+            template=draft.template,
+            goal_ids=existing.goal_ids if existing else (),
+            record_id=draft.reflection_id,
+        )
+        actions = [Action(text, session_id=draft.session_id, created_on=self.clock.today()) for text in draft.actions]
+        self._check_links(reflection)
+        with self.transaction("save the reflection"):
+            theme_ids = tuple(self.theme_named(label).saved_id for label in draft.themes)
+            people = tuple(self.person_named(name).saved_id for name in draft.people)
+            person_ids = tuple(dict.fromkeys(people + self.link_people(reflection.text)))
+            saved = self.save(replace(reflection, theme_ids=theme_ids, person_ids=person_ids))
+            if actions:
+                self.save_many(actions)
+            self.discard_draft()
+        return saved
+
+    def preferences(self) -> Preferences:
+        """The coachee's settings (defaults until changed)."""
+        saved = self.all(Preferences)
+        return saved[0] if saved else Preferences()
+
+    def save_preferences(self, preferences: Preferences) -> Preferences:
+        """Store the settings (one record, revised in place)."""
+        current = self.all(Preferences)
+        record_id = preferences.record_id or (current[0].record_id if current else None)
+        return self.save(replace(preferences, record_id=record_id))
+
+    def note_recovery_key_confirmed(self, confirmed: bool = True) -> Preferences:
+        """Remember whether the coachee has confirmed holding the recovery key: a journal created but never
+        confirmed (a first run stopped on the key's screen) offers a new key at the next unlock."""
+        preferences = self.preferences()
+        if preferences.recovery_key_confirmed == confirmed:  # also a journal with no settings yet: confirmed
+            return preferences
+        return self.save_preferences(replace(preferences, recovery_key_confirmed=confirmed))

@@ -6,7 +6,7 @@ the environment can be read by other programs of the same user). Never from an a
 Text is never handed to an external editor: its swap and backup files would hold it in clear.
 
 This module holds the group, the commands that manage the journal file and its keys,
-and `main`; the commands that read and write entries are in `tui.cli_entries`.
+and `main`; the commands that write entries are in `tui.cli_writing`, those that read them in `tui.cli_reading`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from journal import (
     probe_journal,
     require_journal_file,
 )
-from tui import cli_entries
+from tui import cli_reading, cli_writing
 from tui.cli_context import Context, KdfSettings, pass_context
 
 EXIT_CANCELLED = 130
@@ -237,7 +237,7 @@ def _show_recovery_key(recovery_key: str, title: str) -> None:
     sys.stdout.flush()
 
 
-for _command in cli_entries.COMMANDS:
+for _command in (*cli_writing.COMMANDS, *cli_reading.COMMANDS):
     cli.add_command(_command)
 
 

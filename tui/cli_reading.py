@@ -1,0 +1,315 @@
+"""The `candour` commands that read the journal and undo what was done: list, show, search, goals, prep,
+history, revert, delete, restore and purge.
+
+Each command unlocks the journal, does one thing through `journal`'s API, prints, and locks.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import click
+
+from journal import (
+    SEARCHABLE_KINDS,
+    Action,
+    Engagement,
+    Goal,
+    GoalStatus,
+    InvalidInput,
+    Journal,
+    Person,
+    SearchFilters,
+    SearchHit,
+    Theme,
+    normalize,
+    parse_range,
+)
+from tui.cli_context import (
+    CommandList,
+    Context,
+    find_engagement,
+    find_goal,
+    find_person,
+    find_theme,
+    pass_context,
+    short_id,
+)
+from tui.describe import prep_markdown, record_markdown, sparkline, summary_line
+
+COMMANDS = CommandList()
+"""Registered on the `candour` group by `tui.cli`."""
+
+command = COMMANDS.command
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _filter_options(function: Callable[..., None]) -> Callable[..., None]:
+    """The filters `list` and `search` share."""
+    for option in reversed(
+        [
+            click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Only this engagement."),
+            click.option("--theme", "theme_ref", metavar="LABEL", help="Only what is linked to this theme."),
+            click.option("--goal", "goal_ref", metavar="GOAL", help="Only this goal, its check-ins and actions."),
+            click.option("--person", "person_ref", metavar="NAME", help="Only what mentions this person."),
+            click.option("--date", "dates", metavar="PHRASE", help="'last month', 'since 2026-09-01', '2026-09', ..."),
+            click.option(
+                "-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1), help="At most this many."
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _filters(
+    journal: Journal,
+    kinds: frozenset[str],
+    engagement_ref: str | None,
+    theme_ref: str | None,
+    goal_ref: str | None,
+    person_ref: str | None,
+    dates: str | None,
+) -> SearchFilters:
+    return SearchFilters(
+        engagement_id=find_engagement(journal, engagement_ref).record_id if engagement_ref else None,
+        theme_id=find_theme(journal, theme_ref).record_id if theme_ref else None,
+        goal_id=find_goal(journal, goal_ref).record_id if goal_ref else None,
+        person_id=find_person(journal, person_ref).record_id if person_ref else None,
+        dates=parse_range(dates, journal.clock) if dates else None,
+        kinds=kinds,
+    )
+
+
+HIT_INDENT = 34
+"""Where a hit's snippet starts, under its title (after the id, day and kind columns)."""
+
+
+def _print_hits(hits: Sequence[SearchHit], *, snippets: bool) -> None:
+    width = max(40, shutil.get_terminal_size().columns - HIT_INDENT)  # one line each, however wide the terminal
+    for hit in hits:
+        day = hit.day.isoformat() if hit.day else " " * 10
+        click.echo(f"{short_id(hit.record_id)}  {day}  {hit.kind:<10}  {hit.title}")
+        if snippets and hit.snippet and hit.snippet != hit.title:
+            shown = hit.snippet if len(hit.snippet) <= width else hit.snippet[: width - 1] + "…"
+            click.echo(f"{'':{HIT_INDENT}}{shown}")
+
+
+@command("list")
+@_filter_options
+@pass_context
+def list_(
+    context: Context,
+    engagement_ref: str | None,
+    theme_ref: str | None,
+    goal_ref: str | None,
+    person_ref: str | None,
+    dates: str | None,
+    limit: int,
+) -> None:
+    """List the latest reflections (newest first), optionally filtered."""
+    with context.journal() as journal:
+        if not any((engagement_ref, theme_ref, goal_ref, person_ref, dates)):
+            reflections = journal.recent_reflections(limit)
+            for reflection in reflections:
+                click.echo(
+                    f"{short_id(reflection.saved_id)}  {reflection.written_at:%Y-%m-%d %H:%M}  {reflection.heading()}"
+                )
+            if not reflections:
+                click.echo("No reflections yet. Write one with: candour add")
+            return
+        filters = _filters(journal, frozenset({"reflection"}), engagement_ref, theme_ref, goal_ref, person_ref, dates)
+        _print_hits(journal.search("", filters, limit), snippets=False)
+
+
+@command()
+@click.argument("words", nargs=-1, required=True)
+@_filter_options
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(SEARCHABLE_KINDS), help="Only records of this kind.")
+@pass_context
+def search(
+    context: Context,
+    words: tuple[str, ...],
+    engagement_ref: str | None,
+    theme_ref: str | None,
+    goal_ref: str | None,
+    person_ref: str | None,
+    dates: str | None,
+    limit: int,
+    kinds: tuple[str, ...],
+) -> None:
+    """Search everything private: words (all must match) or "quoted phrases"; case and accents ignored."""
+    # A word holding spaces was quoted in the shell to mean a phrase; one holding quotes already says what it means.
+    query = " ".join(f'"{word}"' if " " in word and '"' not in word else word for word in words)
+    with context.journal() as journal:
+        filters = _filters(journal, frozenset(kinds), engagement_ref, theme_ref, goal_ref, person_ref, dates)
+        hits = journal.search(query, filters, limit)
+        _print_hits(hits, snippets=True)
+        if not hits:
+            click.echo("Nothing matches.", err=True)
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@click.option("--revision", type=int, help="Show an older revision.")
+@pass_context
+def show(context: Context, record_ref: str, revision: int | None) -> None:
+    """Show one record in full (any kind), by id or id prefix."""
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        if revision is not None:
+            history = dict(journal.history(value.saved_id))
+            if revision not in history or history[revision] is None:
+                raise InvalidInput(f"There is no readable revision {revision} (see `candour history`).")
+            value = history[revision] or value
+        click.echo(record_markdown(journal, value))
+        click.echo(f"\nid {value.saved_id}")
+
+
+@command()
+@click.option("--all", "show_all", is_flag=True, help="Include achieved and dropped goals.")
+@pass_context
+def goals(context: Context, show_all: bool) -> None:
+    """Goals with their status and rating history."""
+    with context.journal() as journal:
+        shown = [
+            goal for goal in journal.all(Goal) if show_all or goal.status in (GoalStatus.ACTIVE, GoalStatus.NOT_STARTED)
+        ]
+        for goal in shown:
+            ratings = [check_in.rating for check_in in journal.goal_history(goal)]
+            latest = f"{ratings[-1]}/10" if ratings else "not rated"
+            bars = sparkline(ratings[-12:])
+            click.echo(f"{short_id(goal.saved_id)}  {goal.status.value:<11}  {latest:>9}  {bars:<12}  {goal.title}")
+        if not shown:
+            click.echo('No goals yet. Add one with: candour new goal "..." --sponsor-wording "..."')
+
+
+@command()
+@pass_context
+def themes(context: Context) -> None:
+    """Themes, with how many reflections touched each in recent months."""
+    with context.journal() as journal:
+        frequency = journal.theme_frequency()
+        for theme in sorted(journal.all(Theme), key=lambda theme: theme.label.casefold()):
+            months = frequency.get(theme.saved_id, Counter[str]())
+            total = sum(months.values())
+            recent = ", ".join(f"{month}: {count}" for month, count in sorted(months.items())[-4:])
+            click.echo(f"{short_id(theme.saved_id)}  {total:>4}  {theme.label}  {recent}")
+
+
+@command()
+@click.option("--all", "show_all", is_flag=True, help="Include actions already done.")
+@pass_context
+def actions(context: Context, show_all: bool) -> None:
+    """Actions you committed to: open ones first, overdue marked (tick one with `candour done`)."""
+    with context.journal() as journal:
+        today = journal.clock.today()
+        shown = [action for action in journal.all(Action) if show_all or not action.done]
+        for action in sorted(shown, key=lambda action: (action.done, action.due_on or date.max)):
+            due = f"due {action.due_on}" if action.due_on else ""
+            state = "done" if action.done else "OVERDUE" if action.is_overdue(today) else "open"
+            click.echo(f"{short_id(action.saved_id)}  {state:<8} {due:<14}  {action.text}")
+        if not shown:
+            click.echo('No open actions. Add one with: candour new action "..." --due friday')
+
+
+@command()
+@pass_context
+def people(context: Context) -> None:
+    """The people you mention (always private; the export linter keeps their names out of summaries)."""
+    with context.journal() as journal:
+        for person in sorted(journal.all(Person), key=lambda person: normalize(person.name)):
+            aliases = f"  (also {', '.join(person.aliases)})" if person.aliases else ""
+            click.echo(f"{short_id(person.saved_id)}  {person.name}{aliases}")
+
+
+@command()
+@pass_context
+def engagements(context: Context) -> None:
+    """Engagements with their sessions held and sharing level."""
+    with context.journal() as journal:
+        for engagement in journal.all(Engagement):
+            progress = journal.progress(engagement)
+            click.echo(
+                f"{short_id(engagement.saved_id)}  {engagement.agreement.level.name}  "
+                f"{progress.describe():<24}  {engagement.title}"
+            )
+
+
+@command()
+@click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Default: the current engagement.")
+@pass_context
+def prep(context: Context, engagement_ref: str | None) -> None:
+    """Before a session: open actions, your last commitments, goals to rate, what you want to bring."""
+    with context.journal() as journal:
+        engagement = find_engagement(journal, engagement_ref) if engagement_ref else None
+        click.echo(prep_markdown(journal.prep(engagement), ids=True))
+
+
+# --- history and deletion --------------------------------------------------------------------
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@pass_context
+def history(context: Context, record_ref: str) -> None:
+    """The kept revisions of a record (undo an edit with `candour revert ID REVISION`)."""
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        for revision, old in journal.history(value.saved_id):
+            click.echo(f"revision {revision}: {'deleted' if old is None else summary_line(old)}")
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@click.argument("revision", type=int)
+@pass_context
+def revert(context: Context, record_ref: str, revision: int) -> None:
+    """Make an older revision of a record current again (a new revision; nothing is lost)."""
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        journal.revert(value.saved_id, revision)
+        click.echo(f"Record {short_id(value.saved_id)} is back to revision {revision}.")
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@pass_context
+def delete(context: Context, record_ref: str) -> None:
+    """Delete a record (undo with `candour restore ID` until it is purged)."""
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        journal.delete(value.saved_id)
+        click.echo(f"Deleted {value.KIND} {short_id(value.saved_id)}; `candour restore {value.record_id}` undoes it.")
+
+
+@command()
+@click.argument("record_id", metavar="ID")
+@pass_context
+def restore(context: Context, record_id: str) -> None:
+    """Undo a deletion (give the full id printed by `candour delete`)."""
+    with context.journal() as journal:
+        was_deleted = journal.is_deleted(record_id)
+        value = journal.restore(record_id)
+        if was_deleted:
+            click.echo(f"Restored {value.KIND} {short_id(value.saved_id)}.")
+        else:
+            click.echo(f"{value.KIND.capitalize()} {short_id(value.saved_id)} was not deleted: nothing to restore.")
+
+
+@command()
+@click.argument("record_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_context
+def purge(context: Context, record_id: str, yes: bool) -> None:
+    """Erase a record and all its revisions for good (give the full id)."""
+    if not yes:
+        click.confirm("Erase it for good? This cannot be undone", abort=True)
+    with context.journal() as journal:
+        journal.purge(record_id)
+        click.echo(f"Erased {short_id(record_id)} and all its revisions.")

@@ -49,6 +49,7 @@ from journal.models import (
     mentioned_names,
 )
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, normalize, searchable_text
+from journal.text import section
 from journal.vault import Record, Vault
 
 M = TypeVar("M", bound=Model)
@@ -812,28 +813,3 @@ _LINKED_FROM: dict[str, tuple[type[Model], ...]] = {
 }
 """For each kind that others link to, the kinds whose values can hold such a link."""
 
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-
-
-def section(text: str, prompt: str) -> str:
-    """The answer under the Markdown heading `prompt` in `text` (up to the next heading of the same or
-    a higher level), or "" when there is no such heading or it was left blank."""
-    wanted = _prompt_key(prompt)
-    lines = text.splitlines()
-    for index, line in enumerate(lines):
-        heading = _HEADING.match(line)
-        if heading and _prompt_key(heading.group(2)) == wanted:
-            level = len(heading.group(1))
-            answer: list[str] = []
-            for following in lines[index + 1 :]:
-                other = _HEADING.match(following)
-                if other and len(other.group(1)) <= level:
-                    break
-                answer.append(following)
-            return "\n".join(answer).strip()
-    return ""
-
-
-def _prompt_key(prompt: str) -> str:
-    return normalize(prompt).strip().rstrip("?:.").strip()

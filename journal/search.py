@@ -35,7 +35,7 @@ from journal.models import (
     Theme,
 )
 from journal.search_pages import Page, page_of
-from journal.text import Folded, fold
+from journal.text import ELLIPSIS, Folded, fold
 
 normalize = fold
 """The fold search matches with, under the name the journal's other modules know it by: `journal.text.fold`,
@@ -432,4 +432,4 @@ def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> str:
     centre = folded.origin[min(positions)] if positions else 0
     begin = max(0, centre - width // 3)
     extract = " ".join(text[begin : begin + width].split())
-    return ("…" if begin else "") + extract + ("…" if begin + width < len(text) else "")
+    return (ELLIPSIS if begin else "") + extract + (ELLIPSIS if begin + width < len(text) else "")

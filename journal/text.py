@@ -2,7 +2,7 @@
 folding for matching (search and the export linter alike, with the way back to the original's positions),
 shortening for narrow places, and reading Markdown headings.
 
-Plain functions over `str`, with no I/O and no other journal module beneath them.
+Functions over `str` and two small values (a folded text, a heading); no I/O, and no other journal module beneath.
 """
 
 from __future__ import annotations

@@ -60,7 +60,8 @@ from journal.passphrase import Strength, WeakPassphrase, assess_passphrase, requ
 from journal.paths import default_journal_path, resolve_journal_path
 from journal.search import SearchFilters, SearchHit, normalize
 from journal.storage import probe_journal, require_journal_file
-from journal.store import SEARCHABLE_KINDS, EngagementProgress, Journal, PrepDigest, section
+from journal.store import SEARCHABLE_KINDS, EngagementProgress, Journal, PrepDigest
+from journal.text import section
 from journal.vault import Record, Vault, VerifyReport
 
 __all__ = [

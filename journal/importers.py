@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from journal.errors import InvalidInput
 from journal.export.personal import PERSONAL_MARKDOWN_TITLE
 from journal.models import MAX_TITLE_LENGTH, Engagement, Reflection, Theme
+from journal.text import read_heading, without_controls
 
 if TYPE_CHECKING:
     from journal.store import Journal
@@ -57,14 +58,11 @@ _JRNL_JOURNAL = re.compile(r"\[\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}[^\]\n]*\][ \n]
 _JRNL_ENCRYPTED = re.compile(r"gAAAAA[A-Za-z0-9_=-]*\s*")
 """An encrypted jrnl journal (jrnl 2 and later): one Fernet token, URL-safe base64 that starts `gAAAAA`."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Control characters except newline and tab: they carry no meaning in a journal and can disguise text."""
-
-_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-"""Every control character, newline and tab included: what a one-line value must not keep as is."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Every control character, newline and tab included: what a file name shown in a message must not hold."""
 
 _LINE_BREAK = re.compile(r"\r\n?")
-"""Windows and old Mac line ends, turned into newlines before control characters are removed."""
+"""Windows and old Mac line ends, read as newlines when a file is split into lines."""
 
 _JRNL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 """A jrnl `date`: `YYYY-MM-DD`, as `jrnl --export json` writes it."""
@@ -94,9 +92,6 @@ _FRONT_MATTER_ITEM = re.compile(r"[ \t]*-[ \t]+(.*)")
 
 _FRONT_MATTER_KEYS = frozenset({"title", "date", "tags", "starred"})
 """Front matter keys that become part of the entry; any other key is reported as not imported."""
-
-_HEADING = re.compile(r" {0,3}#(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*")
-"""An ATX level-one heading (`# Title`, optionally closed by `#`s), per CommonMark."""
 
 _JRNL_STAMP = r"(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])\.?[Mm]\.?)?"
 """The date and time jrnl writes before a title, in the shapes of its usual `timeformat`s: `2024-03-01 09:30`,
@@ -368,8 +363,8 @@ def _jrnl_entry(item: object, source: str, where: str) -> ImportedEntry:
         raise InvalidInput(f'{where}: "starred" must be true or false.')
     return ImportedEntry(
         written_at=datetime.combine(day, moment),
-        title=_clean_line(title),
-        body=_clean_text(body),
+        title=without_controls(title, one_line=True),
+        body=without_controls(body),
         tags=tags,
         starred=starred,
         source=source,
@@ -515,10 +510,10 @@ def _read_markdown_file(
     elif unknown := sorted(key for key in fields if key not in _FRONT_MATTER_KEYS):
         skipped.extend(f'{source}: front matter "{key}" is not imported.' for key in unknown)
     body_lines = lines[body_start:]
-    title = _clean_line(_scalar(fields.get("title", "")))
+    title = without_controls(_scalar(fields.get("title", "")), one_line=True)
     if not title:
         title, body_lines = _heading_title(body_lines)
-    body = _clean_text("\n".join(_without_leading_blank_lines(body_lines))).rstrip()
+    body = without_controls("\n".join(_without_leading_blank_lines(body_lines))).rstrip()
     if not title and not body.strip():
         skipped.append(f"{source}: empty, not imported.")
         return None
@@ -650,7 +645,7 @@ def _jrnl_markdown_entry(
     text = "\n".join(
         line[moved_by:] if line.startswith(moved) and re.match(r"#+ ", line[moved_by:]) else line for line in lines
     )
-    clean_title, body = _clean_line(title or ""), _clean_text(text)
+    clean_title, body = without_controls(title or "", one_line=True), without_controls(text)
     found = _JRNL_TAG.findall(f"{clean_title} {body}")
     return ImportedEntry(
         written_at=written_at,
@@ -725,10 +720,10 @@ def _heading_title(lines: list[str]) -> tuple[str, list[str]]:
     for index, line in enumerate(lines):
         if not line.strip():
             continue
-        match = _HEADING.fullmatch(line)
-        if match is None:
+        found = read_heading(line)
+        if found is None or found.level != 1:
             return "", lines
-        return _clean_line(match.group(1) or ""), lines[index + 1 :]
+        return without_controls(found.title, one_line=True), lines[index + 1 :]
     return "", lines
 
 
@@ -793,23 +788,9 @@ def _tag(tag: str, jrnl: bool) -> str:
     jrnl lets each journal choose its tag symbols (`@` and `#` by default), so any leading
     character that is not a letter or digit is taken as the symbol; Markdown tags may carry `#`.
     """
-    text = _clean_line(tag)
+    text = without_controls(tag, one_line=True)
     has_symbol = not text[:1].isalnum() if jrnl else text[:1] == "#"
     return text[1:].strip() if text and has_symbol else text
-
-
-def _clean_text(text: str) -> str:
-    """`text` with newlines for every kind of line end and no control characters except newline and tab."""
-    if _CONTROL.search(text) is None:  # the common case, and one scan instead of two
-        return text
-    return _CONTROL.sub("", _LINE_BREAK.sub("\n", text))
-
-
-def _clean_line(text: str) -> str:
-    """`text` as one line: cleaned, line breaks and tabs read as spaces, surrounding spaces removed."""
-    if _LINE_CONTROL.search(text) is None:
-        return text.strip()
-    return _clean_text(text).replace("\n", " ").replace("\t", " ").strip()
 
 
 def _when(moment: datetime) -> str:
@@ -850,4 +831,4 @@ def _shown_name(name: str) -> str:
     which could not be stored or printed. Control characters could rewrite the user's terminal.
     """
     printable = os.fsencode(name).decode("utf-8", errors="replace")
-    return _CONTROL.sub("?", printable.replace("\n", "?").replace("\t", "?"))
+    return _CONTROL.sub("?", printable)

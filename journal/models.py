@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import ClassVar
 
 from journal.errors import InvalidInput
+from journal.text import clean, headline, read_heading, shortened
 
 MAX_TITLE_LENGTH = 200
 """Titles, labels, names and sponsor wordings: one line, at most this many characters."""
@@ -23,14 +23,9 @@ MAX_TITLE_LENGTH = 200
 MAX_TEXT_LENGTH = 1_000_000
 """Reflection text and notes: generous, but a pasted binary blob is refused rather than stored."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Control characters (C0 and C1: \\x9b starts a terminal escape sequence too) and bidi overrides:
-never meaningful in a journal, and able to disguise text."""
-
-
 def clean_text(text: str, what: str, *, required: bool = False, one_line: bool = False) -> str:
-    """`text` without control characters or Windows line ends (a one-line value also without surrounding
-    spaces), checked for size.
+    """`text` cleaned as it is stored (`journal.text.clean`: no control characters, one kind of line end,
+    composed), a one-line value also without surrounding spaces, and checked for size.
 
     Args:
         text: what the user typed.
@@ -43,19 +38,12 @@ def clean_text(text: str, what: str, *, required: bool = False, one_line: bool =
     """
     if not isinstance(text, str):
         raise InvalidInput(f"The {what} must be text.")
-    if not text.isascii():  # ASCII needs neither check (checked for every value when a journal loads)
+    if not text.isascii():  # ASCII needs no check (checked for every value when a journal loads)
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidInput(f"The {what} contains characters that cannot be stored (broken Unicode).") from None
-        # Unicode's own line breaks (which splitlines and some terminals honour) become newlines, so a
-        # one-line field cannot hide one.
-        text = text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    cleaned = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    if not cleaned.isascii():
-        # Composed only once the controls are gone: a control between a letter and its accent would
-        # otherwise leave the pair uncomposed, and cleaning the stored text again would change it.
-        cleaned = unicodedata.normalize("NFC", cleaned)
+    cleaned = clean(text)
     # A one-line value loses its surrounding spaces; a text keeps every character typed, trailing ones too.
     if one_line:
         cleaned = cleaned.strip()
@@ -291,7 +279,7 @@ def drop_untouched_prompts(text: str, template: Template | None) -> str:
     """
     if template is None:
         return text
-    prompt_lines = {line for line in template.render().split("\n") if line.startswith("#")}
+    prompt_lines = {line for line in template.render().split("\n") if read_heading(line) is not None}
     lines = text.split("\n")
     starts = [index for index, line in enumerate(lines) if line in prompt_lines]
     dropped: set[int] = set()
@@ -360,21 +348,9 @@ class Reflection(_Private):
         return self.written_at
 
     def heading(self, length: int = 80) -> str:
-        """The title, or else the first line of text that is not a template prompt; cut to `length`
-        characters, the last of them an ellipsis that says so."""
-        if self.title:
-            return _shortened(self.title, length)
-        for line in self.text.splitlines():
-            stripped = line.lstrip("#").strip()
-            if stripped and not line.startswith("#"):
-                return _shortened(stripped, length)
-        # Only headings: the first one (the whole text would span several lines).
-        return _shortened(self.text.strip().splitlines()[0].lstrip("#").strip(), length)
-
-
-def _shortened(line: str, length: int) -> str:
-    """`line`, cut to `length` characters with an ellipsis that says it was cut."""
-    return line if len(line) <= length else line[: length - 1] + "…"
+        """The title, or else the first line of text that is not a template prompt (`journal.text.headline`);
+        cut to `length` characters, the last of them an ellipsis that says so."""
+        return shortened(self.title or headline(self.text), length)
 
 
 @dataclass(frozen=True, repr=False)

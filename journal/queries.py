@@ -4,7 +4,6 @@ history, theme frequency, engagement progress and the pre-session digest."""
 from __future__ import annotations
 
 import contextlib
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,7 +26,8 @@ from journal.models import (
     Theme,
 )
 from journal.records import RecordStore
-from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, normalize, searchable_text
+from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, searchable_text
+from journal.text import section
 
 RATE_AGAIN_AFTER = timedelta(days=21)
 """A goal not rated for this long is listed in the pre-session digest."""
@@ -260,29 +260,3 @@ class Queries(RecordStore):
             if last is None or today - last >= RATE_AGAIN_AFTER:
                 due.append((goal, last))
         return tuple(due)
-
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-
-
-def section(text: str, prompt: str) -> str:
-    """The answer under the Markdown heading `prompt` in `text` (up to the next heading of the same or
-    a higher level), or "" when there is no such heading or it was left blank."""
-    wanted = _prompt_key(prompt)
-    lines = text.splitlines()
-    for index, line in enumerate(lines):
-        heading = _HEADING.match(line)
-        if heading and _prompt_key(heading.group(2)) == wanted:
-            level = len(heading.group(1))
-            answer: list[str] = []
-            for following in lines[index + 1 :]:
-                other = _HEADING.match(following)
-                if other and len(other.group(1)) <= level:
-                    break
-                answer.append(following)
-            return "\n".join(answer).strip()
-    return ""
-
-
-def _prompt_key(prompt: str) -> str:
-    return normalize(prompt).strip().rstrip("?:.").strip()

@@ -12,7 +12,6 @@ import bisect
 import contextlib
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -36,20 +35,11 @@ from journal.models import (
     Theme,
 )
 from journal.search_pages import Page, page_of
+from journal.text import ELLIPSIS, Folded, fold
 
-
-def normalize(text: str) -> str:
-    """`text` folded for matching: case-insensitive, accents removed (é→e, ß→ss), ligatures split (ﬁ→fi)."""
-    if text.isascii():
-        return text.lower()  # the common case
-    # Decompose, then drop the combining accents (one regex pass in C: loading 50,000 reflections
-    # character by character in Python took seconds).
-    return _COMBINING_ACCENTS.sub("", unicodedata.normalize("NFKD", text)).casefold()
-
-
-_COMBINING_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-"""The combining diacritical mark blocks: the accents of Latin, Greek and Cyrillic letters once decomposed.
-Vowel signs of other scripts are letters there, and are kept."""
+normalize = fold
+"""The fold search matches with, under the name the journal's other modules know it by: `journal.text.fold`,
+the export linter's fold too, so that searching "lukasz" finds "Łukasz" as the linter flags it."""
 
 
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -59,7 +49,7 @@ def query_terms(query: str) -> list[str]:
     """The normalised terms of a query: words, or "quoted phrases"; every term must match."""
     terms = []
     for phrase, word in _TERM.findall(query):
-        term = normalize((phrase or word).strip())
+        term = fold((phrase or word).strip())
         if term:
             terms.append(term)
     return terms
@@ -149,7 +139,7 @@ class SearchIndex:
             elif isinstance(value, Goal):
                 self._goal_engagement[value.record_id] = value.engagement_id
             elif isinstance(value, Person):
-                self._people[value.record_id] = tuple(normalize(name) for name in value.names)
+                self._people[value.record_id] = tuple(fold(name) for name in value.names)
             self._forget_cached(value.record_id)
             document = self._document(value)
             if document is not None:
@@ -372,7 +362,7 @@ class SearchIndex:
         text = "\n".join(part for part in texts if part)  # as `searchable_text` joins them
         when = when or datetime.combine(day or date.min, time())
         return _Document(
-            value.KIND, value.record_id or "", day, title, text, normalize(text), engagement_id, links, when
+            value.KIND, value.record_id or "", day, title, text, fold(text), engagement_id, links, when
         )
 
 
@@ -437,45 +427,9 @@ SNIPPET_WIDTH = 90
 
 def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> str:
     """A one-line extract of `text` around the first match of any term (or its start when none match)."""
-    if text.isascii():
-        # Lower-casing ASCII keeps every character in place: positions map one to one.
-        folded = text.lower()
-        starts: list[int] | range = range(len(text))
-    else:
-        folded, starts = _folded_with_origins(text)
-    positions = [found for term in terms if (found := folded.find(term)) >= 0]
-    centre = starts[min(positions)] if positions else 0
+    folded = Folded.of(text)
+    positions = [found for term in terms if (found := folded.folded.find(term)) >= 0]
+    centre = folded.origin[min(positions)] if positions else 0
     begin = max(0, centre - width // 3)
     extract = " ".join(text[begin : begin + width].split())
-    return ("…" if begin else "") + extract + ("…" if begin + width < len(text) else "")
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _folded_with_origins(text: str) -> tuple[str, list[int]]:
-    """`text` folded character by character, and where in `text` each folded character comes from,
-    so that a match found in the folded text maps back to the original.
-
-    ASCII folds one to one, so only the other characters are folded one at a time. Folding every
-    character on its own took about 10 ms for the snippets of 50 hits in accented text; this takes 3.
-    """
-    folded: list[str] = []
-    origins: list[int] = []
-    done = 0
-    for run in _NON_ASCII.finditer(text):
-        folded.append(text[done : run.start()].lower())
-        origins.extend(range(done, run.start()))
-        for index in range(run.start(), run.end()):
-            part = normalize(text[index])
-            folded.append(part)
-            origins.extend([index] * len(part))
-        done = run.end()
-    folded.append(text[done:].lower())
-    origins.extend(range(done, len(text)))
-    return "".join(folded), origins
-
-
-def people_index(people: Mapping[str, Person]) -> dict[str, str]:
-    """Folded name or alias → person id, for linking `@Name` mentions."""
-    return {normalize(name): record_id for record_id, person in people.items() for name in person.names}
+    return (ELLIPSIS if begin else "") + extract + (ELLIPSIS if begin + width < len(text) else "")

@@ -26,10 +26,10 @@ PAGE_COUNT = 64
 PAGE_TABLE = "search_pages"
 """The table (and associated-data name) of the cache's pages."""
 
-PAGE_LAYOUT = b"CSP\x02"
+PAGE_LAYOUT = b"CSP\x03"
 """The first bytes of a page's plaintext, naming its layout and its documents' fields. A page in
 any other layout (written by an older Candour) is treated as missing and rebuilt; change this
-whenever either changes."""
+whenever either changes, the way text is folded included (3: `journal.text.fold`, which folds ł to l)."""
 
 _ID_SIZE = 16
 _COUNT = struct.Struct(">I")

@@ -10,7 +10,7 @@ from pathlib import Path
 import crypto
 from crypto import KdfLimits, KdfParams
 from journal.clock import Clock
-from journal.queries import SEARCHABLE_KINDS, EngagementProgress, PrepDigest, Queries, section
+from journal.queries import SEARCHABLE_KINDS, EngagementProgress, PrepDigest, Queries
 from journal.records import MIN_ID_PREFIX, RecordStore, sort_key
 from journal.vault import Vault
 from journal.writing import Writing
@@ -71,6 +71,5 @@ __all__ = [
     "Journal",
     "PrepDigest",
     "RecordStore",
-    "section",
     "sort_key",
 ]

@@ -24,6 +24,7 @@ from journal import (
     Theme,
     format_day,
 )
+from journal.text import shortened
 
 M = TypeVar("M", bound=Model)
 
@@ -68,8 +69,7 @@ def summary_line(value: Model, width: int = 70) -> str:
             text = f"{value.rating}/10 {value.note}"
         case _:
             text = " · ".join(shown for _, shown in fields_of(value))
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shortened(" ".join(text.split()), width)
 
 
 def fields_of(value: Model) -> list[tuple[str, str]]:

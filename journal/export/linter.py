@@ -26,8 +26,8 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from journal.errors import InvalidInput
-from journal.export.text import Folded, fold
 from journal.models import ConfidentialTerm, Person
+from journal.text import Folded, fold
 
 if TYPE_CHECKING:
     from journal.store import Journal
@@ -267,6 +267,8 @@ _NORTH_AMERICAN = re.compile(r"\d{3}[-. ]\d{3}[-. ]\d{4}")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+"""Typographic apostrophes, matched as `'` ("Zoë’s" is a possessive too): one character for one, so positions stay."""
 
 
 def _is_phone(candidate: str) -> bool:
@@ -357,7 +359,7 @@ class Linter:
         Args:
             text: exactly the text that would leave the journal.
         """
-        folded = Folded.of(text)
+        folded = Folded.of(text.translate(_APOSTROPHES))
         found: list[Finding] = []
         for pattern, rule in ((_EMAIL, Rule.EMAIL), (_URL, Rule.URL), (_HANDLE, Rule.HANDLE)):
             for match in pattern.finditer(text):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -13,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from journal import search, search_pages
 from journal.clock import FixedClock
 from journal.dates import parse_range
 from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Reflection, Session, Template, Theme
@@ -21,13 +24,13 @@ from journal.search import (
     SearchFilters,
     SearchIndex,
     _containing,
-    _folded_with_origins,
     normalize,
     query_terms,
     snippet,
 )
 from journal.search_pages import PAGE_COUNT, decode_page, encode_page, page_of
 from journal.store import Journal
+from journal.text import Folded
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 TODAY = date(2026, 9, 15)
@@ -205,9 +208,9 @@ def test_snippet_of_a_phrase_and_of_a_text_without_match() -> None:
 @given(st.text(alphabet=st.sampled_from("aZ 9.\nßﬁéÆøŒİΣσς\u0301\u2028日本") | st.characters(), max_size=40))
 def test_folding_runs_of_accented_text_agrees_with_folding_each_character(text: str) -> None:
     """Snippets fold only the non-ASCII characters one by one; the result must be folding every one."""
-    folded, origins = _folded_with_origins(text)
-    assert folded == "".join(normalize(char) for char in text)
-    assert origins == [index for index, char in enumerate(text) for _ in normalize(char)]
+    folded = Folded.of(text)
+    assert folded.folded == "".join(normalize(char) for char in text)
+    assert list(folded.origin) == [index for index, char in enumerate(text) for _ in normalize(char)]
 
 
 def test_snippet_is_one_line() -> None:
@@ -464,6 +467,56 @@ def test_search_through_the_journal_uses_session_links(journal: Journal) -> None
     journal.search("warm up the index")  # built before the next records exist
     reflection = journal.save(Reflection("After session one", at(1), session_id=session.record_id))
     assert hit_ids(journal, "after", engagement_id=engagement.saved_id) == [reflection.saved_id]
+
+
+# --- the fold and the sealed search cache -------------------------------------------------------
+
+
+def _fold_of_layout_2(text: str) -> str:
+    """How search folded text when the cache's pages were in layout 2: case and accents only, "ł" stayed "ł"."""
+    if text.isascii():
+        return text.lower()
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def _reopen(path: Path) -> Journal:
+    return Journal.open(path, PASSPHRASE, limits=CHEAP_LIMITS, clock=CLOCK)
+
+
+def _cached_text(journal: Journal) -> bytes:
+    return b"".join(page.data for page in journal.vault.cached_pages().values())
+
+
+def test_lukasz_finds_lukasz_with_its_stroke_on_a_fresh_journal(journal_path: Path) -> None:
+    journal, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
+    with journal:
+        reflection = journal.save(Reflection("Coaching Łukasz through the change", at(1)))
+        assert hit_ids(journal, "lukasz") == [reflection.saved_id]
+    with _reopen(journal_path) as reopened:  # now from the sealed cache
+        assert hit_ids(reopened, "lukasz") == hit_ids(reopened, "Łukasz") == [reflection.saved_id]
+        assert b"lukasz" in _cached_text(reopened)
+
+
+def test_a_cache_folded_the_old_way_is_rebuilt(journal_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journal whose cache an earlier Candour wrote (pages in layout 2, "Łukasz" folded to "łukasz")."""
+    with monkeypatch.context() as earlier:
+        earlier.setattr(search_pages, "PAGE_LAYOUT", b"CSP\x02")
+        earlier.setattr(search, "fold", _fold_of_layout_2)
+        journal, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
+        with journal:
+            reflection = journal.save(Reflection("Coaching Łukasz through the change", at(1)))
+            other = journal.save(Reflection("Zoë on scope", at(2)))
+            assert hit_ids(journal, "lukasz") == []  # the bug this layout had
+            journal.search("warm")  # builds and saves the cache
+            assert "łukasz".encode() in _cached_text(journal)
+    with _reopen(journal_path) as reopened:
+        assert reopened.vault.cached_pages() == {}  # the old pages are not trusted: they are rebuilt
+        assert hit_ids(reopened, "lukasz") == [reflection.saved_id]
+        assert hit_ids(reopened, "zoe") == [other.saved_id]
+        rebuilt = _cached_text(reopened)
+        assert b"lukasz" in rebuilt and "łukasz".encode() not in rebuilt
+    with _reopen(journal_path) as again:
+        assert hit_ids(again, "lukasz") == [reflection.saved_id]
 
 
 @settings(max_examples=300)

@@ -44,7 +44,8 @@ from journal.models import (
     Theme,
 )
 from journal.search import normalize
-from journal.store import EngagementProgress, Journal, section
+from journal.store import EngagementProgress, Journal
+from journal.text import section
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files
 
 TODAY = date(2026, 9, 15)

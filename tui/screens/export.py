@@ -53,7 +53,7 @@ from journal.export import (
     show_summary,
     suggested_name,
 )
-from tui.app import JournalView
+from tui.screens.base import JournalView
 from tui.screens.confirm import ConfirmScreen
 
 WHOLE_ENGAGEMENT = "engagement"

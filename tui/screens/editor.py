@@ -58,7 +58,6 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
     def __init__(self, draft: Draft) -> None:
         super().__init__()
         self.draft = draft
-        self._saved_text = draft.text
 
     def compose(self) -> ComposeResult:
         journal = self.journal

@@ -33,6 +33,7 @@ from journal import (
     SystemClock,
 )
 from tui.commands import CandourCommands
+from tui.exit_codes import stopped_by
 from tui.screens.base import AppSettings, Lockable, Unlocked
 from tui.screens.editor import EditorScreen
 from tui.screens.forms import EngagementForm
@@ -101,7 +102,7 @@ class CandourApp(GuardedApp):
         message = None
         if number != signal.SIGHUP:  # after a hangup there is no terminal left to read a message
             message = f"{STOPPED_MESSAGE.format(name=signal.Signals(number).name)} {outcome}"
-        self.exit_or_leave(128 + number, message, STOP_GRACE_SECONDS)
+        self.exit_or_leave(stopped_by(number), message, STOP_GRACE_SECONDS)
 
     def _unlocked(self, unlocked: Unlocked | None) -> None:
         """The unlock, recovery or first-run screen opened the journal: hold it and show it, or first the

@@ -20,6 +20,7 @@ from textual.widgets import Input, ListView, Markdown, OptionList, Static, TextA
 from journal import FixedClock
 from journal.demo import DEMO_PASSPHRASE, create_demo
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
+from tests.test_tui.test_app import TIMEOUT
 from tui.app import CandourApp, make_app
 from tui.screens.editor import EditorScreen
 from tui.screens.goals import GoalsScreen
@@ -29,8 +30,6 @@ from tui.screens.search import SearchScreen
 
 SIZE = (120, 40)
 CLOCK = FixedClock.on(date(2026, 11, 26))
-TIMEOUT = 60.0
-"""Generous: every wait ends as soon as its state is reached; this only bounds a broken run on a busy machine."""
 
 SnapCompare = Callable[..., bool]
 State = Callable[[App[Any]], bool]

@@ -13,21 +13,17 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.pilot import Pilot
 from textual.widgets import Input
 
+from tests.test_tui.test_app import TIMEOUT, wait_for
 from tui.textual_hooks import SCREENSHOT_COMMAND, GuardedApp, SignalRelay
 
 ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 60.0
-"""Generous: every wait ends as soon as its state is reached; this only bounds a broken run on a busy machine."""
 
 REPORT = "Probe stopped after an internal error; its work was saved."
 
@@ -45,14 +41,6 @@ class Probe(GuardedApp):
     def crash_report(self) -> str:
         self.reports += 1
         return REPORT
-
-
-async def wait_for(pilot: Pilot[int], condition: Callable[[], object]) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the app did not reach the expected state in time")
-        await pilot.pause(0.05)
 
 
 class Secretive(Exception):

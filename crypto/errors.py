@@ -10,14 +10,9 @@ from __future__ import annotations
 class CandourError(Exception):
     """Base of every error Candour raises on purpose; `str()` is safe to show to the user."""
 
-    exit_code: int = 1
-    """Process exit status the command line uses for this kind of failure."""
-
 
 class WrongPassphrase(CandourError):
     """The passphrase does not unlock this journal."""
-
-    exit_code = 3
 
     def __init__(self) -> None:
         super().__init__("Wrong passphrase: the journal was not unlocked and nothing was changed.")
@@ -25,8 +20,6 @@ class WrongPassphrase(CandourError):
 
 class WrongRecoveryKey(CandourError):
     """The recovery key does not unlock this journal (mistyped, or replaced by a newer one)."""
-
-    exit_code = 3
 
     def __init__(self) -> None:
         super().__init__(
@@ -38,19 +31,13 @@ class WrongRecoveryKey(CandourError):
 class InvalidRecoveryKey(CandourError):
     """Text that cannot be a recovery key at all (wrong length or characters)."""
 
-    exit_code = 2
-
 
 class InvalidInput(CandourError):
     """Input that cannot be used as given (e.g. a passphrase with unencodable characters)."""
 
-    exit_code = 2
-
 
 class DamagedJournal(CandourError):
     """The file is damaged, was altered, or its integrity checks disagree."""
-
-    exit_code = 4
 
 
 class ForeignFile(DamagedJournal):
@@ -79,8 +66,6 @@ class NotEnoughMemory(CandourError):
 
 class UnsupportedFormat(CandourError):
     """The file was written by a newer (or retired older) Candour format."""
-
-    exit_code = 5
 
     def __init__(self, found: int, supported: int) -> None:
         self.found = found

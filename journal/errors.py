@@ -20,19 +20,13 @@ from crypto.errors import (
 class JournalNotFound(CandourError):
     """There is no journal at the path (or its creation never completed)."""
 
-    exit_code = 6
-
 
 class JournalExists(CandourError):
     """Creating a journal where one already exists; it is never overwritten."""
 
-    exit_code = 2
-
 
 class JournalBusy(CandourError):
     """Another Candour process has the journal open."""
-
-    exit_code = 7
 
 
 class RecordInUse(InvalidInput):
@@ -41,8 +35,6 @@ class RecordInUse(InvalidInput):
 
 class RecordNotFound(CandourError):
     """No record with that id (it never existed, or was purged)."""
-
-    exit_code = 6
 
 
 class RecordMissing(DamagedJournal):
@@ -55,8 +47,6 @@ class RecordMissing(DamagedJournal):
 
 class StorageError(CandourError):
     """The disk refused a write (full, read-only, unwritable folder); nothing committed was lost."""
-
-    exit_code = 8
 
 
 class JournalLocked(CandourError):

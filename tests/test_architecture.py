@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import grimp
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -37,6 +40,40 @@ def test_command_line_loads_without_the_ui_framework() -> None:
     result = _run(sys.executable, "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _modules(package: str) -> list[str]:
+    """Every module of `package`, by its dotted name, the package's own `__init__` included."""
+    names = []
+    for source in sorted((ROOT / package).rglob("*.py")):
+        parts = source.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def test_every_ui_module_imports_on_its_own() -> None:
+    """Each module of `tui` (each screen among them) in a fresh interpreter: none relies on another having been
+    imported first, which is how an import circle hides."""
+    modules = _modules("tui")
+    assert {"tui.app", "tui.cli", "tui.screens.editor", "tui.screens.base"} <= set(modules)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = pool.map(lambda name: _run(sys.executable, "-c", f"import {name}"), modules)
+        results = dict(zip(modules, runs, strict=True))
+    failed = {name: result.stderr.strip().splitlines()[-1:] for name, result in results.items() if result.returncode}
+    assert not failed
+
+
+def test_the_ui_has_no_import_cycle() -> None:
+    """No module of `tui` imports, however indirectly (inside functions and for type checking too), one that
+    imports it back."""
+    graph = grimp.build_graph("tui", cache_dir=None)
+    cycles = sorted(
+        (importer, imported)
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if imported.startswith("tui") and graph.chain_exists(importer=imported, imported=importer)
+    )
+    assert not cycles
 
 
 def test_ruff_is_clean() -> None:

@@ -4,30 +4,46 @@ The app owns the unlocked `Journal` (nothing below it holds keys or ciphertext) 
 the locking: the lock key, idle auto-lock and quitting all save the open draft
 encrypted, drop every decrypted value and return to the unlock screen. Being told to
 stop (SIGTERM) or losing the terminal (SIGHUP) saves the draft the same way before
-exiting. It also closes the framework's paths for plaintext to leave behind the
-user's back: crash reports with local variables, screenshots and clipboard escape
-sequences.
+exiting. Its base, `GuardedApp`, closes the framework's paths for plaintext to leave
+behind the user's back: crash reports with local variables, screenshots and clipboard
+escape sequences.
 """
 
 from __future__ import annotations
 
-import os
 import signal
-import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
 
 from rich.console import RenderableType
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from journal import DEFAULT_KDF_LIMITS, Clock, Journal, KdfLimits, KdfParams, Preferences, SystemClock
+from journal import (
+    DEFAULT_KDF_LIMITS,
+    CandourError,
+    Clock,
+    Engagement,
+    Journal,
+    KdfLimits,
+    KdfParams,
+    Preferences,
+    SystemClock,
+)
 from tui.commands import CandourCommands
+from tui.exit_codes import stopped_by
+from tui.screens.base import AppSettings, Lockable, Unlocked
+from tui.screens.editor import EditorScreen
+from tui.screens.forms import EngagementForm
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.setup import RecoveryKeyScreen, SetupScreen
+from tui.screens.unlock import UnlockScreen
+from tui.textual_hooks import GuardedApp, SignalRelay
 
 CRASH_MESSAGE = "Candour stopped after an internal error. Nothing was shown or written in clear."
 """What the terminal shows after a crash, instead of a traceback that would print local variables; followed by
@@ -50,58 +66,12 @@ STOP_GRACE_SECONDS = 5.0
 IDLE_CHECK_SECONDS = 1.0
 
 
-@dataclass(frozen=True)
-class AppSettings:
-    """How the app is built: where the journal is and what costs new journals get (cheap only in tests)."""
-
-    journal_path: Path
-    kdf: KdfParams | None = None
-    limits: KdfLimits = DEFAULT_KDF_LIMITS
-    clock: Clock = field(default_factory=SystemClock)
-    demo_passphrase: str | None = None
-    """Shown on the unlock screen of the demo journal, so a newcomer can look around."""
-    auto_lock_seconds: float | None = None
-    """Overrides the journal's auto-lock delay (tests)."""
-
-
-class Lockable:
-    """A screen that holds unsaved work: asked to save it (encrypted) before the journal locks."""
-
-    def save_before_lock(self, journal: Journal) -> None:
-        raise NotImplementedError
-
-
-class JournalView:
-    """For screens shown while the journal is unlocked: the app, and the journal it holds open."""
-
-    if TYPE_CHECKING:
-
-        @property
-        def app(self) -> App[Any]: ...
-
-    @property
-    def candour(self) -> CandourApp:
-        return cast(CandourApp, self.app)
-
-    @property
-    def journal(self) -> Journal:
-        """The open journal.
-
-        Raises:
-            RuntimeError: the journal was locked (a screen showing content is gone by then).
-        """
-        journal = self.candour.journal
-        if journal is None:
-            raise RuntimeError("the journal is locked")
-        return journal
-
-
-class CandourApp(App[int]):
+class CandourApp(GuardedApp):
     """The journal app. Screens reach the journal through `self.app.journal` only while unlocked."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Candour"
-    COMMANDS = App.COMMANDS | {CandourCommands}
+    COMMANDS = GuardedApp.COMMANDS | {CandourCommands}
     BINDINGS = [
         Binding("ctrl+l", "lock", "Lock", priority=True),
         Binding("f1", "help", "Keys"),
@@ -113,35 +83,19 @@ class CandourApp(App[int]):
         self.journal: Journal | None = None
         self.preferences = Preferences()
         self._last_activity = time.monotonic()
+        # By default SIGTERM and SIGHUP end the process at once, losing whatever was typed since the last
+        # autosave. Handled on the app's thread, so the draft is read from the editor where it lives.
+        self._stop_signals = SignalRelay(self, STOP_SIGNALS, self._stop_on_signal)
 
     # --- unlocking and locking ----------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from tui.screens.setup import SetupScreen
-        from tui.screens.unlock import UnlockScreen
-
         if self.settings.journal_path.exists():
-            self.push_screen(UnlockScreen())
+            self.push_screen(UnlockScreen(), self._unlocked)
         else:
-            self.push_screen(SetupScreen())
+            self.push_screen(SetupScreen(), self._unlocked)
         self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
-        self._handle_stop_signals(True)
-
-    def _handle_stop_signals(self, handle: bool) -> None:
-        """Catch SIGTERM and SIGHUP while the app runs; by default they end the process at once, losing
-        whatever was typed since the last autosave. Handled in the event loop, so the draft is read
-        from the editor on the thread that owns it."""
-        loop = self._loop  # the framework's loop: the UI does not import asyncio, which can open sockets
-        if loop is None:
-            return
-        try:
-            for number in STOP_SIGNALS:
-                if handle:
-                    loop.add_signal_handler(number, self._stop_on_signal, number)
-                else:
-                    loop.remove_signal_handler(number)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # no signals on this platform, or not the main thread (a test harness): nothing to catch
+        self._stop_signals.start()
 
     def _stop_on_signal(self, number: int) -> None:
         """Save the draft encrypted, close the journal and exit with the shell's code for the signal."""
@@ -149,26 +103,42 @@ class CandourApp(App[int]):
         message = None
         if number != signal.SIGHUP:  # after a hangup there is no terminal left to read a message
             message = f"{STOPPED_MESSAGE.format(name=signal.Signals(number).name)} {outcome}"
-        # With the terminal gone, the framework's output thread dies on its first write and its shutdown then
-        # waits for it forever. The journal is saved and closed by now, so nothing is lost by leaving without it.
-        watchdog = threading.Timer(STOP_GRACE_SECONDS, os._exit, (128 + number,))
-        watchdog.daemon = True
-        watchdog.start()
-        self.exit(return_code=128 + number, message=message)
+        self.exit_or_leave(stopped_by(number), message, STOP_GRACE_SECONDS)
 
-    def unlocked(self, journal: Journal, recovery_key: str | None = None) -> None:
-        """Called by the unlock screens with the open journal: show it, or with a new recovery key when the
-        first run was stopped before its key was confirmed: resume the first run there."""
-        from tui.screens.setup import finish_first_run
-
-        self.adopt(journal)
-        if recovery_key is None:
+    def _unlocked(self, unlocked: Unlocked | None) -> None:
+        """The unlock, recovery or first-run screen opened the journal: hold it and show it, or first the
+        recovery key it brought, which nobody has confirmed writing down yet."""
+        if unlocked is None:
+            return
+        self.adopt(unlocked.journal)
+        if unlocked.recovery_key is None:
             self.show_journal()
         else:
-            finish_first_run(self, recovery_key)
+            self._confirm_recovery_key(unlocked.recovery_key)
+
+    def _confirm_recovery_key(self, recovery_key: str) -> None:
+        """The first run's last steps, also resumed when it was stopped before them: the recovery key, confirmed
+        (and remembered as such), then the first engagement unless there is one, then the journal."""
+
+        def key_confirmed(_: bool | None) -> None:
+            journal = self.journal
+            if journal is None:  # locked meanwhile: the next unlock starts these steps again
+                return
+            try:
+                confirmed = journal.note_recovery_key_confirmed()
+            except CandourError as error:  # safe to go on: the next unlock offers a new key again
+                self.notify(f"Could not note that the recovery key was confirmed: {error}", severity="warning")
+            else:
+                self.apply_preferences(confirmed)
+            if journal.all(Engagement):
+                self.show_journal()
+            else:
+                self.push_screen(EngagementForm(first_run=True), lambda _: self.show_journal())
+
+        self.push_screen(RecoveryKeyScreen(recovery_key), key_confirmed)
 
     def adopt(self, journal: Journal) -> None:
-        """Hold the open journal and apply its preferences (first run shows it after the setup steps)."""
+        """Hold the open journal and apply its preferences."""
         self.journal = journal
         self.apply_preferences(journal.preferences())
         self._last_activity = time.monotonic()
@@ -178,16 +148,15 @@ class CandourApp(App[int]):
         self.preferences = preferences
         self.theme = "textual-light" if preferences.theme == "light" else "textual-dark"
 
+    def on_settings_screen_preferences_saved(self, message: SettingsScreen.PreferencesSaved) -> None:
+        self.apply_preferences(message.preferences)
+
     def show_journal(self) -> None:
         """Show the main view, and the editor again if a draft was left open when the journal locked."""
-        from tui.screens.main import MainScreen
-
         self.push_screen(MainScreen())
 
     def action_lock(self) -> None:
         """Save any draft encrypted, drop every decrypted value, and return to the unlock screen."""
-        from tui.screens.unlock import UnlockScreen
-
         journal = self.journal
         if journal is None:
             return
@@ -198,7 +167,7 @@ class CandourApp(App[int]):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):
             self.pop_screen()
         if not isinstance(self.screen, UnlockScreen):
-            self.push_screen(UnlockScreen())
+            self.push_screen(UnlockScreen(), self._unlocked)
         self.notify("Locked. Your draft is saved, encrypted.", timeout=3)
 
     def _save_drafts(self, journal: Journal) -> None:
@@ -236,7 +205,7 @@ class CandourApp(App[int]):
 
     def on_unmount(self) -> None:
         """However the app ends, the journal is closed (its file lock released); a draft was saved by `exit`."""
-        self._handle_stop_signals(False)
+        self._stop_signals.stop()
         self.close_journal()
 
     def close_journal(self) -> None:
@@ -262,11 +231,12 @@ class CandourApp(App[int]):
             return DRAFT_NOT_SAVED if editing else NO_DRAFT_OPEN
         return DRAFT_SAVED if editing else NO_DRAFT_OPEN
 
+    def crash_report(self) -> str:
+        """After a crash: save the draft while the editor is still there to read it from, and say so."""
+        return f"{CRASH_MESSAGE} {self.save_and_close()}"
+
     async def action_main(self, action: str) -> None:
         """Run one of the main view's actions from anywhere (the command palette): back to the main view first."""
-        from tui.screens.editor import EditorScreen
-        from tui.screens.main import MainScreen
-
         if self.journal is None:
             self.notify("Unlock the journal first.")
             return
@@ -279,57 +249,12 @@ class CandourApp(App[int]):
             await self.screen.run_action(action)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    # --- paths by which the framework could copy the screen elsewhere ---------------------------
-
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The framework's palette commands, without "Screenshot" (it writes the screen to a file)."""
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":
-                yield command
+        yield from super().get_system_commands(screen)
         yield SystemCommand("Lock", "Lock the journal now", self.action_lock)
-
-    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
-        """Refused: a screenshot is the journal's text in a file."""
-        self.notify("Screenshots are turned off in Candour: they would save your journal in clear.")
-        return None
-
-    def save_screenshot(self, *args: object, **kwargs: object) -> str:
-        raise PermissionError("Candour does not write screenshots")
-
-    def action_screenshot(self, *args: object, **kwargs: object) -> None:
-        self.deliver_screenshot()
-
-    def copy_to_clipboard(self, text: str) -> None:
-        """Copy within the app only. The framework would send the text to the terminal as an escape
-        sequence (OSC 52), which terminals, multiplexers and remote sessions may log or forward."""
-        self._clipboard = text
-
-    # --- crashes --------------------------------------------------------------------------------
-
-    def panic(self, *renderables: RenderableType) -> None:
-        """The framework giving up (its input thread fails, for one, when the terminal closes): save the draft
-        while the editor is still there to read it from, then let it stop."""
-        self.save_and_close()
-        super().panic(*renderables)
-
-    def _handle_exception(self, error: Exception) -> None:
-        """An unexpected error: save the draft if possible, then stop without a traceback.
-
-        The framework's own report prints local variables, which would hold journal text or a passphrase.
-        """
-        self._return_code = 1
-        if self._exception is None:  # keeps the test harness able to re-raise it
-            self._exception = error
-            self._exception_event.set()
-        outcome = self.save_and_close()
-        self._exit_renderables.clear()
-        self._exit_renderables.append(f"{CRASH_MESSAGE} {outcome}")
-        self._close_messages_no_wait()
 
 
 def make_app(

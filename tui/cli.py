@@ -30,9 +30,7 @@ from journal import (
 )
 from tui import cli_reading, cli_writing
 from tui.cli_context import Context, KdfSettings, pass_context
-
-EXIT_CANCELLED = 130
-EXIT_UNEXPECTED = 70
+from tui.exit_codes import EXIT_CANCELLED, EXIT_DAMAGED, EXIT_INTERNAL_ERROR, EXIT_SUCCESS, exit_code_for
 
 
 class CandourGroup(click.Group):
@@ -159,7 +157,7 @@ def verify(context: Context) -> None:
         click.echo(f"- {problem}", err=True)
     for value, kind, missing in dangling:
         click.echo(f"- {value.KIND} {value.saved_id[:8]} links to {kind} {missing[:8]}, which is gone.", err=True)
-    raise SystemExit(4)
+    raise SystemExit(EXIT_DAMAGED)
 
 
 @cli.command()
@@ -242,7 +240,8 @@ for _command in (*cli_writing.COMMANDS, *cli_reading.COMMANDS):
 
 
 def main(argv: list[str] | None = None, *, kdf: KdfSettings | None = None) -> None:
-    """Entry point: run the command line and turn every failure into a message and an exit code.
+    """Entry point: run the command line and turn every failure into a message and an exit code
+    (`tui.exit_codes`, listed in the README).
 
     No traceback is ever printed: one would show local variables and could carry journal text.
 
@@ -254,7 +253,7 @@ def main(argv: list[str] | None = None, *, kdf: KdfSettings | None = None) -> No
         cli.main(args=argv, standalone_mode=False, obj=kdf or KdfSettings())
     except CandourError as error:
         click.echo(f"candour: {error}", err=True)
-        raise SystemExit(error.exit_code) from None
+        raise SystemExit(exit_code_for(type(error))) from None
     except click.exceptions.Abort:
         click.echo("\ncandour: cancelled; nothing was changed.", err=True)
         raise SystemExit(EXIT_CANCELLED) from None
@@ -267,7 +266,7 @@ def main(argv: list[str] | None = None, *, kdf: KdfSettings | None = None) -> No
     except BrokenPipeError:
         # `candour list | head`: the reader left; not an error worth a message.
         sys.stderr.close()
-        raise SystemExit(0) from None
+        raise SystemExit(EXIT_SUCCESS) from None
     except SystemExit:
         raise
     except Exception as error:  # the last line of defence against a leaking traceback
@@ -276,7 +275,7 @@ def main(argv: list[str] | None = None, *, kdf: KdfSettings | None = None) -> No
             "your saved entries are safe.",
             err=True,
         )
-        raise SystemExit(EXIT_UNEXPECTED) from None
+        raise SystemExit(EXIT_INTERNAL_ERROR) from None
 
 
 if __name__ == "__main__":

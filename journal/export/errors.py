@@ -8,19 +8,13 @@ from journal.errors import CandourError
 class LevelExceeded(CandourError):
     """An item above the sharing level agreed for the engagement was chosen without the explicit override."""
 
-    exit_code = 2
-
 
 class WordingNeeded(CandourError):
     """An item was chosen that has no wording for the sponsor yet (write one, or choose the private wording)."""
 
-    exit_code = 2
-
 
 class ExportExists(CandourError):
     """The destination file exists; an export never replaces a file unless asked to."""
-
-    exit_code = 2
 
 
 __all__ = ["ExportExists", "LevelExceeded", "WordingNeeded"]

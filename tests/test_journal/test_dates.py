@@ -421,12 +421,6 @@ def test_parse_day_names_unreadable_text() -> None:
         parse_day("someday", CLOCK)
 
 
-def test_invalid_input_exits_with_the_usage_status() -> None:
-    with pytest.raises(InvalidInput) as caught:
-        parse_range("whenever", CLOCK)
-    assert caught.value.exit_code == 2
-
-
 # Properties
 
 

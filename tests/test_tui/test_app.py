@@ -3,14 +3,18 @@ search, check-in, settings, and the guards against plaintext leaving behind the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
@@ -31,6 +35,10 @@ from tui.screens.unlock import RecoverScreen, UnlockScreen
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 26)
 SIZE = (120, 40)
+TIMEOUT = 60.0
+"""Generous: every wait ends as soon as its state is reached; this only bounds a broken run on a busy machine."""
+NEVER = 24 * 3600.0
+"""An auto-lock delay no test reaches by being slow."""
 
 
 @pytest.fixture
@@ -53,17 +61,23 @@ async def type_text(pilot: Pilot[int], text: str) -> None:
     await pilot.press(*[("space" if char == " " else char) for char in text])
 
 
-async def wait_for(pilot: Pilot[int], condition: object, seconds: float = 5.0) -> None:
+async def wait_for(pilot: Pilot[int], condition: Callable[[], object], seconds: float = TIMEOUT) -> None:
     """Let the app run until `condition()` holds (workers finish in their own time)."""
-    for _ in range(int(seconds / 0.05)):
-        if callable(condition) and condition():
-            return
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the app did not reach the expected state in time")
         await pilot.pause(0.05)
-    raise AssertionError("the app did not reach the expected state in time")
+
+
+def _focused_id(app: App[Any]) -> str | None:
+    return app.focused.id if app.focused is not None else None
 
 
 async def unlock(pilot: Pilot[int], passphrase: str = DEMO_PASSPHRASE) -> None:
     app = pilot.app
+    # Ready once its field has the focus: after a lock the unlock screen is new, and may still be mounting.
+    await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen) and _focused_id(app) == "passphrase")
     assert isinstance(app.screen, UnlockScreen)
     app.screen.query_one("#passphrase", Input).value = passphrase
     await pilot.press("enter")
@@ -207,7 +221,8 @@ async def test_writing_autosaves_an_encrypted_draft_then_saves_the_reflection(
 
 
 async def test_idle_lock_saves_the_draft_and_unlock_brings_it_back_exactly(demo_path: Path, clock: FixedClock) -> None:
-    app = app_for(demo_path, clock, auto_lock_seconds=0.6)
+    # Idle only once everything is typed: a slow machine must not lock the journal between two key presses.
+    app = app_for(demo_path, clock, auto_lock_seconds=NEVER)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         await pilot.press("f")
@@ -215,7 +230,9 @@ async def test_idle_lock_saves_the_draft_and_unlock_brings_it_back_exactly(demo_
         await type_text(pilot, "half a thought")
         area = app.screen.query_one("#text", TextArea)
         text, cursor = area.text, area.cursor_location
-        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen), seconds=5)
+        app.settings = dataclasses.replace(app.settings, auto_lock_seconds=0.0)  # the next idle check locks
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        app.settings = dataclasses.replace(app.settings, auto_lock_seconds=NEVER)
         assert app.journal is None
         assert not app.query(TextArea)  # nothing decrypted is left in the app
         await unlock(pilot)
@@ -312,6 +329,7 @@ async def test_settings_change_the_passphrase_and_preferences(demo_path: Path, c
         screen.query_one("#auto-lock", Input).value = "12"
         screen.query_one("#theme", Select).value = "light"
         await pilot.click("#save-preferences")
+        await wait_for(pilot, lambda: app.theme == "textual-light")  # the app applies what the screen saved
         assert app.journal is not None and app.journal.preferences().auto_lock_minutes == 12
         assert app.theme == "textual-light" and app.auto_lock_seconds == 12 * 60
         screen.query_one("#current", Input).value = DEMO_PASSPHRASE
@@ -371,9 +389,8 @@ def crash() -> None:
     raise RuntimeError("boom")
 
 async def drive(pilot):
-    await pilot.pause(0.2)
+    await pilot.pause()
     app.call_later(crash)
-    await pilot.pause(0.5)
 
 app.run(headless=True, auto_pilot=drive)
 sys.exit(app.return_code or 0)
@@ -415,10 +432,20 @@ async def test_the_command_palette_offers_every_action(demo_path: Path, clock: F
         await pilot.press("g")
         await pilot.press("ctrl+p")
         await type_text(pilot, "prepare")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: _palette_offers(app, "Prepare for the next session"))
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PrepScreen")
         assert all(callable(getattr(MainScreen, f"action_{action}", None)) for _, _, action in APP_COMMANDS)
+
+
+def _palette_offers(app: App[Any], title: str) -> bool:
+    """Whether the command palette lists exactly one command, `title` (Enter then runs it)."""
+    from textual.command import CommandList, CommandPalette
+
+    if not isinstance(app.screen, CommandPalette):
+        return False
+    listed = app.screen.query_one(CommandList)
+    return listed.option_count == 1 and title in str(listed.get_option_at_index(0).prompt)
 
 
 def test_importing_the_ui_package_removes_the_frameworks_leaky_switches() -> None:

@@ -16,6 +16,7 @@ from journal import Journal, Vault
 from journal.errors import InvalidInput, JournalBusy, JournalNotFound, NotEnoughMemory, WrongPassphrase
 from tests.conftest import CHEAP_LIMITS, MakeVault
 from tui.cli_context import Context, KdfSettings
+from tui.exit_codes import exit_code_for
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "a long enough passphrase"
@@ -54,7 +55,7 @@ def test_init_verify_passwd_and_recover_at_the_real_cost(tmp_path: Path) -> None
     assert verified.returncode == 0 and "intact" in verified.stdout
 
     wrong = candour(journal, "--passphrase-file", "-", "verify", stdin="not the passphrase\n")
-    assert wrong.returncode == WrongPassphrase().exit_code
+    assert wrong.returncode == exit_code_for(WrongPassphrase)
     assert "Wrong passphrase" in wrong.stderr and "Traceback" not in wrong.stderr
 
     changed = candour(journal, "passwd", env={"CANDOUR_PASSPHRASE": GOOD})
@@ -79,7 +80,7 @@ def test_weak_passphrase_is_refused_with_advice(tmp_path: Path, weak: str) -> No
 
 def test_missing_journal_has_its_own_exit_code(tmp_path: Path) -> None:
     result = candour(tmp_path / "nothing.candour", "verify", env={"CANDOUR_PASSPHRASE": GOOD})
-    assert result.returncode == JournalNotFound.exit_code
+    assert result.returncode == exit_code_for(JournalNotFound)
     assert "candour init" in result.stderr
 
 
@@ -87,7 +88,7 @@ def test_an_empty_file_is_not_a_journal_and_the_advice_works(tmp_path: Path) -> 
     empty = tmp_path / "journal.candour"
     empty.touch()
     opened = candour(empty, "verify", env={"CANDOUR_PASSPHRASE": GOOD})
-    assert opened.returncode == JournalNotFound.exit_code and "delete it, then run `candour init`" in opened.stderr
+    assert opened.returncode == exit_code_for(JournalNotFound) and "delete it, then run `candour init`" in opened.stderr
     assert candour(empty, "init", env={"CANDOUR_PASSPHRASE": GOOD}).returncode == 2  # never overwritten
     empty.unlink()
     created = candour(empty, "init", env={"CANDOUR_PASSPHRASE": GOOD}, entry=("-m", "tests.cheap_cli"))
@@ -122,7 +123,7 @@ def test_init_that_could_not_show_the_recovery_key_leaves_it_unconfirmed(tmp_pat
 def test_busy_journal_has_its_own_exit_code(make_vault: MakeVault, journal_path: Path) -> None:
     make_vault()
     result = candour(journal_path, "verify", env={"CANDOUR_PASSPHRASE": GOOD})
-    assert result.returncode == JournalBusy.exit_code
+    assert result.returncode == exit_code_for(JournalBusy)
     assert "already open" in result.stderr
 
 
@@ -188,7 +189,7 @@ def test_too_little_memory_to_derive_the_key_is_a_clear_message(journal_path: Pa
     vault, _ = Vault.create(journal_path, GOOD, kdf=asks_64_mib, limits=CHEAP_LIMITS)
     vault.close()
     result = candour(journal_path, "verify", env={"CANDOUR_PASSPHRASE": GOOD}, entry=("-c", LOW_MEMORY))
-    assert result.returncode == NotEnoughMemory.exit_code, result.stderr
+    assert result.returncode == exit_code_for(NotEnoughMemory), result.stderr
     assert "Not enough free memory to derive the key: it needs 64 MiB" in result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
 

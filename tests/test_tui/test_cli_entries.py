@@ -15,6 +15,7 @@ import pytest
 from journal import Journal, Person, Reflection, Theme
 from journal.errors import DamagedJournal, JournalBusy, JournalNotFound, RecordNotFound, WrongPassphrase
 from tests.conftest import PASSPHRASE, journal_files, unlock
+from tui.exit_codes import exit_code_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -180,16 +181,16 @@ sys.stdin.read()
 
 def test_failures_have_distinct_exit_codes_and_no_traceback(candour: Candour, tmp_path: Path) -> None:
     wrong = candour("list", env={"CANDOUR_PASSPHRASE": "not the passphrase at all"}, ok=False)
-    assert wrong.returncode == WrongPassphrase().exit_code and "Wrong passphrase" in wrong.stderr
+    assert wrong.returncode == exit_code_for(WrongPassphrase) and "Wrong passphrase" in wrong.stderr
 
     missing = Candour(tmp_path / "none.candour")("list", ok=False)
-    assert missing.returncode == JournalNotFound.exit_code
+    assert missing.returncode == exit_code_for(JournalNotFound)
 
     bad_date = candour("add", "text", "--date", "the day after never", ok=False)
     assert bad_date.returncode == 2 and "Cannot read" in bad_date.stderr
 
     no_session = candour("add", "text", "--session", "9", ok=False)
-    assert no_session.returncode == RecordNotFound.exit_code and "no session 9" in no_session.stderr
+    assert no_session.returncode == exit_code_for(RecordNotFound) and "no session 9" in no_session.stderr
 
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_OPEN, str(candour.journal)],
@@ -201,7 +202,7 @@ def test_failures_have_distinct_exit_codes_and_no_traceback(candour: Candour, tm
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         busy = candour("list", ok=False)
-        assert busy.returncode == JournalBusy.exit_code and "already open" in busy.stderr
+        assert busy.returncode == exit_code_for(JournalBusy) and "already open" in busy.stderr
     finally:
         holder.communicate("")
 
@@ -209,7 +210,7 @@ def test_failures_have_distinct_exit_codes_and_no_traceback(candour: Candour, tm
         connection.execute("UPDATE index_root SET envelope = zeroblob(length(envelope))")
     connection.close()
     damaged = candour("list", ok=False)
-    assert damaged.returncode == DamagedJournal.exit_code
+    assert damaged.returncode == exit_code_for(DamagedJournal)
 
 
 def test_nothing_typed_reaches_the_disk_in_clear(candour: Candour, journal_path: Path) -> None:

@@ -6,25 +6,52 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, ListView, Markdown, OptionList, Static, TextArea, Tree
 
 from journal import FixedClock
 from journal.demo import DEMO_PASSPHRASE, create_demo
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
+from tests.test_tui.test_app import TIMEOUT
 from tui.app import CandourApp, make_app
+from tui.screens.editor import EditorScreen
+from tui.screens.goals import GoalsScreen
 from tui.screens.main import MainScreen
+from tui.screens.prep import PrepScreen
+from tui.screens.search import SearchScreen
 
 SIZE = (120, 40)
 CLOCK = FixedClock.on(date(2026, 11, 26))
 
 SnapCompare = Callable[..., bool]
+State = Callable[[App[Any]], bool]
+
+
+@pytest.fixture(autouse=True)
+def steady_cursors(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every text cursor is drawn steadily, so a picture never depends on when in a blink it is taken.
+
+    As in Textual's own snapshot apps, the blink is turned off as each field is made, before it is first drawn:
+    turned off later, a text area can keep the line it drew with the cursor blinked away (its line cache does
+    not tell the two apart), and the picture then depends on the moment.
+    """
+    for field_class in (Input, TextArea):
+        made = field_class.__init__
+
+        def make_steady(self: Input | TextArea, *args: Any, __made: Any = made, **kwargs: Any) -> None:
+            __made(self, *args, **kwargs)
+            self.cursor_blink = False
+
+        monkeypatch.setattr(field_class, "__init__", make_steady)
+    yield
 
 
 @pytest.fixture
@@ -33,91 +60,131 @@ def demo_app(journal_path: Path) -> CandourApp:
     return make_app(journal_path, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK, demo_passphrase=DEMO_PASSPHRASE)
 
 
-async def _settle(pilot: Pilot[Any], until: Callable[[], bool]) -> None:
-    for _ in range(200):
-        if until():
-            break
-        await pilot.pause(0.05)
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)
+def focused(app: App[Any], widget_id: str) -> bool:
+    return app.focused is not None and app.focused.id == widget_id
 
 
-def unlocked_then(*keys: str, then_type: str = "") -> Callable[[Pilot[Any]], Awaitable[None]]:
-    """Unlock the demo journal, wait for the main view and its background loading, press `keys`, and once
-    the new screen has settled type `then_type` into whatever has focus."""
+def _drawn(app: App[Any]) -> bool:
+    """Nothing left to draw: no worker running, every Markdown document parsed and mounted."""
+    documents = app.screen.query(Markdown)
+    return not app.workers and all(not md.lock.is_locked and bool(md.children) == bool(md.source) for md in documents)
+
+
+async def settle(pilot: Pilot[Any], state: State) -> None:
+    """Let the app run until it shows `state` with nothing left to draw, checked each time the framework has
+    processed every message pending on the screen and finished its animations."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        await pilot.wait_for_scheduled_animations()
+        if state(pilot.app) and _drawn(pilot.app):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("the app did not reach the state to picture in time")
+
+
+def showing(state: State) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Before the picture: wait for `state`."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        app.screen.query_one("#passphrase", Input).value = DEMO_PASSPHRASE
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, MainScreen) and not app.workers)
-        if keys:
-            await pilot.press(*keys)
-            await pilot.pause(0.2)  # the new screen mounts and starts its workers
-            await _settle(pilot, lambda: not app.workers)
-        if then_type:
-            await pilot.press(*then_type, "tab")
-            await _settle(pilot, lambda: not app.workers)
-        await hold_cursors_steady(pilot)
+        await settle(pilot, state)
 
     return run_before
 
 
-async def hold_cursors_steady(pilot: Pilot[Any]) -> None:
-    """A blinking cursor is drawn or not depending on when the picture is taken: show it steadily."""
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    for area in pilot.app.screen.query(TextArea):
-        area.cursor_blink = False
-    await pilot.pause()
+def unlocked_then(*keys: str, then_type: str = "", shows: State) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Unlock the demo journal, wait for the main view and its background loading, press `keys`, type
+    `then_type` into whatever has focus followed by Tab, and wait until the app `shows` the state pictured."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await settle(pilot, lambda app: focused(app, "passphrase"))
+        app.screen.query_one("#passphrase", Input).value = DEMO_PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot, _timeline_focused)
+        if keys:
+            await pilot.press(*keys)
+        if then_type:
+            await pilot.press(*then_type, "tab")
+        await settle(pilot, shows)
+
+    return run_before
+
+
+def _timeline_focused(app: App[Any]) -> bool:
+    return isinstance(app.screen, MainScreen) and focused(app, "timeline")
+
+
+def _tree_on_line(line: int) -> State:
+    return lambda app: isinstance(app.screen, MainScreen) and app.screen.query_one(Tree).cursor_line == line
 
 
 def test_unlock_screen(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see a centred card saying the journal is locked, a masked passphrase field, the demo
     journal's passphrase hint, an Unlock button and a "Forgot passphrase?" link."""
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=hold_cursors_steady)
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=showing(lambda app: focused(app, "passphrase")))
 
 
 def test_main_view(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see the timeline on the left (Recent entries, then "Leadership coaching · 5 of 8 sessions
     held" with sessions 6 (planned) to 1 and reflections under sessions 2, 4 and 5), and on the right the
     engagement: coach Ana Ruiz, sponsor Northwind Ltd, level L2 and the limits of confidentiality."""
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then())
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then(shows=_timeline_focused))
 
 
 def test_reflection_in_the_main_view(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see the first recent reflection selected, and on the right its date, session 5, theme
     "Conflict with peers", people Priya, mood and energy, and its Markdown text with headings."""
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("home"))
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("home", shows=_tree_on_line(0)))
+
+
+def _editing(app: App[Any]) -> bool:
+    return isinstance(app.screen, EditorScreen) and isinstance(app.focused, TextArea)
 
 
 def test_editor_with_template(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see "New reflection · After session 5 (12 Nov 2026)", an empty title, the four
     after-session prompts as headings in the text area, theme and people fields, mood and energy, the
     actions field, and the footer with Save, Close and Discard."""
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("home", "n"))
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("home", "n", shows=_editing))
+
+
+def _goals_listed(app: App[Any]) -> bool:
+    return isinstance(app.screen, GoalsScreen) and app.screen.query_one(ListView).index == 0 and focused(app, "goals")
 
 
 def test_goals_view(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see three goals with status and latest rating, a sparkline of each goal's ratings, and on
     the right the first goal's sponsor wording and its ratings over time."""
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("g"))
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("g", shows=_goals_listed))
+
+
+def _results_listed(app: App[Any]) -> bool:
+    """The search for what was typed has run and listed its results, the focus gone on to the first filter."""
+    if not isinstance(app.screen, SearchScreen) or not focused(app, "theme"):
+        return False
+    status = str(app.screen.query_one("#search-status", Static).render())
+    return app.screen.query_one(OptionList).option_count > 0 and status.endswith("results")
 
 
 def test_search_with_results(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see the query "priya" with filters for theme, goal, person, engagement and dates, the
     matching reflections, person and action listed with snippets, and the first result previewed."""
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("slash", then_type="priya"))
+    searched = unlocked_then("slash", then_type="priya", shows=_results_listed)
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=searched)
+
+
+def _prep_shown(app: App[Any]) -> bool:
+    return isinstance(app.screen, PrepScreen) and focused(app, "prep-pane")
 
 
 def test_prep_view(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
     """You should see the digest: next session 6 on 30 November 2026 with its agenda, open actions with the
     overdue one marked, what I said I would do, goals not rated recently, and what I want to bring."""
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("p"))
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=unlocked_then("p", shows=_prep_shown))
 
 
 def test_first_run(snap_compare: SnapCompare, journal_path: Path) -> None:
     """You should see the welcome card explaining in two sentences what Candour protects, and the new
     passphrase field with its strength meter and the field to type it again."""
     app = make_app(journal_path, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
-    assert snap_compare(app, terminal_size=SIZE, run_before=hold_cursors_steady)
+    assert snap_compare(app, terminal_size=SIZE, run_before=showing(lambda app: focused(app, "first")))

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from journal import Action, format_day
-from tui.app import JournalView
+from tui.screens.base import JournalView
 
 
 class ActionsScreen(Screen[None], JournalView):

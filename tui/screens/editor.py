@@ -12,7 +12,7 @@ from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from journal import CandourError, Draft, Journal, Person, Reflection, Session, Theme, normalize
-from tui.app import JournalView, Lockable
+from tui.screens.base import JournalView, Lockable
 from tui.screens.confirm import ConfirmScreen
 
 AUTOSAVE_SECONDS = 3.0
@@ -58,7 +58,6 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
     def __init__(self, draft: Draft) -> None:
         super().__init__()
         self.draft = draft
-        self._saved_text = draft.text
 
     def compose(self) -> ComposeResult:
         journal = self.journal

@@ -45,7 +45,7 @@ from journal.export import (
     export_everything,
     export_log,
 )
-from tui.app import JournalView
+from tui.screens.base import JournalView
 from tui.screens.confirm import ConfirmScreen
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,11 +23,14 @@ from journal import (
     SharingLevel,
     parse_day,
 )
-from tui.app import JournalView
+from tui.screens.base import JournalView
+
+Saved = TypeVar("Saved")
 
 
-class Form(ModalScreen[object], JournalView):
-    """Shared behaviour: Escape cancels, errors show in the form, the journal comes from the app."""
+class Form(ModalScreen[Saved], JournalView, Generic[Saved]):
+    """Shared behaviour: Escape cancels, errors show in the form, the journal comes from the app. Dismisses with
+    what it saved, or with nothing when cancelled."""
 
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
 
@@ -52,11 +56,11 @@ class Form(ModalScreen[object], JournalView):
         except CandourError as error:
             self.show_error(str(error))
 
-    def save(self) -> object:
+    def save(self) -> Saved:
         raise NotImplementedError
 
 
-class EngagementForm(Form):
+class EngagementForm(Form[Engagement]):
     """A coaching engagement and the sharing agreement reached in three-way contracting."""
 
     def __init__(self, *, first_run: bool = False) -> None:
@@ -127,7 +131,7 @@ class EngagementForm(Form):
         return self.journal.save(engagement)
 
 
-class SessionForm(Form):
+class SessionForm(Form[Session]):
     """A coaching session of an engagement, with the agenda the coachee wants to bring."""
 
     def __init__(self, engagement: Engagement) -> None:
@@ -162,7 +166,7 @@ class SessionForm(Form):
         )
 
 
-class GoalForm(Form):
+class GoalForm(Form[Goal]):
     """A goal: its private title, the wording the sponsor may see, what success looks like, a target date."""
 
     def compose(self) -> ComposeResult:
@@ -196,7 +200,7 @@ class GoalForm(Form):
         )
 
 
-class CheckInForm(Form):
+class CheckInForm(Form[CheckIn]):
     """A 0-10 rating of a goal, with a private note and an optional statement for the sponsor."""
 
     def __init__(self, goal: Goal) -> None:

@@ -10,8 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown, Static
 
 from journal import CheckIn, Goal, GoalStatus
-from tui.app import JournalView
 from tui.describe import goal_markdown, sparkline
+from tui.screens.base import JournalView
 from tui.screens.forms import CheckInForm, GoalForm
 
 
@@ -74,7 +74,7 @@ class GoalsScreen(Screen[None], JournalView):
             self.query_one("#goal-detail", Markdown).update(goal_markdown(event.item.goal, event.item.history))
 
     def action_new_goal(self) -> None:
-        def saved(goal: object) -> None:
+        def saved(goal: Goal | None) -> None:
             if goal is not None:
                 self.notify("Goal saved. Check in on it with r.")
                 self.refresh_goals()
@@ -86,7 +86,7 @@ class GoalsScreen(Screen[None], JournalView):
         if not isinstance(item, GoalRow):
             return
 
-        def saved(check_in: object) -> None:
+        def saved(check_in: CheckIn | None) -> None:
             if check_in is not None:
                 self.notify("Check-in saved.")
                 self.refresh_goals()

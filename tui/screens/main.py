@@ -17,8 +17,8 @@ from journal import (
     Reflection,
     Session,
 )
-from tui.app import JournalView
 from tui.describe import record_markdown
+from tui.screens.base import JournalView
 from tui.screens.editor import EditorScreen
 from tui.screens.forms import EngagementForm, SessionForm
 
@@ -204,14 +204,14 @@ class MainScreen(Screen[None], JournalView):
             self.notify("Create an engagement first (E).")
             return
 
-        def added(session: object) -> None:
+        def added(session: Session | None) -> None:
             if session is not None:
                 self.refresh_timeline()
 
         self.app.push_screen(SessionForm(engagement), added)
 
     def action_new_engagement(self) -> None:
-        def added(engagement: object) -> None:
+        def added(engagement: Engagement | None) -> None:
             if engagement is not None:
                 self.refresh_timeline()
 

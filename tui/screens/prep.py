@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
-from tui.app import JournalView
 from tui.describe import prep_markdown
+from tui.screens.base import JournalView
 
 
 class PrepScreen(Screen[None], JournalView):

@@ -12,8 +12,8 @@ from textual.widgets import Footer, Input, Markdown, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from journal import CandourError, Engagement, Goal, Person, SearchFilters, SearchHit, Theme, parse_range
-from tui.app import JournalView
 from tui.describe import record_markdown
+from tui.screens.base import JournalView
 
 RESULTS_SHOWN = 100
 

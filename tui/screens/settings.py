@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from journal import CandourError
-from tui.app import JournalView
+from journal import CandourError, Preferences
+from tui.screens.base import JournalView
 from tui.screens.setup import RecoveryKeyScreen
 from tui.widgets.passphrase import NewPassphrase
 
@@ -25,6 +26,13 @@ class SettingsScreen(Screen[None], JournalView):
     """Each section acts on its own button; key operations run in a worker."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    class PreferencesSaved(Message):
+        """The coachee saved new preferences: the app puts them in force (theme, auto-lock delay)."""
+
+        def __init__(self, preferences: Preferences) -> None:
+            super().__init__()
+            self.preferences = preferences
 
     def compose(self) -> ComposeResult:
         preferences = self.candour.preferences
@@ -81,7 +89,7 @@ class SettingsScreen(Screen[None], JournalView):
         except CandourError as error:
             self._status(str(error))
             return
-        self.candour.apply_preferences(saved)
+        self.post_message(self.PreferencesSaved(saved))
         self.notify("Preferences saved.")
 
     @on(Button.Pressed, "#change-passphrase")

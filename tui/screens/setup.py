@@ -1,10 +1,8 @@
-"""First run: what Candour protects, choosing a passphrase, the recovery key (shown once, partly retyped),
-then the first engagement. A first run stopped before the key was confirmed resumes at that step on the
-next unlock, with a new key (`finish_first_run`)."""
+"""First run: what Candour protects and choosing a passphrase; and the recovery key (shown once, partly retyped),
+which the app shows next, before the first engagement. A first run stopped before the key was confirmed resumes
+at that step on the next unlock, with a new key."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,12 +10,9 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from journal import CandourError, Engagement, Journal
-from tui.screens.forms import EngagementForm
+from journal import CandourError, Journal
+from tui.screens.base import AppView, Unlocked
 from tui.widgets.passphrase import NewPassphrase
-
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
 WELCOME = (
     "Candour keeps what you write after coaching sessions encrypted on this computer: without your "
@@ -26,8 +21,8 @@ WELCOME = (
 )
 
 
-class SetupScreen(Screen[None]):
-    """Creates the journal on first run."""
+class SetupScreen(Screen[Unlocked], AppView):
+    """Creates the journal on first run; dismisses with it and its recovery key, still to be confirmed."""
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="setup", classes="card"):
@@ -58,7 +53,7 @@ class SetupScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unlock")
     def create_journal(self, passphrase: str) -> None:
-        settings = cast("CandourApp", self.app).settings
+        settings = self.candour.settings
         try:
             journal, recovery_key = Journal.create(
                 settings.journal_path, passphrase, kdf=settings.kdf, limits=settings.limits, clock=settings.clock
@@ -81,35 +76,8 @@ class SetupScreen(Screen[None]):
         self.query_one("#setup-error", Static).update(str(error))
 
     def _created(self, journal: Journal, recovery_key: str) -> None:
-        app = cast("CandourApp", self.app)
         self.query_one(NewPassphrase).clear()
-        app.adopt(journal)
-        finish_first_run(app, recovery_key)
-
-
-def finish_first_run(app: CandourApp, recovery_key: str) -> None:
-    """The first run's last steps, for the journal the app holds: the recovery key, confirmed (and remembered
-    as such), then the first engagement unless there is one, then the journal."""
-
-    def engagement_done(_: object) -> None:
-        app.show_journal()
-
-    def key_confirmed(_: bool | None) -> None:
-        journal = app.journal
-        if journal is None:  # locked meanwhile: the next unlock starts these steps again
-            return
-        try:
-            confirmed = journal.note_recovery_key_confirmed()
-        except CandourError as error:  # safe to go on: the next unlock offers a new key again
-            app.notify(f"Could not note that the recovery key was confirmed: {error}", severity="warning")
-        else:
-            app.apply_preferences(confirmed)
-        if journal.all(Engagement):
-            app.show_journal()
-        else:
-            app.push_screen(EngagementForm(first_run=True), engagement_done)
-
-    app.push_screen(RecoveryKeyScreen(recovery_key), key_confirmed)
+        self.dismiss(Unlocked(journal, recovery_key))
 
 
 class RecoveryKeyScreen(ModalScreen[bool]):

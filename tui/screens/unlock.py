@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,19 +11,17 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from journal import CandourError, Journal, WrongPassphrase
+from tui.screens.base import AppView, Unlocked
 from tui.widgets.passphrase import NewPassphrase
 
-if TYPE_CHECKING:
-    from tui.app import CandourApp
 
-
-class UnlockScreen(Screen[None]):
-    """Asks for the passphrase; a wrong one says so and keeps the screen."""
+class UnlockScreen(Screen[Unlocked], AppView):
+    """Asks for the passphrase; a wrong one says so and keeps the screen. Dismisses with the open journal."""
 
     BINDINGS = [("ctrl+r", "recover", "Forgot passphrase")]
 
     def compose(self) -> ComposeResult:
-        demo = cast("CandourApp", self.app).settings.demo_passphrase
+        demo = self.candour.settings.demo_passphrase
         with Center(), Vertical(id="unlock", classes="card"):
             yield Static("Candour", classes="brand")
             yield Label("Your journal is locked.")
@@ -40,12 +37,6 @@ class UnlockScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#unlocking").display = False
         self.query_one("#passphrase", Input).focus()
-
-    def on_screen_resume(self) -> None:
-        """Back after locking: ready for the passphrase again."""
-        field = self.query_one("#passphrase", Input)
-        field.value = ""
-        field.focus()
 
     @on(Input.Submitted, "#passphrase")
     @on(Button.Pressed, "#unlock-button")
@@ -64,11 +55,9 @@ class UnlockScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="unlock")
     def unlock(self, passphrase: str) -> None:
         """Derive the key off the UI thread (it takes a noticeable fraction of a second by design)."""
-        app = cast("CandourApp", self.app)
+        settings = self.candour.settings
         try:
-            journal = Journal.open(
-                app.settings.journal_path, passphrase, limits=app.settings.limits, clock=app.settings.clock
-            )
+            journal = Journal.open(settings.journal_path, passphrase, limits=settings.limits, clock=settings.clock)
         except CandourError as error:
             self.app.call_from_thread(self._failed, error)
             return
@@ -96,15 +85,24 @@ class UnlockScreen(Screen[None]):
         self._busy(False)
         self.query_one("#passphrase", Input).value = ""
         self.query_one("#unlock-error", Static).update("")
-        cast("CandourApp", self.app).unlocked(journal, recovery_key)
+        self.dismiss(Unlocked(journal, recovery_key))
 
     @on(Button.Pressed, "#recover-button")
     def action_recover(self) -> None:
-        self.app.push_screen(RecoverScreen())
+        self.app.push_screen(RecoverScreen(), self._recovered)
+
+    def _recovered(self, journal: Journal | None) -> None:
+        if journal is not None:
+            self.dismiss(Unlocked(journal))
+            return
+        field = self.query_one("#passphrase", Input)  # back from the recovery screen: ready for the passphrase
+        field.value = ""
+        field.focus()
 
 
-class RecoverScreen(Screen[None]):
-    """Opens the journal with the recovery key and sets a new passphrase."""
+class RecoverScreen(Screen[Journal], AppView):
+    """Opens the journal with the recovery key and sets a new passphrase; dismisses with the open journal, or
+    with nothing when the coachee goes back."""
 
     BINDINGS = [("escape", "back", "Back")]
 
@@ -143,14 +141,10 @@ class RecoverScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unlock")
     def recover(self, recovery_key: str, new_passphrase: str) -> None:
-        app = cast("CandourApp", self.app)
+        settings = self.candour.settings
         try:
             journal = Journal.recover(
-                app.settings.journal_path,
-                recovery_key,
-                new_passphrase,
-                limits=app.settings.limits,
-                clock=app.settings.clock,
+                settings.journal_path, recovery_key, new_passphrase, limits=settings.limits, clock=settings.clock
             )
         except CandourError as error:
             self.app.call_from_thread(self._failed, error)
@@ -166,6 +160,5 @@ class RecoverScreen(Screen[None]):
         self.query_one("#recover-error", Static).update(str(error))
 
     def _succeeded(self, journal: Journal) -> None:
-        self.dismiss()
-        cast("CandourApp", self.app).unlocked(journal)
         self.app.notify("Passphrase reset. Your recovery key still works; keep it safe.")
+        self.dismiss(journal)

@@ -600,12 +600,6 @@ def test_only_control_characters_are_removed(text: str) -> None:
 # --- Storing ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def journal(make_vault: MakeVault) -> Journal:
-    vault, _ = make_vault()
-    return Journal(vault)
-
-
 def _digest(journal: Journal) -> dict[str, str]:
     """A hash of each of the journal's files but SQLite's `-shm`, a shared-memory index of the write-ahead
     log that every transaction touches (even one rolled back) and that holds none of the journal."""

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.clock import FixedClock
 from journal.errors import RecordInUse, StorageError
 from journal.models import (
     AFTER_SESSION,
@@ -28,7 +27,7 @@ from journal.models import (
     Theme,
 )
 from journal.store import Journal
-from tests.conftest import MakeVault, journal_files
+from tests.conftest import journal_files
 
 TYPED = st.text(
     # What a keyboard can put in the editor: any character but controls (removed by design, they can
@@ -42,12 +41,6 @@ TYPED = st.text(
     ),
     min_size=1,
 )
-
-
-@pytest.fixture
-def journal(make_vault: MakeVault) -> Journal:
-    vault, _ = make_vault()
-    return Journal(vault, FixedClock.on(date(2026, 9, 15)))
 
 
 def _decomposed(text: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -409,13 +408,6 @@ def test_only_saved_values_can_be_indexed() -> None:
 
 
 # --- through the journal: deletions, restores and edits -----------------------------------------
-
-
-@pytest.fixture
-def journal(journal_path: Path) -> Iterator[Journal]:
-    opened, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
-    with opened:
-        yield opened
 
 
 def hit_ids(journal: Journal, query: str, **filters: object) -> list[str]:

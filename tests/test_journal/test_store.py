@@ -46,7 +46,7 @@ from journal.models import (
 from journal.search import normalize
 from journal.store import EngagementProgress, Journal
 from journal.text import section
-from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, journal_files
 
 TODAY = date(2026, 9, 15)
 
@@ -54,12 +54,6 @@ TODAY = date(2026, 9, 15)
 def clock() -> FixedClock:
     """A fresh clock on TODAY (each test may move its own)."""
     return FixedClock.on(TODAY)
-
-
-@pytest.fixture
-def journal(make_vault: MakeVault) -> Journal:
-    vault, _ = make_vault()
-    return Journal(vault, clock())
 
 
 def at(day: int, hour: int = 12, month: int = 9) -> datetime:

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
 
 from journal import CheckIn, Engagement, FixedClock, Journal, Reflection, WrongPassphrase, WrongRecoveryKey
-from journal.demo import DEMO_PASSPHRASE, create_demo
+from journal.demo import DEMO_PASSPHRASE
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tui.app import CRASH_MESSAGE, CandourApp, make_app
 from tui.screens import editor
@@ -33,24 +33,11 @@ from tui.screens.setup import RecoveryKeyScreen, SetupScreen
 from tui.screens.unlock import RecoverScreen, UnlockScreen
 
 ROOT = Path(__file__).resolve().parents[2]
-TODAY = date(2026, 11, 26)
 SIZE = (120, 40)
 TIMEOUT = 60.0
 """Generous: every wait ends as soon as its state is reached; this only bounds a broken run on a busy machine."""
 NEVER = 24 * 3600.0
 """An auto-lock delay no test reaches by being slow."""
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock.on(TODAY)
-
-
-@pytest.fixture
-def demo_path(journal_path: Path, clock: FixedClock) -> Path:
-    """A demo journal (cheap KDF) with sample engagements, sessions, reflections and goals."""
-    create_demo(journal_path, clock, kdf=CHEAP_KDF, limits=CHEAP_LIMITS).close()
-    return journal_path
 
 
 def app_for(path: Path, clock: FixedClock, **options: object) -> CandourApp:

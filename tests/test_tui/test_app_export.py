@@ -6,13 +6,12 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, SelectionList, TextArea
 
 from journal import FixedClock, Journal
-from journal.demo import DEMO_PASSPHRASE, create_demo
+from journal.demo import DEMO_PASSPHRASE
 from journal.export import export_log
-from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
+from tests.conftest import CHEAP_LIMITS
 from tests.test_tui.test_app import unlock, wait_for
 from tui.app import make_app
 from tui.screens.confirm import ConfirmScreen
@@ -21,12 +20,6 @@ from tui.screens.main import MainScreen
 
 CLOCK = FixedClock.on(date(2026, 11, 26))
 SIZE = (130, 42)
-
-
-@pytest.fixture
-def demo_path(journal_path: Path) -> Path:
-    create_demo(journal_path, CLOCK, kdf=CHEAP_KDF, limits=CHEAP_LIMITS).close()
-    return journal_path
 
 
 def preview_text(screen: ExportScreen) -> str:

@@ -21,7 +21,8 @@ from journal import Engagement, FixedClock, Journal, Reflection, Session, Templa
 from journal.models import AFTER_SESSION, BETWEEN_SESSIONS, BUILT_IN_TEMPLATES, drop_untouched_prompts
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tests.conftest import unlock as unlock_vault
-from tests.test_tui.test_app import SIZE, TODAY, app_for, type_text, unlock, wait_for
+from tests.test_tui.conftest import TODAY
+from tests.test_tui.test_app import SIZE, app_for, type_text, unlock, wait_for
 from tui.screens.editor import EditorScreen
 from tui.screens.main import MainScreen
 

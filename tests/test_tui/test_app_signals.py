@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from journal import BETWEEN_SESSIONS, Journal, SystemClock
-from journal.demo import DEMO_PASSPHRASE, create_demo
+from journal import BETWEEN_SESSIONS, Journal
+from journal.demo import DEMO_PASSPHRASE
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
 from tui.app import DRAFT_SAVED, NO_JOURNAL_OPEN
 
@@ -153,12 +153,6 @@ class Terminal:
         """Close the master side: the terminal window goes away."""
         os.close(self.master)
         self.master = -1
-
-
-@pytest.fixture
-def demo_path(journal_path: Path) -> Path:
-    create_demo(journal_path, SystemClock(), kdf=CHEAP_KDF, limits=CHEAP_LIMITS).close()
-    return journal_path
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ class KdfLimits:
 
 
 DEFAULT_PARAMS = KdfParams(time_cost=3, memory_kib=256 * MIB, lanes=2)
-"""Starting point at creation: 256 MiB, 3 passes, 2 lanes (0.31 s on two cores)."""
+"""Starting point at creation: 256 MiB, 3 passes, 2 lanes (the README's benchmark gives its time)."""
 
 DEFAULT_LIMITS = KdfLimits(
     floor=replace(DEFAULT_PARAMS, lanes=1),
@@ -126,7 +126,7 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     if len(salt) != SALT_SIZE:
         raise ValueError(f"salt must be {SALT_SIZE} bytes")
     # libargon2 takes its 256 MiB from malloc: 65,536 page faults, about a quarter of the derivation
-    # on a two-core virtual machine. Transparent huge pages would cut that (0.27 s instead of 0.37 s),
+    # on a two-core virtual machine. Transparent huge pages would cut most of that,
     # but the memory can only be supplied through libargon2's allocation hooks, that is a cffi
     # callback, and every cffi or ctypes callback lives in a writable and executable page for the
     # rest of the process: not a trade to make in the process that holds the journal key.

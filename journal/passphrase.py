@@ -16,8 +16,9 @@ MIN_LENGTH = 10
 """Shortest passphrase accepted, whatever its score."""
 
 MIN_SCORE = 3
-"""Lowest zxcvbn score accepted (0-4). 3 means about 10^8-10^10 guesses; at Argon2id's ~0.4 s per
-guess on a laptop that is decades of one machine's work, so offline attacks on a stolen file are slow."""
+"""Lowest zxcvbn score accepted (0-4). 3 means about 10^8-10^10 guesses; at Argon2id's target time per
+guess (`crypto.kdf.TARGET_UNLOCK_SECONDS`) that is decades of one machine's work, so offline attacks on a
+stolen file are slow."""
 
 ESTIMATOR_MAX_LENGTH = 72
 """zxcvbn refuses longer input; beyond this the first 72 characters are judged (the rest only adds strength)."""

@@ -13,7 +13,7 @@ FILE_NAME = "journal.candour"
 
 def default_journal_path() -> Path:
     """The journal file in the user's data folder (e.g. ~/.local/share/candour on Linux)."""
-    # Imported here: it loads tempfile and random, about 5 ms that a journal named by `--journal`
+    # Imported here: it loads tempfile and random, a start-up cost that a journal named by `--journal`
     # or CANDOUR_JOURNAL (scripts, which start often) need not pay.
     import platformdirs
 

@@ -2,7 +2,8 @@
 
 Usage: python -m tests.test_journal.crash_child MODE JOURNAL
   writes     create the journal if needed, then put records forever, printing each id after commit
-  passwd     unlock with the passphrase on stdin's first line, print READY, change it to the second line
+  passwd     unlock with the passphrase on stdin's first line, print READY, and once stdin says `go`, change
+             it to the second line and print DONE
   disk-full  limit the file size, put large records until the disk refuses, print the error
   reflect    save reflections as the editor does (draft, then save with a new theme, person and action)
   add        write reflections as `candour add` does, each with a new theme and a new person
@@ -43,6 +44,7 @@ def passwd(path: Path) -> None:
     old, new = sys.stdin.readline().rstrip("\n"), sys.stdin.readline().rstrip("\n")
     vault = Vault.unlock(path, old, limits=CHEAP_LIMITS)
     _say("READY")
+    sys.stdin.readline()  # the test's `go`: it kills before, during or after the change as it chooses
     vault.change_passphrase(old, new)
     _say("DONE")
 

@@ -25,7 +25,6 @@ from crypto import KdfLimits, KdfParams
 from journal import codec
 from journal.clock import Clock, SystemClock
 from journal.errors import InvalidInput, JournalBusy, RecordInUse, RecordNotFound, StorageError
-from journal.manifest import IndexEntry
 from journal.models import (
     BRING_NEXT_TIME,
     BUILT_IN_TEMPLATES,
@@ -49,7 +48,7 @@ from journal.models import (
     mentioned_names,
 )
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, normalize, searchable_text
-from journal.vault import Record, Vault
+from journal.vault import IndexEntry, Record, Vault
 
 M = TypeVar("M", bound=Model)
 N = TypeVar("N", Theme, Person)

@@ -90,7 +90,7 @@ def test_loose_permissions_are_tightened_on_open(make_vault: MakeVault, journal_
 
 def test_sqlite_hygiene_pragmas(make_vault: MakeVault) -> None:
     vault, _ = make_vault()
-    connection = vault._db()
+    connection = vault._file.db()
     assert connection.execute("PRAGMA secure_delete").fetchone()[0] == 1
     assert connection.execute("PRAGMA temp_store").fetchone()[0] == 2  # memory
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

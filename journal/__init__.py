@@ -59,7 +59,7 @@ from journal.passphrase import Strength, WeakPassphrase, assess_passphrase, requ
 from journal.paths import default_journal_path, resolve_journal_path
 from journal.search import SearchFilters, SearchHit, normalize
 from journal.store import SEARCHABLE_KINDS, EngagementProgress, Journal, PrepDigest, section
-from journal.vault import IndexEntry, Record, Vault, VerifyReport, probe_journal, require_journal_file
+from journal.vault import IndexEntry, KeyChange, Record, Vault, VerifyReport, probe_journal, require_journal_file
 
 __all__ = [
     "AFTER_SESSION",
@@ -95,6 +95,7 @@ __all__ = [
     "KdfLimits",
     "KdfParametersRefused",
     "KdfParams",
+    "KeyChange",
     "LintDismissal",
     "Model",
     "NotEnoughMemory",

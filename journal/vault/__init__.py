@@ -6,7 +6,7 @@
 - `index` and `index_format`: the sealed three-level index and its bytes; `snapshots`: its section copies.
 - `records`: the record store; `search_cache` and `search_pages`: the search cache's storage and bytes.
 - `verify`: every row opened and compared with the index.
-- `vault`: `Vault`, which composes them.
+- `vault`: `Vault`, which composes them, and `KeyChange`.
 
 The tables, the index, its snapshots and the search cache are described in FORMAT.md beside this module.
 """
@@ -15,12 +15,13 @@ from journal.vault.database import SCHEMA_VERSION, fsync_folder, probe_journal, 
 from journal.vault.index_format import IndexEntry
 from journal.vault.records import Record
 from journal.vault.search_pages import SearchDocuments, SearchPage, search_page_of
-from journal.vault.vault import Vault
+from journal.vault.vault import KeyChange, Vault
 from journal.vault.verify import VerifyReport
 
 __all__ = [
     "SCHEMA_VERSION",
     "IndexEntry",
+    "KeyChange",
     "Record",
     "SearchDocuments",
     "SearchPage",

@@ -2,8 +2,8 @@
 new journal or a rotation, opening them with the passphrase or the recovery key, changing the passphrase
 and replacing the recovery key. The byte layouts are cryptography's: see crypto/FORMAT.md.
 
-Each operation derives a passphrase's key once: an Argon2id derivation is the slow step (the default
-costs take about 0.4 s) and deriving the same key twice would only double the wait.
+Each operation derives a passphrase's key once: an Argon2id derivation is the slow step (calibrated
+toward `crypto.kdf.TARGET_UNLOCK_SECONDS`), and deriving the same key twice would only double the wait.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The vault: an open, unlocked journal file composed of its parts — the file, the key ring, the sealed index,
 the record store, the search cache and verify — and the operations that span them (create, unlock,
-recover, lock, key rotation, backup).
+recover, lock, key rotation, backup). `KeyChange` changes the keys of a journal just unlocked.
 """
 
 from __future__ import annotations
@@ -169,7 +169,8 @@ class Vault:
 
     # --- keys ------------------------------------------------------------------------------
     # The passphrase is asked again for each: someone at an unlocked, unattended screen must not be able
-    # to change it, take the recovery key away or rotate the keys.
+    # to change it, take the recovery key away or rotate the keys. `KeyChange` is for a journal just
+    # unlocked with the passphrase, where that unlock was the check.
 
     def change_passphrase(self, current: str, new: str) -> None:
         """Re-wrap the journal key under a new passphrase, in one transaction.
@@ -321,3 +322,45 @@ class Vault:
         """Open every stored revision and compare the file with the sealed index (see `verify.verify`)."""
         return verify(self._file, self._keyring, self._index)
 
+
+class KeyChange:
+    """A journal just unlocked with its passphrase, to change its keys: the unlock checked the passphrase,
+    so no change here derives it again (a derivation is the slow step, calibrated toward
+    `crypto.kdf.TARGET_UNLOCK_SECONDS`). Open one with `KeyChange.unlock`; it locks the journal when closed.
+
+    Hold one only for the command that asked for the passphrase: it keeps the passphrase, which a
+    rotation needs to wrap the new journal key.
+    """
+
+    def __init__(self, vault: Vault, passphrase: str) -> None:
+        self._vault = vault
+        self._passphrase = passphrase
+
+    @classmethod
+    def unlock(cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS) -> KeyChange:
+        """Unlock the journal at `path` to change its keys (see `Vault.unlock` for the errors)."""
+        return cls(Vault.unlock(path, passphrase, limits=limits), passphrase)
+
+    def change_passphrase(self, new: str) -> None:
+        """Re-wrap the journal key under a new passphrase, in one transaction."""
+        self._vault._keyring.set_passphrase(new)
+        self._passphrase = new
+
+    def new_recovery_key(self) -> str:
+        """Replace the recovery key (the old one stops working); returns the new one, to show once."""
+        return self._vault._keyring.replace_recovery_key()
+
+    def rotate_keys(self) -> str:
+        """Re-encrypt everything under a new journal key (see `Vault.rotate_keys`); returns the new recovery key."""
+        with self._vault._file.mutex:
+            return self._vault._rotate(self._passphrase)
+
+    def close(self) -> None:
+        """Lock the journal again."""
+        self._vault.close()
+
+    def __enter__(self) -> KeyChange:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

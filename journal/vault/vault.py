@@ -85,9 +85,8 @@ class Vault:
             with sqlite_errors("open the new journal"):
                 connection = open_database(path)
                 tighten_permissions(path)
-            return cls(JournalFile(path, connection, lock), material.header, material.keys.journal), (
-                material.recovery_key
-            )
+            vault = cls(JournalFile(path, connection, lock), material.header, material.keys.journal)
+            return vault, material.recovery_key
         except BaseException:
             lock.release()
             raise

@@ -30,7 +30,6 @@ from journal.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from journal.manifest import IndexEntry
 from journal.models import (
     AFTER_SESSION,
     BETWEEN_SESSIONS,
@@ -59,10 +58,9 @@ from journal.models import (
 from journal.passphrase import Strength, WeakPassphrase, assess_passphrase, require_strong_passphrase
 from journal.paths import default_journal_path, resolve_journal_path
 from journal.search import SearchFilters, SearchHit, normalize
-from journal.storage import probe_journal, require_journal_file
 from journal.store import SEARCHABLE_KINDS, EngagementProgress, Journal, PrepDigest
 from journal.text import section
-from journal.vault import Record, Vault, VerifyReport
+from journal.vault import IndexEntry, KeyChange, Record, Vault, VerifyReport, probe_journal, require_journal_file
 
 __all__ = [
     "AFTER_SESSION",
@@ -98,6 +96,7 @@ __all__ = [
     "KdfLimits",
     "KdfParametersRefused",
     "KdfParams",
+    "KeyChange",
     "LintDismissal",
     "Model",
     "NotEnoughMemory",

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from journal.errors import JournalBusy, RecordNotFound, StorageError
-from journal.manifest import IndexEntry
 from journal.models import (
     BRING_NEXT_TIME,
     WHAT_WILL_I_DO,
@@ -28,6 +27,7 @@ from journal.models import (
 from journal.records import RecordStore
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, searchable_text
 from journal.text import section
+from journal.vault import IndexEntry
 
 RATE_AGAIN_AFTER = timedelta(days=21)
 """A goal not rated for this long is listed in the pre-session digest."""

@@ -3,7 +3,7 @@ combinable filters by engagement, theme, goal, person and date range.
 
 Nothing is indexed on disk in clear (an index would leak words). The journal builds a
 `SearchIndex` the first time it is needed, from decrypted values and from the sealed search
-cache (`journal.search_pages`), and keeps it up to date.
+cache (`journal.vault`), and keeps it up to date.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from journal.models import (
     Template,
     Theme,
 )
-from journal.search_pages import Page, page_of
 from journal.text import ELLIPSIS, Folded, fold
+from journal.vault import SearchPage, search_page_of
 
 normalize = fold
 """The fold search matches with, under the name the journal's other modules know it by: `journal.text.fold`,
@@ -116,7 +116,7 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self._documents: dict[str, _Document] = {}
-        self._pages: dict[int, Page] = {}
+        self._pages: dict[int, SearchPage] = {}
         """Pages of the search cache by number, holding only documents still to be found (see `add_cached`)."""
         self._unparsed: dict[bytes, int] = {}
         """Records indexed from the cache and not parsed yet: raw id → place of its document in its page."""
@@ -197,12 +197,12 @@ class SearchIndex:
 
         return [SearchHit(doc.kind, doc.record_id, doc.day, doc.title, extract(doc)) for doc in chosen]
 
-    # --- the sealed search cache (see `journal.search_pages`) -------------------------------------
+    # --- the sealed search cache (see `journal.vault`, its FORMAT.md) ------------------------------
 
     def cached_form(self, record_id: str) -> bytes | None:
         """The document of an indexed record as the search cache stores it (no original text).
 
-        Its fields are read back by `_parse_cached`; changing them needs a new `search_pages.PAGE_LAYOUT`.
+        Its fields are read back by `_parse_cached`; changing them needs a new `journal.vault` page layout.
         """
         document = self._documents.get(record_id)
         if document is None:
@@ -223,7 +223,7 @@ class SearchIndex:
         # The unit separator cannot occur in stored text: control characters are removed when values are made.
         return _SEPARATOR.join(fields).encode("utf-8")
 
-    def add_cached(self, number: int, page: Page, current: Mapping[bytes, int]) -> None:
+    def add_cached(self, number: int, page: SearchPage, current: Mapping[bytes, int]) -> None:
         """Index the documents of search-cache page `number` that were made from their record's current revision.
 
         Only for records not indexed otherwise. A document is parsed only when a search could
@@ -261,7 +261,7 @@ class SearchIndex:
         if raw_id not in self._in_pages:
             return
         self._in_pages.discard(raw_id)
-        number = page_of(raw_id)
+        number = search_page_of(raw_id)
         page = self._pages[number]
         page = page.subset(index for index, other in enumerate(page.ids) if other != raw_id)
         self._pages[number] = page
@@ -366,7 +366,7 @@ class SearchIndex:
         )
 
 
-def _containing(page: Page, terms: list[bytes]) -> Iterator[int]:
+def _containing(page: SearchPage, terms: list[bytes]) -> Iterator[int]:
     """The documents of a page whose bytes hold every term (all of them for no terms).
 
     The first term is looked for in the whole page at once, jumping to the next document after

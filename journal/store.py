@@ -12,7 +12,7 @@ from crypto import KdfLimits, KdfParams
 from journal.clock import Clock
 from journal.queries import SEARCHABLE_KINDS, EngagementProgress, PrepDigest, Queries
 from journal.records import MIN_ID_PREFIX, RecordStore, sort_key
-from journal.vault import Vault
+from journal.vault import KeyChange, Vault, VerifyReport
 from journal.writing import Writing
 
 
@@ -58,10 +58,58 @@ class Journal(Writing, Queries):
         """Open the journal with its recovery key and set a new passphrase (see `Vault.recover`)."""
         return cls(Vault.recover(path, recovery_key, new_passphrase, limits=limits), clock)
 
+    # --- keys, backup and verify ------------------------------------------------------------
+    # All the app and the command line ask of the vault: they never reach `vault` themselves.
+    # Each key operation derives the passphrase's key once (the slow step of each).
+
+    @classmethod
+    def open_to_change_keys(
+        cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS
+    ) -> KeyChange:
+        """Unlock the journal at `path` only to change its keys, with the passphrase just typed: unlocking
+        checks it, so the change does not derive it again (for a command that asks for it and acts at once).
+        Close the result, or use it in `with`, to lock the journal again.
+
+        Raises:
+            The errors of `open`.
+        """
+        return KeyChange.unlock(path, passphrase, limits=limits)
+
+    def change_passphrase(self, current: str, new: str) -> None:
+        """Re-wrap the journal key under a new passphrase, once `current` is checked.
+
+        Raises:
+            WrongPassphrase: `current` is not the passphrase; nothing changed.
+        """
+        self.vault.change_passphrase(current, new)
+
     def new_recovery_key(self, passphrase: str) -> str:
         """Replace the recovery key (the old one stops working) and return the new one, to show once
         (see `Vault.regenerate_recovery_key` for the errors)."""
         return self.vault.regenerate_recovery_key(passphrase)
+
+    def rotate_keys(self, passphrase: str) -> str:
+        """Re-encrypt the whole journal under a new journal key, salt and recovery key, once `passphrase` is
+        checked; returns the new recovery key, to show once (the old one stops working).
+
+        Raises:
+            WrongPassphrase: nothing changed.
+        """
+        return self.vault.rotate_keys(passphrase)
+
+    def backup(self, destination: Path) -> None:
+        """Write a consistent encrypted copy of the journal (same passphrase and recovery key) to `destination`.
+
+        Raises:
+            JournalExists: `destination` exists. StorageError: it cannot be written.
+        """
+        self.vault.backup(destination)
+
+    def verify(self) -> VerifyReport:
+        """Open every stored revision and compare the file with the sealed index (see `Vault.verify`)."""
+        return self.vault.verify()
+
+    # --- end of keys, backup and verify -----------------------------------------------------
 
 
 __all__ = [

@@ -122,7 +122,7 @@ def fold(text: str) -> str:
     forms and ligatures split (ß→ss, ﬁ→fi), and the letters Unicode keeps whole folded by hand (ł→l, ø→o, æ→ae).
 
     The sealed search cache holds folded text: whenever what this returns changes, change
-    `journal.search_pages.PAGE_LAYOUT` too, so that caches folded the old way are rebuilt.
+    `journal.vault.search_pages.PAGE_LAYOUT` too, so that caches folded the old way are rebuilt.
 
     Args:
         text: any text.

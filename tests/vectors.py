@@ -16,7 +16,7 @@ from pathlib import Path
 from journal import Journal, Vault
 from journal.clock import FixedClock
 from journal.export.personal import render_everything
-from journal.storage import SCHEMA_VERSION
+from journal.vault import SCHEMA_VERSION
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
 from tests.every_kind import fill_with_every_kind
 

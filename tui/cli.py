@@ -24,7 +24,6 @@ from journal import (
     JournalExists,
     SystemClock,
     UnsupportedFormat,
-    Vault,
     probe_journal,
     require_journal_file,
 )
@@ -147,7 +146,7 @@ def init(context: Context) -> None:
 def verify(context: Context) -> None:
     """Check every record and the sealed index; report anything damaged, missing or rolled back."""
     with context.journal() as journal:
-        report = journal.vault.verify()
+        report = journal.verify()
         # Links are checked only in a journal whose records all open: reading them needs that.
         dangling = journal.dangling_links() if report.ok else []
     if report.ok and not dangling:
@@ -165,9 +164,8 @@ def verify(context: Context) -> None:
 def passwd(context: Context) -> None:
     """Change the passphrase (re-wraps the journal key; nothing else is rewritten)."""
     current = context.passphrase("Current passphrase")
-    with Vault.unlock(context.journal_path, current, limits=context.kdf.limits) as vault:
-        new = context.new_passphrase("New passphrase")
-        vault.change_passphrase(current, new)
+    with Journal.open_to_change_keys(context.journal_path, current, limits=context.kdf.limits) as keys:
+        keys.change_passphrase(context.new_passphrase("New passphrase"))
     click.echo(
         "Passphrase changed. The old one no longer opens this file, but still opens copies made before; "
         "run `candour rotate-keys` if you think it was exposed."
@@ -184,7 +182,7 @@ def recover(context: Context) -> None:
     else:
         recovery_key = context.passphrase("Recovery key")  # the file's first line
     new = context.new_passphrase("New passphrase")
-    Vault.recover(context.journal_path, recovery_key, new, limits=context.kdf.limits).close()
+    Journal.recover(context.journal_path, recovery_key, new, limits=context.kdf.limits).close()
     click.echo("Passphrase reset. Your recovery key still works; keep it safe.")
 
 
@@ -193,8 +191,8 @@ def recover(context: Context) -> None:
 def new_recovery_key(context: Context) -> None:
     """Replace the recovery key (the old one stops working) and show the new one once."""
     passphrase = context.passphrase("Passphrase")
-    with Vault.unlock(context.journal_path, passphrase, limits=context.kdf.limits) as vault:
-        _show_recovery_key(vault.regenerate_recovery_key(passphrase), "Your new recovery key:")
+    with Journal.open_to_change_keys(context.journal_path, passphrase, limits=context.kdf.limits) as keys:
+        _show_recovery_key(keys.new_recovery_key(), "Your new recovery key:")
     click.echo(
         "The old recovery key no longer opens this file. Copies made before today still open with it; "
         "run `candour rotate-keys` if you think it was exposed."
@@ -206,8 +204,8 @@ def new_recovery_key(context: Context) -> None:
 def rotate_keys(context: Context) -> None:
     """Re-encrypt the whole journal under a new key; old copies can't read anything written after."""
     passphrase = context.passphrase("Passphrase")
-    with Vault.unlock(context.journal_path, passphrase, limits=context.kdf.limits) as vault:
-        recovery_key = vault.rotate_keys(passphrase)
+    with Journal.open_to_change_keys(context.journal_path, passphrase, limits=context.kdf.limits) as keys:
+        recovery_key = keys.rotate_keys()
         click.echo("Keys rotated: every record was re-encrypted under a new journal key.")
         _show_recovery_key(recovery_key, "Your new recovery key (the old one no longer works):")
 
@@ -222,7 +220,7 @@ def backup(context: Context, destination: Path) -> None:
     if destination.exists():  # said before the passphrase is asked; the copy itself never overwrites either
         raise JournalExists(f"{destination} already exists; choose a new name (nothing was overwritten).")
     with context.journal() as journal:
-        journal.vault.backup(destination)
+        journal.backup(destination)
     click.echo(f"Encrypted backup written to {destination} (readable only with your passphrase or recovery key).")
 
 

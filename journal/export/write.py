@@ -18,7 +18,7 @@ from pathlib import Path
 
 from journal.errors import InvalidInput, StorageError
 from journal.export.errors import ExportExists
-from journal.storage import fsync_folder
+from journal.vault import fsync_folder
 
 DEFAULT_MODE = 0o600
 """Owner-only: an export is plaintext, and the folder may be shared."""

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 import crypto
-import journal.vault
+import journal.vault.snapshots
 from journal import DamagedJournal, Vault
-from journal.manifest import SECTION_COUNT, SECTION_SIZE, SNAPSHOT_TABLE, bucket_of, decode_snapshot, section_of
+from journal.vault.index_format import SECTION_COUNT, SECTION_SIZE, bucket_of, decode_snapshot, section_of
+from journal.vault.schema import SNAPSHOT_TABLE
 from tests.conftest import PASSPHRASE, MakeVault, journal_files, unlock
 
 
@@ -122,10 +123,10 @@ def test_a_purged_record_leaves_no_snapshot_that_names_it(make_vault: MakeVault,
     vault.close()
     with unlock(journal_path) as reopened:
         assert reopened.count("reflection") == 299
-        index_key = reopened._require_keys().index
+        index_key = reopened._keyring.keys().index
         for section, envelope in snapshot_rows(journal_path).items():
             plaintext = crypto.open_envelope(
-                index_key, envelope, SNAPSHOT_TABLE, section.to_bytes(16, "big"), reopened._root[section]
+                index_key, envelope, SNAPSHOT_TABLE, section.to_bytes(16, "big"), reopened._index.root[section]
             )
             assert purged not in decode_snapshot(plaintext).entries
 
@@ -146,17 +147,17 @@ def test_a_journal_whose_snapshots_cannot_be_saved_still_lists(
     vault, _ = make_vault()
     vault.put_many(("reflection", b"entry", n) for n in range(50))  # in several sections
     vault.close()
-    write_index_row = journal.vault._write_index_row
+    write_snapshot = journal.vault.snapshots.write_snapshot
 
-    written: list[str] = []
+    written: list[int] = []
 
-    def disk_full_for_snapshots(connection: sqlite3.Connection, key: bytes, table: str, *args: object) -> None:
-        if table == SNAPSHOT_TABLE and written:  # the disk fills after the first snapshot
+    def disk_full_for_snapshots(connection: sqlite3.Connection, key: bytes, section: int, *args: object) -> None:
+        if written:  # the disk fills after the first snapshot
             raise sqlite3.OperationalError("database or disk is full")
-        write_index_row(connection, key, table, *args)  # type: ignore[arg-type]
-        written.append(table)
+        write_snapshot(connection, key, section, *args)  # type: ignore[arg-type]
+        written.append(section)
 
-    monkeypatch.setattr(journal.vault, "_write_index_row", disk_full_for_snapshots)
+    monkeypatch.setattr(journal.vault.snapshots, "write_snapshot", disk_full_for_snapshots)
     with unlock(journal_path) as reopened:
         assert [entry.sort_key for entry in reopened.recent("reflection", 3)] == [49, 48, 47]
     assert snapshot_rows(journal_path) == {}  # the failed save was rolled back whole

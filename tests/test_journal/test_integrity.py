@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from journal import CandourError, DamagedJournal, DamagedRecord, RecordMissing
-from journal.manifest import bucket_of, section_of
+from journal.vault.index_format import bucket_of, section_of
 from tests.conftest import MakeVault, unlock
 
 

@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from journal import Vault
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
@@ -23,6 +24,11 @@ def _all_bytes_under(*folders: Path) -> bytes:
             for name in files:
                 chunks.append((Path(root) / name).read_bytes())
     return b"\n".join(chunks)
+
+
+def _read_only(path: Path) -> sqlite_utils.Database:
+    """The journal file through sqlite-utils, which lists every table and column, on a read-only connection."""
+    return sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
 
 
 def _assert_no_canary(blob: bytes) -> None:
@@ -88,13 +94,14 @@ def test_loose_permissions_are_tightened_on_open(make_vault: MakeVault, journal_
     assert stat.S_IMODE(journal_path.stat().st_mode) == 0o600
 
 
-def test_sqlite_hygiene_pragmas(make_vault: MakeVault) -> None:
+def test_sqlite_hygiene_pragmas(make_vault: MakeVault, journal_path: Path) -> None:
     vault, _ = make_vault()
-    connection = vault._db()
+    connection = vault._file.db()
     assert connection.execute("PRAGMA secure_delete").fetchone()[0] == 1
     assert connection.execute("PRAGMA temp_store").fetchone()[0] == 2  # memory
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    with _read_only(journal_path) as database:
+        tables = database.table_names()
     assert not any("fts" in name for name in tables)
 
 
@@ -104,13 +111,9 @@ def test_nothing_readable_in_the_file(make_vault: MakeVault, journal_path: Path)
     for n in range(5):
         vault.put("reflection", b"x" * (n * 37), sort_key=20261100 + n)
     vault.close()
-    with sqlite3.connect(journal_path) as connection:
-        columns = {
-            table: [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
-            for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        sizes = {len(row[0]) for row in connection.execute("SELECT envelope FROM records")}
-    connection.close()
+    with _read_only(journal_path) as database:
+        columns = {table.name: [column.name for column in table.columns] for table in database.tables}
+        sizes = {len(row["envelope"]) for row in database["records"].rows}
     assert columns == {
         "header": ["slot", "bytes"],
         "key_slots": ["kind", "slot"],

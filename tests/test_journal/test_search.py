@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal import search, search_pages
+from journal import search
 from journal.clock import FixedClock
 from journal.dates import parse_range
 from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Reflection, Session, Template, Theme
@@ -27,9 +27,10 @@ from journal.search import (
     query_terms,
     snippet,
 )
-from journal.search_pages import PAGE_COUNT, decode_page, encode_page, page_of
 from journal.store import Journal
 from journal.text import Folded
+from journal.vault import search_pages
+from journal.vault.search_pages import PAGE_COUNT, decode_page, encode_page, search_page_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 TODAY = date(2026, 9, 15)
@@ -276,7 +277,9 @@ class World:
             self.index = SearchIndex()
             self.index.add(value for value in values if value.KIND not in CACHED_KINDS)
             for number in range(PAGE_COUNT):
-                on_page = {record_id: doc for record_id, doc in documents.items() if page_of(record_id) == number}
+                on_page = {
+                    record_id: doc for record_id, doc in documents.items() if search_page_of(record_id) == number
+                }
                 self.index.add_cached(number, decode_page(encode_page(on_page)), dict.fromkeys(documents, 1))
             assert all(self.index.has_cached(record_id) for record_id in documents)
 

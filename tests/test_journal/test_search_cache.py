@@ -14,7 +14,9 @@ import pytest
 import crypto
 from journal import DamagedJournal, FixedClock, Journal, Reflection, SearchFilters, Theme, Vault
 from journal.search import NO_FILTERS
-from journal.search_pages import PAGE_TABLE, Documents, decode_page, page_id, page_of
+from journal.vault import SearchDocuments, search_page_of
+from journal.vault.schema import SEARCH_PAGES_TABLE as PAGE_TABLE
+from journal.vault.search_pages import decode_page, page_id
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 CLOCK = FixedClock.on(date(2026, 9, 15))
@@ -43,7 +45,7 @@ def fill(path: Path, count: int = 40) -> list[Reflection]:
     return saved
 
 
-def cached_documents(vault: Vault) -> Documents:
+def cached_documents(vault: Vault) -> SearchDocuments:
     """Every document of the sealed search cache, with the revision it was made from."""
     return {
         record_id: document
@@ -103,7 +105,7 @@ def test_purged_text_does_not_live_on_in_the_cache(journal_path: Path) -> None:
 
 def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Path) -> None:
     saved = fill(journal_path)
-    page = page_of(bytes.fromhex(saved[0].saved_id))
+    page = search_page_of(bytes.fromhex(saved[0].saved_id))
     with sqlite3.connect(journal_path) as connection:
         connection.execute("UPDATE search_pages SET envelope = zeroblob(length(envelope)) WHERE page = ?", (page,))
     connection.close()
@@ -160,15 +162,15 @@ def test_a_purge_empties_a_page_it_cannot_read(journal_path: Path) -> None:
     # A page in an older layout (or damaged) may still hold the purged record's text: it must not survive.
     first = fill(journal_path)[0]
     raw_id = bytes.fromhex(first.saved_id)
-    page = page_of(raw_id)
+    page = search_page_of(raw_id)
     with reopen(journal_path) as journal:
-        search_key = journal.vault._require_keys().search
+        search_key = journal.vault._keyring.keys().search
         older_layout = raw_id + "Entry 0: the café talk with Zoë".encode()
         envelope = crypto.seal(search_key, older_layout, PAGE_TABLE, page_id(page), 0)
-        with journal.vault._transaction("put back a page in an older layout") as connection:
+        with journal.vault._file.transaction("put back a page in an older layout") as connection:
             connection.execute("UPDATE search_pages SET envelope = ? WHERE page = ?", (envelope, page))
         journal.purge(first.saved_id)
-        rewritten = dict(journal.vault._search_page_rows({page}))[page]
+        rewritten = dict(journal.vault._search_cache.page_rows({page}))[page]
         plaintext = crypto.open_envelope(search_key, rewritten, PAGE_TABLE, page_id(page), 0)
         assert decode_page(plaintext).ids == []  # rewritten empty in the purge's transaction
         assert len(results(journal, "cafe")) == 39  # the page's other documents are rebuilt
@@ -191,7 +193,7 @@ def test_a_read_failing_midway_through_the_cache_is_reported_and_leaves_no_threa
     # come out as the journal error it is, stop the workers, and leave the journal usable.
     fill(journal_path, count=400)
     with reopen(journal_path) as journal:
-        read_rows = journal.vault._search_page_rows
+        read_rows = journal.vault._search_cache.page_rows
 
         def failing_after_two(pages: set[int] | None = None) -> Iterator[tuple[int, object]]:
             rows = read_rows(pages)
@@ -200,7 +202,7 @@ def test_a_read_failing_midway_through_the_cache_is_reported_and_leaves_no_threa
             rows.close()
             raise DamagedJournal("Could not read the search cache: the journal file is damaged or truncated.")
 
-        monkeypatch.setattr(journal.vault, "_search_page_rows", failing_after_two)
+        monkeypatch.setattr(journal.vault._search_cache, "page_rows", failing_after_two)
         with pytest.raises(DamagedJournal):
             journal.search("cafe")
         assert not [thread for thread in threading.enumerate() if thread.name.startswith("candour-search")]

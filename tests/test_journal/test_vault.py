@@ -25,8 +25,8 @@ from journal import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from journal.manifest import IndexEntry, KindTable, bucket_of, pack_entry, section_of
-from journal.storage import SCHEMA_VERSION, probe_journal
+from journal.vault import SCHEMA_VERSION, probe_journal
+from journal.vault.index_format import IndexEntry, KindTable, bucket_of, pack_entry, section_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files, unlock
 
 
@@ -368,7 +368,7 @@ def test_a_writer_outside_candour_is_reported_as_busy(make_vault: MakeVault, jou
     other = sqlite3.connect(journal_path, isolation_level=None, timeout=0)
     other.execute("BEGIN IMMEDIATE")
     try:
-        vault._db().execute("PRAGMA busy_timeout = 0")
+        vault._file.db().execute("PRAGMA busy_timeout = 0")
         with pytest.raises(JournalBusy):
             vault.put("note", b"x")
     finally:

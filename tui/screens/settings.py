@@ -100,8 +100,8 @@ class SettingsScreen(Screen[None], JournalView):
             self._status("Type your current passphrase, and a strong new one twice.")
             return
         self._status("Changing the passphrase…")
-        vault = self.journal.vault
-        self._run_key_operation(lambda: vault.change_passphrase(current, new), lambda _: self._changed())
+        journal = self.journal
+        self._run_key_operation(lambda: journal.change_passphrase(current, new), lambda _: self._changed())
 
     @work(thread=True, exclusive=True, group="keys")
     def _run_key_operation(self, operation: Callable[[], T], done: Callable[[T], None]) -> None:
@@ -126,8 +126,8 @@ class SettingsScreen(Screen[None], JournalView):
             self._status("Type your passphrase to replace the recovery key.")
             return
         self._status("Checking your passphrase…")
-        vault, passphrase = self.journal.vault, field.value
-        self._run_key_operation(lambda: vault.regenerate_recovery_key(passphrase), self._rotated)
+        journal, passphrase = self.journal, field.value
+        self._run_key_operation(lambda: journal.new_recovery_key(passphrase), self._rotated)
 
     @on(Button.Pressed, "#rotate")
     def rotate(self) -> None:
@@ -136,8 +136,8 @@ class SettingsScreen(Screen[None], JournalView):
             self._status("Type your passphrase to rotate keys.")
             return
         self._status("Re-encrypting the journal…")
-        vault = self.journal.vault
-        self._run_key_operation(lambda: vault.rotate_keys(passphrase), self._rotated)
+        journal = self.journal
+        self._run_key_operation(lambda: journal.rotate_keys(passphrase), self._rotated)
 
     def _rotated(self, key: str) -> None:
         """Show a new recovery key (after rotation or replacement) and forget the passphrases typed."""

@@ -1,5 +1,6 @@
-"""The journal's SQLite file: schema, hygiene (permissions, secure delete, memory temp store,
-WAL checkpoints), the single-instance lock, and translation of SQLite failures into our errors.
+"""The journal's SQLite file: its format version, hygiene (permissions, secure delete, memory temp store,
+WAL checkpoints), atomic creation and backup, the single-instance lock, and translation of SQLite
+failures into our errors. The tables are in `schema`.
 
 Nothing here knows about keys: it stores header, key slots and envelopes as opaque bytes.
 """
@@ -14,7 +15,6 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from journal.errors import (
     CandourError,
@@ -26,6 +26,7 @@ from journal.errors import (
     StorageError,
     UnsupportedFormat,
 )
+from journal.vault.schema import create_tables
 
 APPLICATION_ID = 0x43414E44
 """`PRAGMA application_id` of a Candour journal: "CAND"; tells our files from other SQLite files."""
@@ -36,55 +37,6 @@ Version 2 seals the index in 4,096 buckets under a two-level root (version 1 had
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 """Files SQLite keeps beside the database; each must be owner-only like the database."""
-
-# The one place the schema lives. sqlite-utils' Migrations would record each
-# migration with a clear-text timestamp, revealing when the journal was created,
-# so the format version is kept in `PRAGMA user_version` instead.
-SCHEMA = """
-CREATE TABLE header (
-    slot INTEGER PRIMARY KEY CHECK (slot = 0),
-    bytes BLOB NOT NULL
-);
-CREATE TABLE key_slots (
-    kind INTEGER PRIMARY KEY,
-    slot BLOB NOT NULL
-);
-CREATE TABLE records (
-    id BLOB NOT NULL,
-    revision INTEGER NOT NULL,
-    envelope BLOB NOT NULL,
-    PRIMARY KEY (id, revision)
-);
-CREATE TABLE index_buckets (
-    bucket INTEGER PRIMARY KEY,
-    envelope BLOB NOT NULL
-);
-CREATE TABLE index_sections (
-    section INTEGER PRIMARY KEY,
-    envelope BLOB NOT NULL
-);
-CREATE TABLE index_root (
-    slot INTEGER PRIMARY KEY CHECK (slot = 0),
-    envelope BLOB NOT NULL
-);
-"""
-
-SEARCH_PAGES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS search_pages (
-    page INTEGER PRIMARY KEY,
-    envelope BLOB NOT NULL
-)
-"""
-"""The sealed search cache (derived data). Created on its first save, so journals made before it still open."""
-
-INDEX_SNAPSHOTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS index_snapshots (
-    section INTEGER PRIMARY KEY,
-    envelope BLOB NOT NULL
-)
-"""
-"""Sealed copies of whole index sections (derived data), created the first time the whole index is read."""
-
 
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so every write
@@ -289,7 +241,7 @@ def open_database(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def create_database(path: Path, fill: Any) -> None:
+def create_database(path: Path, fill: Callable[[sqlite3.Connection], None]) -> None:
     """Create a journal file atomically: built beside `path` under a temporary name, then linked.
 
     The file appears complete or not at all, so a crash during creation never
@@ -306,9 +258,7 @@ def create_database(path: Path, fill: Any) -> None:
     def build(connection: sqlite3.Connection) -> None:
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute("BEGIN IMMEDIATE")
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                connection.execute(statement)
+        create_tables(connection)
         fill(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")

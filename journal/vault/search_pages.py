@@ -1,4 +1,4 @@
-"""The sealed search cache's page format: what search needs of each record, grouped in a few large pages.
+"""The byte format of the search cache's pages: what search needs of each record, grouped in a few large pages.
 
 Decrypting and parsing tens of thousands of records one by one dominates the first search
 of a session (about 100 µs a record in Python). The cache keeps, for each record of the
@@ -23,9 +23,6 @@ from typing import NamedTuple
 PAGE_COUNT = 64
 """Pages of the cache: the first six bits of a random id pick one."""
 
-PAGE_TABLE = "search_pages"
-"""The table (and associated-data name) of the cache's pages."""
-
 PAGE_LAYOUT = b"CSP\x03"
 """The first bytes of a page's plaintext, naming its layout and its documents' fields. A page in
 any other layout (written by an older Candour) is treated as missing and rebuilt; change this
@@ -34,11 +31,11 @@ whenever either changes, the way text is folded included (3: `journal.text.fold`
 _ID_SIZE = 16
 _COUNT = struct.Struct(">I")
 
-Documents = dict[bytes, tuple[int, bytes]]
+SearchDocuments = dict[bytes, tuple[int, bytes]]
 """Record id → (revision, document)."""
 
 
-class Page(NamedTuple):
+class SearchPage(NamedTuple):
     """One decrypted page: document `i` belongs to record `ids[i]` and was made from `revisions[i]`."""
 
     ids: list[bytes]
@@ -51,13 +48,13 @@ class Page(NamedTuple):
         """Document `index`, as stored."""
         return self.data[self.bounds[index] : self.bounds[index + 1]]
 
-    def subset(self, indices: Iterable[int]) -> Page:
+    def subset(self, indices: Iterable[int]) -> SearchPage:
         """A page holding only the documents at these places."""
         return decode_page(
             encode_page({self.ids[index]: (self.revisions[index], self.document(index)) for index in indices})
         )
 
-    def documents(self) -> Documents:
+    def documents(self) -> SearchDocuments:
         """Every document of the page, by record id."""
         return {
             record_id: (revision, self.document(index))
@@ -65,7 +62,7 @@ class Page(NamedTuple):
         }
 
 
-def page_of(record_id: bytes) -> int:
+def search_page_of(record_id: bytes) -> int:
     """The page that holds a record's document: the first six bits of its id."""
     return record_id[0] >> 2
 
@@ -75,7 +72,7 @@ def page_id(page: int) -> bytes:
     return page.to_bytes(16, "big")
 
 
-def encode_page(documents: Documents) -> bytes:
+def encode_page(documents: SearchDocuments) -> bytes:
     """Serialise one page: layout, count, ids, revisions, document lengths, then the documents."""
     count = len(documents)
     revisions = [revision for revision, _ in documents.values()]
@@ -92,7 +89,7 @@ def encode_page(documents: Documents) -> bytes:
     )
 
 
-def decode_page(data: bytes) -> Page:
+def decode_page(data: bytes) -> SearchPage:
     """Parse a page. `data` was authenticated, so only another layout or a bug could make it malformed.
 
     Raises:
@@ -114,4 +111,4 @@ def decode_page(data: bytes) -> Page:
     bounds = list(itertools.accumulate(lengths, initial=documents_start))
     if bounds[-1] != len(data):
         raise ValueError("search page has the wrong size")
-    return Page(ids, revisions, bounds, data)
+    return SearchPage(ids, revisions, bounds, data)

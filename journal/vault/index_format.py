@@ -1,4 +1,5 @@
-"""The sealed index: each record's revisions, kind and sort key, in buckets whose revisions a two-level root seals."""
+"""The byte formats of the sealed index: entries, buckets, sections, the root and section snapshots, and the
+table of kinds a listing reads from them. Bytes in, bytes out; `index` stores them. Layout in FORMAT.md."""
 
 from __future__ import annotations
 
@@ -34,12 +35,6 @@ _ID_SIZE = 16
 
 ROOT_ID = bytes(_ID_SIZE)
 """The id under which the root is sealed (number 0, like bucket and section 0 in their tables); no record takes it."""
-
-ROOT_TABLE = "index_root"
-SECTION_TABLE = "index_sections"
-BUCKET_TABLE = "index_buckets"
-SNAPSHOT_TABLE = "index_snapshots"
-"""Derived copies of whole sections (see `encode_snapshot`)."""
 
 Bucket = dict[bytes, bytes]
 """One bucket in memory: record id -> its packed entry, so a write packs only the entry it changes

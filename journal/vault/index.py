@@ -1,0 +1,332 @@
+"""The sealed index of an open journal: for each record its revisions, kind and sort key, in 4,096 buckets
+whose revisions 64 sections hold, whose revisions the root holds. Each row is opened at the revision the
+level above names, so a row deleted, altered or put back from an older copy is refused.
+
+Rows are read as needed and held in memory until the next write; reading the whole index goes through
+the section snapshots (`snapshots`) while they are current. Byte formats in `index_format`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import crypto
+from journal.errors import DamagedJournal, DamagedRecord, RecordNotFound
+from journal.vault import index_format
+from journal.vault.file import JournalFile
+from journal.vault.index_format import BUCKET_COUNT, ROOT_ID, SECTION_COUNT, SECTION_SIZE, Bucket, IndexEntry
+from journal.vault.keyring import KeyRing
+from journal.vault.schema import BUCKET_TABLE, ROOT_TABLE, SECTION_TABLE
+from journal.vault.snapshots import SnapshotShelf
+
+_INDEX_PART_NAMES = {
+    ROOT_TABLE: "The root of the journal index",
+    SECTION_TABLE: "Section {} of the journal index",
+    BUCKET_TABLE: "Part {} of the journal index",
+}
+"""How messages name a row of the index."""
+
+_READ_INDEX_ROW = {
+    ROOT_TABLE: "SELECT slot, CAST(envelope AS BLOB) FROM index_root WHERE slot = ?",
+    SECTION_TABLE: "SELECT section, CAST(envelope AS BLOB) FROM index_sections WHERE section = ?",
+    BUCKET_TABLE: "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets WHERE bucket = ?",
+}
+_READ_SECTION_BUCKETS = "SELECT bucket, CAST(envelope AS BLOB) FROM index_buckets WHERE bucket BETWEEN ? AND ?"
+_READ_ALL_SECTIONS = "SELECT section, CAST(envelope AS BLOB) FROM index_sections"
+
+# Upserts rewrite a row in place; INSERT OR REPLACE would delete it first, freeing
+# and reallocating its pages, and so write more of the file on every save.
+_WRITE_INDEX_ROW = {
+    ROOT_TABLE: "INSERT INTO index_root (slot, envelope) VALUES (?, ?) "
+    "ON CONFLICT (slot) DO UPDATE SET envelope = excluded.envelope",
+    SECTION_TABLE: "INSERT INTO index_sections (section, envelope) VALUES (?, ?) "
+    "ON CONFLICT (section) DO UPDATE SET envelope = excluded.envelope",
+    BUCKET_TABLE: "INSERT INTO index_buckets (bucket, envelope) VALUES (?, ?) "
+    "ON CONFLICT (bucket) DO UPDATE SET envelope = excluded.envelope",
+}
+
+_ACTION = "read the journal index"
+
+
+class IndexTop(NamedTuple):
+    """What a write did to the levels above the buckets."""
+
+    sections: dict[int, list[int]]
+    """The sections it changed, with their buckets' new revisions."""
+    root: list[int]
+    """The new root."""
+
+
+class SealedIndex:
+    """The index of an open journal, read from its rows as needed. The caller holds the file's mutex."""
+
+    def __init__(self, file: JournalFile, keyring: KeyRing) -> None:
+        self._file = file
+        self._keyring = keyring
+        self.snapshots = SnapshotShelf(file, keyring)
+        self.root: list[int] = []
+        """The revision of each index section."""
+        self._sections: dict[int, list[int]] = {}
+        """Sections read so far: the revision of each of their buckets."""
+        self._buckets: dict[int, Bucket] = {}
+        """Buckets read so far."""
+        self._unsplit: dict[int, index_format.Snapshot] = {}
+        """Sections read from a snapshot and not split into buckets yet (none of their buckets is in
+        `_buckets`): listing iterates their packed entries; a lookup or a write splits them."""
+        self._kinds: index_format.KindTable | None = None
+        """The whole index, unpacked, until the next write."""
+        self.load_root()
+
+    # --- holding the index in memory -------------------------------------------------------
+
+    def load_root(self) -> None:
+        """Read the root again (at unlock, and after a batch rolled back)."""
+        plaintext = self._open_row(ROOT_TABLE, 0, 0)
+        self.root = index_format.decode_revisions(plaintext, SECTION_COUNT)
+
+    def forget(self) -> None:
+        """Drop every section and bucket held in memory (the root stays): the next read opens the rows again."""
+        self._buckets.clear()
+        self._unsplit.clear()
+        self._kinds = None
+        self._sections.clear()
+
+    # --- lookups ---------------------------------------------------------------------------
+
+    def entry(self, raw_id: bytes) -> IndexEntry:
+        """The entry of one record.
+
+        Raises:
+            RecordNotFound: the index holds no such record.
+            DamagedJournal: a row on the way to it is missing, altered or rolled back.
+        """
+        packed = self.bucket(index_format.bucket_of(raw_id)).get(raw_id)
+        if packed is None:
+            raise RecordNotFound(f"There is no record {raw_id.hex()}.")
+        return index_format.unpack_entry(packed)
+
+    def find(self, raw_id: bytes) -> IndexEntry | None:
+        """The entry of one record, or None if there is none."""
+        try:
+            return self.entry(raw_id)
+        except RecordNotFound:
+            return None
+
+    def kind_table(self) -> index_format.KindTable:
+        """The whole index, unpacked (held until the next write)."""
+        self._keyring.keys()  # once locked, the root is gone too: say locked, not damaged
+        if self._kinds is None:
+            self._kinds = index_format.KindTable(self._all_entries())
+        return self._kinds
+
+    def new_id(self, staged: dict[int, Bucket] | None = None) -> bytes:
+        """A random id not yet in use (a collision is astronomically unlikely, but cheap to rule out)."""
+        while True:
+            raw = crypto.new_record_id()
+            bucket = index_format.bucket_of(raw)
+            if raw != ROOT_ID and raw not in self.bucket(bucket) and raw not in (staged or {}).get(bucket, {}):
+                return raw
+
+    def section(self, section: int, rows: Mapping[int, object] | None = None) -> list[int]:
+        """The revisions of a section's buckets, from `rows` (number -> envelope) if given."""
+        cached = self._sections.get(section)
+        if cached is None:
+            self._keyring.keys()  # once locked, the root is gone too: say locked, not damaged
+            plaintext = self.read_row(SECTION_TABLE, section, self.root[section], rows)
+            cached = [0] * SECTION_SIZE if plaintext is None else index_format.decode_revisions(plaintext, SECTION_SIZE)
+            self._sections[section] = cached
+        return cached
+
+    def bucket_revision(self, bucket: int) -> int:
+        """The revision of a bucket, as its section names it."""
+        section, place = index_format.section_of(bucket)
+        return self.section(section)[place]
+
+    def bucket(self, bucket: int, rows: Mapping[int, object] | None = None) -> Bucket:
+        """A bucket's entries, from `rows` (number -> envelope) if given."""
+        cached = self._buckets.get(bucket)
+        if cached is None:
+            section = index_format.section_of(bucket)[0]
+            if section in self._unsplit:
+                self._split(section, self._unsplit.pop(section))
+                return self._buckets[bucket]
+            plaintext = self.read_row(BUCKET_TABLE, bucket, self.bucket_revision(bucket), rows)
+            cached = {} if plaintext is None else index_format.split_bucket(plaintext)
+            self._buckets[bucket] = cached
+        return cached
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def section_rows(self) -> dict[int, object]:
+        """Every section's envelope, by number, in one query."""
+        return self._file.rows_of(_READ_ALL_SECTIONS, action=_ACTION)
+
+    def section_bucket_rows(self, section: int) -> dict[int, object]:
+        """The envelopes of one section's buckets, by number, in one query."""
+        buckets = index_format.buckets_in(section)
+        return self._file.rows_of(_READ_SECTION_BUCKETS, (buckets[0], buckets[-1]), action=_ACTION)
+
+    def read_row(
+        self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None
+    ) -> bytes | None:
+        """The plaintext of a section or bucket that its parent says is at `revision`; None if never written.
+
+        Revision 0 means never written: the section or bucket is empty and has no row.
+        One ever written has a revision above 0 in its authentic parent, so removing
+        its row cannot pass for "empty"; and a row where the parent says 0 means the parent
+        was put back from an older copy, so writing there would bury newer entries.
+
+        Raises:
+            DamagedJournal: the row is missing, altered, older than `revision`, or exists at revision 0.
+        """
+        if revision:
+            return self._open_row(table, number, revision, rows)
+        if rows is None:
+            rows = self._file.rows_of(_READ_INDEX_ROW[table], (number,), action=_ACTION)
+        if number in rows:
+            raise DamagedJournal(
+                f"{_INDEX_PART_NAMES[table].format(number)} exists where the index says nothing was written: "
+                "the index was rolled back to an older copy. Restore the journal from a backup."
+            )
+        return None
+
+    def _open_row(self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None) -> bytes:
+        """Read and open one sealed row of the index, from `rows` (number -> envelope) if given.
+
+        Raises:
+            DamagedJournal: the row is missing, altered, or an older copy than `revision`.
+        """
+        keys = self._keyring.keys()
+        if rows is None:
+            rows = self._file.rows_of(_READ_INDEX_ROW[table], (number,), action=_ACTION)
+        what = _INDEX_PART_NAMES[table]
+        if number not in rows:
+            raise DamagedJournal(f"{what.format(number)} is missing: the file was altered. Restore it from a backup.")
+        try:
+            return crypto.open_envelope(keys.index, rows[number], table, index_format.sealed_id(number), revision)
+        except DamagedRecord:
+            raise DamagedJournal(
+                f"{what.format(number)} is damaged or was rolled back to an older copy. Restore it from a backup."
+            ) from None
+
+    # --- the whole index -------------------------------------------------------------------
+
+    def _all_entries(self) -> list[bytes]:
+        """The whole index as runs of packed entries: a section's from its snapshot while that is current,
+        else from the section's own rows.
+
+        Sections read from their rows get a new snapshot, so the next process that reads the whole
+        index opens 64 snapshots instead of 4,096 buckets (best effort: a read-only or full disk
+        only leaves that slower).
+        """
+        if len(self._buckets) + SECTION_SIZE * len(self._unsplit) < BUCKET_COUNT:
+            unread = sorted(
+                {index_format.section_of(b)[0] for b in range(BUCKET_COUNT) if b not in self._buckets}
+                - set(self._unsplit)
+            )
+            section_rows = self.section_rows()
+            for section in unread:
+                self.section(section, section_rows)  # refuses a root put back from an older copy
+            stale = self._take_snapshots([section for section in unread if self.root[section]])
+            read: dict[int, dict[int, object]] = {}
+            for section in unread:
+                numbers = index_format.buckets_in(section)
+                if section not in self._unsplit and not all(bucket in self._buckets for bucket in numbers):
+                    read[section] = self.section_bucket_rows(section)
+                    for bucket in numbers:
+                        self.bucket(bucket, read[section])
+            self.snapshots.save(
+                {
+                    section: (
+                        self.root[section],
+                        self.section(section),
+                        [self._buckets[bucket] for bucket in index_format.buckets_in(section)],
+                        read[section],
+                    )
+                    for section in stale
+                }
+            )
+        return [snapshot.entries for snapshot in self._unsplit.values()] + [
+            index_format.join_bucket(bucket) for bucket in self._buckets.values()
+        ]
+
+    def _take_snapshots(self, sections: list[int]) -> list[int]:
+        """Take these sections (already read) and their buckets from their snapshots; returns those whose
+        snapshot cannot be used (see `SnapshotShelf.current`), to be read from their rows."""
+        current = self.snapshots.current({section: (self.root[section], self.section(section)) for section in sections})
+        for section, snapshot in current.items():
+            if any(bucket in self._buckets for bucket in index_format.buckets_in(section)):
+                self._split(section, snapshot)  # some were read one by one: split the rest
+            else:
+                self._unsplit[section] = snapshot
+        return [section for section in sections if section not in current]
+
+    def _split(self, section: int, snapshot: index_format.Snapshot) -> None:
+        """Hold a section's buckets from its snapshot, except those already read from their rows."""
+        for bucket, entries in zip(index_format.buckets_in(section), snapshot.buckets(), strict=True):
+            self._buckets.setdefault(bucket, entries)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def stage(self, connection: sqlite3.Connection, staged: dict[int, Bucket]) -> IndexTop:
+        """Write each changed bucket at its next revision, then the sections and the root that name them,
+        in the caller's transaction; `commit` once it has committed."""
+        index_key = self._keyring.keys().index
+        sections: dict[int, list[int]] = {}
+        for bucket, entries in staged.items():
+            section, place = index_format.section_of(bucket)
+            if section not in sections:
+                sections[section] = list(self.section(section))
+            sections[section][place] += 1
+            revision = sections[section][place]
+            write_row(connection, index_key, BUCKET_TABLE, bucket, revision, index_format.join_bucket(entries))
+        root = list(self.root)
+        for section, revisions in sections.items():
+            root[section] += 1
+            plaintext = index_format.encode_revisions(revisions)
+            write_row(connection, index_key, SECTION_TABLE, section, root[section], plaintext)
+        write_root(connection, index_key, root)
+        return IndexTop(sections, root)
+
+    def commit(self, staged: dict[int, Bucket], top: IndexTop) -> None:
+        """After COMMIT succeeded: make the in-memory index match the file."""
+        self._kinds = None
+        self._buckets.update(staged)
+        self._sections.update(top.sections)
+        self.root = top.root
+
+    def read_every_bucket(self) -> dict[int, Bucket]:
+        """Every bucket opened from its row again, none taken from memory or from a snapshot: what a
+        rotation re-seals, so that a damaged row is refused instead of re-sealed from a copy."""
+        self.forget()
+        buckets: dict[int, Bucket] = {}
+        for section in range(SECTION_COUNT):
+            rows = self.section_bucket_rows(section)
+            buckets.update((bucket, self.bucket(bucket, rows)) for bucket in index_format.buckets_in(section))
+        return buckets
+
+    def reseal(self, connection: sqlite3.Connection, index_key: bytes, buckets: dict[int, Bucket]) -> None:
+        """Write every row of the index again under another key, at the same revisions (a rotation)."""
+        for bucket, entries in buckets.items():
+            if revision := self.bucket_revision(bucket):
+                write_row(connection, index_key, BUCKET_TABLE, bucket, revision, index_format.join_bucket(entries))
+        for section, revision in enumerate(self.root):
+            if revision:
+                plaintext = index_format.encode_revisions(self.section(section))
+                write_row(connection, index_key, SECTION_TABLE, section, revision, plaintext)
+        write_root(connection, index_key, self.root)
+
+
+def write_row(
+    connection: sqlite3.Connection, index_key: bytes, table: str, number: int, revision: int, plaintext: bytes
+) -> None:
+    """Seal one row of a level of the index at `revision`, in the caller's transaction."""
+    envelope = crypto.seal(index_key, plaintext, table, index_format.sealed_id(number), revision)
+    connection.execute(_WRITE_INDEX_ROW[table], (number, envelope))
+
+
+def write_root(connection: sqlite3.Connection, index_key: bytes, root: list[int]) -> None:
+    """The root is sealed at revision 0 always: nothing above it could name a newer one."""
+    write_row(connection, index_key, ROOT_TABLE, 0, 0, index_format.encode_revisions(root))

@@ -1,0 +1,162 @@
+"""The search cache's storage: its sealed pages (format in `search_pages`), read whole or a few at a time,
+written only with documents made from a record's current revision, and emptied of what a purge or a
+prune removes. Derived data: a page that fails to open is simply absent, and rebuilt by the caller."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Generator
+
+import crypto
+from journal.errors import DamagedRecord
+from journal.vault import search_pages
+from journal.vault.database import sqlite_errors
+from journal.vault.file import JournalFile
+from journal.vault.index import SealedIndex
+from journal.vault.keyring import KeyRing
+from journal.vault.schema import SEARCH_PAGES_TABLE, create_derived_table, has_table
+from journal.vault.search_pages import SearchDocuments, SearchPage
+
+_READ_PAGES = "SELECT page, CAST(envelope AS BLOB) FROM search_pages"
+_WRITE_PAGE = (
+    "INSERT INTO search_pages (page, envelope) VALUES (?, ?) "
+    "ON CONFLICT (page) DO UPDATE SET envelope = excluded.envelope"
+)
+_ACTION = "read the search cache"
+
+
+class SearchCache:
+    """The `search_pages` table of an open journal."""
+
+    def __init__(self, file: JournalFile, keyring: KeyRing, index: SealedIndex) -> None:
+        self._file = file
+        self._keyring = keyring
+        self._index = index
+
+    def cached_pages(self) -> dict[int, SearchPage]:
+        """Every page of the sealed search cache that opens, by number.
+
+        A page that is missing, or fails to open (damaged, sealed under a key since rotated, or in an
+        older layout), is simply absent: the caller rebuilds those documents from the records.
+        """
+        with self._file.mutex:
+            return {number: page for number, page in self._open_pages().items() if page is not None}
+
+    def store_documents(self, documents: SearchDocuments) -> None:
+        """Add or replace documents in the search cache; each touched page is re-sealed once.
+
+        Documents made from anything but a record's current revision are dropped here, under the
+        lock: one made before a purge or an edit that raced with it must not bring the old text back.
+        Every page is written, empty ones too, so which pages exist says nothing of which ids are
+        searchable.
+
+        Raises:
+            StorageError, JournalBusy: the cache could not be written (the journal is unchanged).
+        """
+        with self._file.mutex:
+            search_key = self._keyring.keys().search
+            by_page: dict[int, SearchDocuments] = {}
+            for record_id, (revision, document) in documents.items():
+                entry = self._index.find(record_id)
+                if entry is not None and entry.revision == revision and not entry.deleted:
+                    by_page.setdefault(search_pages.search_page_of(record_id), {})[record_id] = (revision, document)
+            if not by_page:
+                return
+            # Only the pages that change are opened; pages never written are written empty.
+            current = self._documents_of(set(by_page))
+            with self._file.transaction("save the search cache") as connection:
+                create_derived_table(connection, SEARCH_PAGES_TABLE)
+                existing = {page for (page,) in connection.execute("SELECT page FROM search_pages")}
+                for page in range(search_pages.PAGE_COUNT):
+                    if page in by_page or page not in existing:
+                        merged = {**current.get(page, {}), **by_page.get(page, {})}
+                        _write_page(connection, search_key, page, merged)
+
+    def forget_document(self, connection: sqlite3.Connection, raw_id: bytes, below_revision: int | None) -> None:
+        """Drop a record's document from the cache (all of it, or if made from a revision below the one given),
+        in the caller's transaction: purged and pruned text must not live on in the cache. A page that
+        fails to open (damaged, or in an older layout) might hold it: it is written empty."""
+        number = search_pages.search_page_of(raw_id)
+        opened = self._open_pages({number})
+        if number not in opened:
+            return  # no such page
+        page = opened[number]
+        documents = page.documents() if page is not None else {}
+        if page is not None:
+            found = documents.get(raw_id)
+            if found is None or (below_revision is not None and found[0] >= below_revision):
+                return
+            del documents[raw_id]
+        _write_page(connection, self._keyring.keys().search, number, documents)
+
+    def drop(self, connection: sqlite3.Connection) -> None:
+        """Delete every page in the caller's transaction (a rotation: none stays under the old key)."""
+        if has_table(connection, SEARCH_PAGES_TABLE):
+            connection.execute("DELETE FROM search_pages")
+
+    def page_rows(self, pages: set[int] | None = None) -> Generator[tuple[int, object]]:
+        """The cache's page envelopes with their numbers, as SQLite reads them: all of them, or only those
+        asked for (a draft's prune every few seconds must not read the whole cache)."""
+        with sqlite_errors(_ACTION):
+            if not has_table(self._file.db(), SEARCH_PAGES_TABLE):
+                return  # a journal made before the cache existed: it is created on first save
+        if pages is None:
+            yield from self._file.rows(_READ_PAGES, action=_ACTION)
+            return
+        query = f"{_READ_PAGES} WHERE page IN ({', '.join('?' * len(pages))})"
+        yield from self._file.rows(query, sorted(pages), action=_ACTION)
+
+    def _open_pages(self, pages: set[int] | None = None) -> dict[int, SearchPage | None]:
+        """The cache's pages (all of them, or those asked for) by number; None for one that fails to open.
+
+        The caller holds the mutex. The whole cache is opened in two threads while SQLite reads the
+        next pages (see `_opened_in_two_threads`); the few pages a save or a purge needs, here.
+        """
+        search_key = self._keyring.keys().search
+
+        def open_page(number: int, envelope: object) -> SearchPage | None:
+            try:
+                plaintext = crypto.open_envelope(
+                    search_key, envelope, SEARCH_PAGES_TABLE, search_pages.page_id(number), 0
+                )
+                return search_pages.decode_page(plaintext)
+            except (DamagedRecord, ValueError):
+                return None
+
+        rows = self.page_rows(pages)
+        if pages is not None:
+            return {number: open_page(number, envelope) for number, envelope in rows}
+        return _opened_in_two_threads(open_page, rows)
+
+    def _documents_of(self, pages: set[int]) -> dict[int, SearchDocuments]:
+        """The documents of these pages; a page that fails to open has none (they are rebuilt as found stale)."""
+        opened = self._open_pages(pages)
+        return {number: page.documents() if page is not None else {} for number, page in opened.items()}
+
+
+def _opened_in_two_threads(
+    open_page: Callable[[int, object], SearchPage | None], rows: Generator[tuple[int, object]]
+) -> dict[int, SearchPage | None]:
+    """Open search-cache pages in two threads while SQLite reads the next rows.
+
+    libsodium and SQLite let go of Python's lock while they work, so on two cores loading the whole
+    cache takes about two thirds of the time it takes in one thread. The threads touch only the
+    envelopes and the key, never the connection.
+    """
+    from concurrent.futures import ThreadPoolExecutor  # imported by the commands that search, not by every one
+
+    with contextlib.closing(rows), ThreadPoolExecutor(max_workers=2, thread_name_prefix="candour-search") as pool:
+        try:
+            opening = {number: pool.submit(open_page, number, envelope) for number, envelope in rows}
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # a failed read or Ctrl-C need not wait for pages nobody will use
+            raise
+    return {number: future.result() for number, future in opening.items()}
+
+
+def _write_page(connection: sqlite3.Connection, search_key: bytes, page: int, documents: SearchDocuments) -> None:
+    envelope = crypto.seal(
+        search_key, search_pages.encode_page(documents), SEARCH_PAGES_TABLE, search_pages.page_id(page), 0
+    )
+    connection.execute(_WRITE_PAGE, (page, envelope))

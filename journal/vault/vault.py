@@ -1,0 +1,365 @@
+"""The vault: an open, unlocked journal file composed of its parts — the file, the key ring, the sealed index,
+the record store, the search cache and verify — and the operations that span them (create, unlock,
+recover, lock, key rotation, backup). `KeyChange` changes the keys of a journal just unlocked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import crypto
+from crypto import Header, KdfLimits, KdfParams, SlotKind
+from journal.vault.database import (
+    JournalLock,
+    backup_database,
+    create_database,
+    make_private_folder,
+    open_database,
+    require_journal_file,
+    sqlite_errors,
+    tighten_permissions,
+)
+from journal.vault.file import JournalFile
+from journal.vault.index import SealedIndex, write_root
+from journal.vault.index_format import SECTION_COUNT, IndexEntry
+from journal.vault.keyring import KeyMaterial, KeyRing, open_journal_key
+from journal.vault.records import Record, RecordStore
+from journal.vault.search_cache import SearchCache
+from journal.vault.search_pages import SearchDocuments, SearchPage
+from journal.vault.verify import VerifyReport, verify
+
+
+class Vault:
+    """An open, unlocked journal. Create one with `Vault.create`, `Vault.unlock` or `Vault.recover`.
+
+    Methods are safe to call from worker threads; calls are serialised.
+    After `close()` (locking) every method raises `JournalLocked`.
+    """
+
+    def __init__(self, file: JournalFile, header: Header, journal_key: bytes) -> None:
+        self.path = file.path
+        self._file = file
+        self._keyring = KeyRing(file, header, journal_key)
+        self._index = SealedIndex(file, self._keyring)
+        self._search_cache = SearchCache(file, self._keyring, self._index)
+        self._records = RecordStore(file, self._keyring, self._index, self._search_cache)
+
+    # --- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        kdf: KdfParams | None = None,
+        limits: KdfLimits = crypto.DEFAULT_LIMITS,
+    ) -> tuple[Vault, str]:
+        """Create a new journal at `path` and open it.
+
+        Args:
+            kdf: Argon2id costs; by default calibrated on this machine (at least the default).
+            limits: floor and cap for the costs (tests lower the floor).
+        Returns:
+            The open vault and the recovery key, to show the user once.
+        Raises:
+            JournalExists, StorageError.
+        """
+        params = kdf or crypto.calibrate(limits=limits)
+        limits.check(params)
+        material = KeyMaterial.new(passphrase, Header.new(params))
+
+        def fill(connection: sqlite3.Connection) -> None:
+            material.write(connection)
+            write_root(connection, material.keys.index, [0] * SECTION_COUNT)
+
+        # Lock before creating, so no other Candour can open the new file before we do.
+        make_private_folder(path.parent)
+        lock = JournalLock(path)
+        lock.acquire()
+        try:
+            create_database(path, fill)
+            with sqlite_errors("open the new journal"):
+                connection = open_database(path)
+                tighten_permissions(path)
+            vault = cls(JournalFile(path, connection, lock), material.header, material.keys.journal)
+            return vault, material.recovery_key
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def unlock(cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS) -> Vault:
+        """Open the journal at `path` with its passphrase. Reads only: a failure changes no byte.
+
+        Raises:
+            JournalNotFound, JournalBusy, ForeignFile, UnsupportedFormat, DamagedJournal,
+            KdfParametersRefused, WrongPassphrase.
+        """
+        return cls._open(
+            path, limits, lambda header: crypto.passphrase_wrapping_key(passphrase, header), SlotKind.PASSPHRASE
+        )
+
+    @classmethod
+    def recover(
+        cls, path: Path, recovery_key: str, new_passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS
+    ) -> Vault:
+        """Open the journal with its recovery key and set a new passphrase (the recovery key stays valid).
+
+        Raises:
+            InvalidRecoveryKey, WrongRecoveryKey, and the errors of `unlock`.
+        """
+        crypto.parse_recovery_key(recovery_key)  # a malformed key fails before the file is opened
+        vault = cls._open(
+            path, limits, lambda header: crypto.recovery_wrapping_key(recovery_key, header), SlotKind.RECOVERY
+        )
+        try:
+            vault._keyring.set_passphrase(new_passphrase)
+        except BaseException:
+            vault.close()
+            raise
+        return vault
+
+    @classmethod
+    def _open(cls, path: Path, limits: KdfLimits, wrapping_key: Callable[[Header], bytes], kind: SlotKind) -> Vault:
+        require_journal_file(path)
+        lock = JournalLock(path)
+        lock.acquire()
+        try:
+            connection = open_database(path)
+            try:
+                with sqlite_errors("read the journal"):
+                    tighten_permissions(path)
+                header, journal_key = open_journal_key(connection, kind, wrapping_key, limits)
+                return cls(JournalFile(path, connection, lock), header, journal_key)
+            except BaseException:
+                connection.close()
+                raise
+        except BaseException:
+            lock.release()
+            raise
+
+    @property
+    def is_open(self) -> bool:
+        """False once the journal was locked."""
+        return self._keyring.is_open
+
+    def close(self) -> None:
+        """Lock: drop the keys and the decrypted index, checkpoint and truncate the WAL, release the file.
+
+        Python cannot wipe memory; dropping every reference is what is possible here.
+        """
+        with self._file.mutex:
+            self._keyring.forget()
+            self._index.forget()
+            self._index.root = []
+            self._file.close()
+
+    lock = close
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- keys ------------------------------------------------------------------------------
+    # The passphrase is asked again for each: someone at an unlocked, unattended screen must not be able
+    # to change it, take the recovery key away or rotate the keys. `KeyChange` is for a journal just
+    # unlocked with the passphrase, where that unlock was the check.
+
+    def change_passphrase(self, current: str, new: str) -> None:
+        """Re-wrap the journal key under a new passphrase, in one transaction.
+
+        Raises:
+            WrongPassphrase: `current` is not the passphrase (nothing changes).
+        """
+        with self._file.mutex:
+            self._keyring.check_passphrase(current)
+            self._keyring.set_passphrase(new)
+
+    def regenerate_recovery_key(self, passphrase: str) -> str:
+        """Replace the recovery key; the old one stops working. Returns the new one (show it once).
+
+        Raises:
+            WrongPassphrase: nothing was changed.
+        """
+        with self._file.mutex:
+            self._keyring.check_passphrase(passphrase)
+            return self._keyring.replace_recovery_key()
+
+    def rotate_keys(self, passphrase: str) -> str:
+        """Re-encrypt everything under a new journal key, atomically, with a new salt and recovery key.
+
+        A copy of the file taken before rotation, with the old passphrase, cannot read
+        anything written afterwards.
+
+        Returns:
+            The new recovery key (the old one stops working).
+        Raises:
+            WrongPassphrase: `passphrase` is not the current passphrase.
+        """
+        with self._file.mutex:
+            self._keyring.check_passphrase(passphrase)
+            return self._rotate(passphrase)
+
+    def _rotate(self, passphrase: str) -> str:
+        """Rotate the keys; `passphrase` was checked by the caller."""
+        old = self._keyring.keys()
+        new = self._keyring.next_generation(passphrase)
+        buckets = self._index.read_every_bucket()
+        with self._file.transaction("rotate the journal keys") as connection:
+            self._records.reseal(connection, old.records, new.keys.records)
+            self._index.reseal(connection, new.keys.index, buckets)
+            # Derived data, rebuilt under the new key: nothing sealed under the old one stays behind.
+            self._search_cache.drop(connection)
+            self._index.snapshots.discard_all(connection)
+            new.write(connection)
+        self._keyring.adopt(new)
+        return new.recovery_key
+
+    def backup(self, destination: Path) -> None:
+        """Write a consistent encrypted copy of the journal (same passphrase and recovery key) to `destination`.
+
+        Raises:
+            JournalExists: `destination` exists. StorageError: it cannot be written.
+        """
+        with self._file.mutex:
+            backup_database(self._file.db(), destination)
+
+    # --- records (see `RecordStore`) --------------------------------------------------------
+
+    @contextlib.contextmanager
+    def batch(self, action: str) -> Iterator[None]:
+        """Make every write inside the block one transaction: all of them reach the file, or none.
+
+        Each write updates the in-memory index as it goes, so later writes and reads in the block see
+        it; if the block fails (or the commit does), the file rolls back and the in-memory index is
+        read again from it. A batch inside a batch joins the outer one.
+
+        Raises:
+            StorageError, JournalBusy: the transaction could not start or commit; nothing was written.
+        """
+        with self._file.batch(action, self._read_index_again):
+            yield
+
+    def _read_index_again(self) -> None:
+        self._index.forget()
+        if self._keyring.is_open:
+            self._index.load_root()
+
+    def put(self, kind: str, payload: bytes, *, record_id: str | None = None, sort_key: int = 0) -> IndexEntry:
+        """Store a new record, or a new revision of one (see `RecordStore.put`)."""
+        return self._records.put(kind, payload, record_id=record_id, sort_key=sort_key)
+
+    def put_many(self, records: Iterable[tuple[str, bytes, int]]) -> list[IndexEntry]:
+        """Store many new records in one transaction (see `RecordStore.put_many`)."""
+        return self._records.put_many(records)
+
+    def get(self, record_id: str, revision: int | None = None) -> Record:
+        """Read a record's current revision, or an older one still kept (see `RecordStore.get`)."""
+        return self._records.get(record_id, revision)
+
+    def get_many(self, entries: Iterable[IndexEntry]) -> list[Record]:
+        """Read the current revision of many records, in id order (see `RecordStore.get_many`)."""
+        return self._records.get_many(entries)
+
+    def delete(self, record_id: str) -> IndexEntry:
+        """Delete a record, reversibly (see `RecordStore.delete`)."""
+        return self._records.delete(record_id)
+
+    def restore(self, record_id: str) -> IndexEntry:
+        """Undo `delete` (see `RecordStore.restore`)."""
+        return self._records.restore(record_id)
+
+    def purge(self, record_id: str) -> None:
+        """Remove a record and all its revisions for good (see `RecordStore.purge`)."""
+        self._records.purge(record_id)
+
+    def prune(self, record_id: str) -> None:
+        """Remove a record's older revisions for good (see `RecordStore.prune`)."""
+        self._records.prune(record_id)
+
+    def revisions(self, record_id: str) -> list[int]:
+        """The revisions of a record still kept, oldest first (tombstones included)."""
+        return self._records.revisions(record_id)
+
+    def entry(self, record_id: str) -> IndexEntry:
+        """The index entry of one record (kind, sort key, revisions, deleted)."""
+        return self._records.entry(record_id)
+
+    def entries(self, kind: str | None = None, *, include_deleted: bool = False) -> list[IndexEntry]:
+        """Index entries, newest (highest sort key) first, without decrypting any record."""
+        return self._records.entries(kind, include_deleted=include_deleted)
+
+    def recent(self, kind: str | None = None, limit: int = 10) -> list[IndexEntry]:
+        """The `limit` entries with the highest sort key, without sorting the whole index."""
+        return self._records.recent(kind, limit)
+
+    def current_revisions(self, kind: str) -> dict[bytes, int]:
+        """Each live record of a kind (raw id) → its current revision."""
+        return self._records.current_revisions(kind)
+
+    def count(self, kind: str | None = None) -> int:
+        """Number of live records (of one kind)."""
+        return self._records.count(kind)
+
+    # --- the search cache (see `SearchCache`) and verify ------------------------------------
+
+    def cached_pages(self) -> dict[int, SearchPage]:
+        """Every page of the sealed search cache that opens, by number (see `SearchCache.cached_pages`)."""
+        return self._search_cache.cached_pages()
+
+    def store_documents(self, documents: SearchDocuments) -> None:
+        """Add or replace documents in the search cache (see `SearchCache.store_documents`)."""
+        self._search_cache.store_documents(documents)
+
+    def verify(self) -> VerifyReport:
+        """Open every stored revision and compare the file with the sealed index (see `verify.verify`)."""
+        return verify(self._file, self._keyring, self._index)
+
+
+class KeyChange:
+    """A journal just unlocked with its passphrase, to change its keys: the unlock checked the passphrase,
+    so no change here derives it again (a derivation is the slow step, calibrated toward
+    `crypto.kdf.TARGET_UNLOCK_SECONDS`). Open one with `KeyChange.unlock`; it locks the journal when closed.
+
+    Hold one only for the command that asked for the passphrase: it keeps the passphrase, which a
+    rotation needs to wrap the new journal key.
+    """
+
+    def __init__(self, vault: Vault, passphrase: str) -> None:
+        self._vault = vault
+        self._passphrase = passphrase
+
+    @classmethod
+    def unlock(cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS) -> KeyChange:
+        """Unlock the journal at `path` to change its keys (see `Vault.unlock` for the errors)."""
+        return cls(Vault.unlock(path, passphrase, limits=limits), passphrase)
+
+    def change_passphrase(self, new: str) -> None:
+        """Re-wrap the journal key under a new passphrase, in one transaction."""
+        self._vault._keyring.set_passphrase(new)
+        self._passphrase = new
+
+    def new_recovery_key(self) -> str:
+        """Replace the recovery key (the old one stops working); returns the new one, to show once."""
+        return self._vault._keyring.replace_recovery_key()
+
+    def rotate_keys(self) -> str:
+        """Re-encrypt everything under a new journal key (see `Vault.rotate_keys`); returns the new recovery key."""
+        with self._vault._file.mutex:
+            return self._vault._rotate(self._passphrase)
+
+    def close(self) -> None:
+        """Lock the journal again."""
+        self._vault.close()
+
+    def __enter__(self) -> KeyChange:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -126,7 +126,7 @@ def test_a_purged_record_leaves_no_snapshot_that_names_it(make_vault: MakeVault,
         index_key = reopened._keyring.keys().index
         for section, envelope in snapshot_rows(journal_path).items():
             plaintext = crypto.open_envelope(
-                index_key, envelope, SNAPSHOT_TABLE, section.to_bytes(16, "big"), reopened._index.root[section]
+                index_key, envelope, SNAPSHOT_TABLE, section.to_bytes(16, "big"), reopened._index.root.revisions[section]
             )
             assert purged not in decode_snapshot(plaintext).entries
 

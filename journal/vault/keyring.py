@@ -34,6 +34,19 @@ _DAMAGED_SEAL = (
 )
 
 
+_UNSEALED_SLOT = {
+    SlotKind.RECOVERY: (
+        "The journal's recovery key slot is not the one the journal sealed (it was altered, or copied from "
+        "another copy of the journal), so nothing was changed. Create a new recovery key first "
+        "(`candour new-recovery-key`); `candour verify` names the problem."
+    ),
+    SlotKind.PASSPHRASE: (
+        "The journal's passphrase slot is not the one the journal sealed (it was altered, or copied from "
+        "another copy of the journal), so nothing was changed. Restore the journal from a backup."
+    ),
+}
+
+
 class Keys:
     """The journal key and its subkeys while the journal is unlocked."""
 
@@ -98,12 +111,25 @@ class HeaderSeal:
 def write_header(
     connection: sqlite3.Connection, header: Header, slots: dict[SlotKind, bytes], header_key: bytes
 ) -> None:
-    """Write the header, the given key slots and a seal naming the header and both slots (the slot not given
-    is read back from the file), in the caller's transaction."""
+    """Write the header, the given key slots and a seal naming the header and both slots, in the caller's
+    transaction.
+
+    A slot not given is read back from the file and must be the one the current seal names: sealing it
+    again unchecked would vouch for a slot someone put there (one from another copy of the journal).
+
+    Raises:
+        DamagedJournal: the slot read back is not the sealed one (nothing is written).
+    """
     if len(slots) < len(SlotKind):
-        known = {int(kind) for kind in SlotKind}
-        stored = {SlotKind(kind): slot for kind, slot in connection.execute(_READ_SLOTS) if kind in known}
-        slots = {**stored, **slots}
+        seal_row = connection.execute(_READ_SEAL).fetchone()
+        sealed = HeaderSeal.open(header_key, seal_row[0] if seal_row else None).slot_digests
+        stored = dict(connection.execute(_READ_SLOTS))
+        for kind in SlotKind:
+            if kind not in slots:
+                slot = stored.get(int(kind))
+                if not isinstance(slot, bytes) or crypto.digest(slot) != sealed[kind]:
+                    raise DamagedJournal(_UNSEALED_SLOT[kind])
+                slots = {**slots, kind: slot}
     seal = HeaderSeal(header.encode(), {kind: crypto.digest(slot) for kind, slot in slots.items()}).seal(header_key)
     connection.execute(
         "INSERT INTO header (slot, bytes, seal) VALUES (0, ?, ?) "

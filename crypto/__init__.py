@@ -5,9 +5,11 @@ The byte layouts are in FORMAT.md.
 """
 
 from crypto.envelope import (
+    DIGEST_SIZE,
     ENVELOPE_VERSION,
     ID_SIZE,
     NONCE_SIZE,
+    digest,
     envelope_nonce,
     new_record_id,
     open_envelope,
@@ -27,7 +29,7 @@ from crypto.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from crypto.header import FORMAT_VERSION, Header, decode_header, read_format_version
+from crypto.header import FORMAT_VERSION, HEADER_SIZE, Header, decode_header, read_format_version
 from crypto.kdf import DEFAULT_LIMITS, DEFAULT_PARAMS, KdfLimits, KdfParams, calibrate, derive_key
 from crypto.keyslots import (
     SlotKind,
@@ -44,8 +46,10 @@ from crypto.subkeys import Purpose, derive_subkey
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_PARAMS",
+    "DIGEST_SIZE",
     "ENVELOPE_VERSION",
     "FORMAT_VERSION",
+    "HEADER_SIZE",
     "ID_SIZE",
     "NONCE_SIZE",
     "CandourError",
@@ -68,6 +72,7 @@ __all__ = [
     "decode_header",
     "derive_key",
     "derive_subkey",
+    "digest",
     "envelope_nonce",
     "new_journal_key",
     "new_record_id",

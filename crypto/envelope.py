@@ -11,7 +11,9 @@ from __future__ import annotations
 import struct
 
 import nacl.bindings
+import nacl.encoding
 import nacl.exceptions
+import nacl.hash
 import nacl.secret
 import nacl.utils
 
@@ -96,6 +98,23 @@ def seal(key: bytes, plaintext: bytes, table: str, record_id: bytes, revision: i
     nonce = nacl.utils.random(NONCE_SIZE)
     box = nacl.secret.Aead(key)
     return bytes([ENVELOPE_VERSION]) + box.encrypt(padded, aad, nonce)
+
+
+DIGEST_SIZE = 16
+"""Bytes of a row digest: BLAKE2b-128, second-preimage resistant at 128 bits."""
+
+
+def digest(*parts: bytes) -> bytes:
+    """The digest that binds a stored row to the level above it: BLAKE2b-128 of the parts, each length-prefixed.
+
+    Unkeyed: it is taken over ciphertext (and stored inside a sealed parent, or beside a row it chains),
+    so it reveals nothing; its job is that a row copied from another copy of the journal, sealed under
+    the same key at the same revision, no longer matches what its parent names.
+    """
+    joined = b"".join(struct.pack(">I", len(part)) + part for part in parts)
+    return nacl.hash.blake2b(
+        joined, digest_size=DIGEST_SIZE, person=b"candour-bind", encoder=nacl.encoding.RawEncoder
+    )
 
 
 def envelope_nonce(envelope: object) -> bytes:

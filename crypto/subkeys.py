@@ -17,9 +17,11 @@ class Purpose(enum.Enum):
     RECORDS = b"candour-records"
     """Seals the journal's records."""
     INDEX = b"candour-index"
-    """Seals the manifest (the index of ids, revisions and sort keys)."""
+    """Seals the index (ids, revisions, kinds, sort keys and the digests that bind its levels)."""
     SEARCH = b"candour-search"
     """Seals the search cache (derived from the records, rebuilt when stale)."""
+    HEADER = b"candour-header"
+    """Seals the header seal: the header and a digest of each key slot, checked once unlocked."""
 
 
 def derive_subkey(journal_key: bytes, purpose: Purpose) -> bytes:

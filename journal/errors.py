@@ -29,6 +29,10 @@ class JournalBusy(CandourError):
     """Another Candour process has the journal open."""
 
 
+class JournalChanged(JournalBusy):
+    """Another program wrote the journal while it was open here; the write was refused and the index read again."""
+
+
 class RecordInUse(InvalidInput):
     """A record others link to cannot be deleted or erased: the message names what links to it."""
 
@@ -61,6 +65,7 @@ __all__ = [
     "InvalidInput",
     "InvalidRecoveryKey",
     "JournalBusy",
+    "JournalChanged",
     "JournalExists",
     "JournalLocked",
     "JournalNotFound",

@@ -31,9 +31,13 @@ from journal.vault.schema import create_tables
 APPLICATION_ID = 0x43414E44
 """`PRAGMA application_id` of a Candour journal: "CAND"; tells our files from other SQLite files."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """`PRAGMA user_version`: the file format version, readable before any table is touched.
-Version 2 seals the index in 4,096 buckets under a two-level root (version 1 had 1,024 under one root)."""
+Version 3 binds each index level to its children's row digests, chains each record's rows, and seals the
+header; version 2 (bound by revisions only) is migrated on first unlock (`migration`)."""
+
+MIGRATED_VERSIONS = (2,)
+"""Older format versions this Candour opens, to migrate them to `SCHEMA_VERSION`."""
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 """Files SQLite keeps beside the database; each must be owner-only like the database."""
@@ -176,8 +180,13 @@ def check_file_format(path: Path) -> None:
     application_id = int.from_bytes(head[68:72], "big")
     if application_id != APPLICATION_ID:
         raise ForeignFile(f"{path} is not a Candour journal (it is another kind of file). Nothing was changed.")
-    if version != SCHEMA_VERSION:
+    if version != SCHEMA_VERSION and version not in MIGRATED_VERSIONS:
         raise UnsupportedFormat(version, SCHEMA_VERSION)
+
+
+def file_format_version(connection: sqlite3.Connection) -> int:
+    """The format version of an open journal (`PRAGMA user_version`)."""
+    return _file_format(connection)[1]
 
 
 def require_journal_file(path: Path) -> None:
@@ -216,7 +225,7 @@ def open_database(path: Path) -> sqlite3.Connection:
     Raises:
         JournalNotFound: see `require_journal_file`.
         ForeignFile: another kind of SQLite file, or not SQLite at all.
-        UnsupportedFormat: another format version; the file is left untouched.
+        UnsupportedFormat: another format version, neither this one nor one it migrates; the file is left untouched.
     """
     check_file_format(path)
     with sqlite_errors("open the journal"):
@@ -235,7 +244,7 @@ def open_database(path: Path) -> sqlite3.Connection:
         if application_id != APPLICATION_ID:
             connection.close()
             raise ForeignFile(f"{path} is not a Candour journal (it is another kind of file). Nothing was changed.")
-        if version != SCHEMA_VERSION:
+        if version != SCHEMA_VERSION and version not in MIGRATED_VERSIONS:
             connection.close()
             raise UnsupportedFormat(version, SCHEMA_VERSION)
     return connection

@@ -1,6 +1,7 @@
-"""The sealed index of an open journal: for each record its revisions, kind and sort key, in 4,096 buckets
-whose revisions 64 sections hold, whose revisions the root holds. Each row is opened at the revision the
-level above names, so a row deleted, altered or put back from an older copy is refused.
+"""The sealed index of an open journal: for each record its revisions, kind, sort key and row digest, in 4,096
+buckets that 64 sections name, which the root names. A parent names each child's revision and the digest of
+its row (Merkle-style); each row is opened at the revision its parent names and must have the digest it
+names, so a row deleted, altered, put back from an older copy or copied from another copy is refused.
 
 Rows are read as needed and held in memory until the next write; reading the whole index goes through
 the section snapshots (`snapshots`) while they are current. Byte formats in `index_format`.
@@ -8,15 +9,24 @@ the section snapshots (`snapshots`) while they are current. Byte formats in `ind
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Mapping
 from typing import NamedTuple
 
 import crypto
-from journal.errors import DamagedJournal, DamagedRecord, RecordNotFound
+from journal.errors import DamagedJournal, DamagedRecord, JournalChanged, RecordNotFound
 from journal.vault import index_format
 from journal.vault.file import JournalFile
-from journal.vault.index_format import BUCKET_COUNT, ROOT_ID, SECTION_COUNT, SECTION_SIZE, Bucket, IndexEntry
+from journal.vault.index_format import (
+    BUCKET_COUNT,
+    ROOT_ID,
+    SECTION_COUNT,
+    SECTION_SIZE,
+    Bucket,
+    IndexEntry,
+    Level,
+)
 from journal.vault.keyring import KeyRing
 from journal.vault.schema import BUCKET_TABLE, ROOT_TABLE, SECTION_TABLE
 from journal.vault.snapshots import SnapshotShelf
@@ -53,10 +63,12 @@ _ACTION = "read the journal index"
 class IndexTop(NamedTuple):
     """What a write did to the levels above the buckets."""
 
-    sections: dict[int, list[int]]
-    """The sections it changed, with their buckets' new revisions."""
-    root: list[int]
+    sections: dict[int, Level]
+    """The sections it changed, naming their buckets' new revisions and digests."""
+    root: Level
     """The new root."""
+    root_nonce: bytes
+    """The nonce of the new root's row (see `SealedIndex.check_current`)."""
 
 
 class SealedIndex:
@@ -66,10 +78,15 @@ class SealedIndex:
         self._file = file
         self._keyring = keyring
         self.snapshots = SnapshotShelf(file, keyring)
-        self.root: list[int] = []
-        """The revision of each index section."""
-        self._sections: dict[int, list[int]] = {}
-        """Sections read so far: the revision of each of their buckets."""
+        self.root = Level.empty(SECTION_COUNT)
+        """What the root names of each section: its revision and its row's digest."""
+        self._root_nonce = b""
+        """The nonce of the root row this index was read from or last wrote: a write finding another
+        root in the file refuses to seal over it (another program wrote the journal meanwhile). Every
+        sealing draws a new random nonce, so comparing it tells one root row from any other without
+        hashing 1.4 KB in every write."""
+        self._sections: dict[int, Level] = {}
+        """Sections read so far: what each names of its buckets."""
         self._buckets: dict[int, Bucket] = {}
         """Buckets read so far."""
         self._unsplit: dict[int, index_format.Snapshot] = {}
@@ -83,8 +100,10 @@ class SealedIndex:
 
     def load_root(self) -> None:
         """Read the root again (at unlock, and after a batch rolled back)."""
-        plaintext = self._open_row(ROOT_TABLE, 0, 0)
-        self.root = index_format.decode_revisions(plaintext, SECTION_COUNT)
+        rows = self._file.rows_of(_READ_INDEX_ROW[ROOT_TABLE], (0,), action=_ACTION)
+        plaintext = self._open_row(ROOT_TABLE, 0, 0, None, rows)
+        self.root = index_format.decode_level(plaintext, SECTION_COUNT)
+        self._root_nonce = crypto.envelope_nonce(rows[0])
 
     def forget(self) -> None:
         """Drop every section and bucket held in memory (the root stays): the next read opens the rows again."""
@@ -129,20 +148,25 @@ class SealedIndex:
             if raw != ROOT_ID and raw not in self.bucket(bucket) and raw not in (staged or {}).get(bucket, {}):
                 return raw
 
-    def section(self, section: int, rows: Mapping[int, object] | None = None) -> list[int]:
-        """The revisions of a section's buckets, from `rows` (number -> envelope) if given."""
+    def section(self, section: int, rows: Mapping[int, object] | None = None) -> Level:
+        """What a section names of its buckets, from `rows` (number -> envelope) if given."""
         cached = self._sections.get(section)
         if cached is None:
             self._keyring.keys()  # once locked, the root is gone too: say locked, not damaged
-            plaintext = self.read_row(SECTION_TABLE, section, self.root[section], rows)
-            cached = [0] * SECTION_SIZE if plaintext is None else index_format.decode_revisions(plaintext, SECTION_SIZE)
+            plaintext = self.read_row(
+                SECTION_TABLE, section, self.root.revisions[section], self.root.digests[section], rows
+            )
+            cached = (
+                Level.empty(SECTION_SIZE) if plaintext is None else index_format.decode_level(plaintext, SECTION_SIZE)
+            )
             self._sections[section] = cached
         return cached
 
-    def bucket_revision(self, bucket: int) -> int:
-        """The revision of a bucket, as its section names it."""
+    def bucket_child(self, bucket: int) -> tuple[int, bytes]:
+        """The revision and row digest of a bucket, as its section names them."""
         section, place = index_format.section_of(bucket)
-        return self.section(section)[place]
+        level = self.section(section)
+        return level.revisions[place], level.digests[place]
 
     def bucket(self, bucket: int, rows: Mapping[int, object] | None = None) -> Bucket:
         """A bucket's entries, from `rows` (number -> envelope) if given."""
@@ -152,7 +176,7 @@ class SealedIndex:
             if section in self._unsplit:
                 self._split(section, self._unsplit.pop(section))
                 return self._buckets[bucket]
-            plaintext = self.read_row(BUCKET_TABLE, bucket, self.bucket_revision(bucket), rows)
+            plaintext = self.read_row(BUCKET_TABLE, bucket, *self.bucket_child(bucket), rows)
             cached = {} if plaintext is None else index_format.split_bucket(plaintext)
             self._buckets[bucket] = cached
         return cached
@@ -169,9 +193,10 @@ class SealedIndex:
         return self._file.rows_of(_READ_SECTION_BUCKETS, (buckets[0], buckets[-1]), action=_ACTION)
 
     def read_row(
-        self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None
+        self, table: str, number: int, revision: int, row_digest: bytes, rows: Mapping[int, object] | None = None
     ) -> bytes | None:
-        """The plaintext of a section or bucket that its parent says is at `revision`; None if never written.
+        """The plaintext of a section or bucket that its parent names at `revision` with `row_digest`; None if
+        never written.
 
         Revision 0 means never written: the section or bucket is empty and has no row.
         One ever written has a revision above 0 in its authentic parent, so removing
@@ -179,10 +204,11 @@ class SealedIndex:
         was put back from an older copy, so writing there would bury newer entries.
 
         Raises:
-            DamagedJournal: the row is missing, altered, older than `revision`, or exists at revision 0.
+            DamagedJournal: the row is missing, altered, older than `revision`, not the row its parent
+                names (copied from another copy), or exists at revision 0.
         """
         if revision:
-            return self._open_row(table, number, revision, rows)
+            return self._open_row(table, number, revision, row_digest, rows)
         if rows is None:
             rows = self._file.rows_of(_READ_INDEX_ROW[table], (number,), action=_ACTION)
         if number in rows:
@@ -192,11 +218,21 @@ class SealedIndex:
             )
         return None
 
-    def _open_row(self, table: str, number: int, revision: int, rows: Mapping[int, object] | None = None) -> bytes:
+    def _open_row(
+        self,
+        table: str,
+        number: int,
+        revision: int,
+        row_digest: bytes | None,
+        rows: Mapping[int, object] | None = None,
+    ) -> bytes:
         """Read and open one sealed row of the index, from `rows` (number -> envelope) if given.
 
+        Args:
+            row_digest: the digest its parent names (None for the root, which has no parent).
         Raises:
-            DamagedJournal: the row is missing, altered, or an older copy than `revision`.
+            DamagedJournal: the row is missing, altered, an older copy than `revision`, or not the row
+                its parent names.
         """
         keys = self._keyring.keys()
         if rows is None:
@@ -204,8 +240,14 @@ class SealedIndex:
         what = _INDEX_PART_NAMES[table]
         if number not in rows:
             raise DamagedJournal(f"{what.format(number)} is missing: the file was altered. Restore it from a backup.")
+        envelope = rows[number]
+        if row_digest is not None and (not isinstance(envelope, bytes) or crypto.digest(envelope) != row_digest):
+            raise DamagedJournal(
+                f"{what.format(number)} is not the one the index names: it was altered, rolled back to an older "
+                "copy, or copied from another copy of the journal. Restore it from a backup."
+            )
         try:
-            return crypto.open_envelope(keys.index, rows[number], table, index_format.sealed_id(number), revision)
+            return crypto.open_envelope(keys.index, envelope, table, index_format.sealed_id(number), revision)
         except DamagedRecord:
             raise DamagedJournal(
                 f"{what.format(number)} is damaged or was rolled back to an older copy. Restore it from a backup."
@@ -229,7 +271,7 @@ class SealedIndex:
             section_rows = self.section_rows()
             for section in unread:
                 self.section(section, section_rows)  # refuses a root put back from an older copy
-            stale = self._take_snapshots([section for section in unread if self.root[section]])
+            stale = self._take_snapshots([section for section in unread if self.root.revisions[section]])
             read: dict[int, dict[int, object]] = {}
             for section in unread:
                 numbers = index_format.buckets_in(section)
@@ -240,7 +282,7 @@ class SealedIndex:
             self.snapshots.save(
                 {
                     section: (
-                        self.root[section],
+                        self.root.revisions[section],
                         self.section(section),
                         [self._buckets[bucket] for bucket in index_format.buckets_in(section)],
                         read[section],
@@ -255,7 +297,9 @@ class SealedIndex:
     def _take_snapshots(self, sections: list[int]) -> list[int]:
         """Take these sections (already read) and their buckets from their snapshots; returns those whose
         snapshot cannot be used (see `SnapshotShelf.current`), to be read from their rows."""
-        current = self.snapshots.current({section: (self.root[section], self.section(section)) for section in sections})
+        current = self.snapshots.current(
+            {section: (self.root.revisions[section], self.section(section)) for section in sections}
+        )
         for section, snapshot in current.items():
             if any(bucket in self._buckets for bucket in index_format.buckets_in(section)):
                 self._split(section, snapshot)  # some were read one by one: split the rest
@@ -272,23 +316,43 @@ class SealedIndex:
 
     def stage(self, connection: sqlite3.Connection, staged: dict[int, Bucket]) -> IndexTop:
         """Write each changed bucket at its next revision, then the sections and the root that name them,
-        in the caller's transaction; `commit` once it has committed."""
+        in the caller's transaction; `commit` once it has committed.
+
+        Raises:
+            JournalChanged: the file's root is not the one this index holds: another program wrote the
+                journal since it was read. Nothing is sealed over it; the index is read again, so the
+                next attempt starts from what the file holds.
+        """
+        self.check_current(connection)
         index_key = self._keyring.keys().index
-        sections: dict[int, list[int]] = {}
+        sections: dict[int, Level] = {}
         for bucket, entries in staged.items():
             section, place = index_format.section_of(bucket)
-            if section not in sections:
-                sections[section] = list(self.section(section))
-            sections[section][place] += 1
-            revision = sections[section][place]
-            write_row(connection, index_key, BUCKET_TABLE, bucket, revision, index_format.join_bucket(entries))
-        root = list(self.root)
-        for section, revisions in sections.items():
-            root[section] += 1
-            plaintext = index_format.encode_revisions(revisions)
-            write_row(connection, index_key, SECTION_TABLE, section, root[section], plaintext)
-        write_root(connection, index_key, root)
-        return IndexTop(sections, root)
+            level = sections.get(section) or self.section(section)
+            revision = level.revisions[place] + 1
+            row_digest = write_row(
+                connection, index_key, BUCKET_TABLE, bucket, revision, index_format.join_bucket(entries)
+            )
+            sections[section] = level.with_child(place, revision, row_digest)
+        root = self.root
+        for section, level in sections.items():
+            revision = root.revisions[section] + 1
+            row_digest = write_row(
+                connection, index_key, SECTION_TABLE, section, revision, index_format.encode_level(level)
+            )
+            root = root.with_child(section, revision, row_digest)
+        return IndexTop(sections, root, write_root(connection, index_key, root))
+
+    def check_current(self, connection: sqlite3.Connection) -> None:
+        """Refuse to write over a root this index did not read or write (see `stage`)."""
+        found = connection.execute(_READ_INDEX_ROW[ROOT_TABLE], (0,)).fetchone()
+        if found is None or crypto.envelope_nonce(found[1]) != self._root_nonce:
+            self.forget()
+            self.load_root()
+            raise JournalChanged(
+                "The journal was changed by another program while it was open here, so nothing was saved "
+                "(what you typed is still here). Try again: Candour has read the journal again."
+            )
 
     def commit(self, staged: dict[int, Bucket], top: IndexTop) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
@@ -296,6 +360,7 @@ class SealedIndex:
         self._buckets.update(staged)
         self._sections.update(top.sections)
         self.root = top.root
+        self._root_nonce = top.root_nonce
 
     def read_every_bucket(self) -> dict[int, Bucket]:
         """Every bucket opened from its row again, none taken from memory or from a snapshot: what a
@@ -308,25 +373,52 @@ class SealedIndex:
         return buckets
 
     def reseal(self, connection: sqlite3.Connection, index_key: bytes, buckets: dict[int, Bucket]) -> None:
-        """Write every row of the index again under another key, at the same revisions (a rotation)."""
-        for bucket, entries in buckets.items():
-            if revision := self.bucket_revision(bucket):
-                write_row(connection, index_key, BUCKET_TABLE, bucket, revision, index_format.join_bucket(entries))
-        for section, revision in enumerate(self.root):
-            if revision:
-                plaintext = index_format.encode_revisions(self.section(section))
-                write_row(connection, index_key, SECTION_TABLE, section, revision, plaintext)
-        write_root(connection, index_key, self.root)
+        """Write every row of the index again under another key, at the same revisions (a rotation), naming
+        the new rows' digests; `buckets` already name the records' new row digests. The in-memory index is
+        dropped and read again from the file once the rotation has committed (see `load_root`)."""
+        root = self.root
+        for section in range(SECTION_COUNT):
+            if not root.revisions[section]:
+                continue
+            level = self.section(section)
+            for place, bucket in enumerate(index_format.buckets_in(section)):
+                if revision := level.revisions[place]:
+                    plaintext = index_format.join_bucket(buckets[bucket])
+                    level = level.with_child(
+                        place, revision, write_row(connection, index_key, BUCKET_TABLE, bucket, revision, plaintext)
+                    )
+            section_digest = write_row(
+                connection, index_key, SECTION_TABLE, section, root.revisions[section], index_format.encode_level(level)
+            )
+            root = root.with_child(section, root.revisions[section], section_digest)
+        write_root(connection, index_key, root)
+
+
+def rebind(buckets: dict[int, Bucket], row_digests: Mapping[bytes, bytes]) -> dict[int, Bucket]:
+    """The buckets with each entry naming its record's new current-row digest (after a rotation re-sealed them)."""
+    rebound: dict[int, Bucket] = {}
+    for bucket, entries in buckets.items():
+        rebound[bucket] = {}
+        for raw_id, packed in entries.items():
+            entry = index_format.unpack_entry(packed)
+            if raw_id in row_digests:
+                entry = dataclasses.replace(entry, row_digest=row_digests[raw_id])
+            rebound[bucket][raw_id] = index_format.pack_entry(entry)
+    return rebound
 
 
 def write_row(
     connection: sqlite3.Connection, index_key: bytes, table: str, number: int, revision: int, plaintext: bytes
-) -> None:
-    """Seal one row of a level of the index at `revision`, in the caller's transaction."""
+) -> bytes:
+    """Seal one row of a level of the index at `revision`, in the caller's transaction; returns its digest."""
     envelope = crypto.seal(index_key, plaintext, table, index_format.sealed_id(number), revision)
     connection.execute(_WRITE_INDEX_ROW[table], (number, envelope))
+    return crypto.digest(envelope)
 
 
-def write_root(connection: sqlite3.Connection, index_key: bytes, root: list[int]) -> None:
-    """The root is sealed at revision 0 always: nothing above it could name a newer one."""
-    write_row(connection, index_key, ROOT_TABLE, 0, 0, index_format.encode_revisions(root))
+def write_root(connection: sqlite3.Connection, index_key: bytes, root: Level) -> bytes:
+    """The root is sealed at revision 0 always: nothing above it could name a newer one. Returns its nonce
+    (nothing names the root by digest)."""
+    envelope = crypto.seal(index_key, index_format.encode_level(root), ROOT_TABLE, index_format.sealed_id(0), 0)
+    connection.execute(_WRITE_INDEX_ROW[ROOT_TABLE], (0, envelope))
+    return crypto.envelope_nonce(envelope)

@@ -8,10 +8,10 @@ import itertools
 import operator
 import struct
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from crypto import NONCE_SIZE
+from crypto import DIGEST_SIZE, NONCE_SIZE
 
 BUCKET_BITS = 12
 """Bits at the start of a record id that pick its bucket."""
@@ -19,17 +19,17 @@ BUCKET_BITS = 12
 BUCKET_COUNT = 1 << BUCKET_BITS
 """Buckets of the index: the first twelve bits of a random id pick one, spreading records evenly.
 
-4,096 keep a bucket near 1.2 KB at 100,000 records, so its row stays inside one SQLite
+4,096 keep a bucket near 1.6 KB at 100,000 records, so its row stays inside one SQLite
 page and a write re-seals a small bucket whatever the size of the journal."""
 
 SECTION_SIZE = 64
-"""Buckets whose revisions one section holds: 256 bytes of plaintext."""
+"""Buckets one section names (revision and digest of each): 1,280 bytes of plaintext."""
 
 SECTION_COUNT = BUCKET_COUNT // SECTION_SIZE
-"""Sections of the index; the root holds the revision of each, in 256 bytes.
+"""Sections of the index; the root names the revision and digest of each, in 1,280 bytes.
 
-Two small levels rather than one 16 KB root: a write re-seals one section and the root,
-about 600 bytes in all, and no index row spills into SQLite overflow pages."""
+Two small levels rather than one 80 KB root: a write re-seals one section and the root,
+about 2.7 KB in all, and no index row spills into SQLite overflow pages."""
 
 _ID_SIZE = 16
 
@@ -40,8 +40,15 @@ Bucket = dict[bytes, bytes]
 """One bucket in memory: record id -> its packed entry, so a write packs only the entry it changes
 and loading a bucket decodes nothing."""
 
-_ENTRY = struct.Struct(">16sIIBq16p")
-"""id, first revision, current revision, flags, sort key, kind (Pascal string, at most 15 bytes)."""
+_ENTRY = struct.Struct(">16sIIBq16p16s")
+"""id, first revision, current revision, flags, sort key, kind (Pascal string, at most 15 bytes), and the
+digest of the current revision's row."""
+
+_CHILD = struct.Struct(">I16s")
+"""What a section names of each bucket, and the root of each section: its revision and its row's digest."""
+
+NO_DIGEST = bytes(DIGEST_SIZE)
+"""The digest named for a child never written (revision 0, no row)."""
 
 _Fields = tuple[Any, ...]
 """One entry as `_ENTRY` unpacks it."""
@@ -66,6 +73,8 @@ class IndexEntry:
     sort_key: int
     """Orders records of a kind (the domain uses a timestamp); never stored in clear."""
     deleted: bool = False
+    row_digest: bytes = field(default=NO_DIGEST, compare=False, repr=False)
+    """Digest of the current revision's row (`records.row_digest`): binds the row to this copy's index."""
 
     @property
     def id_hex(self) -> str:
@@ -102,6 +111,7 @@ def pack_entry(entry: IndexEntry) -> bytes:
         DELETED if entry.deleted else 0,
         entry.sort_key,
         entry.kind.encode("ascii"),
+        entry.row_digest,
     )
 
 
@@ -111,8 +121,8 @@ def unpack_entry(packed: bytes) -> IndexEntry:
 
 
 def _from_fields(fields: _Fields) -> IndexEntry:
-    record_id, first, current, flags, sort_key, kind = fields
-    return IndexEntry(record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED))
+    record_id, first, current, flags, sort_key, kind, row_digest = fields
+    return IndexEntry(record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED), row_digest)
 
 
 def join_bucket(bucket: Bucket) -> bytes:
@@ -191,27 +201,68 @@ def _newest(fields: _Fields) -> tuple[int, bytes]:
     return (-fields[4], fields[0])
 
 
-def encode_snapshot(revisions: list[int], buckets: list[Bucket], nonces: list[bytes]) -> bytes:
-    """A section and its 64 buckets in one plaintext: bucket revisions, entry counts, the nonce of
-    each bucket row it was made from (zeros for none), then the entries.
+class Level(NamedTuple):
+    """A section (naming its buckets) or the root (naming its sections): each child's revision and row digest."""
+
+    revisions: list[int]
+    digests: list[bytes]
+
+    @classmethod
+    def empty(cls, slots: int) -> Level:
+        """A level whose children were never written."""
+        return cls([0] * slots, [NO_DIGEST] * slots)
+
+    def with_child(self, place: int, revision: int, row_digest: bytes) -> Level:
+        """A copy naming a child's new revision and digest."""
+        revisions, digests = list(self.revisions), list(self.digests)
+        revisions[place], digests[place] = revision, row_digest
+        return Level(revisions, digests)
+
+
+_LEVEL = struct.Struct(">" + "I16s" * SECTION_SIZE)
+"""A whole section, or the root (which names as many sections as a section names buckets)."""
+
+
+def encode_level(level: Level) -> bytes:
+    """Serialise a section or the root (packed in one call: every write encodes two levels)."""
+    layout = _LEVEL if len(level.revisions) == SECTION_SIZE else struct.Struct(">" + "I16s" * len(level.revisions))
+    return layout.pack(*itertools.chain.from_iterable(zip(*level, strict=True)))
+
+
+def decode_level(data: bytes, slots: int) -> Level:
+    """Parse a section or the root, which names `slots` children.
+
+    Raises:
+        ValueError: wrong length.
+    """
+    if len(data) != _CHILD.size * slots:
+        raise ValueError("index section or root has the wrong size")
+    children = list(_CHILD.iter_unpack(data))
+    return Level([revision for revision, _ in children], [row_digest for _, row_digest in children])
+
+
+def encode_snapshot(section: Level, buckets: list[Bucket], nonces: list[bytes]) -> bytes:
+    """A section and its 64 buckets in one plaintext: the section as it names its buckets, entry counts,
+    the nonce of each bucket row it was made from (zeros for none), then the entries.
 
     A command that needs the whole index opens 64 snapshots instead of 4,096 buckets. The
-    snapshot is sealed at its section's revision, so it opens only while no bucket of that
-    section has changed since it was made, and the nonces say which bucket rows it stands
-    for; the buckets stay the authority.
+    snapshot is sealed at its section's revision and names the digests of the bucket rows it was
+    made from, so it stands for a section only while the authentic section names exactly those
+    rows; the nonces tell whether the file still holds them (an older section put back around newer
+    bucket rows would otherwise name an older snapshot); the buckets stay the authority.
     """
     return (
-        encode_revisions(revisions)
-        + encode_revisions([len(bucket) for bucket in buckets])
+        encode_level(section)
+        + struct.pack(f">{SECTION_SIZE}I", *(len(bucket) for bucket in buckets))
         + b"".join(nonce.rjust(NONCE_SIZE, b"\0")[:NONCE_SIZE] for nonce in nonces)
         + b"".join(join_bucket(bucket) for bucket in buckets)
     )
 
 
 class Snapshot(NamedTuple):
-    """A section as its snapshot holds it: bucket revisions, then each bucket's entries, packed."""
+    """A section as its snapshot holds it: what it names of its buckets, then each bucket's entries, packed."""
 
-    revisions: list[int]
+    section: Level
     counts: list[int]
     """Entries in each of the section's buckets, in order."""
     nonces: list[bytes]
@@ -236,27 +287,12 @@ def decode_snapshot(data: bytes) -> Snapshot:
     Raises:
         ValueError: the lengths do not add up.
     """
-    head = 4 * SECTION_SIZE
-    revisions = decode_revisions(data[:head], SECTION_SIZE)
-    counts = decode_revisions(data[head : 2 * head], SECTION_SIZE)
-    entries_start = 2 * head + NONCE_SIZE * SECTION_SIZE
+    head = _CHILD.size * SECTION_SIZE
+    section = decode_level(data[:head], SECTION_SIZE)
+    counts = list(struct.unpack(f">{SECTION_SIZE}I", data[head : head + 4 * SECTION_SIZE]))
+    nonces_start = head + 4 * SECTION_SIZE
+    entries_start = nonces_start + NONCE_SIZE * SECTION_SIZE
     if len(data) != entries_start + _ENTRY.size * sum(counts):
         raise ValueError("index snapshot has the wrong size")
-    nonces = [data[start : start + NONCE_SIZE] for start in range(2 * head, entries_start, NONCE_SIZE)]
-    return Snapshot(revisions, counts, nonces, data[entries_start:])
-
-
-def encode_revisions(revisions: list[int]) -> bytes:
-    """Serialise a section (its buckets' revisions) or the root (its sections' revisions)."""
-    return struct.pack(f">{len(revisions)}I", *revisions)
-
-
-def decode_revisions(data: bytes, slots: int) -> list[int]:
-    """Parse a section or the root, which holds `slots` revisions.
-
-    Raises:
-        ValueError: wrong length.
-    """
-    if len(data) != 4 * slots:
-        raise ValueError("index section or root has the wrong size")
-    return list(struct.unpack(f">{slots}I", data))
+    nonces = [data[start : start + NONCE_SIZE] for start in range(nonces_start, entries_start, NONCE_SIZE)]
+    return Snapshot(section, counts, nonces, data[entries_start:])

@@ -1,19 +1,25 @@
 """The record store: sealed revisions of records in the `records` table, listed and kept current by the sealed
-index. Every write seals the record and re-seals its index bucket, section and root in one transaction."""
+index. Every write seals the record and re-seals its index bucket, section and root in one transaction.
+
+Each row stores, beside its envelope, the digest of the record's previous row (`previous`), and the index
+entry names the digest of the current row: the revisions of a record form a hash chain that starts in the
+sealed index, so a row copied from another copy of the journal (same key, same revision) is refused.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import crypto
-from journal.errors import DamagedJournal, RecordMissing, RecordNotFound
+from journal.errors import DamagedJournal, DamagedRecord, RecordMissing, RecordNotFound
 from journal.vault import index_format
 from journal.vault.database import sqlite_errors
 from journal.vault.file import JournalFile
 from journal.vault.index import SealedIndex
-from journal.vault.index_format import ROOT_ID, Bucket, IndexEntry
+from journal.vault.index_format import NO_DIGEST, ROOT_ID, Bucket, IndexEntry
 from journal.vault.keyring import KeyRing
 from journal.vault.schema import RECORDS_TABLE
 from journal.vault.search_cache import SearchCache
@@ -22,9 +28,49 @@ _BATCH = 500
 """Records read per query by `get_many`, and rows per query by `all_record_rows` (SQLite allows 32,766
 parameters)."""
 _READ_ROWS_AFTER = (
-    "SELECT id, revision, CAST(envelope AS BLOB) FROM records "  # noqa: S608 - a constant
+    "SELECT id, revision, CAST(previous AS BLOB), CAST(envelope AS BLOB) FROM records "  # noqa: S608 - a constant
     f"WHERE (id, revision) > (?, ?) ORDER BY id, revision LIMIT {_BATCH}"
 )
+_READ_CHAIN = (
+    "SELECT revision, CAST(previous AS BLOB), CAST(envelope AS BLOB) FROM records "
+    "WHERE id = ? AND revision BETWEEN ? AND ? ORDER BY revision DESC"
+)
+_INSERT_ROW = "INSERT INTO records (id, revision, previous, envelope) VALUES (?, ?, ?, ?)"
+
+
+def row_digest(previous: object, envelope: object) -> bytes:
+    """The digest of a record row as its successor (or the index entry, for the current row) names it."""
+    if not isinstance(previous, bytes) or not isinstance(envelope, bytes):
+        return b""  # a damaged file handed back another type: matches nothing
+    return crypto.digest(previous, envelope)
+
+
+def walk_chain(entry: IndexEntry, rows: Iterable[tuple[int, object, object]], down_to: int) -> dict[int, bytes]:
+    """Follow a record's chain from its current row (named by `entry`) down to revision `down_to`.
+
+    Args:
+        rows: (revision, previous, envelope) of the record's rows in that range, any order.
+    Returns:
+        revision → envelope, for every revision from `entry.revision` down to `down_to`.
+    Raises:
+        RecordMissing: a revision is not in the file.
+        DamagedRecord: a revision is not the row the chain names (altered, rolled back to an older copy,
+            or copied from another copy of the journal).
+    """
+    by_revision = {revision: (previous, envelope) for revision, previous, envelope in rows}
+    expected = entry.row_digest
+    found: dict[int, bytes] = {}
+    for revision in range(entry.revision, down_to - 1, -1):
+        row = by_revision.get(revision)
+        if row is None:
+            raise RecordMissing(entry.id_hex, f"revision {revision} is missing: it was deleted or rolled back")
+        previous, envelope = row
+        if row_digest(previous, envelope) != expected:
+            # Altered, rolled back to an older copy, or copied from another copy of the journal.
+            raise DamagedRecord(RECORDS_TABLE, entry.id_hex)
+        found[revision] = typing.cast(bytes, envelope)
+        expected = typing.cast(bytes, previous)
+    return found
 
 
 @dataclass(frozen=True)
@@ -102,18 +148,19 @@ class RecordStore:
         with self._file.mutex:
             records_key = self._keyring.keys().records
             staged: dict[int, Bucket] = {}
-            rows: list[tuple[bytes, int, bytes]] = []
+            rows: list[tuple[bytes, int, bytes, bytes]] = []
             created: list[IndexEntry] = []
             for kind, payload, sort_key in records:
                 _check_record_fields(kind, sort_key)
                 raw_id = self._index.new_id(staged)
-                entry = IndexEntry(raw_id, 1, 1, kind, sort_key)
+                envelope = crypto.seal(records_key, payload, RECORDS_TABLE, raw_id, 1)
+                entry = IndexEntry(raw_id, 1, 1, kind, sort_key, row_digest=row_digest(NO_DIGEST, envelope))
                 bucket = index_format.bucket_of(raw_id)
                 staged.setdefault(bucket, dict(self._index.bucket(bucket)))[raw_id] = index_format.pack_entry(entry)
-                rows.append((raw_id, 1, crypto.seal(records_key, payload, RECORDS_TABLE, raw_id, 1)))
+                rows.append((raw_id, 1, NO_DIGEST, envelope))
                 created.append(entry)
             with self._file.transaction("save the records") as connection:
-                connection.executemany("INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)", rows)
+                connection.executemany(_INSERT_ROW, rows)
                 top = self._index.stage(connection, staged)
             self._index.commit(staged, top)
             return created
@@ -134,7 +181,7 @@ class RecordStore:
             entry = self._index.entry(parse_record_id(record_id))
             if not entry.deleted:
                 return entry
-            payload = self._open_revision(entry.record_id, entry.revision - 1)
+            payload = self._open_revision(entry, entry.revision - 1)
             return self._write_revision(
                 replace(entry, revision=entry.revision + 1, deleted=False), payload, "restore the record"
             )
@@ -173,19 +220,27 @@ class RecordStore:
                 top = self._index.stage(connection, {bucket: entries})
             self._index.commit({bucket: entries}, top)
 
-    def reseal(self, connection: sqlite3.Connection, old_key: bytes, new_key: bytes) -> None:
+    def reseal(self, connection: sqlite3.Connection, old_key: bytes, new_key: bytes) -> dict[bytes, bytes]:
         """Open every stored revision under `old_key` and seal it again under `new_key` (a rotation), in the
-        caller's transaction.
+        caller's transaction, chaining the new rows as the old ones were chained.
 
+        Returns:
+            Each record's new last-row digest, for its index entry.
         Raises:
             DamagedRecord: a revision failed authentication; nothing damaged is re-sealed.
         """
-        for record_id, revision, envelope in list(all_record_rows(connection)):
+        last: dict[bytes, bytes] = {}
+        for record_id, revision, previous, envelope in list(all_record_rows(connection)):
             plaintext = crypto.open_envelope(old_key, envelope, RECORDS_TABLE, record_id, revision)
+            # The first row kept names a row pruned long ago: its link is kept as it was.
+            new_previous = last.get(record_id, typing.cast(bytes, previous))
+            new_envelope = crypto.seal(new_key, plaintext, RECORDS_TABLE, record_id, revision)
             connection.execute(
-                "UPDATE records SET envelope = ? WHERE id = ? AND revision = ?",
-                (crypto.seal(new_key, plaintext, RECORDS_TABLE, record_id, revision), record_id, revision),
+                "UPDATE records SET previous = ?, envelope = ? WHERE id = ? AND revision = ?",
+                (new_previous, new_envelope, record_id, revision),
             )
+            last[record_id] = row_digest(new_previous, new_envelope)
+        return last
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -204,7 +259,7 @@ class RecordStore:
                 raise RecordNotFound(f"Record {record_id} was deleted (it can be restored until purged).")
             if not entry.first_revision <= wanted <= entry.revision:
                 raise RecordNotFound(f"Record {record_id} has no revision {wanted}.")
-            payload = self._open_revision(entry.record_id, wanted)
+            payload = self._open_revision(entry, wanted)
             return Record(record_id, wanted, entry.kind, entry.sort_key, payload)
 
     def get_many(self, entries: Iterable[IndexEntry]) -> list[Record]:
@@ -230,23 +285,18 @@ class RecordStore:
                     rows = (
                         self._file.db()
                         .execute(
-                            "SELECT id, revision, CAST(envelope AS BLOB) FROM records "  # noqa: S608 - placeholders only
+                            "SELECT id, revision, CAST(previous AS BLOB), CAST(envelope AS BLOB) FROM records "  # noqa: S608
                             f"WHERE id IN ({placeholders})",
                             list(batch),
                         )
                         .fetchall()
                     )
-                found = {
-                    raw_id: envelope
-                    for raw_id, revision, envelope in rows
-                    if raw_id in batch and revision == batch[raw_id].revision
-                }
+                found: dict[bytes, list[tuple[int, object, object]]] = {}
+                for raw_id, revision, previous, envelope in rows:
+                    if raw_id in batch and revision == batch[raw_id].revision:
+                        found.setdefault(raw_id, []).append((revision, previous, envelope))
                 for raw_id, entry in batch.items():
-                    envelope = found.get(raw_id)
-                    if envelope is None:
-                        raise RecordMissing(
-                            raw_id.hex(), f"revision {entry.revision} is missing: it was deleted or rolled back"
-                        )
+                    envelope = walk_chain(entry, found.get(raw_id, []), entry.revision)[entry.revision]
                     payload = crypto.open_envelope(records_key, envelope, RECORDS_TABLE, raw_id, entry.revision)
                     records.append(Record(raw_id.hex(), entry.revision, entry.kind, entry.sort_key, payload))
         return records
@@ -285,29 +335,24 @@ class RecordStore:
 
     # --- internals -------------------------------------------------------------------------
 
-    def _open_revision(self, raw_id: bytes, revision: int) -> bytes:
+    def _open_revision(self, entry: IndexEntry, revision: int) -> bytes:
+        """Open a kept revision, following the record's chain from its current row down to it."""
         records_key = self._keyring.keys().records
         with sqlite_errors("read the record"):
-            row = (
-                self._file.db()
-                .execute("SELECT CAST(envelope AS BLOB) FROM records WHERE id = ? AND revision = ?", (raw_id, revision))
-                .fetchone()
-            )
-        if row is None:
-            raise RecordMissing(raw_id.hex(), f"revision {revision} is missing: it was deleted or rolled back")
-        return crypto.open_envelope(records_key, row[0], RECORDS_TABLE, raw_id, revision)
+            rows = self._file.db().execute(_READ_CHAIN, (entry.record_id, revision, entry.revision)).fetchall()
+        envelope = walk_chain(entry, rows, revision)[revision]
+        return crypto.open_envelope(records_key, envelope, RECORDS_TABLE, entry.record_id, revision)
 
     def _write_revision(self, entry: IndexEntry, payload: bytes, action: str) -> IndexEntry:
         records_key = self._keyring.keys().records
         bucket = index_format.bucket_of(entry.record_id)
         entries = dict(self._index.bucket(bucket))
-        entries[entry.record_id] = index_format.pack_entry(entry)
         envelope = crypto.seal(records_key, payload, RECORDS_TABLE, entry.record_id, entry.revision)
+        previous = entry.row_digest  # the row it follows (`NO_DIGEST` for a new record): the chain's next link
+        entry = replace(entry, row_digest=row_digest(previous, envelope))
+        entries[entry.record_id] = index_format.pack_entry(entry)
         with self._file.transaction(action) as connection:
-            connection.execute(
-                "INSERT INTO records (id, revision, envelope) VALUES (?, ?, ?)",
-                (entry.record_id, entry.revision, envelope),
-            )
+            connection.execute(_INSERT_ROW, (entry.record_id, entry.revision, previous, envelope))
             top = self._index.stage(connection, {bucket: entries})
         self._index.commit({bucket: entries}, top)
         return entry
@@ -320,8 +365,9 @@ def _check_record_fields(kind: str, sort_key: int) -> None:
         raise ValueError("sort_key must fit in a signed 64-bit integer")
 
 
-def all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, int, object]]:
-    """Every (id, revision, envelope) row, in batches so a large journal is never all in memory.
+def all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, int, object, object]]:
+    """Every (id, revision, previous, envelope) row, in id and revision order, in batches so a large journal
+    is never all in memory.
 
     Values come back from a possibly damaged file, so their types are checked.
 
@@ -333,8 +379,8 @@ def all_record_rows(connection: sqlite3.Connection) -> Iterator[tuple[bytes, int
         rows = connection.execute(_READ_ROWS_AFTER, last).fetchall()
         if not rows:
             return
-        for record_id, revision, envelope in rows:
+        for record_id, revision, previous, envelope in rows:
             if not isinstance(record_id, bytes) or len(record_id) != crypto.ID_SIZE or not isinstance(revision, int):
                 raise DamagedJournal("A row of the journal has an invalid id or revision: the file was altered.")
-            yield record_id, revision, envelope
+            yield record_id, revision, previous, envelope
         last = (rows[-1][0], rows[-1][1])

@@ -1,4 +1,5 @@
-"""The journal file's tables: their names and the SQL that creates each one — the one place the schema lives.
+"""The journal file's tables: their names and the SQL that creates each one — the one place the schema lives
+(of format 3; `migration` holds what it needs of format 2).
 
 SQLite keeps each table's CREATE statement in the file itself, so these statements are part of the
 file format, byte for byte: a test compares what a new journal holds in `sqlite_master` with the
@@ -15,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 
 HEADER_TABLE = "header"
-"""The 68-byte header (crypto/FORMAT.md), in row 0."""
+"""The 68-byte header (crypto/FORMAT.md) and its seal, in row 0."""
 KEY_SLOTS_TABLE = "key_slots"
 """The passphrase and recovery key slots, by kind."""
 RECORDS_TABLE = "records"
@@ -34,7 +35,8 @@ SEARCH_PAGES_TABLE = "search_pages"
 TABLES = {
     HEADER_TABLE: """CREATE TABLE header (
     slot INTEGER PRIMARY KEY CHECK (slot = 0),
-    bytes BLOB NOT NULL
+    bytes BLOB NOT NULL,
+    seal BLOB NOT NULL
 )""",
     KEY_SLOTS_TABLE: """CREATE TABLE key_slots (
     kind INTEGER PRIMARY KEY,
@@ -43,6 +45,7 @@ TABLES = {
     RECORDS_TABLE: """CREATE TABLE records (
     id BLOB NOT NULL,
     revision INTEGER NOT NULL,
+    previous BLOB NOT NULL,
     envelope BLOB NOT NULL,
     PRIMARY KEY (id, revision)
 )""",

@@ -9,10 +9,10 @@ import sqlite3
 from collections.abc import Mapping
 
 import crypto
-from journal.errors import DamagedRecord, JournalBusy, StorageError
+from journal.errors import DamagedJournal, DamagedRecord, JournalBusy, StorageError
 from journal.vault import index_format
 from journal.vault.file import JournalFile
-from journal.vault.index_format import Bucket, Snapshot
+from journal.vault.index_format import Bucket, Level, Snapshot
 from journal.vault.keyring import KeyRing
 from journal.vault.schema import SNAPSHOT_TABLE, create_derived_table, has_table
 
@@ -28,11 +28,11 @@ _WRITE_SNAPSHOT = (
 
 _ACTION = "read the journal index"
 
-SectionState = tuple[int, list[int]]
-"""A section as the authentic index names it: its revision (from the root) and its buckets' revisions."""
+SectionState = tuple[int, Level]
+"""A section as the authentic index names it: its revision (from the root) and what it names of its buckets."""
 
-SectionCopy = tuple[int, list[int], list[Bucket], Mapping[int, object]]
-"""What a snapshot is made of: the section's revision and its buckets' revisions, its buckets, and the
+SectionCopy = tuple[int, Level, list[Bucket], Mapping[int, object]]
+"""What a snapshot is made of: the section's revision, what it names of its buckets, those buckets, and the
 bucket rows (number -> envelope) they were read from."""
 
 
@@ -44,20 +44,25 @@ class SnapshotShelf:
         self._keyring = keyring
 
     def current(self, sections: Mapping[int, SectionState]) -> dict[int, Snapshot]:
-        """The snapshots of these sections that can stand for them: each opens at its section's revision,
-        names the same bucket revisions, and was made from exactly the bucket rows the file holds.
+        """The snapshots of these sections that can stand for them: each opens at its section's revision and
+        names exactly the bucket revisions and row digests the authentic section names, and the file holds
+        bucket rows with exactly the nonces it names (read back in one query, nothing decrypted), and no row
+        for a bucket never written.
 
-        A snapshot names the nonce of each bucket row it was made from, and every bucket row's
-        nonce is read back (one query, nothing decrypted): a snapshot is used only while the file
-        holds exactly those rows, and no row for a bucket never written. Otherwise its section is
-        read from its rows, which are opened at the revisions the section names, so a rollback is
-        refused exactly as if there were no snapshots.
+        The authentic section (named by the root, with its digest) names each bucket row's digest, and a
+        snapshot was made from bucket rows with the digests it names: while the two agree, the snapshot
+        holds what those rows hold. Otherwise its section is read from its rows, which are opened at the
+        revisions and digests the section names, so a rollback or a splice is refused exactly as if there
+        were no snapshots. A damaged or unreadable snapshot table is only slower: it is read around.
         """
         index_key = self._keyring.keys().index
-        snapshot_rows = self._file.rows_of(_READ_ALL_SNAPSHOTS, action=_ACTION) if self._exists() else {}
+        try:
+            snapshot_rows = self._file.rows_of(_READ_ALL_SNAPSHOTS, action=_ACTION) if self._exists() else {}
+        except DamagedJournal:
+            return {}  # derived data: damage to its pages only means reading the buckets
         nonces = self._file.rows_of(_READ_BUCKET_NONCES, action=_ACTION) if snapshot_rows else {}
         usable: dict[int, Snapshot] = {}
-        for section, (revision, bucket_revisions) in sections.items():
+        for section, (revision, level) in sections.items():
             try:
                 plaintext = crypto.open_envelope(
                     index_key, snapshot_rows.get(section), SNAPSHOT_TABLE, index_format.sealed_id(section), revision
@@ -67,27 +72,27 @@ class SnapshotShelf:
                 continue
             numbers = index_format.buckets_in(section)
             rows_match = all(
-                nonces.get(bucket) == nonce if bucket_revision else bucket not in nonces
-                for bucket, bucket_revision, nonce in zip(numbers, snapshot.revisions, snapshot.nonces, strict=True)
+                nonces.get(bucket) == nonce if revision else bucket not in nonces
+                for bucket, revision, nonce in zip(numbers, snapshot.section.revisions, snapshot.nonces, strict=True)
             )
-            if snapshot.revisions == bucket_revisions and rows_match:
+            if snapshot.section == level and rows_match:
                 usable[section] = snapshot
         return usable
 
     def save(self, sections: Mapping[int, SectionCopy]) -> None:
         """Seal a snapshot of each of these sections, in a transaction of its own; a read-only or full disk
-        only leaves the next whole-index read slower."""
+        (or a damaged snapshot table) only leaves the next whole-index read slower."""
         if not sections:
             return
         index_key = self._keyring.keys().index
         with (
-            contextlib.suppress(StorageError, JournalBusy),
+            contextlib.suppress(StorageError, JournalBusy, DamagedJournal),
             self._file.transaction("save the index snapshots") as connection,
         ):
             create_derived_table(connection, SNAPSHOT_TABLE)
-            for section, (revision, bucket_revisions, buckets, rows) in sections.items():
+            for section, (revision, level, buckets, rows) in sections.items():
                 nonces = [crypto.envelope_nonce(rows.get(bucket)) for bucket in index_format.buckets_in(section)]
-                plaintext = index_format.encode_snapshot(bucket_revisions, buckets, nonces)
+                plaintext = index_format.encode_snapshot(level, buckets, nonces)
                 write_snapshot(connection, index_key, section, revision, plaintext)
 
     def discard(self, connection: sqlite3.Connection, section: int) -> None:

@@ -13,9 +13,11 @@ from pathlib import Path
 import crypto
 from crypto import Header, KdfLimits, KdfParams, SlotKind
 from journal.vault.database import (
+    SCHEMA_VERSION,
     JournalLock,
     backup_database,
     create_database,
+    file_format_version,
     make_private_folder,
     open_database,
     require_journal_file,
@@ -23,9 +25,10 @@ from journal.vault.database import (
     tighten_permissions,
 )
 from journal.vault.file import JournalFile
-from journal.vault.index import SealedIndex, write_root
-from journal.vault.index_format import SECTION_COUNT, IndexEntry
-from journal.vault.keyring import KeyMaterial, KeyRing, open_journal_key
+from journal.vault.index import SealedIndex, rebind, write_root
+from journal.vault.index_format import SECTION_COUNT, IndexEntry, Level
+from journal.vault.keyring import KeyMaterial, KeyRing, Keys, open_journal_key
+from journal.vault.migration import migrate_from_format_2
 from journal.vault.records import Record, RecordStore
 from journal.vault.search_cache import SearchCache
 from journal.vault.search_pages import SearchDocuments, SearchPage
@@ -46,6 +49,8 @@ class Vault:
         self._index = SealedIndex(file, self._keyring)
         self._search_cache = SearchCache(file, self._keyring, self._index)
         self._records = RecordStore(file, self._keyring, self._index, self._search_cache)
+        self.migrated_copy: Path | None = None
+        """Where the copy of the older-format file went, when this unlock upgraded the journal's format."""
 
     # --- opening and closing ---------------------------------------------------------------
 
@@ -74,7 +79,7 @@ class Vault:
 
         def fill(connection: sqlite3.Connection) -> None:
             material.write(connection)
-            write_root(connection, material.keys.index, [0] * SECTION_COUNT)
+            write_root(connection, material.keys.index, Level.empty(SECTION_COUNT))
 
         # Lock before creating, so no other Candour can open the new file before we do.
         make_private_folder(path.parent)
@@ -133,8 +138,16 @@ class Vault:
             try:
                 with sqlite_errors("read the journal"):
                     tighten_permissions(path)
-                header, journal_key = open_journal_key(connection, kind, wrapping_key, limits)
-                return cls(JournalFile(path, connection, lock), header, journal_key)
+                version = file_format_version(connection)
+                header, journal_key = open_journal_key(
+                    connection, kind, wrapping_key, limits, sealed=version == SCHEMA_VERSION
+                )
+                migrated_copy = None
+                if version != SCHEMA_VERSION:
+                    migrated_copy = migrate_from_format_2(connection, path, header, Keys(journal_key))
+                vault = cls(JournalFile(path, connection, lock), header, journal_key)
+                vault.migrated_copy = migrated_copy
+                return vault
             except BaseException:
                 connection.close()
                 raise
@@ -155,7 +168,7 @@ class Vault:
         with self._file.mutex:
             self._keyring.forget()
             self._index.forget()
-            self._index.root = []
+            self._index.root = Level.empty(SECTION_COUNT)
             self._file.close()
 
     lock = close
@@ -212,13 +225,15 @@ class Vault:
         new = self._keyring.next_generation(passphrase)
         buckets = self._index.read_every_bucket()
         with self._file.transaction("rotate the journal keys") as connection:
-            self._records.reseal(connection, old.records, new.keys.records)
-            self._index.reseal(connection, new.keys.index, buckets)
+            self._index.check_current(connection)
+            digests = self._records.reseal(connection, old.records, new.keys.records)
+            self._index.reseal(connection, new.keys.index, rebind(buckets, digests))
             # Derived data, rebuilt under the new key: nothing sealed under the old one stays behind.
             self._search_cache.drop(connection)
             self._index.snapshots.discard_all(connection)
             new.write(connection)
         self._keyring.adopt(new)
+        self._read_index_again()  # every row of the index has a new digest
         return new.recovery_key
 
     def backup(self, destination: Path) -> None:

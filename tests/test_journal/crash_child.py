@@ -7,6 +7,8 @@ Usage: python -m tests.test_journal.crash_child MODE JOURNAL
   disk-full  limit the file size, put large records until the disk refuses, print the error
   reflect    save reflections as the editor does (draft, then save with a new theme, person and action)
   add        write reflections as `candour add` does, each with a new theme and a new person
+  migrate    print READY, and once stdin says `go`, unlock an older-format journal with the sample
+             journal's passphrase (which migrates it) and print DONE
 """
 
 from __future__ import annotations
@@ -92,6 +94,17 @@ def add(path: Path) -> None:
         _say(journal.write_reflection(f"added {run}x{n} with @M{run}x{n}", themes=[f"T{run}x{n}"]).saved_id)
 
 
+def migrate(path: Path) -> None:
+    from tests.vectors import PASSPHRASE as VECTOR_PASSPHRASE
+
+    _say("READY")
+    sys.stdin.readline()  # the test's `go`: it kills before, during or after the migration as it chooses
+    Vault.unlock(path, VECTOR_PASSPHRASE, limits=CHEAP_LIMITS).close()
+    _say("DONE")
+
+
 if __name__ == "__main__":
     mode, journal = sys.argv[1], Path(sys.argv[2])
-    {"writes": writes, "passwd": passwd, "disk-full": disk_full, "reflect": reflect, "add": add}[mode](journal)
+    {"writes": writes, "passwd": passwd, "disk-full": disk_full, "reflect": reflect, "add": add, "migrate": migrate}[
+        mode
+    ](journal)

@@ -124,9 +124,10 @@ def test_a_purged_record_leaves_no_snapshot_that_names_it(make_vault: MakeVault,
     with unlock(journal_path) as reopened:
         assert reopened.count("reflection") == 299
         index_key = reopened._keyring.keys().index
+        revisions = reopened._index.root.revisions
         for section, envelope in snapshot_rows(journal_path).items():
             plaintext = crypto.open_envelope(
-                index_key, envelope, SNAPSHOT_TABLE, section.to_bytes(16, "big"), reopened._index.root[section]
+                index_key, envelope, SNAPSHOT_TABLE, section.to_bytes(16, "big"), revisions[section]
             )
             assert purged not in decode_snapshot(plaintext).entries
 

@@ -120,7 +120,11 @@ def test_a_row_restored_from_an_old_copy_is_reported(make_vault: MakeVault, jour
     rows = _rows(journal_path)
     vault.purge(entry.id_hex)
     vault.close()
-    _execute(journal_path, "INSERT INTO records VALUES (?, ?, ?)", (entry.record_id, 1, rows[(entry.record_id, 1)]))
+    _execute(
+        journal_path,
+        "INSERT INTO records VALUES (?, ?, ?, ?)",
+        (entry.record_id, 1, bytes(16), rows[(entry.record_id, 1)]),
+    )
     with unlock(journal_path) as vault:
         report = vault.verify()
     assert len(report.problems) == 1

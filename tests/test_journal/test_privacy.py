@@ -106,7 +106,7 @@ def test_sqlite_hygiene_pragmas(make_vault: MakeVault, journal_path: Path) -> No
 
 
 def test_nothing_readable_in_the_file(make_vault: MakeVault, journal_path: Path) -> None:
-    """Only ids, revisions and opaque envelopes are stored: no kinds, sort keys or lengths in clear."""
+    """Only ids, revisions, digests and opaque envelopes are stored: no kinds, sort keys or lengths in clear."""
     vault, _ = make_vault()
     for n in range(5):
         vault.put("reflection", b"x" * (n * 37), sort_key=20261100 + n)
@@ -115,9 +115,9 @@ def test_nothing_readable_in_the_file(make_vault: MakeVault, journal_path: Path)
         columns = {table.name: [column.name for column in table.columns] for table in database.tables}
         sizes = {len(row["envelope"]) for row in database["records"].rows}
     assert columns == {
-        "header": ["slot", "bytes"],
+        "header": ["slot", "bytes", "seal"],
         "key_slots": ["kind", "slot"],
-        "records": ["id", "revision", "envelope"],
+        "records": ["id", "revision", "previous", "envelope"],
         "index_buckets": ["bucket", "envelope"],
         "index_sections": ["section", "envelope"],
         "index_root": ["slot", "envelope"],

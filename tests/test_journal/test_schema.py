@@ -1,4 +1,4 @@
-"""The tables of a journal are those of format 2, byte for byte: SQLite keeps each table's CREATE statement in
+"""The tables of a journal are those of format 3, byte for byte: SQLite keeps each table's CREATE statement in
 the file, so a column renamed, retyped or added by accident would change the file format."""
 
 from __future__ import annotations
@@ -18,18 +18,19 @@ from tests.vectors import vector_paths
 Schema = list[tuple[str, str, str | None]]
 """(type, name, sql) of each object in `sqlite_master`, in the order SQLite created them."""
 
-FORMAT_2_SCHEMA: Schema = [
+FORMAT_3_SCHEMA: Schema = [
     (
         "table",
         "header",
-        "CREATE TABLE header (\n    slot INTEGER PRIMARY KEY CHECK (slot = 0),\n    bytes BLOB NOT NULL\n)",
+        "CREATE TABLE header (\n    slot INTEGER PRIMARY KEY CHECK (slot = 0),\n    bytes BLOB NOT NULL,\n"
+        "    seal BLOB NOT NULL\n)",
     ),
     ("table", "key_slots", "CREATE TABLE key_slots (\n    kind INTEGER PRIMARY KEY,\n    slot BLOB NOT NULL\n)"),
     (
         "table",
         "records",
         "CREATE TABLE records (\n    id BLOB NOT NULL,\n    revision INTEGER NOT NULL,\n"
-        "    envelope BLOB NOT NULL,\n    PRIMARY KEY (id, revision)\n)",
+        "    previous BLOB NOT NULL,\n    envelope BLOB NOT NULL,\n    PRIMARY KEY (id, revision)\n)",
     ),
     ("index", "sqlite_autoindex_records_1", None),
     (
@@ -48,9 +49,9 @@ FORMAT_2_SCHEMA: Schema = [
         "CREATE TABLE index_root (\n    slot INTEGER PRIMARY KEY CHECK (slot = 0),\n    envelope BLOB NOT NULL\n)",
     ),
 ]
-"""`sqlite_master` of a new format-2 journal, in creation order, as the code of that format wrote it."""
+"""`sqlite_master` of a new format-3 journal, in creation order, as the code of that format wrote it."""
 
-FORMAT_2_DERIVED: Schema = [
+FORMAT_3_DERIVED: Schema = [
     (
         "table",
         "index_snapshots",
@@ -65,9 +66,9 @@ FORMAT_2_DERIVED: Schema = [
 """What the first listing (index snapshots) and the first search (search cache) then add, in that order."""
 
 COLUMNS = {
-    "header": {"slot": "INTEGER", "bytes": "BLOB"},
+    "header": {"slot": "INTEGER", "bytes": "BLOB", "seal": "BLOB"},
     "key_slots": {"kind": "INTEGER", "slot": "BLOB"},
-    "records": {"id": "BLOB", "revision": "INTEGER", "envelope": "BLOB"},
+    "records": {"id": "BLOB", "revision": "INTEGER", "previous": "BLOB", "envelope": "BLOB"},
     "index_buckets": {"bucket": "INTEGER", "envelope": "BLOB"},
     "index_sections": {"section": "INTEGER", "envelope": "BLOB"},
     "index_root": {"slot": "INTEGER", "envelope": "BLOB"},
@@ -99,15 +100,15 @@ def create_and_use(path: Path) -> tuple[Schema, Schema]:
     return created, schema_of(path)
 
 
-def test_a_new_journal_is_created_with_the_format_2_schema_exactly(journal_path: Path) -> None:
+def test_a_new_journal_is_created_with_the_format_3_schema_exactly(journal_path: Path) -> None:
     created, used = create_and_use(journal_path)
-    assert created == FORMAT_2_SCHEMA
-    assert used == FORMAT_2_SCHEMA + FORMAT_2_DERIVED
+    assert created == FORMAT_3_SCHEMA
+    assert used == FORMAT_3_SCHEMA + FORMAT_3_DERIVED
 
 
 def test_the_schema_module_says_what_the_committed_format_vector_holds(tmp_path: Path) -> None:
     copy = tmp_path / "journal.candour"
-    shutil.copyfile(vector_paths(2)[0], copy)  # reading may add side files: never beside the committed file
+    shutil.copyfile(vector_paths(3)[0], copy)  # reading may add side files: never beside the committed file
     in_vector = {name: sql for kind, name, sql in schema_of(copy) if kind == "table"}
     statements = {**TABLES, **DERIVED_TABLES}
     assert in_vector == {name: statements[name] for name in in_vector}

@@ -238,8 +238,8 @@ def test_rotation_locks_old_copies_out_of_new_writes(make_vault: MakeVault, jour
 
     # Graft the rows written after rotation into the old copy: the old key cannot open them.
     with sqlite3.connect(journal_path) as new, sqlite3.connect(old_copy) as old:
-        rows = new.execute("SELECT id, revision, envelope FROM records").fetchall()
-        old.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)", rows)
+        rows = new.execute("SELECT id, revision, previous, envelope FROM records").fetchall()
+        old.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)", rows)
     with unlock(old_copy) as stale:
         with pytest.raises(Exception) as caught:
             stale.get(old_entry.id_hex)
@@ -314,7 +314,7 @@ def test_truncated_journal_gives_a_clear_error(make_vault: MakeVault, journal_pa
         raise AssertionError(f"a file cut to {length} bytes opened: {report.ok=}, {len(payloads)} records")
 
 
-@pytest.mark.parametrize(("version", "wording"), [(SCHEMA_VERSION + 1, "newer"), (SCHEMA_VERSION - 1, "older")])
+@pytest.mark.parametrize(("version", "wording"), [(SCHEMA_VERSION + 1, "newer"), (1, "older")])
 def test_other_format_versions_are_refused_and_left_untouched(
     make_vault: MakeVault, journal_path: Path, version: int, wording: str
 ) -> None:

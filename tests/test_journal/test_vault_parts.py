@@ -106,19 +106,22 @@ def test_the_sealed_index_alone_keeps_what_it_staged_and_committed(parts: Parts)
         fresh.entry(bytes(15) + b"\x01")
 
 
-def test_a_snapshot_alone_stands_for_its_section_only_while_its_bucket_rows_are_unchanged(parts: Parts) -> None:
+def test_a_snapshot_alone_stands_for_its_section_only_while_the_section_names_its_bucket_rows(parts: Parts) -> None:
     file, keyring = parts
     index = SealedIndex(file, keyring)
     entry = staged_entry(index, file, 1)
     section = section_of(bucket_of(entry.record_id))[0]
-    state = {section: (index.root[section], index.section(section))}
+    state = {section: (index.root.revisions[section], index.section(section))}
     rows = index.section_bucket_rows(section)
     buckets = [index.bucket(bucket, rows) for bucket in buckets_in(section)]
     index.snapshots.save({section: (*state[section], buckets, rows)})
     current = index.snapshots.current(state)
     assert list(current) == [section] and entry.record_id in current[section].entries
     bucket = bucket_of(entry.record_id)
+    revision, _ = index.bucket_child(bucket)
     with file.transaction("seal the same bucket row again") as connection:  # same content, another nonce
         plaintext = join_bucket(index.bucket(bucket))
-        write_row(connection, keyring.keys().index, BUCKET_TABLE, bucket, index.bucket_revision(bucket), plaintext)
-    assert index.snapshots.current(state) == {}
+        digest = write_row(connection, keyring.keys().index, BUCKET_TABLE, bucket, revision, plaintext)
+    # A section naming the new row (same revision, same entries): the snapshot made from the old row is refused.
+    renamed = state[section][1].with_child(section_of(bucket)[1], revision, digest)
+    assert index.snapshots.current({section: (state[section][0], renamed)}) == {}

@@ -20,6 +20,7 @@ from journal.vault.database import (
     file_format_version,
     make_private_folder,
     open_database,
+    read_only_reason,
     require_journal_file,
     sqlite_errors,
     tighten_permissions,
@@ -81,12 +82,11 @@ class Vault:
             material.write(connection)
             write_root(connection, material.keys.index, Level.empty(SECTION_COUNT))
 
-        # Lock before creating, so no other Candour can open the new file before we do.
         make_private_folder(path.parent)
-        lock = JournalLock(path)
+        create_database(path, fill)
+        lock = JournalLock(path)  # the lock is the file's own: it exists once the file does
         lock.acquire()
         try:
-            create_database(path, fill)
             with sqlite_errors("open the new journal"):
                 connection = open_database(path)
                 tighten_permissions(path)
@@ -131,21 +131,25 @@ class Vault:
     @classmethod
     def _open(cls, path: Path, limits: KdfLimits, wrapping_key: Callable[[Header], bytes], kind: SlotKind) -> Vault:
         require_journal_file(path)
-        lock = JournalLock(path)
+        read_only = read_only_reason(path)
+        lock = JournalLock(path, shared=read_only is not None)
         lock.acquire()
         try:
-            connection = open_database(path)
+            connection = open_database(path, read_only=read_only is not None)
             try:
-                with sqlite_errors("read the journal"):
-                    tighten_permissions(path)
+                file = JournalFile(path, connection, lock, read_only=read_only)
+                if not read_only:
+                    with sqlite_errors("read the journal"):
+                        tighten_permissions(path)
                 version = file_format_version(connection)
                 header, journal_key = open_journal_key(
                     connection, kind, wrapping_key, limits, sealed=version == SCHEMA_VERSION
                 )
                 migrated_copy = None
                 if version != SCHEMA_VERSION:
+                    file.refuse_if_read_only(f"upgrade this format-{version} journal to the new file format")
                     migrated_copy = migrate_from_format_2(connection, path, header, Keys(journal_key))
-                vault = cls(JournalFile(path, connection, lock), header, journal_key)
+                vault = cls(file, header, journal_key)
                 vault.migrated_copy = migrated_copy
                 return vault
             except BaseException:
@@ -154,6 +158,11 @@ class Vault:
         except BaseException:
             lock.release()
             raise
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this journal can only be read (a read-only disk, folder or file), or None: writes are refused."""
+        return self._file.read_only
 
     @property
     def is_open(self) -> bool:

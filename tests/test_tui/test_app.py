@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -446,3 +447,23 @@ def test_importing_the_ui_package_removes_the_frameworks_leaky_switches() -> Non
     environment = {**os.environ, **unsafe}
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env=environment)
     assert result.stdout.split() == ["None", "-1", "[]"]
+
+
+async def test_a_read_only_journal_opens_says_so_and_keeps_what_is_typed(demo_path: Path, clock: FixedClock) -> None:
+    demo_path.chmod(0o400)
+    before = demo_path.read_bytes()
+    app = app_for(demo_path, clock, auto_lock_seconds=NEVER)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert any("can only be read" in str(note.message) for note in app._notifications)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+        await type_text(pilot, "typed where nothing can be saved")
+        await pilot.press("ctrl+s")
+        status = app.screen.query_one("#editor-status", Static)
+        await wait_for(pilot, lambda: "can only be read" in str(status.render()))
+        assert isinstance(app.screen, EditorScreen)  # still open, with every word typed
+        assert "typed where nothing can be saved" in app.screen.query_one("#text", TextArea).text
+    assert demo_path.read_bytes() == before
+    assert stat.S_IMODE(demo_path.stat().st_mode) == 0o400

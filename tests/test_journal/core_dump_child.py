@@ -14,6 +14,7 @@ a hard limit: the superuser may (with CAP_SYS_RESOURCE), so only a user's proces
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -51,10 +52,8 @@ def _become_an_ordinary_user() -> None:
 def _crash(forbid: bool) -> None:
     if forbid:
         forbid_core_dumps()
-    try:  # what `ulimit -c unlimited` does
-        resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-    except (ValueError, OSError):
-        pass  # refused: a hard limit of 0 cannot be raised
+    with contextlib.suppress(ValueError, OSError):  # refused after forbidding: a hard limit of 0 cannot be raised
+        resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))  # `ulimit -c`
     _print(_state())
     os.kill(os.getpid(), signal.SIGSEGV)
 
@@ -68,7 +67,7 @@ def main(mode: str) -> None:
     if os.geteuid() == 0:
         _become_an_ordinary_user()
     if mode == "forbid-crash-limit-ignored":
-        process.resource = SimpleNamespace(  # type: ignore[assignment]
+        process.resource = SimpleNamespace(  # type: ignore[assignment,attr-defined]
             setrlimit=lambda *_: None, RLIMIT_CORE=resource.RLIMIT_CORE
         )
     _crash(forbid=mode != "crash")

@@ -119,7 +119,7 @@ class Queries(RecordStore):
         if not stale:
             return
         entries = self._entries_still_there(stale)
-        fresh = self._decode(self.vault.get_many(entries.values()))
+        fresh = self._read_many(entries.values())
         index.add(fresh)
         documents = {}
         for value in fresh:
@@ -133,7 +133,7 @@ class Queries(RecordStore):
     def _original_texts(self, record_ids: list[str]) -> dict[str, str]:
         """The searchable text of records, decrypted again (search results from the cache hold only folded text)."""
         entries = self._entries_still_there(record_ids).values()
-        return {value.saved_id: searchable_text(value) for value in self._decode(self.vault.get_many(entries))}
+        return {value.saved_id: searchable_text(value) for value in self._read_many(entries)}
 
     def _entries_still_there(self, record_ids: list[str]) -> dict[str, IndexEntry]:
         """The index entries of these records, leaving out any purged meanwhile (from another thread)."""

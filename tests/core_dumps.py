@@ -7,7 +7,6 @@ test process that ran `candour` in-process has forbidden core dumps for itself a
 
 from __future__ import annotations
 
-import os
 import resource
 from pathlib import Path
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import crypto
 from crypto import Header, KdfLimits, KdfParams, SlotKind
+from journal.errors import DamagedJournal
 from journal.vault.database import (
     SCHEMA_VERSION,
     JournalLock,
@@ -287,9 +288,12 @@ class Vault:
         """Read a record's current revision, or an older one still kept (see `RecordStore.get`)."""
         return self._records.get(record_id, revision)
 
-    def get_many(self, entries: Iterable[IndexEntry]) -> list[Record]:
-        """Read the current revision of many records, in id order (see `RecordStore.get_many`)."""
-        return self._records.get_many(entries)
+    def get_many(
+        self, entries: Iterable[IndexEntry], unreadable: dict[str, DamagedJournal] | None = None
+    ) -> list[Record]:
+        """Read the current revision of many records, in id order, passing over damaged ones into `unreadable`
+        when given (see `RecordStore.get_many`)."""
+        return self._records.get_many(entries, unreadable)
 
     def delete(self, record_id: str) -> IndexEntry:
         """Delete a record, reversibly (see `RecordStore.delete`)."""

@@ -121,7 +121,7 @@ def test_a_running_command_cannot_dump_core(candour: Candour) -> None:
         asked = adding.stderr.readline()
         assert asked.startswith("Type the reflection"), asked  # unlocked, the keys in memory, waiting for text
         assert core_size_limit(adding.pid) == ("0", "0")
-        os.write(terminal, "Written by a process that cannot dump core\n\x04".encode())  # then Ctrl-D
+        os.write(terminal, b"Written by a process that cannot dump core\n\x04")  # then Ctrl-D
         stdout, stderr = adding.communicate(timeout=60)
     finally:
         os.close(terminal)

@@ -32,6 +32,7 @@ from journal.export import (
 from journal.export import log as log_module
 from journal.export import write as write_module
 from tests.conftest import CHEAP_LIMITS, PASSPHRASE
+from tests.full_disk import FILLER, full_disk
 from tests.test_journal.export_child import sponsor_summary
 from tests.test_journal.test_export_fixtures import sample_journal
 
@@ -67,24 +68,9 @@ def out(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def full_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder on its own 64 KiB disk (tmpfs), filled to the last byte by one file, `filler`."""
-    folder = tmp_path / "full"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(folder)], capture_output=True, text=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"a small disk could not be mounted for the destination: {mounted.stderr.strip()}")
-    try:
-        with (folder / "filler").open("wb", buffering=0) as filler:
-            try:
-                while True:
-                    filler.write(b"\0" * 4096)
-            except OSError as error:
-                assert error.errno == errno.ENOSPC
+    """A folder on its own small disk, full."""
+    with full_disk(tmp_path / "full") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
 
 
 def _child(mode: str, journal: Path, folder: Path) -> subprocess.Popen[str]:
@@ -152,10 +138,10 @@ def test_a_full_destination_leaves_no_file_and_no_entry(journal: Journal, full_f
         with pytest.raises(StorageError, match="the disk is full") as refused:
             export()
         assert "No file was written" in str(refused.value) and UNCONFIRMED not in str(refused.value)
-        assert [path.name for path in full_folder.iterdir()] == ["filler"]  # no partial file, no file
+        assert [path.name for path in full_folder.iterdir()] == [FILLER]  # no partial file, no file
         assert export_log(journal) == []  # the pending entry went again: nothing left the journal
     assert journal.verify().ok
-    (full_folder / "filler").unlink()  # space again: the same export works, logged and confirmed
+    (full_folder / FILLER).unlink()  # space again: the same export works, logged and confirmed
     record = export_summary(journal, summary, "markdown", full_folder / "summary.md", recipient="Acme")
     assert export_log(journal) == [record] and record.status is ExportStatus.WRITTEN
     assert record.sha256 == _sha256(full_folder / "summary.md")
@@ -170,7 +156,7 @@ def test_a_full_destination_with_a_journal_that_cannot_remove_the_entry_says_it_
     monkeypatch.setattr(journal, "purge", refuse)
     with pytest.raises(StorageError, match=f"No file was written.*lists it as {UNCONFIRMED}"):
         export_summary(journal, sponsor_summary(journal), "markdown", full_folder / "summary.md", recipient="Acme")
-    assert [path.name for path in full_folder.iterdir()] == ["filler"]
+    assert [path.name for path in full_folder.iterdir()] == [FILLER]
     (entry,) = export_log(journal)
     assert entry.status is ExportStatus.PENDING and entry.path == str(full_folder / "summary.md")
 

@@ -310,7 +310,7 @@ class ExportSession:
         """Log the previewed bytes, write them to `destination` (atomically, owner-only), confirm, then remember.
 
         Raises:
-            ExportExists, StorageError: see `write_logged`; nothing is written, logged or remembered then.
+            ExportExists, StorageError: see `write_logged`; no file is written and nothing is remembered then.
             ExportUnconfirmed: the file is written but its entry stays unconfirmed; nothing is remembered.
             LevelExceeded, WordingNeeded, InvalidInput: see `check`.
         """

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,6 +36,8 @@ from tests.conftest import CHEAP_LIMITS, PASSPHRASE
 from tests.full_disk import FILLER, full_disk
 from tests.test_journal.export_child import sponsor_summary
 from tests.test_journal.test_export_fixtures import sample_journal
+from tests.vectors import PASSPHRASE as VECTOR_PASSPHRASE
+from tests.vectors import vector_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,6 +126,18 @@ def test_entries_saved_before_the_status_existed_read_as_written() -> None:
     assert isinstance(older, ExportRecord) and older.status is ExportStatus.WRITTEN
     with pytest.raises(InvalidInput):
         ExportRecord(entry.exported_at, "Acme", "markdown", "ab" * 32, status=ExportStatus.PENDING)  # no file
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_the_export_log_of_a_committed_sample_journal_reads_as_written(tmp_path: Path, version: int) -> None:
+    journal_file, expected_file = vector_paths(version)
+    listed = json.loads(expected_file.read_text(encoding="utf-8"))["records"]["export"]
+    assert listed and all("status" not in entry for entry in listed)  # made before the status existed
+    copy = tmp_path / "journal.candour"
+    shutil.copyfile(journal_file, copy)
+    with Journal.open(copy, VECTOR_PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        entries = export_log(journal)
+    assert len(entries) == len(listed) and all(entry.status is ExportStatus.WRITTEN for entry in entries)
 
 
 # --- the destination's disk is full ---------------------------------------------------------------

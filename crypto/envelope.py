@@ -104,6 +104,14 @@ DIGEST_SIZE = 16
 """Bytes of a row digest: BLAKE2b-128, second-preimage resistant at 128 bits."""
 
 
+def keyed_digest(key: bytes, data: bytes) -> bytes:
+    """BLAKE2b-128 of `data` under a subkey: a value no one without the key can compute (where a record's
+    derived data is placed, so its place says nothing that its id does not already say)."""
+    return nacl.hash.blake2b(
+        data, digest_size=DIGEST_SIZE, key=key, person=b"candour-place", encoder=nacl.encoding.RawEncoder
+    )
+
+
 def digest(*parts: bytes) -> bytes:
     """The digest that binds a stored row to the level above it: BLAKE2b-128 of the parts, each length-prefixed.
 

@@ -35,7 +35,7 @@ from journal.models import (
     Theme,
 )
 from journal.text import ELLIPSIS, Folded, fold
-from journal.vault import SearchPage, search_page_of
+from journal.vault import SearchPage
 
 normalize = fold
 """The fold search matches with, under the name the journal's other modules know it by: `journal.text.fold`,
@@ -120,8 +120,8 @@ class SearchIndex:
         """Pages of the search cache by number, holding only documents still to be found (see `add_cached`)."""
         self._unparsed: dict[bytes, int] = {}
         """Records indexed from the cache and not parsed yet: raw id → place of its document in its page."""
-        self._in_pages: set[bytes] = set()
-        """Records whose document `_pages` holds, parsed or not."""
+        self._page_of: dict[bytes, int] = {}
+        """Records whose document `_pages` holds, parsed or not: raw id → the page's number."""
         self._session_engagement: dict[str, str] = {}
         self._goal_engagement: dict[str, str | None] = {}
         self._people: dict[str, tuple[str, ...]] = {}
@@ -245,7 +245,7 @@ class SearchIndex:
             return  # documents with other fields (only a bug writes them): rebuilt from the records instead
         self._pages[number] = page
         self._unparsed.update((record_id, index) for index, record_id in enumerate(page.ids))
-        self._in_pages.update(page.ids)
+        self._page_of.update(dict.fromkeys(page.ids, number))
 
     def has_cached(self, record_id: bytes) -> bool:
         """Whether a record (raw id) was indexed from the cache and not re-indexed or removed since."""
@@ -258,10 +258,9 @@ class SearchIndex:
         except ValueError:
             return  # not a record id the cache could hold
         self._unparsed.pop(raw_id, None)
-        if raw_id not in self._in_pages:
+        number = self._page_of.pop(raw_id, None)
+        if number is None:
             return
-        self._in_pages.discard(raw_id)
-        number = search_page_of(raw_id)
         page = self._pages[number]
         page = page.subset(index for index, other in enumerate(page.ids) if other != raw_id)
         self._pages[number] = page

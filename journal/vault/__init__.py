@@ -15,7 +15,7 @@ from journal.vault.database import SCHEMA_VERSION, fsync_folder, probe_journal, 
 from journal.vault.index_format import IndexEntry
 from journal.vault.records import Record
 from journal.vault.repair import RepairReport
-from journal.vault.search_pages import SearchDocuments, SearchPage, search_page_of
+from journal.vault.search_pages import SearchDocuments, SearchPage
 from journal.vault.vault import KeyChange, Vault
 from journal.vault.verify import VerifyReport
 
@@ -32,5 +32,4 @@ __all__ = [
     "fsync_folder",
     "probe_journal",
     "require_journal_file",
-    "search_page_of",
 ]

@@ -65,7 +65,8 @@ class SearchCache:
             for record_id, (revision, document) in documents.items():
                 entry = self._index.find(record_id)
                 if entry is not None and entry.revision == revision and not entry.deleted:
-                    by_page.setdefault(search_pages.search_page_of(record_id), {})[record_id] = (revision, document)
+                    place = search_pages.search_page_of(search_key, record_id)
+                    by_page.setdefault(place, {})[record_id] = (revision, document)
             if not by_page:
                 return
             # Only the pages that change are opened; pages never written are written empty.
@@ -82,7 +83,7 @@ class SearchCache:
         """Drop a record's document from the cache (all of it, or if made from a revision below the one given),
         in the caller's transaction: purged and pruned text must not live on in the cache. A page that
         fails to open (damaged, or in an older layout) might hold it: it is written empty."""
-        number = search_pages.search_page_of(raw_id)
+        number = search_pages.search_page_of(self._keyring.keys().search, raw_id)
         opened = self._open_pages({number})
         if number not in opened:
             return  # no such page

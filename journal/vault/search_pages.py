@@ -20,13 +20,16 @@ import struct
 from collections.abc import Iterable
 from typing import NamedTuple
 
-PAGE_COUNT = 64
-"""Pages of the cache: the first six bits of a random id pick one."""
+import crypto
 
-PAGE_LAYOUT = b"CSP\x03"
+PAGE_COUNT = 64
+"""Pages of the cache; a keyed digest of a record's id picks one (see `search_page_of`)."""
+
+PAGE_LAYOUT = b"CSP\x04"
 """The first bytes of a page's plaintext, naming its layout and its documents' fields. A page in
 any other layout (written by an older Candour) is treated as missing and rebuilt; change this
-whenever either changes, the way text is folded included (3: `journal.text.fold`, which folds ł to l)."""
+whenever either changes, the way text is folded included (3: `journal.text.fold`, which folds ł to l;
+4: pages picked by a keyed digest of the id, so documents moved)."""
 
 _ID_SIZE = 16
 _COUNT = struct.Struct(">I")
@@ -62,9 +65,11 @@ class SearchPage(NamedTuple):
         }
 
 
-def search_page_of(record_id: bytes) -> int:
-    """The page that holds a record's document: the first six bits of its id."""
-    return record_id[0] >> 2
+def search_page_of(search_key: bytes, record_id: bytes) -> int:
+    """The page that holds a record's document: the first byte of a digest of its id under the search
+    subkey. Not bits of the id itself, which also pick its index section: which page changed would
+    otherwise tie a cache write to the record whose index row changed with it."""
+    return crypto.keyed_digest(search_key, record_id)[0] % PAGE_COUNT
 
 
 def page_id(page: int) -> bytes:

@@ -30,7 +30,7 @@ from journal.search import (
 from journal.store import Journal
 from journal.text import Folded
 from journal.vault import search_pages
-from journal.vault.search_pages import PAGE_COUNT, decode_page, encode_page, search_page_of
+from journal.vault.search_pages import PAGE_COUNT, decode_page, encode_page
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 TODAY = date(2026, 9, 15)
@@ -278,7 +278,7 @@ class World:
             self.index.add(value for value in values if value.KIND not in CACHED_KINDS)
             for number in range(PAGE_COUNT):
                 on_page = {
-                    record_id: doc for record_id, doc in documents.items() if search_page_of(record_id) == number
+                    record_id: doc for record_id, doc in documents.items() if record_id[0] % PAGE_COUNT == number
                 }
                 self.index.add_cached(number, decode_page(encode_page(on_page)), dict.fromkeys(documents, 1))
             assert all(self.index.has_cached(record_id) for record_id in documents)

@@ -14,9 +14,9 @@ import pytest
 import crypto
 from journal import DamagedJournal, FixedClock, Journal, Reflection, SearchFilters, Theme, Vault
 from journal.search import NO_FILTERS
-from journal.vault import SearchDocuments, search_page_of
+from journal.vault import SearchDocuments
 from journal.vault.schema import SEARCH_PAGES_TABLE as PAGE_TABLE
-from journal.vault.search_pages import decode_page, page_id
+from journal.vault.search_pages import decode_page, page_id, search_page_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 CLOCK = FixedClock.on(date(2026, 9, 15))
@@ -105,7 +105,8 @@ def test_purged_text_does_not_live_on_in_the_cache(journal_path: Path) -> None:
 
 def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Path) -> None:
     saved = fill(journal_path)
-    page = search_page_of(bytes.fromhex(saved[0].saved_id))
+    with reopen(journal_path) as journal:
+        page = search_page_of(journal.vault._keyring.keys().search, bytes.fromhex(saved[0].saved_id))
     with sqlite3.connect(journal_path) as connection:
         connection.execute("UPDATE search_pages SET envelope = zeroblob(length(envelope)) WHERE page = ?", (page,))
     connection.close()
@@ -158,13 +159,26 @@ def test_a_moved_session_moves_its_reflections_in_search(journal_path: Path) -> 
         assert journal.search("delegation", SearchFilters(engagement_id=first.saved_id)) == []
 
 
+def test_a_records_page_is_not_its_index_section(journal_path: Path) -> None:
+    """Which cache page a search rewrote must not point at the record whose index section changed with it."""
+    saved = fill(journal_path)
+    with reopen(journal_path) as journal:
+        search_key = journal.vault._keyring.keys().search
+        places = [
+            (bytes.fromhex(value.saved_id), search_page_of(search_key, bytes.fromhex(value.saved_id)))
+            for value in saved
+        ]
+    assert any(raw_id[0] >> 2 != page for raw_id, page in places)
+    assert len({page for _, page in places}) > 1
+
+
 def test_a_purge_empties_a_page_it_cannot_read(journal_path: Path) -> None:
     # A page in an older layout (or damaged) may still hold the purged record's text: it must not survive.
     first = fill(journal_path)[0]
     raw_id = bytes.fromhex(first.saved_id)
-    page = search_page_of(raw_id)
     with reopen(journal_path) as journal:
         search_key = journal.vault._keyring.keys().search
+        page = search_page_of(search_key, raw_id)
         older_layout = raw_id + "Entry 0: the café talk with Zoë".encode()
         envelope = crypto.seal(search_key, older_layout, PAGE_TABLE, page_id(page), 0)
         with journal.vault._file.transaction("put back a page in an older layout") as connection:

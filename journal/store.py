@@ -65,7 +65,7 @@ class Journal(Writing, Queries):
     @classmethod
     def open_to_change_keys(
         cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS
-    ) -> KeyChange:
+    ) -> JournalKeyChange:
         """Unlock the journal at `path` only to change its keys, with the passphrase just typed: unlocking
         checks it, so the change does not derive it again (for a command that asks for it and acts at once).
         Close the result, or use it in `with`, to lock the journal again.
@@ -73,7 +73,12 @@ class Journal(Writing, Queries):
         Raises:
             The errors of `open`.
         """
-        return KeyChange.unlock(path, passphrase, limits=limits)
+        return JournalKeyChange.unlock(path, passphrase, limits=limits)
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """Check the passphrase before showing the new recovery key of a key change that will ask for it again
+        (see `Vault.check_passphrase`), so nobody writes down a key that a mistyped passphrase then refuses."""
+        self.vault.check_passphrase(passphrase)
 
     def change_passphrase(self, current: str, new: str) -> None:
         """Re-wrap the journal key under a new passphrase, once `current` is checked.
@@ -83,19 +88,22 @@ class Journal(Writing, Queries):
         """
         self.vault.change_passphrase(current, new)
 
-    def new_recovery_key(self, passphrase: str) -> str:
-        """Replace the recovery key (the old one stops working) and return the new one, to show once
-        (see `Vault.regenerate_recovery_key` for the errors)."""
-        return self.vault.regenerate_recovery_key(passphrase)
+    # A new recovery key comes from `draw_recovery_key`, shown to the user and typed back before it is
+    # passed here: until the commit the old key works, after it the new one, and the user has seen both.
 
-    def rotate_keys(self, passphrase: str) -> str:
-        """Re-encrypt the whole journal under a new journal key, salt and recovery key, once `passphrase` is
-        checked; returns the new recovery key, to show once (the old one stops working).
+    def new_recovery_key(self, passphrase: str, recovery_key: str) -> None:
+        """Replace the recovery key with `recovery_key` once `passphrase` is checked; the old one stops working
+        when this commits (see `Vault.regenerate_recovery_key` for the errors)."""
+        self.vault.regenerate_recovery_key(passphrase, recovery_key)
+
+    def rotate_keys(self, passphrase: str, recovery_key: str) -> None:
+        """Re-encrypt the whole journal under a new journal key and salt, with `recovery_key`, once `passphrase`
+        is checked; the old recovery key stops working when this commits.
 
         Raises:
-            WrongPassphrase: nothing changed.
+            WrongPassphrase, InvalidRecoveryKey: nothing changed.
         """
-        return self.vault.rotate_keys(passphrase)
+        self.vault.rotate_keys(passphrase, recovery_key)
 
     def backup(self, destination: Path) -> None:
         """Write a consistent encrypted copy of the journal (same passphrase and recovery key) to `destination`.
@@ -112,11 +120,21 @@ class Journal(Writing, Queries):
     # --- end of keys, backup and verify -----------------------------------------------------
 
 
+class JournalKeyChange(KeyChange):
+    """`KeyChange` for a command that also remembers, among the coachee's settings, that the new recovery key
+    was typed back (as the first run does), so the app does not offer yet another one at the next unlock."""
+
+    def note_recovery_key_confirmed(self) -> None:
+        """Remember that the coachee typed the recovery key back (see `Journal.note_recovery_key_confirmed`)."""
+        Journal(self._vault).note_recovery_key_confirmed()
+
+
 __all__ = [
     "MIN_ID_PREFIX",
     "SEARCHABLE_KINDS",
     "EngagementProgress",
     "Journal",
+    "JournalKeyChange",
     "PrepDigest",
     "RecordStore",
     "sort_key",

@@ -197,7 +197,7 @@ def new_recovery_key(context: Context) -> None:
     passphrase = context.passphrase("Passphrase")
     with Journal.open_to_change_keys(context.journal_path, passphrase, limits=context.kdf.limits) as keys:
         recovery_key = draw_recovery_key()
-        _show_recovery_key(recovery_key, "Your new recovery key:")
+        _show_recovery_key(recovery_key, "Your new recovery key (it replaces the old one once you type it back):")
         _check_typed_back(context, recovery_key)
         keys.new_recovery_key(recovery_key)
         _note_confirmed(keys)
@@ -214,7 +214,7 @@ def rotate_keys(context: Context) -> None:
     passphrase = context.passphrase("Passphrase")
     with Journal.open_to_change_keys(context.journal_path, passphrase, limits=context.kdf.limits) as keys:
         recovery_key = draw_recovery_key()
-        _show_recovery_key(recovery_key, "Your new recovery key, in force once the keys are rotated:")
+        _show_recovery_key(recovery_key, "Your new recovery key (in force once you type it back and the keys rotate):")
         _check_typed_back(context, recovery_key)
         keys.rotate_keys(recovery_key)
         _note_confirmed(keys)

@@ -53,6 +53,10 @@ class StorageError(CandourError):
     """The disk refused a write (full, read-only, unwritable folder); nothing committed was lost."""
 
 
+class ReadOnlyJournal(StorageError):
+    """The journal can only be read (read-only disk, folder or file): a write was refused, nothing changed."""
+
+
 class JournalLocked(CandourError):
     """The journal was locked; unlock it again to continue."""
 
@@ -71,6 +75,7 @@ __all__ = [
     "JournalNotFound",
     "KdfParametersRefused",
     "NotEnoughMemory",
+    "ReadOnlyJournal",
     "RecordMissing",
     "RecordNotFound",
     "StorageError",

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from journal.errors import JournalBusy, RecordNotFound, StorageError
+from journal.errors import DamagedJournal, JournalBusy, RecordNotFound, StorageError
 from journal.models import (
     BRING_NEXT_TIME,
     WHAT_WILL_I_DO,
@@ -86,7 +86,9 @@ class Queries(RecordStore):
     def search(self, query: str, filters: SearchFilters = NO_FILTERS, limit: int | None = 50) -> list[SearchHit]:
         """Records matching `query` and `filters`, newest first (see `SearchIndex.search`)."""
         with self._lock:  # a search parses cached documents into the index: one search at a time
-            return self._search_index().search(query, filters, limit, self._original_texts)
+            hits = self._search_index().search(query, filters, limit, self._original_texts)
+        # A hit found in the search cache whose record no longer opens is left out, like the record itself.
+        return [hit for hit in hits if hit.record_id not in self.unreadable]
 
     def preload(self) -> None:
         """Decrypt every reflection now (e.g. in a background thread after unlock), for browsing and search."""
@@ -119,7 +121,7 @@ class Queries(RecordStore):
         if not stale:
             return
         entries = self._entries_still_there(stale)
-        fresh = self._decode(self.vault.get_many(entries.values()))
+        fresh = self._read_many(entries.values())
         index.add(fresh)
         documents = {}
         for value in fresh:
@@ -127,13 +129,13 @@ class Queries(RecordStore):
             if form is not None:
                 entry = entries[value.saved_id]
                 documents[entry.record_id] = (entry.revision, form)
-        with contextlib.suppress(StorageError, JournalBusy):
+        with contextlib.suppress(StorageError, JournalBusy, DamagedJournal):  # derived data: the next search retries
             self.vault.store_documents(documents)
 
     def _original_texts(self, record_ids: list[str]) -> dict[str, str]:
         """The searchable text of records, decrypted again (search results from the cache hold only folded text)."""
         entries = self._entries_still_there(record_ids).values()
-        return {value.saved_id: searchable_text(value) for value in self._decode(self.vault.get_many(entries))}
+        return {value.saved_id: searchable_text(value) for value in self._read_many(entries)}
 
     def _entries_still_there(self, record_ids: list[str]) -> dict[str, IndexEntry]:
         """The index entries of these records, leaving out any purged meanwhile (from another thread)."""

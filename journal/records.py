@@ -20,10 +20,10 @@ from typing import Self, TypeVar, cast
 
 from journal import codec
 from journal.clock import Clock, SystemClock
-from journal.errors import InvalidInput, RecordInUse, RecordNotFound
+from journal.errors import DamagedJournal, InvalidInput, RecordInUse, RecordNotFound
 from journal.models import LINK_FIELDS, Model, Reflection
 from journal.search import SearchIndex
-from journal.vault import Record, Vault
+from journal.vault import IndexEntry, Vault
 
 M = TypeVar("M", bound=Model)
 
@@ -58,6 +58,9 @@ class RecordStore:
         from the file if it rolls back."""
         # The app loads and searches in worker threads while the screen reads: one load at a time.
         self._lock = threading.RLock()
+        self.unreadable: dict[str, DamagedJournal] = {}
+        """Records found damaged while reading many (a list, a search, an export), by id: they were left out
+        and the rest shown; `unreadable_summary` says so to the user."""
 
     def close(self) -> None:
         """Lock: drop every decrypted value and close the file."""
@@ -172,8 +175,8 @@ class RecordStore:
     def recent_reflections(self, limit: int = 10) -> list[Reflection]:
         """The latest reflections, decrypting only those (fast in a large journal)."""
         entries = self.vault.recent(Reflection.KIND, limit)
-        values = {value.record_id: value for value in self._decode(self.vault.get_many(entries))}
-        return [cast(Reflection, values[entry.id_hex]) for entry in entries]
+        values = {value.record_id: value for value in self._read_many(entries)}
+        return [cast(Reflection, values[entry.id_hex]) for entry in entries if entry.id_hex in values]
 
     def loaded_reflections(self) -> list[Reflection]:
         """The reflections already decrypted by `preload`, search or `all`; newest first. Empty before that."""
@@ -236,14 +239,28 @@ class RecordStore:
         with self._lock:
             cached = self._cache.get(kind)
             if cached is None:
-                records = self.vault.get_many(self.vault.entries(kind))
-                cached = {value.saved_id: value for value in self._decode(records)}
+                cached = {value.saved_id: value for value in self._read_many(self.vault.entries(kind))}
                 self._cache[kind] = cached
             return cached
 
-    @staticmethod
-    def _decode(records: Iterable[Record]) -> list[Model]:
-        return [codec.decode(record.kind, record.payload, record.record_id) for record in records]
+    def _read_many(self, entries: Iterable[IndexEntry]) -> list[Model]:
+        """The current values of many records; a damaged one is left out and noted in `unreadable`."""
+        return [
+            codec.decode(record.kind, record.payload, record.record_id)
+            for record in self.vault.get_many(entries, self.unreadable)
+        ]
+
+    def unreadable_summary(self) -> str | None:
+        """What to tell the user when records were left out of what they were shown, or None if none was."""
+        if not self.unreadable:
+            return None
+        ids = sorted(self.unreadable)
+        named = ", ".join(record_id[:8] for record_id in ids[:10]) + (" and more" if len(ids) > 10 else "")
+        count = f"{len(ids)} record{'s' if len(ids) > 1 else ''}"
+        return (
+            f"{count} could not be read and {'were' if len(ids) > 1 else 'was'} left out ({named}): damaged, or "
+            "altered outside Candour. Everything else was read; `candour verify` names each problem."
+        )
 
     def _reload_touched(self) -> None:
         """After a rolled-back transaction: hold the values it touched as the file has them again."""

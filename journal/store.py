@@ -80,6 +80,12 @@ class Journal(Writing, Queries):
         (see `Vault.check_passphrase`), so nobody writes down a key that a mistyped passphrase then refuses."""
         self.vault.check_passphrase(passphrase)
 
+    @property
+    def read_only(self) -> str | None:
+        """Why this journal can only be read (a read-only disk, folder or file), or None: every save is refused
+        with `ReadOnlyJournal`, and reading works as usual."""
+        return self.vault.read_only
+
     def change_passphrase(self, current: str, new: str) -> None:
         """Re-wrap the journal key under a new passphrase, once `current` is checked.
 

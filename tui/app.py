@@ -111,6 +111,14 @@ class CandourApp(GuardedApp):
         if unlocked is None:
             return
         self.adopt(unlocked.journal)
+        if unlocked.journal.read_only:
+            self.notify(
+                f"This journal can only be read ({unlocked.journal.read_only}): you can read, search and export "
+                "it, but nothing can be saved.",
+                title="Read-only",
+                severity="warning",
+                timeout=10,
+            )
         if unlocked.recovery_key is None:
             self.show_journal()
         else:

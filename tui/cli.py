@@ -31,6 +31,7 @@ from journal import (
     recovery_key_matches,
     require_journal_file,
 )
+from journal.process import forbid_core_dumps
 from tui import cli_reading, cli_writing
 from tui.cli_context import Context, KdfSettings, pass_context
 from tui.exit_codes import EXIT_CANCELLED, EXIT_DAMAGED, EXIT_INTERNAL_ERROR, EXIT_SUCCESS, exit_code_for
@@ -287,12 +288,14 @@ def main(argv: list[str] | None = None, *, kdf: KdfSettings | None = None) -> No
     (`tui.exit_codes`, listed in the README).
 
     No traceback is ever printed: one would show local variables and could carry journal text.
+    Every `candour` process, the app too, starts here, and first forbids core dumps (`journal.process`).
 
     Args:
         argv: the arguments (default: the process's).
         kdf: key-derivation costs; only the project's tests pass cheaper ones.
     """
     try:
+        forbid_core_dumps()
         cli.main(args=argv, standalone_mode=False, obj=kdf or KdfSettings())
     except CandourError as error:
         click.echo(f"candour: {error}", err=True)

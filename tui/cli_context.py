@@ -16,6 +16,7 @@ import click
 
 from journal import (
     DEFAULT_KDF_LIMITS,
+    DamagedJournal,
     Engagement,
     Goal,
     InvalidInput,
@@ -145,6 +146,9 @@ class Context:
         journal = Journal.open(self.journal_path, self.passphrase("Passphrase"), limits=self.kdf.limits)
         try:
             yield journal
+            left_out = journal.unreadable_summary()
+            if left_out is not None:  # shown all that opens; the exit status still says the journal is damaged
+                raise DamagedJournal(left_out)
         finally:
             journal.close()
 

@@ -18,6 +18,7 @@ from journal import (
     JournalBusy,
     JournalExists,
     JournalNotFound,
+    ReadOnlyJournal,
     RecordNotFound,
     StorageError,
     UnsupportedFormat,
@@ -36,6 +37,7 @@ EXIT_UNSUPPORTED_FORMAT = 5
 EXIT_NOT_FOUND = 6
 EXIT_BUSY = 7
 EXIT_STORAGE = 8
+EXIT_READ_ONLY = 9
 EXIT_INTERNAL_ERROR = 70
 """A command failing in a way nobody planned for (EX_SOFTWARE in the BSD `sysexits.h`)."""
 EXIT_CANCELLED = 130
@@ -86,6 +88,11 @@ def exit_statuses() -> tuple[ExitStatus, ...]:
         ExitStatus(EXIT_NOT_FOUND, "not found", (JournalNotFound, RecordNotFound)),
         ExitStatus(EXIT_BUSY, "already open", (JournalBusy,)),
         ExitStatus(EXIT_STORAGE, "disk full or unwritable", (StorageError,)),
+        ExitStatus(
+            EXIT_READ_ONLY,
+            "a write to a read-only journal (disk, folder or file); nothing was written",
+            (ReadOnlyJournal,),
+        ),
         ExitStatus(EXIT_INTERNAL_ERROR, "an unexpected internal error of a command; nothing was written in clear"),
         ExitStatus(stopped_by(signal.SIGHUP), "the app's terminal closed (SIGHUP); it saved the open draft first"),
         ExitStatus(EXIT_CANCELLED, "cancelled or interrupted (Ctrl-C)"),

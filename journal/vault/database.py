@@ -1,5 +1,5 @@
 """The journal's SQLite file: its format version, hygiene (permissions, secure delete, memory temp store,
-WAL checkpoints), atomic creation and backup, the single-instance lock, and translation of SQLite
+WAL checkpoints), atomic creation and backup, the single-writer lock, read-only opening, and translation of SQLite
 failures into our errors. The tables are in `schema`.
 
 Nothing here knows about keys: it stores header, key slots and envelopes as opaque bytes.
@@ -42,16 +42,38 @@ MIGRATED_VERSIONS = (2,)
 SIDE_FILES = ("-wal", "-shm", "-journal")
 """Files SQLite keeps beside the database; each must be owner-only like the database."""
 
+
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so every write
     # transaction takes the write lock up front and never fails half-way on upgrade.
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    _set_reading_pragmas(connection)
     connection.execute("PRAGMA secure_delete = ON")  # deleted ciphertext is zeroed, not left in free pages
+    connection.execute("PRAGMA synchronous = FULL")  # an acknowledged write survives power loss too
+    connection.execute("PRAGMA busy_timeout = 2000")
+    return connection
+
+
+def _set_reading_pragmas(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables never touch a temp file
     connection.execute("PRAGMA trusted_schema = OFF")
     connection.execute("PRAGMA cell_size_check = ON")  # damaged pages fail early instead of misreading
-    connection.execute("PRAGMA synchronous = FULL")  # an acknowledged write survives power loss too
-    connection.execute("PRAGMA busy_timeout = 2000")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write the journal, and makes no side files when it can avoid them.
+
+    Without a write-ahead log to read (a journal closed cleanly has none), the file is opened as immutable:
+    SQLite then needs no `-shm` file, which a read-only folder or disk could not hold. That is safe because
+    the caller holds a shared `JournalLock`, which no writer can take meanwhile. A log left with content
+    (a writer was killed) holds committed writes, so the file is opened read-only with its log instead.
+    """
+    wal = path.with_name(path.name + "-wal")
+    with_log = wal.exists() and wal.stat().st_size > 0
+    uri = path.resolve().as_uri() + ("?mode=ro" if with_log else "?immutable=1")
+    connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    _set_reading_pragmas(connection)
+    connection.execute("PRAGMA query_only = ON")  # a second refusal, should a write ever reach SQLite
     return connection
 
 
@@ -95,43 +117,94 @@ def sqlite_errors(action: str) -> Iterator[None]:
         raise StorageError(f"Could not {action}: {reason}. Nothing already saved was lost.") from None
 
 
-class JournalLock:
-    """An exclusive lock on `<journal>.lock`, held while a journal is open.
+LEGACY_LOCK_SUFFIX = ".lock"
+"""Format 2 locked `<journal>.lock` beside the journal; format 3 locks the file itself and removes it."""
 
-    A separate file, because opening and closing the database file itself from
-    Python would drop SQLite's own POSIX locks.
+_BUSY = "The journal is already open in another Candour window or command. Close it there first; nothing was changed."
+
+
+class JournalLock:
+    """A lock on the journal file itself, held while a journal is open: exclusive for a writer, shared for a
+    reader of a read-only journal.
+
+    flock(2) locks the open file, which belongs to the file's device and inode, so every path that reaches
+    the journal (a symlink, a hard link, another spelling) meets the same lock, and no file is made beside
+    the journal for it. flock locks are independent of the POSIX locks SQLite takes, but closing any
+    descriptor of a file drops all of this process's POSIX locks on it, so the descriptor is opened before
+    SQLite connects and closed only after SQLite has closed (`JournalFile.close`).
     """
 
-    def __init__(self, journal_path: Path) -> None:
-        self.path = journal_path.with_name(journal_path.name + ".lock")
+    def __init__(self, journal_path: Path, *, shared: bool = False) -> None:
+        self.path = journal_path
+        self.shared = shared
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        """Take the lock.
+        """Take the lock, and remove a format-2 lock file beside the journal once no one holds it.
 
         Raises:
-            JournalBusy: another process holds it.
-            StorageError: the lock file cannot be created.
+            JournalBusy: another process holds it (or, for a writer, holds a format-2 lock on the journal).
+            StorageError: the journal file cannot be opened.
         """
         with sqlite_errors("lock the journal"):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            # Read-only: flock needs no write access, so a journal on read-only media can be locked too.
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
+            _flock_or_busy(fd, fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX)
+            if not self.shared:
+                _remove_legacy_lock(self.path)
+        except BaseException:
             os.close(fd)
-            if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise JournalBusy(
-                    "The journal is already open in another Candour window or command. "
-                    "Close it there first; nothing was changed."
-                ) from None
             raise
         self._fd = fd
 
     def release(self) -> None:
-        """Release the lock (the lock file stays; it holds nothing)."""
+        """Release the lock (after the database connection was closed)."""
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _flock_or_busy(fd: int, operation: int) -> None:
+    try:
+        fcntl.flock(fd, operation | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise JournalBusy(_BUSY) from None
+        raise
+
+
+def _remove_legacy_lock(journal_path: Path) -> None:
+    """Remove the `.lock` file a format-2 Candour kept beside the journal, unless one still holds it (that
+    Candour has the journal open, and must close it before this one writes)."""
+    legacy = journal_path.with_name(journal_path.name + LEGACY_LOCK_SUFFIX)
+    try:
+        fd = os.open(legacy, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except OSError:
+        return  # none (or not a plain file of ours): nothing to remove
+    try:
+        _flock_or_busy(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):
+            legacy.unlink()
+    finally:
+        os.close(fd)
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why the journal at `path` can only be read (None when it can be written).
+
+    By the permission bits the user set, not only by `os.access`: run as root, `access` says every file is
+    writable, and a journal the user made read-only (0400, or in a read-only folder) must stay untouched.
+    """
+    folder = path.parent
+    with sqlite_errors("read the journal"):
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return "it is on a read-only disk"
+        if not path.stat().st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+            return "the file is read-only"
+        if not folder.stat().st_mode & stat.S_IWUSR or not os.access(folder, os.W_OK):
+            return "its folder is read-only"
+    return None
 
 
 def make_private_folder(folder: Path) -> None:
@@ -144,11 +217,13 @@ def make_private_folder(folder: Path) -> None:
 
 
 def tighten_permissions(path: Path) -> None:
-    """Make the database and any side files owner-only (0600)."""
+    """Make the database and any side files owner-only: group and other bits are removed, the owner's are
+    left as the user set them (a journal made 0400 stays read-only)."""
     for candidate in [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]:
         with contextlib.suppress(FileNotFoundError):
-            if stat.S_IMODE(candidate.stat().st_mode) != 0o600:
-                candidate.chmod(0o600)
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+            if mode & 0o077:
+                candidate.chmod(mode & 0o700)
 
 
 def _file_format(connection: sqlite3.Connection) -> tuple[int, int]:
@@ -214,13 +289,16 @@ def probe_journal(path: Path) -> None:
         JournalNotFound, ForeignFile, UnsupportedFormat, JournalBusy: as opening would.
     """
     check_file_format(path)
-    lock = JournalLock(path)
+    lock = JournalLock(path, shared=read_only_reason(path) is not None)
     lock.acquire()
     lock.release()
 
 
-def open_database(path: Path) -> sqlite3.Connection:
+def open_database(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     """Open an existing journal file for use, reading (never writing) to check what it is.
+
+    Args:
+        read_only: open it so that SQLite cannot write it (see `_connect_read_only`).
 
     Raises:
         JournalNotFound: see `require_journal_file`.
@@ -231,7 +309,7 @@ def open_database(path: Path) -> sqlite3.Connection:
     with sqlite_errors("open the journal"):
         connection = None
         try:
-            connection = _connect(path)
+            connection = _connect_read_only(path) if read_only else _connect(path)
             application_id, version = _file_format(connection)
         except (sqlite3.DatabaseError, *_DAMAGED_VALUES) as error:
             if connection is not None:

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 
-from journal.errors import JournalLocked
+from journal.errors import JournalLocked, ReadOnlyJournal
 from journal.vault.database import JournalLock, checkpoint_and_close, sqlite_errors, tighten_permissions
 
 LOCKED_MESSAGE = "The journal is locked. Unlock it to continue."
@@ -26,8 +26,12 @@ class JournalFile:
         lock: already acquired; released by `close()`.
     """
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, lock: JournalLock) -> None:
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection, lock: JournalLock, *, read_only: str | None = None
+    ) -> None:
         self.path = path
+        self.read_only = read_only
+        """Why the journal can only be read (see `database.read_only_reason`), or None: every write is refused."""
         self.mutex = threading.RLock()
         """Held by every call of every part: one call at a time, and a call may make others."""
         self._connection: sqlite3.Connection | None = connection
@@ -47,10 +51,21 @@ class JournalFile:
         """Checkpoint and truncate the write-ahead log, make the files owner-only, release the lock."""
         with self.mutex:
             if self._connection is not None:
-                checkpoint_and_close(self._connection)
+                if self.read_only:
+                    self._connection.close()  # nothing to fold back, and nothing here may change
+                else:
+                    checkpoint_and_close(self._connection)
+                    tighten_permissions(self.path)
                 self._connection = None
-                tighten_permissions(self.path)
             self._lock.release()
+
+    def refuse_if_read_only(self, action: str) -> None:
+        """Raises ReadOnlyJournal, naming `action`, when the journal can only be read."""
+        if self.read_only:
+            raise ReadOnlyJournal(
+                f"Could not {action}: the journal can only be read ({self.read_only}). Nothing was changed. "
+                "To write to it, make the journal file and its folder writable by you."
+            )
 
     @contextlib.contextmanager
     def transaction(self, action: str) -> Iterator[sqlite3.Connection]:
@@ -61,6 +76,7 @@ class JournalFile:
             StorageError, JournalBusy: as `sqlite_errors` reports failures of `action`.
         """
         connection = self.db()
+        self.refuse_if_read_only(action)
         undo: tuple[str, ...]
         if connection.in_transaction:
             begin, commit, undo = "SAVEPOINT part", "RELEASE part", ("ROLLBACK TO part", "RELEASE part")
@@ -92,6 +108,7 @@ class JournalFile:
             if connection.in_transaction:
                 yield
                 return
+            self.refuse_if_read_only(action)
             with sqlite_errors(action):
                 connection.execute("BEGIN IMMEDIATE")
             try:

@@ -262,13 +262,17 @@ class RecordStore:
             payload = self._open_revision(entry, wanted)
             return Record(record_id, wanted, entry.kind, entry.sort_key, payload)
 
-    def get_many(self, entries: Iterable[IndexEntry]) -> list[Record]:
+    def get_many(
+        self, entries: Iterable[IndexEntry], unreadable: dict[str, DamagedJournal] | None = None
+    ) -> list[Record]:
         """Read the current revision of many records with few queries (loading a whole kind for search).
 
         Args:
             entries: index entries (from `entries` or `recent`); deleted ones are skipped.
+            unreadable: where to put, by record id, each record that is damaged, and go on with the rest
+                (one damaged record must not hide a whole list); without it the first one is raised.
         Returns:
-            Each record, in id order (not the order given).
+            Each record that could be read, in id order (not the order given).
         Raises:
             RecordMissing: a listed revision is not in the file (deleted or rolled back).
             DamagedRecord: a revision failed authentication.
@@ -296,8 +300,14 @@ class RecordStore:
                     if raw_id in batch and revision == batch[raw_id].revision:
                         found.setdefault(raw_id, []).append((revision, previous, envelope))
                 for raw_id, entry in batch.items():
-                    envelope = walk_chain(entry, found.get(raw_id, []), entry.revision)[entry.revision]
-                    payload = crypto.open_envelope(records_key, envelope, RECORDS_TABLE, raw_id, entry.revision)
+                    try:
+                        envelope = walk_chain(entry, found.get(raw_id, []), entry.revision)[entry.revision]
+                        payload = crypto.open_envelope(records_key, envelope, RECORDS_TABLE, raw_id, entry.revision)
+                    except DamagedJournal as problem:  # RecordMissing and DamagedRecord: this record alone
+                        if unreadable is None:
+                            raise
+                        unreadable[entry.id_hex] = problem
+                        continue
                     records.append(Record(raw_id.hex(), entry.revision, entry.kind, entry.sort_key, payload))
         return records
 

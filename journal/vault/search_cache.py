@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable, Generator
 
 import crypto
-from journal.errors import DamagedRecord
+from journal.errors import DamagedJournal, DamagedRecord
 from journal.vault import search_pages
 from journal.vault.database import sqlite_errors
 from journal.vault.file import JournalFile
@@ -38,10 +38,15 @@ class SearchCache:
         """Every page of the sealed search cache that opens, by number.
 
         A page that is missing, or fails to open (damaged, sealed under a key since rotated, or in an
-        older layout), is simply absent: the caller rebuilds those documents from the records.
+        older layout), is simply absent, and so is the whole cache when SQLite finds the table itself
+        damaged: the caller rebuilds those documents from the records.
         """
         with self._file.mutex:
-            return {number: page for number, page in self._open_pages().items() if page is not None}
+            try:
+                opened = self._open_pages()
+            except DamagedJournal:  # the table's own SQLite pages are damaged: derived data, rebuilt from records
+                return {}
+            return {number: page for number, page in opened.items() if page is not None}
 
     def store_documents(self, documents: SearchDocuments) -> None:
         """Add or replace documents in the search cache; each touched page is re-sealed once.

@@ -13,6 +13,7 @@ from typing import Self
 
 import crypto
 from crypto import Header, KdfLimits, KdfParams, SlotKind
+from journal.errors import DamagedJournal
 from journal.vault.database import (
     SCHEMA_VERSION,
     JournalLock,
@@ -21,6 +22,7 @@ from journal.vault.database import (
     file_format_version,
     make_private_folder,
     open_database,
+    read_only_reason,
     require_journal_file,
     sqlite_errors,
     tighten_permissions,
@@ -82,12 +84,11 @@ class Vault:
             material.write(connection)
             write_root(connection, material.keys.index, Level.empty(SECTION_COUNT))
 
-        # Lock before creating, so no other Candour can open the new file before we do.
         make_private_folder(path.parent)
-        lock = JournalLock(path)
+        create_database(path, fill)
+        lock = JournalLock(path)  # the lock is the file's own: it exists once the file does
         lock.acquire()
         try:
-            create_database(path, fill)
             with sqlite_errors("open the new journal"):
                 connection = open_database(path)
                 tighten_permissions(path)
@@ -132,21 +133,25 @@ class Vault:
     @classmethod
     def _open(cls, path: Path, limits: KdfLimits, wrapping_key: Callable[[Header], bytes], kind: SlotKind) -> Vault:
         require_journal_file(path)
-        lock = JournalLock(path)
+        read_only = read_only_reason(path)
+        lock = JournalLock(path, shared=read_only is not None)
         lock.acquire()
         try:
-            connection = open_database(path)
+            connection = open_database(path, read_only=read_only is not None)
             try:
-                with sqlite_errors("read the journal"):
-                    tighten_permissions(path)
+                file = JournalFile(path, connection, lock, read_only=read_only)
+                if not read_only:
+                    with sqlite_errors("read the journal"):
+                        tighten_permissions(path)
                 version = file_format_version(connection)
                 header, journal_key = open_journal_key(
                     connection, kind, wrapping_key, limits, sealed=version == SCHEMA_VERSION
                 )
                 migrated_copy = None
                 if version != SCHEMA_VERSION:
+                    file.refuse_if_read_only(f"upgrade this format-{version} journal to the new file format")
                     migrated_copy = migrate_from_format_2(connection, path, header, Keys(journal_key))
-                vault = cls(JournalFile(path, connection, lock), header, journal_key)
+                vault = cls(file, header, journal_key)
                 vault.migrated_copy = migrated_copy
                 return vault
             except BaseException:
@@ -155,6 +160,11 @@ class Vault:
         except BaseException:
             lock.release()
             raise
+
+    @property
+    def read_only(self) -> str | None:
+        """Why this journal can only be read (a read-only disk, folder or file), or None: writes are refused."""
+        return self._file.read_only
 
     @property
     def is_open(self) -> bool:
@@ -290,9 +300,12 @@ class Vault:
         """Read a record's current revision, or an older one still kept (see `RecordStore.get`)."""
         return self._records.get(record_id, revision)
 
-    def get_many(self, entries: Iterable[IndexEntry]) -> list[Record]:
-        """Read the current revision of many records, in id order (see `RecordStore.get_many`)."""
-        return self._records.get_many(entries)
+    def get_many(
+        self, entries: Iterable[IndexEntry], unreadable: dict[str, DamagedJournal] | None = None
+    ) -> list[Record]:
+        """Read the current revision of many records, in id order, passing over damaged ones into `unreadable`
+        when given (see `RecordStore.get_many`)."""
+        return self._records.get_many(entries, unreadable)
 
     def delete(self, record_id: str) -> IndexEntry:
         """Delete a record, reversibly (see `RecordStore.delete`)."""

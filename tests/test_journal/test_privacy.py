@@ -69,7 +69,7 @@ def test_files_and_folder_are_owner_only(make_vault: MakeVault, journal_path: Pa
     vault, _ = make_vault()
     vault.put("note", b"x")
     assert stat.S_IMODE(journal_path.parent.stat().st_mode) == 0o700
-    present = [journal_path, *(journal_path.with_name(journal_path.name + s) for s in ("-wal", "-shm", ".lock"))]
+    present = [journal_path, *(journal_path.with_name(journal_path.name + s) for s in ("-wal", "-shm"))]
     assert journal_path.with_name(journal_path.name + "-wal").exists()
     for path in present:
         if path.exists():

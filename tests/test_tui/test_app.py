@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -16,7 +18,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Input, OptionList, Select, Static, TextArea, Tree
 
 from journal import CheckIn, Engagement, FixedClock, Journal, Reflection, WrongPassphrase, WrongRecoveryKey
 from journal.demo import DEMO_PASSPHRASE
@@ -499,3 +501,47 @@ def test_importing_the_ui_package_removes_the_frameworks_leaky_switches() -> Non
     environment = {**os.environ, **unsafe}
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env=environment)
     assert result.stdout.split() == ["None", "-1", "[]"]
+
+
+async def test_a_read_only_journal_opens_says_so_and_keeps_what_is_typed(demo_path: Path, clock: FixedClock) -> None:
+    demo_path.chmod(0o400)
+    before = demo_path.read_bytes()
+    app = app_for(demo_path, clock, auto_lock_seconds=NEVER)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert any("can only be read" in str(note.message) for note in app._notifications)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+        await type_text(pilot, "typed where nothing can be saved")
+        await pilot.press("ctrl+s")
+        status = app.screen.query_one("#editor-status", Static)
+        await wait_for(pilot, lambda: "can only be read" in str(status.render()))
+        assert isinstance(app.screen, EditorScreen)  # still open, with every word typed
+        assert "typed where nothing can be saved" in app.screen.query_one("#text", TextArea).text
+    assert demo_path.read_bytes() == before
+    assert stat.S_IMODE(demo_path.stat().st_mode) == 0o400
+
+
+async def test_a_damaged_record_is_named_and_the_rest_of_the_journal_shown(demo_path: Path, clock: FixedClock) -> None:
+    with Journal.open(demo_path, DEMO_PASSPHRASE, limits=CHEAP_LIMITS, clock=clock) as journal:
+        damaged, *others = journal.recent_reflections(3)
+    connection = sqlite3.connect(demo_path)
+    with connection:
+        connection.execute(
+            "UPDATE records SET envelope = zeroblob(length(envelope)) WHERE id = ?", (bytes.fromhex(damaged.saved_id),)
+        )
+    connection.close()
+    app = app_for(demo_path, clock, auto_lock_seconds=NEVER)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await wait_for(pilot, lambda: any(damaged.saved_id[:8] in str(note.message) for note in app._notifications))
+        shown = set()
+        nodes = [app.screen.query_one("#timeline", Tree).root]
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.children)
+            shown.add(getattr(node.data, "saved_id", None))
+        assert {other.saved_id for other in others} <= shown  # the timeline lists the rest
+        assert damaged.saved_id not in shown

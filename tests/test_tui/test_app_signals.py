@@ -1,5 +1,6 @@
 """The real app in a pseudo-terminal, stopped by SIGTERM, SIGHUP or its terminal closing while a draft is open:
 what was typed is saved encrypted before the process ends, and the exit message tells the truth about it.
+While it runs, locked or unlocked, it cannot dump core.
 
 The app runs as a subprocess (signals and a hung-up terminal cannot be faked inside the test process) with
 the autosave pushed out of reach, so only the stop itself can have saved the phrase typed just before it.
@@ -26,6 +27,7 @@ import pytest
 from journal import BETWEEN_SESSIONS, Journal
 from journal.demo import DEMO_PASSPHRASE
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
+from tests.core_dumps import allow_core_dumps, core_size_limit, require_core_dumps_allowable
 from tui.app import DRAFT_SAVED, NO_JOURNAL_OPEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +55,12 @@ def _make_controlling_terminal() -> None:
     """In the child, after `setsid`: make its standard input (the pty) the session's terminal, so
     closing the master hangs it up and the kernel sends SIGHUP, as when a terminal window is closed."""
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def _start_in_terminal() -> None:
+    """In the child: the pty as its terminal, and core dumps allowed, so only the app can be what forbids them."""
+    _make_controlling_terminal()
+    allow_core_dumps()
 
 
 class Screen:
@@ -167,7 +175,7 @@ def terminal(demo_path: Path) -> Iterator[Terminal]:
         stderr=slave,
         env={**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(ROWS)},
         start_new_session=True,
-        preexec_fn=_make_controlling_terminal,  # the child has one thread at that point
+        preexec_fn=_start_in_terminal,  # the child has one thread at that point
     )
     os.close(slave)
     running = Terminal(process, master)
@@ -236,6 +244,17 @@ def test_closing_the_terminal_saves_the_draft(terminal: Terminal, demo_path: Pat
     terminal.close()
     assert terminal.wait_for_exit() == 128 + signal.SIGHUP
     assert PHRASE in _saved_draft(demo_path)
+
+
+def test_the_running_app_cannot_dump_core(terminal: Terminal) -> None:
+    require_core_dumps_allowable()
+    terminal.wait_for_text("Your journal is locked.")
+    assert core_size_limit(terminal.process.pid) == ("0", "0")
+    terminal.type(DEMO_PASSPHRASE + "\r")
+    terminal.wait_for_text("Free entry")  # unlocked: the keys are in its memory now
+    assert core_size_limit(terminal.process.pid) == ("0", "0")
+    terminal.process.send_signal(signal.SIGTERM)
+    assert terminal.wait_for_exit() == 128 + signal.SIGTERM
 
 
 async def test_the_exit_message_says_the_draft_is_lost_when_saving_it_failed(

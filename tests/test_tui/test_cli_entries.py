@@ -15,6 +15,7 @@ import pytest
 from journal import Journal, Person, Reflection, Theme
 from journal.errors import DamagedJournal, JournalBusy, JournalNotFound, RecordNotFound, WrongPassphrase
 from tests.conftest import PASSPHRASE, journal_files, unlock
+from tests.core_dumps import allow_core_dumps, core_size_limit, require_core_dumps_allowable
 from tui.exit_codes import exit_code_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +100,36 @@ def test_text_can_come_from_standard_input_after_the_passphrase(candour: Candour
     assert "First line" in listed
     shown = candour("show", listed.split()[0]).stdout
     assert "First line\nsecond line" in shown
+
+
+def test_a_running_command_cannot_dump_core(candour: Candour) -> None:
+    require_core_dumps_allowable()
+    terminal, typing_side = os.openpty()  # `candour add` asks for the text only when it comes from a terminal
+    adding = subprocess.Popen(
+        [sys.executable, "-m", "tests.cheap_cli", "--journal", str(candour.journal), "add"],
+        cwd=ROOT,
+        stdin=typing_side,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CANDOUR_PASSPHRASE": PASSPHRASE},
+        preexec_fn=allow_core_dumps,  # so only the command can be what forbids core dumps
+    )
+    os.close(typing_side)
+    try:
+        assert adding.stderr is not None
+        asked = adding.stderr.readline()
+        assert asked.startswith("Type the reflection"), asked  # unlocked, the keys in memory, waiting for text
+        assert core_size_limit(adding.pid) == ("0", "0")
+        os.write(terminal, b"Written by a process that cannot dump core\n\x04")  # then Ctrl-D
+        stdout, stderr = adding.communicate(timeout=60)
+    finally:
+        os.close(terminal)
+        if adding.poll() is None:
+            adding.kill()
+            adding.wait(60)
+    assert adding.returncode == 0 and "Saved reflection" in stdout, stderr
+    assert "Written by a process that cannot dump core" in candour("list").stdout
 
 
 def test_goals_ratings_and_actions(candour: Candour) -> None:

@@ -58,6 +58,9 @@ class MainScreen(Screen[None], JournalView):
                 yield Markdown(id="detail")
         yield Footer()
 
+    _left_out_said: str | None = None
+    """The last word about unreadable records this screen gave, so it is said once, not at every refresh."""
+
     def on_mount(self) -> None:
         tree = self.query_one("#timeline", Tree)
         tree.show_root = False
@@ -104,6 +107,14 @@ class MainScreen(Screen[None], JournalView):
             )
         elif select is None or not self._move_cursor_to(tree, select):
             self.show(current)
+        self._say_what_was_left_out()
+
+    def _say_what_was_left_out(self) -> None:
+        """Name the records that could not be read (damaged) once each time more are found: the rest is shown."""
+        left_out = self.journal.unreadable_summary()
+        if left_out is not None and left_out != self._left_out_said:
+            self._left_out_said = left_out
+            self.notify(left_out, title="Some records could not be read", severity="error", timeout=20)
 
     def _move_cursor_to(self, tree: Tree[Item], item: Item) -> bool:
         """Put the tree's cursor on `item` (so what the keys act on is what the pane shows)."""

@@ -63,7 +63,7 @@ class UnlockScreen(Screen[Unlocked], AppView):
             return
         recovery_key = None
         try:
-            if not journal.preferences().recovery_key_confirmed:
+            if not journal.read_only and not journal.preferences().recovery_key_confirmed:
                 # The first run stopped before its recovery key was confirmed, so it may never have been
                 # written down: replace it (the passphrase is at hand only now) and resume at that step. Until
                 # that step confirms it, every unlock replaces it again.

@@ -75,10 +75,11 @@ class Journal(Writing, Queries):
         """
         return JournalKeyChange.unlock(path, passphrase, limits=limits)
 
-    def check_passphrase(self, passphrase: str) -> None:
-        """Check the passphrase before showing the new recovery key of a key change that will ask for it again
-        (see `Vault.check_passphrase`), so nobody writes down a key that a mistyped passphrase then refuses."""
-        self.vault.check_passphrase(passphrase)
+    def check_key_change(self, action: str, passphrase: str) -> None:
+        """Check that a key change can go ahead before its new recovery key is shown (see
+        `Vault.check_key_change`), so nobody writes down a key that a mistyped passphrase or a read-only
+        journal then refuses."""
+        self.vault.check_key_change(action, passphrase)
 
     @property
     def read_only(self) -> str | None:

@@ -197,6 +197,7 @@ def new_recovery_key(context: Context) -> None:
     """Replace the recovery key: the new one is shown, typed back, and only then replaces the old one."""
     passphrase = context.passphrase("Passphrase")
     with Journal.open_to_change_keys(context.journal_path, passphrase, limits=context.kdf.limits) as keys:
+        keys.refuse_if_read_only("replace the recovery key")  # before a key is shown that could not be saved
         recovery_key = draw_recovery_key()
         _show_recovery_key(recovery_key, "Your new recovery key (it replaces the old one once you type it back):")
         _check_typed_back(context, recovery_key)
@@ -214,6 +215,7 @@ def rotate_keys(context: Context) -> None:
     """Re-encrypt the whole journal under a new key; old copies can't read anything written after."""
     passphrase = context.passphrase("Passphrase")
     with Journal.open_to_change_keys(context.journal_path, passphrase, limits=context.kdf.limits) as keys:
+        keys.refuse_if_read_only("rotate the journal keys")
         recovery_key = draw_recovery_key()
         _show_recovery_key(recovery_key, "Your new recovery key (in force once you type it back and the keys rotate):")
         _check_typed_back(context, recovery_key)

@@ -195,12 +195,14 @@ class Vault:
     # to change it, take the recovery key away or rotate the keys. `KeyChange` is for a journal just
     # unlocked with the passphrase, where that unlock was the check.
 
-    def check_passphrase(self, passphrase: str) -> None:
-        """Check the passphrase before a key change is prepared (its new recovery key shown); nothing changes.
+    def check_key_change(self, action: str, passphrase: str) -> None:
+        """Check that a key change can go ahead before it is prepared (its new recovery key shown): the journal
+        can be written and `passphrase` is its passphrase. Nothing changes.
 
         Raises:
-            WrongPassphrase: it is not the passphrase.
+            ReadOnlyJournal: the journal can only be read (naming `action`). WrongPassphrase.
         """
+        self._file.refuse_if_read_only(action)
         self._keyring.check_passphrase(passphrase)
 
     def change_passphrase(self, current: str, new: str) -> None:
@@ -384,6 +386,14 @@ class KeyChange:
         """Re-wrap the journal key under a new passphrase, in one transaction."""
         self._vault._keyring.set_passphrase(new)
         self._passphrase = new
+
+    def refuse_if_read_only(self, action: str) -> None:
+        """Refuse a key change before its new recovery key is shown, when the journal can only be read.
+
+        Raises:
+            ReadOnlyJournal: naming `action`.
+        """
+        self._vault._file.refuse_if_read_only(action)
 
     def new_recovery_key(self, recovery_key: str) -> None:
         """Replace the recovery key with `recovery_key`, drawn and shown to the user (the old one stops working

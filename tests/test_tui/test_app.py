@@ -400,6 +400,23 @@ async def test_settings_leave_the_old_recovery_key_working_until_the_new_one_is_
     assert _recovery_keys_that_open(journal_path, old, shown) == [old]
 
 
+async def test_settings_show_no_new_recovery_key_for_a_read_only_journal(journal_path: Path, clock: FixedClock) -> None:
+    journal, old = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=clock)
+    journal.close()
+    journal_path.chmod(0o400)
+    app = app_for(journal_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, PASSPHRASE)
+        await pilot.press("comma")
+        screen = app.screen
+        screen.query_one("#rotate-passphrase", Input).value = PASSPHRASE
+        screen.query_one("#rotate", Button).press()
+        await wait_for(pilot, lambda: "can only be read" in str(screen.query_one("#settings-status", Static).render()))
+        assert app.screen is screen
+    journal_path.chmod(0o600)
+    assert _recovery_keys_that_open(journal_path, old) == [old]
+
+
 async def test_no_screenshot_command_and_no_clipboard_escape(demo_path: Path, clock: FixedClock) -> None:
     app = app_for(demo_path, clock)
     async with app.run_test(size=SIZE) as pilot:

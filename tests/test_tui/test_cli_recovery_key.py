@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from journal import InvalidInput, Journal, WrongRecoveryKey
+from journal import InvalidInput, Journal, ReadOnlyJournal, WrongRecoveryKey
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tui.exit_codes import exit_code_for
 
@@ -151,3 +151,17 @@ def test_killed_after_showing_the_key_a_seen_key_works(created: tuple[Path, str]
         assert works == [old]
     else:  # killed before, during or after the commit
         assert works in ([old], [new])
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_read_only_journal_is_refused_before_any_key_is_shown(created: tuple[Path, str], command: str) -> None:
+    journal, old = created
+    journal.chmod(0o400)
+    process = start(journal, command, "--passphrase-file", "-")
+    answer(process, PASSPHRASE)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == exit_code_for(ReadOnlyJournal), stderr
+    assert "can only be read" in stderr and "Traceback" not in stderr
+    assert not KEY.search(stdout)  # no key to write down that could never be saved
+    journal.chmod(0o600)
+    assert keys_that_open(journal, old) == [old]

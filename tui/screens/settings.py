@@ -127,6 +127,7 @@ class SettingsScreen(Screen[None], JournalView):
             return
         journal = self.journal
         self._change_recovery_key(
+            "replace the recovery key",
             passphrase,
             lambda key: journal.new_recovery_key(passphrase, key),
             "Replacing the recovery key…",
@@ -141,15 +142,19 @@ class SettingsScreen(Screen[None], JournalView):
             return
         journal = self.journal
         self._change_recovery_key(
+            "rotate the journal keys",
             passphrase,
             lambda key: journal.rotate_keys(passphrase, key),
             "Re-encrypting the journal…",
             "Keys rotated: everything is re-encrypted, and the new recovery key is in force.",
         )
 
-    def _change_recovery_key(self, passphrase: str, commit: Callable[[str], None], busy: str, done: str) -> None:
-        """Check the passphrase, show a new recovery key and have it typed back, and only then `commit` it: until
-        the commit the old key works, after it the new one, and the coachee has seen both."""
+    def _change_recovery_key(
+        self, action: str, passphrase: str, commit: Callable[[str], None], busy: str, done: str
+    ) -> None:
+        """Check that the journal can be written and the passphrase, show a new recovery key and have it typed
+        back, and only then `commit` it: until the commit the old key works, after it the new one, and the
+        coachee has seen both."""
         journal = self.journal
 
         def commit_and_note(key: str) -> Preferences | None:
@@ -172,7 +177,7 @@ class SettingsScreen(Screen[None], JournalView):
             self.app.push_screen(NewRecoveryKeyScreen(key), lambda confirmed: typed_back(key, confirmed))
 
         self._status("Checking your passphrase…")
-        self._run_key_operation(lambda: journal.check_passphrase(passphrase), show_key)
+        self._run_key_operation(lambda: journal.check_key_change(action, passphrase), show_key)
 
     def _key_replaced(self, saved: Preferences | None, done: str) -> None:
         """Forget the passphrases typed and say that the new recovery key is in force."""

@@ -60,6 +60,33 @@ def decode(kind: str, payload: bytes, record_id: str) -> Model:
         ) from None
 
 
+def identify(payload: bytes, record_id: str) -> Model | None:
+    """The value a payload holds when nothing says its kind (a repair rebuilding the index, which alone
+    names kinds): the one kind whose fields are exactly the payload's, or None if no kind, or several, fit."""
+    try:
+        body = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    fitting = [kind for kind, names in _stored_fields().items() if names == set(body) - {"v"}]
+    if len(fitting) != 1:
+        return None
+    try:
+        return decode(fitting[0], payload, record_id)
+    except DamagedJournal:
+        return None
+
+
+@cache
+def _stored_fields() -> dict[str, frozenset[str]]:
+    """Each kind's field names as `encode` writes them."""
+    return {
+        kind: frozenset(f.name for f in dataclasses.fields(model) if f.name != "record_id")
+        for kind, model in KINDS.items()
+    }
+
+
 def from_fields(kind: str, fields: dict[str, object]) -> Model:
     """A new value (no record id) of `kind` from the fields `encode` writes, as a personal export holds them.
 

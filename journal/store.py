@@ -9,10 +9,11 @@ from pathlib import Path
 
 import crypto
 from crypto import KdfLimits, KdfParams
+from journal import codec
 from journal.clock import Clock
 from journal.queries import SEARCHABLE_KINDS, EngagementProgress, PrepDigest, Queries
 from journal.records import MIN_ID_PREFIX, RecordStore, sort_key
-from journal.vault import KeyChange, Vault, VerifyReport
+from journal.vault import KeyChange, RepairReport, Vault, VerifyReport
 from journal.writing import Writing
 
 
@@ -44,6 +45,20 @@ class Journal(Writing, Queries):
         """Create a journal at `path`; returns it and the recovery key (see `Vault.create`)."""
         vault, recovery_key = Vault.create(path, passphrase, kdf=kdf, limits=limits)
         return cls(vault, clock), recovery_key
+
+    @classmethod
+    def repair(
+        cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS, clock: Clock | None = None
+    ) -> tuple[Journal, RepairReport]:
+        """Rebuild the sealed index and the derived data of the journal at `path` from its authentic records,
+        after a copy of the file beside it (see `Vault.repair`); returns the journal, open, and the report."""
+
+        def describe(record_id: str, payload: bytes) -> tuple[str, int] | None:
+            value = codec.identify(payload, record_id)
+            return None if value is None else (value.KIND, sort_key(value))
+
+        vault, report = Vault.repair(path, passphrase, describe, limits=limits)
+        return cls(vault, clock), report
 
     @classmethod
     def recover(

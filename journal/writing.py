@@ -149,12 +149,17 @@ class Writing(RecordStore):
         return drafts[0] if drafts else None
 
     def save_draft(self, draft: Draft) -> Draft:
-        """Save the draft, replacing any other, and keep only its latest revision in the file."""
-        current = self.current_draft()
-        record_id = draft.record_id or (current.record_id if current else None)
-        saved = self.save(replace(draft, record_id=record_id, saved_at=self.clock.now().replace(tzinfo=None)))
-        # A draft saved every few seconds would otherwise pile up revisions of half-written text.
-        self.vault.prune(saved.saved_id)
+        """Save the draft, replacing any other, in one transaction.
+
+        Each save is a new record, at revision 1, and the draft saved before it is erased: the file never
+        holds more than one draft's half-written text, and nothing in it counts the saves. Revision numbers
+        are stored in clear, so one that rose with every autosave would show how long the coachee typed.
+        """
+        with self.transaction("save the draft"):
+            saved = self.save(replace(draft, record_id=None, saved_at=self.clock.now().replace(tzinfo=None)))
+            for earlier in self.all(Draft):
+                if earlier.saved_id != saved.saved_id:
+                    self.purge(earlier.saved_id)
         return saved
 
     def discard_draft(self) -> None:

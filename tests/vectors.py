@@ -13,7 +13,7 @@ import sys
 from datetime import date, time
 from pathlib import Path
 
-from journal import Journal, Vault
+from journal import Journal, Vault, codec
 from journal.clock import FixedClock
 from journal.export.personal import render_everything
 from journal.vault import SCHEMA_VERSION
@@ -37,6 +37,21 @@ def records_of(journal: Journal) -> dict[str, list[dict[str, object]]]:
     document = json.loads(render_everything(journal, "json", exported_at="-"))
     records: dict[str, list[dict[str, object]]] = document["records"]
     return {kind: sorted(values, key=lambda record: str(record["id"])) for kind, values in records.items()}
+
+
+def as_read_now(records: dict[str, list[dict[str, object]]]) -> dict[str, list[dict[str, object]]]:
+    """A vector's records as this Candour reads them: a field added to a kind since the vector was made takes
+    its default (what a record stored without it means); every field the vector lists stays exactly as listed.
+    """
+    read: dict[str, list[dict[str, object]]] = {}
+    for kind, values in records.items():
+        read[kind] = []
+        for record in values:
+            stored = {name: value for name, value in record.items() if name != "id"}
+            defaults: dict[str, object] = json.loads(codec.encode(codec.from_fields(kind, stored)))
+            added = {name: value for name, value in defaults.items() if name != "v" and name not in record}
+            read[kind].append({**record, **added})
+    return read
 
 
 def main() -> int:

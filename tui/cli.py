@@ -259,6 +259,31 @@ def _note_confirmed(keys: JournalKeyChange) -> None:
 
 
 @cli.command()
+@pass_context
+def repair(context: Context) -> None:
+    """Rebuild the sealed index and the caches from the records that open, after a copy of the file beside it."""
+    probe_journal(context.journal_path)
+    journal, report = Journal.repair(context.journal_path, context.passphrase("Passphrase"), limits=context.kdf.limits)
+    with journal:
+        verified = journal.verify()
+    click.echo(f"The journal as it was is copied beside it, as {report.backup.name}.")
+    click.echo(f"The sealed index was rebuilt from {report.records} records; the caches are rebuilt as they are used.")
+    for record_id, revision in report.dropped_revisions:
+        click.echo(
+            f"- Revision {revision} of record {record_id[:8]} did not open, or was not the one its later revision "
+            "names: it was left out (the copy still holds it).",
+            err=True,
+        )
+    for record_id in report.lost_records:
+        click.echo(f"- Record {record_id[:8]}: none of its revisions could be read; only the copy holds it.", err=True)
+    if not verified.ok:
+        for problem in verified.problems:
+            click.echo(f"- {problem}", err=True)
+        raise SystemExit(EXIT_DAMAGED)
+    click.echo(f"Journal intact after the repair: {verified.records_checked} record revisions authenticated.")
+
+
+@cli.command()
 @click.argument("destination", type=click.Path(path_type=Path))
 @pass_context
 def backup(context: Context, destination: Path) -> None:

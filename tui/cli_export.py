@@ -21,12 +21,15 @@ from journal.export import (
     EXPORT_FORMATS,
     PERIOD_EXAMPLES,
     PERSONAL_FORMATS,
+    UNCONFIRMED,
+    UNCONFIRMED_MEANING,
     WARNING,
     WHOLE_ENGAGEMENT,
     Check,
     Done,
     ExportExists,
     ExportSession,
+    ExportStatus,
     Item,
     ItemKind,
     Proposal,
@@ -255,7 +258,11 @@ def _tell_remembered(done: Done) -> None:
 @click.option("--items", "show_items", is_flag=True, help="Also list what each export shared, and its full hash.")
 @pass_context
 def exports(context: Context, show_items: bool) -> None:
-    """The export log: what left the journal, when, for whom, in which format, with a hash of the bytes."""
+    """The export log: what left the journal, when, for whom, in which format, with a hash of the bytes.
+
+    An entry is logged before its file is written; one whose export stopped before the file was confirmed
+    is listed as unconfirmed (the file may or may not be there: its hash tells).
+    """
     with context.journal() as journal:
         records = export_log(journal)
         if not records:
@@ -269,7 +276,9 @@ def exports(context: Context, show_items: bool) -> None:
                 f"{short_id(record.saved_id)}  {record.exported_at:%Y-%m-%d %H:%M}  {where:<8}  {record.format:<8}  "
                 f"{level:<11}  for {record.recipient or '—'}  {items}  sha256 {record.sha256[:16]}…  {record.path}"
             )
-            click.echo(line.rstrip())
+            click.echo(line.rstrip() + (f"  [{UNCONFIRMED}]" if record.status is ExportStatus.PENDING else ""))
+            if record.status is ExportStatus.PENDING:
+                click.echo(f"    {UNCONFIRMED}: {UNCONFIRMED_MEANING}.")
             if show_items:
                 click.echo(f"    sha256 {record.sha256}")
                 for line in record.items:

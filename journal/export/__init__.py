@@ -11,9 +11,18 @@ Both faces (the command line and the app) drive one `ExportSession`::
     done = session.write(path, recipient="Acme")   # written atomically, logged, kept findings and wordings stored
 """
 
-from journal.export.errors import ExportExists, LevelExceeded, WordingNeeded
+from journal.export.errors import ExportExists, ExportUnconfirmed, LevelExceeded, WordingNeeded
 from journal.export.linter import Finding, Linter, Rule, Severity, TermPack, WordList, default_packs, default_words
-from journal.export.log import clean_export_folders, export_log, export_summary, sha256_hex, show_summary
+from journal.export.log import (
+    UNCONFIRMED,
+    UNCONFIRMED_MEANING,
+    clean_export_folders,
+    export_log,
+    export_summary,
+    sha256_hex,
+    show_summary,
+    write_logged,
+)
 from journal.export.period import PERIOD_EXAMPLES, WHOLE_ENGAGEMENT, parse_period
 from journal.export.personal import PERSONAL_FORMATS, WARNING, export_everything, render_everything
 from journal.export.proposal import DEFAULT_TICKED, Choice, Item, Proposal, propose, remember_wording
@@ -41,8 +50,8 @@ from journal.export.summary import (
     describe_sessions,
 )
 from journal.export.text import neutralise
-from journal.export.write import DEFAULT_MODE, TEMPORARY_SUFFIX, clean_leftovers, write_export
-from journal.models import EXPORT_FORMATS, ConfidentialTerm, ExportRecord, LintDismissal
+from journal.export.write import DEFAULT_MODE, TEMPORARY_SUFFIX, check_destination, clean_leftovers, write_export
+from journal.models import EXPORT_FORMATS, ConfidentialTerm, ExportRecord, ExportStatus, LintDismissal
 
 __all__ = [
     "APPROVAL",
@@ -58,6 +67,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "STORED_WORDINGS",
     "TEMPORARY_SUFFIX",
+    "UNCONFIRMED",
+    "UNCONFIRMED_MEANING",
     "WARNING",
     "WHOLE_ENGAGEMENT",
     "Check",
@@ -67,6 +78,8 @@ __all__ = [
     "ExportExists",
     "ExportRecord",
     "ExportSession",
+    "ExportStatus",
+    "ExportUnconfirmed",
     "Finding",
     "Flag",
     "Item",
@@ -85,6 +98,7 @@ __all__ = [
     "Trend",
     "WordList",
     "WordingNeeded",
+    "check_destination",
     "clean_export_folders",
     "clean_leftovers",
     "default_packs",
@@ -111,4 +125,5 @@ __all__ = [
     "show_summary",
     "suggested_name",
     "write_export",
+    "write_logged",
 ]

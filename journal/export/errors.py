@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journal.errors import CandourError
+from journal.errors import CandourError, StorageError
 
 
 class LevelExceeded(CandourError):
@@ -17,4 +17,8 @@ class ExportExists(CandourError):
     """The destination file exists; an export never replaces a file unless asked to."""
 
 
-__all__ = ["ExportExists", "LevelExceeded", "WordingNeeded"]
+class ExportUnconfirmed(StorageError):
+    """The file was written, but the journal refused to confirm its log entry: the entry stays unconfirmed."""
+
+
+__all__ = ["ExportExists", "ExportUnconfirmed", "LevelExceeded", "WordingNeeded"]

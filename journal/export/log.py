@@ -3,18 +3,36 @@
 Every file written (and every summary shown on screen for a meeting) is logged: when, for whom,
 the sharing level, whether it was overridden, the items, the format, and the SHA-256 of the exact
 bytes, so the coachee can list what they disclosed and recognise the file later.
+
+Written means logged: the entry is committed as pending before the file is written, and confirmed
+once the file is in place. A journal that cannot take the entry stops the export before any file
+exists; a write that fails removes the entry again; an export stopped between the two (killed, or
+the journal refusing the confirmation) leaves a pending entry, listed as unconfirmed, whose hash
+tells whether a file found later is the one.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
+from journal.errors import CandourError, StorageError
+from journal.export.errors import ExportUnconfirmed
 from journal.export.render import render
 from journal.export.summary import Summary
-from journal.export.write import DEFAULT_MODE, clean_leftovers, write_export
-from journal.models import ExportRecord
+from journal.export.write import DEFAULT_MODE, check_destination, clean_leftovers, write_export
+from journal.models import ExportRecord, ExportStatus
 from journal.store import Journal
+
+UNCONFIRMED = "unconfirmed"
+"""How the log shows a pending entry: the file may or may not have been written."""
+
+UNCONFIRMED_MEANING = (
+    "the export stopped before it could confirm that the file was written; "
+    "a file there whose SHA-256 is this entry's is the one exported"
+)
+"""What an unconfirmed entry means, for the log's readers."""
 
 
 def sha256_hex(data: bytes) -> str:
@@ -32,7 +50,7 @@ def export_summary(
     overwrite: bool = False,
     mode: int = DEFAULT_MODE,
 ) -> ExportRecord:
-    """Write the summary atomically to `destination`, then log it.
+    """Log the summary as pending, write it atomically to `destination`, then confirm the entry.
 
     The bytes are `render(summary, format)`: exactly what a preview of the same summary showed.
 
@@ -45,13 +63,62 @@ def export_summary(
         overwrite: replace an existing file.
         mode: permission bits of the file (owner-only by default).
     Returns:
-        The log entry saved.
+        The log entry saved, written.
     Raises:
-        ExportExists, StorageError: see `write_export`; nothing is logged then.
+        ExportExists, StorageError: see `write_logged`.
     """
     data = render(summary, format)
-    path = write_export(data, destination, overwrite=overwrite, mode=mode)
-    return _log(journal, summary, format, data, recipient, path=str(path))
+    entry = _entry(journal, summary, format, data, recipient, shown_only=False)
+    return write_logged(journal, entry, data, destination, overwrite=overwrite, mode=mode)
+
+
+def write_logged(
+    journal: Journal,
+    entry: ExportRecord,
+    data: bytes,
+    destination: Path,
+    *,
+    overwrite: bool = False,
+    mode: int = DEFAULT_MODE,
+) -> ExportRecord:
+    """Write `data` to `destination`, logged first: no file exists without its entry.
+
+    Args:
+        journal: the unlocked journal (the log is saved in it).
+        entry: what to log (when, for whom, the items); its path, hash and status are set here.
+        data: the exact bytes.
+        destination, overwrite, mode: as `write_export`.
+    Returns:
+        The entry saved, confirmed written.
+    Raises:
+        ExportExists, StorageError: refused before anything was logged or written (see `check_destination`);
+            the journal could not take the entry (nothing was written); or the file could not be written (its
+            entry removed, or, if the journal refused even that, left unconfirmed, as the message says).
+        ExportUnconfirmed: the file is written, but the journal refused to confirm its entry (left unconfirmed).
+    """
+    path = check_destination(destination, overwrite=overwrite, mode=mode)
+    pending = replace(entry, path=str(path), sha256=sha256_hex(data), shown_only=False, status=ExportStatus.PENDING)
+    try:
+        logged = journal.save(pending)
+    except StorageError as error:
+        raise StorageError(f"Nothing was written to {path}: the export could not be logged first. {error}") from None
+    try:
+        write_export(data, path, overwrite=overwrite, mode=mode)
+    except CandourError as error:
+        try:
+            journal.purge(logged.saved_id)  # nothing left the journal, and the log says only what did
+        except CandourError:
+            raise StorageError(
+                f"{error} The journal refused to remove its entry: your export log lists it as {UNCONFIRMED}."
+            ) from None
+        raise
+    try:
+        return journal.save(replace(logged, status=ExportStatus.WRITTEN))
+    except CandourError as error:
+        raise ExportUnconfirmed(
+            f"Written to {path} (SHA-256 {logged.sha256}), but the journal could not confirm it, so your export "
+            f"log lists it as {UNCONFIRMED}. {error}"
+        ) from None
 
 
 def show_summary(journal: Journal, summary: Summary, format: str, *, recipient: str) -> tuple[bytes, ExportRecord]:
@@ -61,20 +128,14 @@ def show_summary(journal: Journal, summary: Summary, format: str, *, recipient: 
         The bytes to show, and the log entry saved.
     """
     data = render(summary, format)
-    return data, _log(journal, summary, format, data, recipient, shown_only=True)
+    return data, journal.save(_entry(journal, summary, format, data, recipient, shown_only=True))
 
 
-def _log(
-    journal: Journal,
-    summary: Summary,
-    format: str,
-    data: bytes,
-    recipient: str,
-    *,
-    path: str = "",
-    shown_only: bool = False,
+def _entry(
+    journal: Journal, summary: Summary, format: str, data: bytes, recipient: str, *, shown_only: bool
 ) -> ExportRecord:
-    record = ExportRecord(
+    """The log entry of `data`, shown now or (once `write_logged` names its file) written."""
+    return ExportRecord(
         exported_at=journal.clock.now().replace(tzinfo=None),
         recipient=recipient,
         format=format,
@@ -83,10 +144,8 @@ def _log(
         engagement_id=summary.origin.engagement_id,
         level=summary.origin.level,
         override=summary.origin.override,
-        path=path,
         shown_only=shown_only,
     )
-    return journal.save(record)
 
 
 def export_log(journal: Journal) -> list[ExportRecord]:
@@ -108,4 +167,13 @@ def clean_export_folders(journal: Journal, folder: Path) -> list[Path]:
     return [removed for each in sorted(folders) for removed in clean_leftovers(each.resolve())]
 
 
-__all__ = ["clean_export_folders", "export_log", "export_summary", "sha256_hex", "show_summary"]
+__all__ = [
+    "UNCONFIRMED",
+    "UNCONFIRMED_MEANING",
+    "clean_export_folders",
+    "export_log",
+    "export_summary",
+    "sha256_hex",
+    "show_summary",
+    "write_logged",
+]

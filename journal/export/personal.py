@@ -11,8 +11,8 @@ from pathlib import Path
 
 from journal import codec
 from journal.errors import InvalidInput
-from journal.export.log import sha256_hex
-from journal.export.write import DEFAULT_MODE, write_export
+from journal.export.log import sha256_hex, write_logged
+from journal.export.write import DEFAULT_MODE
 from journal.models import MODEL_TYPES, ExportRecord, Model
 from journal.store import Journal
 
@@ -102,17 +102,16 @@ def _markdown_fields(value: dict[str, object], prefix: str = "") -> list[str]:
 def export_everything(
     journal: Journal, format: str, destination: Path, *, overwrite: bool = False, mode: int = DEFAULT_MODE
 ) -> ExportRecord:
-    """Write the whole journal to `destination` (atomically, owner-only) and log it as a personal export.
+    """Write the whole journal to `destination` (atomically, owner-only), logged first as a personal export.
 
     Raises:
         InvalidInput: a format other than Markdown or JSON.
-        ExportExists, StorageError: see `write_export`.
+        ExportExists, StorageError, ExportUnconfirmed: see `write_logged`.
     """
     now = journal.clock.now().replace(tzinfo=None, microsecond=0)
     records = _records(journal)
     data = _render(records, format, now.isoformat(sep=" "))
-    path = write_export(data, destination, overwrite=overwrite, mode=mode)
-    record = ExportRecord(
+    entry = ExportRecord(
         exported_at=now,
         recipient="myself",
         format=format,
@@ -120,10 +119,9 @@ def export_everything(
         items=tuple(
             f"{kind}: {len(values)} record{'s' if len(values) != 1 else ''}" for kind, values in records.items()
         ),
-        path=str(path),
         personal=True,
     )
-    return journal.save(record)
+    return write_logged(journal, entry, data, destination, overwrite=overwrite, mode=mode)
 
 
 __all__ = [

@@ -307,10 +307,11 @@ class ExportSession:
     def write(
         self, destination: Path, *, recipient: str = "", overwrite: bool = False, mode: int = DEFAULT_MODE
     ) -> Done:
-        """Write the previewed bytes to `destination` (atomically, owner-only), log it, then remember.
+        """Log the previewed bytes, write them to `destination` (atomically, owner-only), confirm, then remember.
 
         Raises:
-            ExportExists, StorageError: see `write_export`; nothing is logged or remembered then.
+            ExportExists, StorageError: see `write_logged`; no file is written and nothing is remembered then.
+            ExportUnconfirmed: the file is written but its entry stays unconfirmed; nothing is remembered.
             LevelExceeded, WordingNeeded, InvalidInput: see `check`.
         """
         check = self.check()

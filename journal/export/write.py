@@ -30,6 +30,29 @@ _TEMPORARY = re.compile(r"\..+\.(\d+)\.[0-9a-f]{12}" + re.escape(TEMPORARY_SUFFI
 """`.<name>.<pid>.<random>.candour-partial`: the process id tells whether its writer still runs."""
 
 
+def check_destination(destination: Path, *, overwrite: bool = False, mode: int = DEFAULT_MODE) -> Path:
+    """What `write_export` checks before it writes anything, so an export refused here is never logged.
+
+    Returns:
+        The absolute path that would be written.
+    Raises:
+        InvalidInput, ExportExists, StorageError: as `write_export` (the folder is missing, the destination is
+            not a regular file, or it exists and `overwrite` is false).
+    """
+    if not 0 <= mode <= 0o777:
+        raise InvalidInput("File permissions must be between 000 and 777 (octal).")
+    destination = Path(os.path.abspath(destination))
+    folder = destination.parent
+    if not folder.is_dir():
+        raise StorageError(f"Could not write the export: the folder {folder} does not exist.")
+    if destination.is_dir() or (destination.exists() and not destination.is_file()):
+        # A device or a pipe (/dev/full, a FIFO) must not be replaced by a rename.
+        raise StorageError(f"Could not write the export: {destination} is not a regular file.")
+    if destination.exists() and not overwrite:
+        raise ExportExists(f"{destination} already exists; choose another name or allow replacing it.")
+    return destination
+
+
 def write_export(data: bytes, destination: Path, *, overwrite: bool = False, mode: int = DEFAULT_MODE) -> Path:
     """Write `data` to `destination` atomically.
 
@@ -44,42 +67,48 @@ def write_export(data: bytes, destination: Path, *, overwrite: bool = False, mod
         InvalidInput: `mode` is not a set of permission bits.
         ExportExists: the file exists and `overwrite` is false (nothing was written).
         StorageError: the folder is missing or not writable, the disk is full, or the destination is not a
-            regular file; no partial file is left behind.
+            regular file; no partial file is left behind, and no file at all.
     """
-    if not 0 <= mode <= 0o777:
-        raise InvalidInput("File permissions must be between 000 and 777 (octal).")
-    destination = Path(os.path.abspath(destination))
+    destination = check_destination(destination, overwrite=overwrite, mode=mode)
     folder = destination.parent
-    if not folder.is_dir():
-        raise StorageError(f"Could not write the export: the folder {folder} does not exist.")
-    if destination.is_dir() or (destination.exists() and not destination.is_file()):
-        # A device or a pipe (/dev/full, a FIFO) must not be replaced by a rename.
-        raise StorageError(f"Could not write the export: {destination} is not a regular file.")
-    if destination.exists() and not overwrite:
-        raise ExportExists(f"{destination} already exists; choose another name or allow replacing it.")
     clean_leftovers(folder)
     temporary = folder / f".{destination.name}.{os.getpid()}.{secrets.token_hex(6)}{TEMPORARY_SUFFIX}"
+    placed: os.stat_result | None = None
     try:
         fd = _open_temporary(temporary, mode)
         try:
             _write_all(fd, data)
             os.fsync(fd)
+            written = os.fstat(fd)
         finally:
             os.close(fd)
         if overwrite:
             os.replace(temporary, destination)
         else:
             os.link(temporary, destination)  # fails if a file appeared meanwhile: never replaces one
-            os.unlink(temporary)
+        placed = written
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
         fsync_folder(folder)
     except FileExistsError:
         raise ExportExists(f"{destination} already exists; choose another name or allow replacing it.") from None
     except OSError as error:
+        if placed is not None:
+            # In place but not durable: the caller is told that no file was written, so none must be there.
+            _remove_if_same_file(destination, placed)
         raise StorageError(f"Could not write the export to {folder}: {_reason(error)}. No file was written.") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
     return destination
+
+
+def _remove_if_same_file(path: Path, written: os.stat_result) -> None:
+    """Remove `path` if it is still the file written (never one another program put there since)."""
+    with contextlib.suppress(OSError):
+        found = path.lstat()
+        if (found.st_dev, found.st_ino) == (written.st_dev, written.st_ino):
+            path.unlink()
 
 
 def clean_leftovers(folder: Path) -> list[Path]:
@@ -142,4 +171,4 @@ def _reason(error: OSError) -> str:
     return os.strerror(error.errno) if error.errno else "the operating system refused"
 
 
-__all__ = ["DEFAULT_MODE", "TEMPORARY_SUFFIX", "clean_leftovers", "write_export"]
+__all__ = ["DEFAULT_MODE", "TEMPORARY_SUFFIX", "check_destination", "clean_leftovers", "write_export"]

@@ -13,7 +13,14 @@ import typing
 from journal.models.base import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, clean_text
 from journal.models.engagement import Engagement, Session, SessionStatus, SharingAgreement, SharingLevel
 from journal.models.progress import Action, CheckIn, Goal, GoalStatus
-from journal.models.settings import EXPORT_FORMATS, ConfidentialTerm, ExportRecord, LintDismissal, Preferences
+from journal.models.settings import (
+    EXPORT_FORMATS,
+    ConfidentialTerm,
+    ExportRecord,
+    ExportStatus,
+    LintDismissal,
+    Preferences,
+)
 from journal.models.writing import (
     AFTER_SESSION,
     BETWEEN_SESSIONS,
@@ -99,6 +106,7 @@ __all__ = [
     "Draft",
     "Engagement",
     "ExportRecord",
+    "ExportStatus",
     "Goal",
     "GoalStatus",
     "LintDismissal",

@@ -3,6 +3,7 @@ log of every export."""
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -92,6 +93,16 @@ class LintDismissal(Private):
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
+class ExportStatus(enum.Enum):
+    """Whether the file of an export is known to be in place: its entry is logged before the file is written."""
+
+    PENDING = "pending"
+    """Logged, the file not yet confirmed: the export stopped (killed, or the journal refused the confirmation)
+    before it could say whether the file was written; the file, if there, has the entry's hash."""
+    WRITTEN = "written"
+    """The file was in place when the entry was confirmed (and every showing on screen, logged before it)."""
+
+
 @dataclass(frozen=True, repr=False)
 class ExportRecord(Private):
     """One entry of the export log: what left the journal, when, for whom, and a hash of the exact bytes."""
@@ -116,6 +127,8 @@ class ExportRecord(Private):
     shown_only: bool = False
     personal: bool = False
     """A personal export of everything (for the coachee's own use), not a sponsor summary."""
+    status: ExportStatus = ExportStatus.WRITTEN
+    """Entries logged before this field existed were saved after their file was written: written."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:
@@ -140,6 +153,10 @@ class ExportRecord(Private):
         self._clean("path", "export path", one_line=True)
         if self.shown_only and self.path:
             raise InvalidInput("An export shown on screen only has no file.")
+        if not isinstance(self.status, ExportStatus):
+            raise InvalidInput("The export's status must be pending or written.")
+        if self.status is ExportStatus.PENDING and not self.path:
+            raise InvalidInput("Only an export to a file can wait for its file to be written.")
 
     @property
     def sort_key(self) -> datetime:

@@ -92,6 +92,8 @@ def drop_untouched_prompts(text: str, template: Template | None) -> str:
     prompt_lines = {line for line in template.render().split("\n") if read_heading(line) is not None}
     lines = text.split("\n")
     starts = [index for index, line in enumerate(lines) if line in prompt_lines]
+    if not starts:
+        return text  # every prompt was rewritten or removed: nothing of the template is left to drop
     dropped: set[int] = set()
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
         if all(line == "" for line in lines[start + 1 : end]):

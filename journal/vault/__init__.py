@@ -14,6 +14,7 @@ The tables, the index, its snapshots and the search cache are described in FORMA
 from journal.vault.database import SCHEMA_VERSION, fsync_folder, probe_journal, require_journal_file
 from journal.vault.index_format import IndexEntry
 from journal.vault.records import Record
+from journal.vault.repair import RepairReport
 from journal.vault.search_pages import SearchDocuments, SearchPage, search_page_of
 from journal.vault.vault import KeyChange, Vault
 from journal.vault.verify import VerifyReport
@@ -23,6 +24,7 @@ __all__ = [
     "IndexEntry",
     "KeyChange",
     "Record",
+    "RepairReport",
     "SearchDocuments",
     "SearchPage",
     "Vault",

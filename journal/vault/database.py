@@ -379,6 +379,30 @@ def backup_database(connection: sqlite3.Connection, destination: Path) -> None:
     )
 
 
+def backup_beside(connection: sqlite3.Connection, path: Path, label: str) -> Path:
+    """Write a consistent copy of the open journal at `path` beside it, as `<name>.<label>.backup` (numbered
+    when that exists: never over an earlier copy), before a step that rewrites the file (a migration, a
+    repair). Returns where the copy went.
+
+    Raises:
+        StorageError: the copy could not be written (nothing else was done).
+    """
+
+    def free_name() -> Path:
+        candidate, number = path.with_name(f"{path.name}.{label}.backup"), 2
+        while candidate.exists():
+            candidate, number = path.with_name(f"{path.name}.{label}.{number}.backup"), number + 1
+        return candidate
+
+    destination = free_name()
+    try:
+        backup_database(connection, destination)
+    except JournalExists:  # appeared meanwhile: take the next name
+        destination = free_name()
+        backup_database(connection, destination)
+    return destination
+
+
 def _build_then_link(path: Path, build: Callable[[sqlite3.Connection], None], action: str, exists: str) -> None:
     """Build a database file under a temporary name beside `path`, flush it, then link it into place.
 

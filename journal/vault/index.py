@@ -58,6 +58,8 @@ _WRITE_INDEX_ROW = {
 }
 
 _ACTION = "read the journal index"
+_REPAIR = "`candour repair` rebuilds the index from the records (or restore the journal from a backup)."
+"""What a user can do about a damaged index: the records are the authority, the index is derived from them."""
 
 
 class IndexTop(NamedTuple):
@@ -214,7 +216,7 @@ class SealedIndex:
         if number in rows:
             raise DamagedJournal(
                 f"{_INDEX_PART_NAMES[table].format(number)} exists where the index says nothing was written: "
-                "the index was rolled back to an older copy. Restore the journal from a backup."
+                f"the index was rolled back to an older copy. {_REPAIR}"
             )
         return None
 
@@ -239,18 +241,18 @@ class SealedIndex:
             rows = self._file.rows_of(_READ_INDEX_ROW[table], (number,), action=_ACTION)
         what = _INDEX_PART_NAMES[table]
         if number not in rows:
-            raise DamagedJournal(f"{what.format(number)} is missing: the file was altered. Restore it from a backup.")
+            raise DamagedJournal(f"{what.format(number)} is missing: the file was altered. {_REPAIR}")
         envelope = rows[number]
         if row_digest is not None and (not isinstance(envelope, bytes) or crypto.digest(envelope) != row_digest):
             raise DamagedJournal(
                 f"{what.format(number)} is not the one the index names: it was altered, rolled back to an older "
-                "copy, or copied from another copy of the journal. Restore it from a backup."
+                f"copy, or copied from another copy of the journal. {_REPAIR}"
             )
         try:
             return crypto.open_envelope(keys.index, envelope, table, index_format.sealed_id(number), revision)
         except DamagedRecord:
             raise DamagedJournal(
-                f"{what.format(number)} is damaged or was rolled back to an older copy. Restore it from a backup."
+                f"{what.format(number)} is damaged or was rolled back to an older copy. {_REPAIR}"
             ) from None
 
     # --- the whole index -------------------------------------------------------------------
@@ -405,6 +407,24 @@ def rebind(buckets: dict[int, Bucket], row_digests: Mapping[bytes, bytes]) -> di
                 entry = dataclasses.replace(entry, row_digest=row_digests[raw_id])
             rebound[bucket][raw_id] = index_format.pack_entry(entry)
     return rebound
+
+
+def write_fresh_index(connection: sqlite3.Connection, index_key: bytes, buckets: Mapping[int, Bucket]) -> None:
+    """Replace the whole index with one naming exactly `buckets`, every row at revision 1, in the caller's
+    transaction (a migration, a repair): the levels above are rebuilt from what they name."""
+    connection.execute("DELETE FROM index_buckets")
+    connection.execute("DELETE FROM index_sections")
+    root = Level.empty(SECTION_COUNT)
+    for section in range(SECTION_COUNT):
+        level = Level.empty(SECTION_SIZE)
+        for place, bucket in enumerate(index_format.buckets_in(section)):
+            if buckets.get(bucket):
+                plaintext = index_format.join_bucket(buckets[bucket])
+                level = level.with_child(place, 1, write_row(connection, index_key, BUCKET_TABLE, bucket, 1, plaintext))
+        if any(level.revisions):
+            plaintext = index_format.encode_level(level)
+            root = root.with_child(section, 1, write_row(connection, index_key, SECTION_TABLE, section, 1, plaintext))
+    write_root(connection, index_key, root)
 
 
 def write_row(

@@ -14,17 +14,16 @@ from pathlib import Path
 
 import crypto
 from crypto import Header, SlotKind
-from journal.errors import DamagedJournal, DamagedRecord, JournalExists
+from journal.errors import DamagedJournal, DamagedRecord
 from journal.vault import index_format
-from journal.vault.database import SCHEMA_VERSION, backup_database, sqlite_errors
-from journal.vault.index import write_root, write_row
+from journal.vault.database import SCHEMA_VERSION, backup_beside, sqlite_errors
+from journal.vault.index import write_fresh_index
 from journal.vault.index_format import (
     NO_DIGEST,
     SECTION_COUNT,
     SECTION_SIZE,
     Bucket,
     IndexEntry,
-    Level,
 )
 from journal.vault.keyring import Keys, write_header
 from journal.vault.records import row_digest
@@ -47,17 +46,6 @@ _Entry2 = tuple[bytes, int, int, int, int, bytes]
 _MIGRATE = "upgrade the journal to the new file format"
 
 
-def backup_path(path: Path) -> Path:
-    """Where the copy of the format-2 file goes: beside it, under a name that says what it is, never over
-    an existing file (an earlier, interrupted migration may have left one)."""
-    candidate = path.with_name(f"{path.name}.format-2.backup")
-    number = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.format-2.{number}.backup")
-        number += 1
-    return candidate
-
-
 def migrate_from_format_2(connection: sqlite3.Connection, path: Path, header: Header, keys: Keys) -> Path:
     """Back the format-2 journal up beside itself, then rewrite it as format 3 in one transaction.
 
@@ -69,12 +57,7 @@ def migrate_from_format_2(connection: sqlite3.Connection, path: Path, header: He
         DamagedJournal: the format-2 index is damaged or was rolled back (nothing was changed).
         StorageError: the copy or the migration could not be written (nothing was changed).
     """
-    destination = backup_path(path)
-    try:
-        backup_database(connection, destination)
-    except JournalExists:  # appeared meanwhile: take the next name
-        destination = backup_path(path)
-        backup_database(connection, destination)
+    destination = backup_beside(connection, path, "format-2")
     with sqlite_errors(_MIGRATE):
         connection.execute("BEGIN IMMEDIATE")
         try:
@@ -165,29 +148,16 @@ def _rewrite(connection: sqlite3.Connection, header: Header, keys: Keys, old: di
     # Derived data of format 2: rebuilt on first use under format 3's layouts.
     for table in (SNAPSHOT_TABLE, SEARCH_PAGES_TABLE):
         connection.execute(f"DROP TABLE IF EXISTS {table}")
-    connection.execute("DELETE FROM index_buckets")
-    connection.execute("DELETE FROM index_sections")
-    root = Level.empty(SECTION_COUNT)
-    for section in range(SECTION_COUNT):
-        level = Level.empty(SECTION_SIZE)
-        for place, bucket in enumerate(index_format.buckets_in(section)):
-            if bucket not in old:
-                continue
-            entries: Bucket = {}
-            for record_id, first, current, flags, sort_key, kind in old[bucket]:
-                found = last_digest.get(record_id)
-                # A current revision missing from the file names no row; reading it says it is missing.
-                digest = found[1] if found is not None and found[0] == current else NO_DIGEST
-                deleted = bool(flags & index_format.DELETED)
-                entry = IndexEntry(record_id, first, current, kind.decode("ascii"), sort_key, deleted, digest)
-                entries[record_id] = index_format.pack_entry(entry)
-            level = level.with_child(
-                place, 1, write_row(connection, keys.index, BUCKET_TABLE, bucket, 1, index_format.join_bucket(entries))
-            )
-        if any(level.revisions):
-            digest = write_row(connection, keys.index, SECTION_TABLE, section, 1, index_format.encode_level(level))
-            root = root.with_child(section, 1, digest)
-    write_root(connection, keys.index, root)
+    buckets: dict[int, Bucket] = {}
+    for bucket, entries in old.items():
+        for record_id, first, current, flags, sort_key, kind in entries:
+            found = last_digest.get(record_id)
+            # A current revision missing from the file names no row; reading it says it is missing.
+            digest = found[1] if found is not None and found[0] == current else NO_DIGEST
+            deleted = bool(flags & index_format.DELETED)
+            entry = IndexEntry(record_id, first, current, kind.decode("ascii"), sort_key, deleted, digest)
+            buckets.setdefault(bucket, {})[record_id] = index_format.pack_entry(entry)
+    write_fresh_index(connection, keys.index, buckets)
     slots = {SlotKind(kind): slot for kind, slot in connection.execute("SELECT kind, slot FROM key_slots")}
     write_header(connection, header, slots, keys.header)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

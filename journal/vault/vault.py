@@ -17,6 +17,7 @@ from journal.errors import DamagedJournal
 from journal.vault.database import (
     SCHEMA_VERSION,
     JournalLock,
+    backup_beside,
     backup_database,
     create_database,
     file_format_version,
@@ -33,6 +34,7 @@ from journal.vault.index_format import SECTION_COUNT, IndexEntry, Level
 from journal.vault.keyring import KeyMaterial, KeyRing, Keys, open_journal_key
 from journal.vault.migration import migrate_from_format_2
 from journal.vault.records import Record, RecordStore
+from journal.vault.repair import Describe, RepairReport, rebuild_index
 from journal.vault.search_cache import SearchCache
 from journal.vault.search_pages import SearchDocuments, SearchPage
 from journal.vault.verify import VerifyReport, verify
@@ -54,6 +56,8 @@ class Vault:
         self._records = RecordStore(file, self._keyring, self._index, self._search_cache)
         self.migrated_copy: Path | None = None
         """Where the copy of the older-format file went, when this unlock upgraded the journal's format."""
+        self.repair_report: RepairReport | None = None
+        """What `repair` did, when this vault was opened by it."""
 
     # --- opening and closing ---------------------------------------------------------------
 
@@ -131,7 +135,39 @@ class Vault:
         return vault
 
     @classmethod
-    def _open(cls, path: Path, limits: KdfLimits, wrapping_key: Callable[[Header], bytes], kind: SlotKind) -> Vault:
+    def repair(
+        cls, path: Path, passphrase: str, describe: Describe, *, limits: KdfLimits = crypto.DEFAULT_LIMITS
+    ) -> tuple[Vault, RepairReport]:
+        """Open the journal with its passphrase, without reading its index, copy the file beside itself, and
+        rebuild the index and drop the derived data from the authentic records, in one transaction (see
+        `repair`). Returns the vault, open on the rebuilt index, and what the repair did.
+
+        Args:
+            describe: (record id, payload) → (kind, sort key) of the value a payload holds, or None.
+        Raises:
+            ReadOnlyJournal, StorageError: nothing was changed; and the errors of `unlock`, except those
+                of a damaged index, which is what a repair rebuilds.
+        """
+        vault = cls._open(
+            path,
+            limits,
+            lambda header: crypto.passphrase_wrapping_key(passphrase, header),
+            SlotKind.PASSPHRASE,
+            rebuild=describe,
+        )
+        assert vault.repair_report is not None  # _open rebuilt it, or raised
+        return vault, vault.repair_report
+
+    @classmethod
+    def _open(
+        cls,
+        path: Path,
+        limits: KdfLimits,
+        wrapping_key: Callable[[Header], bytes],
+        kind: SlotKind,
+        *,
+        rebuild: Describe | None = None,
+    ) -> Vault:
         require_journal_file(path)
         read_only = read_only_reason(path)
         lock = JournalLock(path, shared=read_only is not None)
@@ -151,8 +187,15 @@ class Vault:
                 if version != SCHEMA_VERSION:
                     file.refuse_if_read_only(f"upgrade this format-{version} journal to the new file format")
                     migrated_copy = migrate_from_format_2(connection, path, header, Keys(journal_key))
-                vault = cls(file, header, journal_key)
+                report = None
+                if rebuild is not None:
+                    file.refuse_if_read_only("repair the journal")
+                    report = RepairReport(backup_beside(connection, path, "before-repair"))
+                    with file.transaction("repair the journal") as transaction:
+                        rebuild_index(transaction, Keys(journal_key), rebuild, report)
+                vault = cls(file, header, journal_key)  # reads the index root: the rebuilt one, after a repair
                 vault.migrated_copy = migrated_copy
+                vault.repair_report = report
                 return vault
             except BaseException:
                 connection.close()

@@ -23,6 +23,7 @@ from journal.models import (
     Draft,
     Engagement,
     ExportRecord,
+    ExportStatus,
     Goal,
     GoalStatus,
     LintDismissal,
@@ -167,6 +168,7 @@ STRATEGIES: dict[type[Model], st.SearchStrategy[Model]] = {
         path=LINE,
         shown_only=st.booleans(),
         personal=st.booleans(),
+        status=st.sampled_from(ExportStatus),
     ),
 }
 

@@ -70,7 +70,7 @@ def test_export_records_round_trip(
     shown_only, personal = flags
     record = ExportRecord(
         exported_at, recipient, format, digest.hex(), tuple(items), engagement_id, level, flags[0], "",
-        shown_only, personal, RECORD_ID,
+        shown_only, personal, record_id=RECORD_ID,
     )  # fmt: skip
     assert codec.decode(record.KIND, codec.encode(record), RECORD_ID) == record
 

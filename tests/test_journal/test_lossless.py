@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from journal.errors import RecordInUse, StorageError
@@ -72,6 +72,15 @@ def test_text_typed_anywhere_in_a_template_is_kept_when_saved(
     reopened = journal.get(Reflection, saved.saved_id)
     kept = typed.strip("\n")
     assert _decomposed(kept) in _decomposed(reopened.text)
+
+
+@given(template=st.sampled_from(BUILT_IN_TEMPLATES), typed=TYPED)
+def test_text_with_every_prompt_removed_is_kept_whole(template: Template, typed: str) -> None:
+    from journal.models import drop_untouched_prompts
+
+    prompts = {line for line in template.render().split("\n") if line.startswith("#")}
+    assume(not any(line in prompts for line in typed.split("\n")))
+    assert drop_untouched_prompts(typed, template) == typed
 
 
 def test_text_typed_on_a_prompt_line_keeps_that_line() -> None:

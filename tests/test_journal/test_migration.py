@@ -19,7 +19,7 @@ import pytest
 from journal import DamagedJournal, Journal, Vault, WrongPassphrase
 from journal.vault import SCHEMA_VERSION
 from tests.conftest import CHEAP_LIMITS
-from tests.vectors import PASSPHRASE, records_of, vector_paths
+from tests.vectors import PASSPHRASE, as_read_now, records_of, vector_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMAT_2, EXPECTED_2 = vector_paths(2)
@@ -37,7 +37,7 @@ def _file_state(path: Path) -> tuple[int, str]:
 
 
 def _expected_records() -> object:
-    return json.loads(EXPECTED_2.read_text(encoding="utf-8"))["records"]
+    return as_read_now(json.loads(EXPECTED_2.read_text(encoding="utf-8"))["records"])
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from journal import Vault
+from journal import AFTER_SESSION, Journal, Vault
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
 
 CANARY = "CANARY-7f3a"
@@ -124,3 +124,25 @@ def test_nothing_readable_in_the_file(make_vault: MakeVault, journal_path: Path)
     }
     assert len(sizes) == 1  # five different lengths, one padded size
     assert b"reflection" not in journal_path.read_bytes()
+
+
+def test_autosaving_a_draft_leaves_no_count_of_the_saves(journal_path: Path) -> None:
+    """Revision numbers are in clear: a draft's must not rise with every autosave (it would time the typing)."""
+    journal, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS)
+    with journal:
+        draft = journal.new_draft(AFTER_SESSION)
+        for typed in range(1, 13):
+            draft = journal.save_draft(draft.with_content(text=f"half a thought, {typed} words in"))
+        assert journal.current_draft() == draft
+        rows_before_saving = _record_rows(journal_path)
+        journal.save_reflection_from(draft)
+    assert max(revision for _, revision in rows_before_saving) == 1
+    assert len(rows_before_saving) == len(_record_rows(journal_path))  # the draft's one row became the reflection's
+
+
+def _record_rows(path: Path) -> list[tuple[bytes, int]]:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return connection.execute("SELECT id, revision FROM records").fetchall()
+    finally:
+        connection.close()

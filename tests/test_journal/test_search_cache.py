@@ -65,8 +65,8 @@ def test_search_from_the_cache_matches_search_from_the_records(journal_path: Pat
         decrypted: list[int] = []
         get_many = cached.vault.get_many
 
-        def counting(entries: object) -> object:
-            records = get_many(entries)  # type: ignore[arg-type]
+        def counting(entries: object, unreadable: object = None) -> object:
+            records = get_many(entries, unreadable)  # type: ignore[arg-type]
             decrypted.append(sum(record.kind == "reflection" for record in records))
             return records
 
@@ -186,11 +186,11 @@ def test_searches_from_many_threads_at_once_agree(journal_path: Path) -> None:
         assert found == [len(results(journal, query)) for query in queries]
 
 
-def test_a_read_failing_midway_through_the_cache_is_reported_and_leaves_no_thread(
+def test_a_read_failing_midway_through_the_cache_is_passed_over_and_leaves_no_thread(
     journal_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The whole cache is opened in worker threads while SQLite reads on: a read that fails part-way must
-    # come out as the journal error it is, stop the workers, and leave the journal usable.
+    # stop the workers and leave the search to the records (the cache is derived data), the journal usable.
     fill(journal_path, count=400)
     with reopen(journal_path) as journal:
         read_rows = journal.vault._search_cache.page_rows
@@ -203,8 +203,8 @@ def test_a_read_failing_midway_through_the_cache_is_reported_and_leaves_no_threa
             raise DamagedJournal("Could not read the search cache: the journal file is damaged or truncated.")
 
         monkeypatch.setattr(journal.vault._search_cache, "page_rows", failing_after_two)
-        with pytest.raises(DamagedJournal):
-            journal.search("cafe")
+        assert len(results(journal, "cafe")) == 400
+        assert journal.unreadable_summary() is None  # no record was left out: only the cache failed
         assert not [thread for thread in threading.enumerate() if thread.name.startswith("candour-search")]
         monkeypatch.undo()
         assert len(results(journal, "cafe")) == 400

@@ -6,16 +6,16 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import Input, SelectionList, TextArea
+from textual.widgets import DataTable, Input, SelectionList, TextArea
 
 from journal import FixedClock, Journal
 from journal.demo import DEMO_PASSPHRASE
-from journal.export import export_log
+from journal.export import UNCONFIRMED, ExportRecord, ExportStatus, export_log
 from tests.conftest import CHEAP_LIMITS
 from tests.test_tui.test_app import unlock, wait_for
 from tui.app import make_app
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.export import ExportScreen
+from tui.screens.export import ExportLogScreen, ExportScreen
 from tui.screens.main import MainScreen
 
 CLOCK = FixedClock.on(date(2026, 11, 26))
@@ -110,6 +110,27 @@ async def test_cancelling_writes_nothing_and_logs_nothing(demo_path: Path, tmp_p
     assert not target.exists() and [child.name for child in tmp_path.iterdir()] == ["data"]
     with Journal.open(demo_path, DEMO_PASSPHRASE, limits=CHEAP_LIMITS) as journal:
         assert export_log(journal) == []
+
+
+async def test_the_log_marks_an_export_never_confirmed(demo_path: Path, tmp_path: Path) -> None:
+    with Journal.open(demo_path, DEMO_PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        when = CLOCK.now().replace(tzinfo=None)
+        journal.save(ExportRecord(when, "Acme", "markdown", "ab" * 32, path=str(tmp_path / "written.md")))
+        stopped = tmp_path / "stopped.md"
+        journal.save(ExportRecord(when, "Acme", "markdown", "cd" * 32, path=str(stopped), status=ExportStatus.PENDING))
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, DEMO_PASSPHRASE)
+        await pilot.press("X")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportLogScreen))
+        table = app.screen.query_one("#export-log", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2)
+        where = {str(table.get_row_at(row)[-1]): str(table.get_row_at(row)[-2]) for row in range(2)}
+        assert where == {
+            "abababababababab": str(tmp_path / "written.md"),
+            "cdcdcdcdcdcdcdcd": f"{stopped} ({UNCONFIRMED})",
+        }
+        assert any(UNCONFIRMED in notification.message for notification in app._notifications)
 
 
 def test_preview_snapshot(snap_compare: object, demo_path: Path) -> None:

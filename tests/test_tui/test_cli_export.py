@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from journal import Journal
+from journal.export import UNCONFIRMED, ExportRecord, ExportStatus, export_log
+from tests.conftest import CHEAP_LIMITS, PASSPHRASE
+from tests.full_disk import FILLER, full_disk
 from tests.test_tui.test_cli_entries import Candour
 
 PRIVATE = ("Stop rescuing", "@Sam", "Leadership with Ana", "Took the contract back", "Delegation")
@@ -100,6 +104,33 @@ def test_a_coachee_ticks_previews_writes_and_finds_the_export_in_the_log(candour
     again = _export(candour, "--include", theme, "--yes", "-o", str(out), ok=False)
     assert again.returncode == 2 and "already exists" in again.stderr and again.stdout == ""
     assert written.read_bytes() == data
+
+
+def test_an_export_to_a_full_disk_exits_8_writes_nothing_and_logs_nothing(candour: Candour, tmp_path: Path) -> None:
+    with full_disk(tmp_path / "full") as full:
+        refused = _export(candour, "--yes", "-o", str(full / "summary.md"), ok=False)
+        assert [path.name for path in full.iterdir()] == [FILLER]
+    assert refused.returncode == 8 and "the disk is full" in refused.stderr and "No file was written" in refused.stderr
+    assert "Nothing has been exported yet." in candour("exports").stdout
+
+
+def test_an_export_never_confirmed_is_listed_as_unconfirmed(candour: Candour, out: Path) -> None:
+    written = _export(candour, "--yes", "-o", str(out / "confirmed.md"))
+    assert "Logged in your journal" in written.stderr
+    stopped = out / "stopped.md"
+    with Journal.open(candour.journal, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        (confirmed,) = export_log(journal)
+        journal.save(
+            ExportRecord(
+                confirmed.exported_at, "Acme", "markdown", "cd" * 32, path=str(stopped), status=ExportStatus.PENDING
+            )
+        )
+    lines = candour("exports").stdout.splitlines()
+    assert len(lines) == 3, lines
+    flagged = [line for line in lines if line.endswith(f"[{UNCONFIRMED}]")]
+    assert len(flagged) == 1 and str(stopped) in flagged[0] and "sha256 cdcdcdcd" in flagged[0]
+    assert lines[lines.index(flagged[0]) + 1].startswith(f"    {UNCONFIRMED}: the export stopped before")
+    assert not any(str(out / "confirmed.md") in line and UNCONFIRMED in line for line in lines)
 
 
 def test_items_above_the_agreed_level_need_the_override(candour: Candour, out: Path) -> None:

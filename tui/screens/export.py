@@ -36,10 +36,13 @@ from journal.export import (
     DEFAULT_FORMAT,
     EXPORT_FORMATS,
     PERSONAL_FORMATS,
+    UNCONFIRMED,
+    UNCONFIRMED_MEANING,
     WARNING,
     WHOLE_ENGAGEMENT,
     Check,
     ExportSession,
+    ExportStatus,
     Item,
     Linter,
     export_everything,
@@ -380,6 +383,8 @@ class ExportLogScreen(Screen[None], JournalView):
         records = export_log(journal) if journal is not None else []
         for record in records:
             where = "on screen only" if record.shown_only else record.path
+            if record.status is ExportStatus.PENDING:
+                where += f" ({UNCONFIRMED})"
             level = f"{record.level.name}{' (override)' if record.override else ''}"
             table.add_row(
                 f"{record.exported_at:%d %b %Y %H:%M}",
@@ -392,4 +397,8 @@ class ExportLogScreen(Screen[None], JournalView):
             )
         if not records:
             self.notify("Nothing disclosed yet: no summary was written or shown.")
+        unconfirmed = sum(record.status is ExportStatus.PENDING for record in records)
+        if unconfirmed:
+            entries = f"{unconfirmed} export{'s are' if unconfirmed != 1 else ' is'} {UNCONFIRMED}"
+            self.notify(f"{entries} (marked in the table): {UNCONFIRMED_MEANING}.", severity="warning", timeout=30)
         table.focus()

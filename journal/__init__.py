@@ -59,8 +59,9 @@ from journal.models import (
 )
 from journal.passphrase import Strength, WeakPassphrase, assess_passphrase, require_strong_passphrase
 from journal.paths import default_journal_path, resolve_journal_path
+from journal.recovery_key import draw_recovery_key, recovery_key_matches
 from journal.search import SearchFilters, SearchHit, normalize
-from journal.store import SEARCHABLE_KINDS, EngagementProgress, Journal, PrepDigest
+from journal.store import SEARCHABLE_KINDS, EngagementProgress, Journal, JournalKeyChange, PrepDigest
 from journal.text import section
 from journal.vault import IndexEntry, KeyChange, Record, Vault, VerifyReport, probe_journal, require_journal_file
 
@@ -94,6 +95,7 @@ __all__ = [
     "JournalBusy",
     "JournalChanged",
     "JournalExists",
+    "JournalKeyChange",
     "JournalLocked",
     "JournalNotFound",
     "KdfLimits",
@@ -131,11 +133,13 @@ __all__ = [
     "WrongRecoveryKey",
     "assess_passphrase",
     "default_journal_path",
+    "draw_recovery_key",
     "format_day",
     "normalize",
     "parse_day",
     "parse_range",
     "probe_journal",
+    "recovery_key_matches",
     "require_journal_file",
     "require_strong_passphrase",
     "resolve_journal_path",

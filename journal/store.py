@@ -80,7 +80,7 @@ class Journal(Writing, Queries):
     @classmethod
     def open_to_change_keys(
         cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS
-    ) -> KeyChange:
+    ) -> JournalKeyChange:
         """Unlock the journal at `path` only to change its keys, with the passphrase just typed: unlocking
         checks it, so the change does not derive it again (for a command that asks for it and acts at once).
         Close the result, or use it in `with`, to lock the journal again.
@@ -88,7 +88,13 @@ class Journal(Writing, Queries):
         Raises:
             The errors of `open`.
         """
-        return KeyChange.unlock(path, passphrase, limits=limits)
+        return JournalKeyChange.unlock(path, passphrase, limits=limits)
+
+    def check_key_change(self, action: str, passphrase: str) -> None:
+        """Check that a key change can go ahead before its new recovery key is shown (see
+        `Vault.check_key_change`), so nobody writes down a key that a mistyped passphrase or a read-only
+        journal then refuses."""
+        self.vault.check_key_change(action, passphrase)
 
     @property
     def read_only(self) -> str | None:
@@ -104,19 +110,22 @@ class Journal(Writing, Queries):
         """
         self.vault.change_passphrase(current, new)
 
-    def new_recovery_key(self, passphrase: str) -> str:
-        """Replace the recovery key (the old one stops working) and return the new one, to show once
-        (see `Vault.regenerate_recovery_key` for the errors)."""
-        return self.vault.regenerate_recovery_key(passphrase)
+    # A new recovery key comes from `draw_recovery_key`, shown to the user and typed back before it is
+    # passed here: until the commit the old key works, after it the new one, and the user has seen both.
 
-    def rotate_keys(self, passphrase: str) -> str:
-        """Re-encrypt the whole journal under a new journal key, salt and recovery key, once `passphrase` is
-        checked; returns the new recovery key, to show once (the old one stops working).
+    def new_recovery_key(self, passphrase: str, recovery_key: str) -> None:
+        """Replace the recovery key with `recovery_key` once `passphrase` is checked; the old one stops working
+        when this commits (see `Vault.regenerate_recovery_key` for the errors)."""
+        self.vault.regenerate_recovery_key(passphrase, recovery_key)
+
+    def rotate_keys(self, passphrase: str, recovery_key: str) -> None:
+        """Re-encrypt the whole journal under a new journal key and salt, with `recovery_key`, once `passphrase`
+        is checked; the old recovery key stops working when this commits.
 
         Raises:
-            WrongPassphrase: nothing changed.
+            WrongPassphrase, InvalidRecoveryKey: nothing changed.
         """
-        return self.vault.rotate_keys(passphrase)
+        self.vault.rotate_keys(passphrase, recovery_key)
 
     def backup(self, destination: Path) -> None:
         """Write a consistent encrypted copy of the journal (same passphrase and recovery key) to `destination`.
@@ -133,11 +142,21 @@ class Journal(Writing, Queries):
     # --- end of keys, backup and verify -----------------------------------------------------
 
 
+class JournalKeyChange(KeyChange):
+    """`KeyChange` for a command that also remembers, among the coachee's settings, that the new recovery key
+    was typed back (as the first run does), so the app does not offer yet another one at the next unlock."""
+
+    def note_recovery_key_confirmed(self) -> None:
+        """Remember that the coachee typed the recovery key back (see `Journal.note_recovery_key_confirmed`)."""
+        Journal(self._vault).note_recovery_key_confirmed()
+
+
 __all__ = [
     "MIN_ID_PREFIX",
     "SEARCHABLE_KINDS",
     "EngagementProgress",
     "Journal",
+    "JournalKeyChange",
     "PrepDigest",
     "RecordStore",
     "sort_key",

@@ -20,11 +20,15 @@ import click
 from journal import (
     CandourError,
     DamagedJournal,
+    InvalidInput,
     Journal,
     JournalExists,
+    JournalKeyChange,
     SystemClock,
     UnsupportedFormat,
+    draw_recovery_key,
     probe_journal,
+    recovery_key_matches,
     require_journal_file,
 )
 from journal.process import forbid_core_dumps
@@ -190,13 +194,18 @@ def recover(context: Context) -> None:
 @cli.command("new-recovery-key")
 @pass_context
 def new_recovery_key(context: Context) -> None:
-    """Replace the recovery key (the old one stops working) and show the new one once."""
+    """Replace the recovery key: the new one is shown, typed back, and only then replaces the old one."""
     passphrase = context.passphrase("Passphrase")
     with Journal.open_to_change_keys(context.journal_path, passphrase, limits=context.kdf.limits) as keys:
-        _show_recovery_key(keys.new_recovery_key(), "Your new recovery key:")
+        keys.refuse_if_read_only("replace the recovery key")  # before a key is shown that could not be saved
+        recovery_key = draw_recovery_key()
+        _show_recovery_key(recovery_key, "Your new recovery key (it replaces the old one once you type it back):")
+        _check_typed_back(context, recovery_key)
+        keys.new_recovery_key(recovery_key)
+        _note_confirmed(keys)
     click.echo(
-        "The old recovery key no longer opens this file. Copies made before today still open with it; "
-        "run `candour rotate-keys` if you think it was exposed."
+        "The new recovery key is in force; the old one no longer opens this file. Copies made before today "
+        "still open with it; run `candour rotate-keys` if you think it was exposed."
     )
 
 
@@ -206,9 +215,47 @@ def rotate_keys(context: Context) -> None:
     """Re-encrypt the whole journal under a new key; old copies can't read anything written after."""
     passphrase = context.passphrase("Passphrase")
     with Journal.open_to_change_keys(context.journal_path, passphrase, limits=context.kdf.limits) as keys:
-        recovery_key = keys.rotate_keys()
-        click.echo("Keys rotated: every record was re-encrypted under a new journal key.")
-        _show_recovery_key(recovery_key, "Your new recovery key (the old one no longer works):")
+        keys.refuse_if_read_only("rotate the journal keys")
+        recovery_key = draw_recovery_key()
+        _show_recovery_key(recovery_key, "Your new recovery key (in force once you type it back and the keys rotate):")
+        _check_typed_back(context, recovery_key)
+        keys.rotate_keys(recovery_key)
+        _note_confirmed(keys)
+    click.echo(
+        "Keys rotated: every record was re-encrypted under a new journal key. The old recovery key no longer works."
+    )
+
+
+RECOVERY_KEY_ATTEMPTS = 3
+"""Tries at a prompt to type a new recovery key back; input from a file or a script gets one."""
+
+
+def _check_typed_back(context: Context, recovery_key: str) -> None:
+    """Have the new recovery key typed back before it replaces the old one, so the key that works is always one
+    the user has seen.
+
+    Raises:
+        InvalidInput: it was not typed back right; nothing was changed.
+    """
+    attempts = 1 if context.passphrase_file is not None else RECOVERY_KEY_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        if recovery_key_matches(recovery_key, context.typed_back("Type the new recovery key back to confirm it")):
+            return
+        if attempt < attempts:
+            click.echo("That is not the key shown; look again at your copy.", err=True)
+    raise InvalidInput(
+        "The recovery key typed back is not the one shown, so nothing was changed: your old recovery key still "
+        "works. Throw away the copy of the new one."
+    )
+
+
+def _note_confirmed(keys: JournalKeyChange) -> None:
+    """Remember that the key was typed back; if that cannot be saved the key is in force all the same, and the
+    app only offers another one at its next unlock."""
+    try:
+        keys.note_recovery_key_confirmed()
+    except CandourError as error:
+        click.echo(f"candour: could not note that the recovery key was confirmed: {error}", err=True)
 
 
 @cli.command()

@@ -67,10 +67,7 @@ class Context:
     def passphrase(self, prompt: str) -> str:
         """The next passphrase: from the file (one per line), the environment, or a prompt without echo."""
         if self.passphrase_file is not None:
-            lines = self._passphrase_lines()
-            if not lines:
-                raise click.UsageError("The passphrase file has no more lines.")
-            return lines.pop(0)
+            return self._next_line()
         from_env = os.environ.get(PASSPHRASE_ENV)
         if from_env is not None:
             return from_env
@@ -108,18 +105,34 @@ class Context:
             "nothing was changed."
         )
 
+    def typed_back(self, prompt: str) -> str:
+        """Something shown to the user and typed back: the next line of the passphrase input when there is
+        one (so a script answers what it has just read), else typed at a prompt that shows it."""
+        if self.passphrase_file is not None:
+            return self._next_line()
+        typed: str = click.prompt(prompt)
+        return typed
+
+    def _next_line(self) -> str:
+        if self.passphrases_from_stdin:
+            # Read one line at a time, so a script can answer a prompt after reading what was printed before
+            # it (a new recovery key, to type back).
+            line = sys.stdin.readline()
+            if line:
+                return line.removesuffix("\n")
+        elif lines := self._passphrase_lines():
+            return lines.pop(0)
+        raise click.UsageError("The passphrase file has no more lines.")
+
     def _passphrase_lines(self) -> list[str]:
         if self._lines is None:
-            if self.passphrases_from_stdin:
-                self._lines = sys.stdin.read().split("\n")
-            else:
-                self._lines = _read_text(Path(self.passphrase_file or "")).splitlines()
+            self._lines = _read_text(Path(self.passphrase_file or "")).splitlines()
         return self._lines
 
     def text_from_stdin(self, what: str) -> str:
         """Text typed or piped on standard input (after the passphrase lines when both come from there)."""
         if self.passphrases_from_stdin:
-            return "\n".join(self._passphrase_lines())
+            return sys.stdin.read()
         if sys.stdin.isatty():
             click.echo(f"Type the {what}; finish with Ctrl-D on an empty line.", err=True)
         return sys.stdin.read()

@@ -149,15 +149,20 @@ class KeyMaterial:
     header: Header
     keys: Keys = field(repr=False)
     recovery_key: str = field(repr=False)
-    """To show the user once."""
+    """Drawn by the caller, who shows it to the user."""
     passphrase_key: bytes = field(repr=False)
     """The passphrase slot's wrapping key, derived under `header`'s salt."""
 
     @classmethod
-    def new(cls, passphrase: str, header: Header) -> KeyMaterial:
-        """A fresh journal key and recovery key, with the passphrase's key under `header` (one derivation)."""
+    def new(cls, passphrase: str, header: Header, recovery_key: str) -> KeyMaterial:
+        """A fresh journal key, with the passphrase's key under `header` (one derivation) and `recovery_key`.
+
+        Raises:
+            InvalidRecoveryKey: `recovery_key` cannot be a recovery key (checked before the slow derivation).
+        """
+        crypto.parse_recovery_key(recovery_key)
         wrapping_key = crypto.passphrase_wrapping_key(passphrase, header)
-        return cls(header, Keys(crypto.new_journal_key()), crypto.new_recovery_key(), wrapping_key)
+        return cls(header, Keys(crypto.new_journal_key()), recovery_key, wrapping_key)
 
     def write(self, connection: sqlite3.Connection) -> None:
         """Write the header, both key slots and the header seal, in the caller's transaction."""
@@ -313,22 +318,26 @@ class KeyRing:
                     raise DamagedJournal("The new passphrase could not be verified; the old one still works.")
             self._header = header
 
-    def replace_recovery_key(self) -> str:
-        """Seal the journal key under a new recovery key; the old one stops working. Returns the new one."""
+    def replace_recovery_key(self, recovery_key: str) -> None:
+        """Seal the journal key under `recovery_key`, one the user has seen, in one transaction; the old one
+        works until that commits and stops working then.
+
+        Raises:
+            InvalidRecoveryKey: `recovery_key` cannot be a recovery key (nothing changes).
+        """
         with self._file.mutex:
             keys = self.keys()
-            recovery_key = crypto.new_recovery_key()
             slot = crypto.seal_slot(
                 SlotKind.RECOVERY, crypto.recovery_wrapping_key(recovery_key, self._header), keys.journal, self._header
             )
             with self._file.transaction("replace the recovery key") as connection:
                 write_header(connection, self._header, {SlotKind.RECOVERY: slot}, keys.header)
-            return recovery_key
 
-    def next_generation(self, passphrase: str) -> KeyMaterial:
-        """Key material for a rotation: a new journal key, salt and recovery key (one derivation, under the
-        new salt). Nothing is written; the rotation writes it with everything it re-seals."""
-        return KeyMaterial.new(passphrase, self._header.with_new_salt(self._header.kdf))
+    def next_generation(self, passphrase: str, recovery_key: str) -> KeyMaterial:
+        """Key material for a rotation: a new journal key and salt, and `recovery_key`, drawn and shown by the
+        caller (one derivation, under the new salt). Nothing is written; the rotation writes it with everything
+        it re-seals."""
+        return KeyMaterial.new(passphrase, self._header.with_new_salt(self._header.kdf), recovery_key)
 
     def adopt(self, material: KeyMaterial) -> None:
         """Use `material` from now on: called once the rotation that wrote it has committed."""

@@ -9,6 +9,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Self
 
 import crypto
 from crypto import Header, KdfLimits, KdfParams, SlotKind
@@ -81,7 +82,7 @@ class Vault:
         """
         params = kdf or crypto.calibrate(limits=limits)
         limits.check(params)
-        material = KeyMaterial.new(passphrase, Header.new(params))
+        material = KeyMaterial.new(passphrase, Header.new(params), crypto.new_recovery_key())
 
         def fill(connection: sqlite3.Connection) -> None:
             material.write(connection)
@@ -237,6 +238,16 @@ class Vault:
     # to change it, take the recovery key away or rotate the keys. `KeyChange` is for a journal just
     # unlocked with the passphrase, where that unlock was the check.
 
+    def check_key_change(self, action: str, passphrase: str) -> None:
+        """Check that a key change can go ahead before it is prepared (its new recovery key shown): the journal
+        can be written and `passphrase` is its passphrase. Nothing changes.
+
+        Raises:
+            ReadOnlyJournal: the journal can only be read (naming `action`). WrongPassphrase.
+        """
+        self._file.refuse_if_read_only(action)
+        self._keyring.check_passphrase(passphrase)
+
     def change_passphrase(self, current: str, new: str) -> None:
         """Re-wrap the journal key under a new passphrase, in one transaction.
 
@@ -247,35 +258,39 @@ class Vault:
             self._keyring.check_passphrase(current)
             self._keyring.set_passphrase(new)
 
-    def regenerate_recovery_key(self, passphrase: str) -> str:
-        """Replace the recovery key; the old one stops working. Returns the new one (show it once).
+    # A new recovery key is drawn (`draw_recovery_key`) and shown to the user before it is passed here, so
+    # the key that works is always one the user has seen: the old one until the commit, the new one after.
+
+    def regenerate_recovery_key(self, passphrase: str, recovery_key: str) -> None:
+        """Replace the recovery key with `recovery_key`, in one transaction; the old one stops working then.
 
         Raises:
-            WrongPassphrase: nothing was changed.
+            WrongPassphrase, InvalidRecoveryKey: nothing was changed.
         """
         with self._file.mutex:
+            crypto.parse_recovery_key(recovery_key)  # a malformed key fails before the slow derivation
             self._keyring.check_passphrase(passphrase)
-            return self._keyring.replace_recovery_key()
+            self._keyring.replace_recovery_key(recovery_key)
 
-    def rotate_keys(self, passphrase: str) -> str:
-        """Re-encrypt everything under a new journal key, atomically, with a new salt and recovery key.
+    def rotate_keys(self, passphrase: str, recovery_key: str) -> None:
+        """Re-encrypt everything under a new journal key, atomically, with a new salt and `recovery_key`
+        (the old recovery key stops working when this commits).
 
         A copy of the file taken before rotation, with the old passphrase, cannot read
         anything written afterwards.
 
-        Returns:
-            The new recovery key (the old one stops working).
         Raises:
-            WrongPassphrase: `passphrase` is not the current passphrase.
+            WrongPassphrase, InvalidRecoveryKey: nothing was changed.
         """
         with self._file.mutex:
+            crypto.parse_recovery_key(recovery_key)
             self._keyring.check_passphrase(passphrase)
-            return self._rotate(passphrase)
+            self._rotate(passphrase, recovery_key)
 
-    def _rotate(self, passphrase: str) -> str:
+    def _rotate(self, passphrase: str, recovery_key: str) -> None:
         """Rotate the keys; `passphrase` was checked by the caller."""
         old = self._keyring.keys()
-        new = self._keyring.next_generation(passphrase)
+        new = self._keyring.next_generation(passphrase, recovery_key)
         buckets = self._index.read_every_bucket()
         with self._file.transaction("rotate the journal keys") as connection:
             self._index.check_current(connection)
@@ -287,7 +302,6 @@ class Vault:
             new.write(connection)
         self._keyring.adopt(new)
         self._read_index_again()  # every row of the index has a new digest
-        return new.recovery_key
 
     def backup(self, destination: Path) -> None:
         """Write a consistent encrypted copy of the journal (same passphrase and recovery key) to `destination`.
@@ -407,7 +421,7 @@ class KeyChange:
         self._passphrase = passphrase
 
     @classmethod
-    def unlock(cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS) -> KeyChange:
+    def unlock(cls, path: Path, passphrase: str, *, limits: KdfLimits = crypto.DEFAULT_LIMITS) -> Self:
         """Unlock the journal at `path` to change its keys (see `Vault.unlock` for the errors)."""
         return cls(Vault.unlock(path, passphrase, limits=limits), passphrase)
 
@@ -416,20 +430,30 @@ class KeyChange:
         self._vault._keyring.set_passphrase(new)
         self._passphrase = new
 
-    def new_recovery_key(self) -> str:
-        """Replace the recovery key (the old one stops working); returns the new one, to show once."""
-        return self._vault._keyring.replace_recovery_key()
+    def refuse_if_read_only(self, action: str) -> None:
+        """Refuse a key change before its new recovery key is shown, when the journal can only be read.
 
-    def rotate_keys(self) -> str:
-        """Re-encrypt everything under a new journal key (see `Vault.rotate_keys`); returns the new recovery key."""
+        Raises:
+            ReadOnlyJournal: naming `action`.
+        """
+        self._vault._file.refuse_if_read_only(action)
+
+    def new_recovery_key(self, recovery_key: str) -> None:
+        """Replace the recovery key with `recovery_key`, drawn and shown to the user (the old one stops working
+        when this commits)."""
+        self._vault._keyring.replace_recovery_key(recovery_key)
+
+    def rotate_keys(self, recovery_key: str) -> None:
+        """Re-encrypt everything under a new journal key with `recovery_key`, drawn and shown to the user
+        (see `Vault.rotate_keys`)."""
         with self._vault._file.mutex:
-            return self._vault._rotate(self._passphrase)
+            self._vault._rotate(self._passphrase, recovery_key)
 
     def close(self) -> None:
         """Lock the journal again."""
         self._vault.close()
 
-    def __enter__(self) -> KeyChange:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

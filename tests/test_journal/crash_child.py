@@ -9,6 +9,10 @@ Usage: python -m tests.test_journal.crash_child MODE JOURNAL
   add        write reflections as `candour add` does, each with a new theme and a new person
   migrate    print READY, and once stdin says `go`, unlock an older-format journal with the sample
              journal's passphrase (which migrates it) and print DONE
+  new-recovery-key, rotate
+             unlock to change the keys, draw a new recovery key and print `KEY` and the key (what the user
+             sees), and once stdin says `go` (the user typed it back), commit it as `candour new-recovery-key`
+             or `candour rotate-keys` does, note it confirmed and print DONE
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ import os
 import resource
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from journal import AFTER_SESSION, CandourError, Journal, JournalNotFound, Vault
+from journal import AFTER_SESSION, CandourError, Journal, JournalKeyChange, JournalNotFound, Vault, draw_recovery_key
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 
@@ -103,8 +108,33 @@ def migrate(path: Path) -> None:
     _say("DONE")
 
 
+def _change_recovery_key(path: Path, commit: Callable[[JournalKeyChange, str], None]) -> None:
+    with Journal.open_to_change_keys(path, PASSPHRASE, limits=CHEAP_LIMITS) as keys:
+        recovery_key = draw_recovery_key()
+        _say(f"KEY {recovery_key}")
+        sys.stdin.readline()  # the test's `go`: it kills before, during or after the commit as it chooses
+        commit(keys, recovery_key)
+        keys.note_recovery_key_confirmed()
+    _say("DONE")
+
+
+def new_recovery_key(path: Path) -> None:
+    _change_recovery_key(path, JournalKeyChange.new_recovery_key)
+
+
+def rotate(path: Path) -> None:
+    _change_recovery_key(path, JournalKeyChange.rotate_keys)
+
+
 if __name__ == "__main__":
     mode, journal = sys.argv[1], Path(sys.argv[2])
-    {"writes": writes, "passwd": passwd, "disk-full": disk_full, "reflect": reflect, "add": add, "migrate": migrate}[
-        mode
-    ](journal)
+    {
+        "writes": writes,
+        "passwd": passwd,
+        "disk-full": disk_full,
+        "reflect": reflect,
+        "add": add,
+        "migrate": migrate,
+        "new-recovery-key": new_recovery_key,
+        "rotate": rotate,
+    }[mode](journal)

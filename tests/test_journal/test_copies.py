@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import crypto
-from journal import DamagedJournal, DamagedRecord, JournalChanged, Vault, WrongPassphrase
+from journal import DamagedJournal, DamagedRecord, JournalChanged, Vault, WrongPassphrase, draw_recovery_key
 from journal.vault.index_format import bucket_of, section_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
 
@@ -148,7 +148,7 @@ def test_a_recovery_slot_from_another_copy_is_caught_by_the_seal(
     make_vault()[0].close()
     _fork(journal_path, other_copy)
     with unlock(other_copy) as elsewhere:
-        elsewhere.regenerate_recovery_key(PASSPHRASE)
+        elsewhere.regenerate_recovery_key(PASSPHRASE, draw_recovery_key())
     planted = _one(other_copy, "SELECT slot FROM key_slots WHERE kind = 2")
     _execute(journal_path, "UPDATE key_slots SET slot = ? WHERE kind = 2", (planted,))
     with unlock(journal_path) as vault:  # the journal still reads: only its recovery slot is not its own
@@ -157,7 +157,8 @@ def test_a_recovery_slot_from_another_copy_is_caught_by_the_seal(
         with pytest.raises(DamagedJournal, match="new recovery key"):
             vault.change_passphrase(PASSPHRASE, "another passphrase")  # would seal the planted slot
         assert _one(journal_path, "SELECT slot FROM key_slots WHERE kind = 2") == planted
-        new_key = vault.regenerate_recovery_key(PASSPHRASE)
+        new_key = draw_recovery_key()
+        vault.regenerate_recovery_key(PASSPHRASE, new_key)
         assert vault.verify().ok
     Vault.recover(journal_path, new_key, "another passphrase", limits=CHEAP_LIMITS).close()
 

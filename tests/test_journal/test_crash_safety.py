@@ -1,4 +1,5 @@
-"""Crash safety with real processes: SIGKILL during writes and during a passphrase change, and a full disk.
+"""Crash safety with real processes: SIGKILL during writes, during a passphrase change and while a new recovery
+key is shown or committed, and a full disk.
 
 Each kill waits for a state the child acknowledges (so many commits, READY, DONE), then adds a small random
 delay so that kills also land in the middle of a write: what the tests assert never depends on timing.
@@ -16,7 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from journal import Action, Journal, JournalNotFound, Person, Reflection, StorageError, Theme, WrongPassphrase
+from journal import (
+    Action,
+    Journal,
+    JournalNotFound,
+    Person,
+    Reflection,
+    StorageError,
+    Theme,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
 from tests.conftest import CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +118,63 @@ def test_sigkill_during_passphrase_change_leaves_exactly_one_working(make_vault:
     assert outcomes == {True, False}  # killed before the change, the old one works; after it, the new one
     with unlock(journal_path, current) as vault:
         assert vault.verify().ok
+
+
+def _recovery_keys_that_open(path: Path, candidates: list[str]) -> list[str]:
+    """The candidates that open the journal through recovery (each success sets the passphrase again)."""
+    works = []
+    for candidate in candidates:
+        try:
+            Journal.recover(path, candidate, PASSPHRASE, limits=CHEAP_LIMITS).close()
+            works.append(candidate)
+        except WrongRecoveryKey:
+            pass
+    return works
+
+
+@pytest.mark.parametrize("mode", ["new-recovery-key", "rotate"])
+def test_sigkill_while_a_new_recovery_key_is_shown_or_committed_leaves_a_seen_one_working(
+    make_vault: MakeVault, journal_path: Path, mode: str
+) -> None:
+    vault, seen = make_vault()
+    vault.put_many(("note", f"note {n}".encode() * 20, n) for n in range(200))  # a rotation re-seals them all
+    vault.close()
+    with Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        journal.note_recovery_key_confirmed(False)  # so that a committed change is seen to note it confirmed
+    rng = random.Random(19 if mode == "rotate" else 23)
+    outcomes = set()
+    for round_number in range(30):
+        process = _child(mode, journal_path)
+        assert process.stdin is not None and process.stdout is not None
+        shown = process.stdout.readline().split()
+        assert shown[:1] == ["KEY"], shown
+        drawn = shown[1]
+        # Killed while the key is on the screen, while it is committed, or once it is.
+        moment = ("shown", "during", "after")[round_number % 3]
+        if moment != "shown":
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        if moment == "after":
+            assert process.stdout.readline().strip() == "DONE"
+        time.sleep(rng.uniform(0.0, 0.03) if moment == "during" else 0.0)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        works = _recovery_keys_that_open(journal_path, [seen, drawn])
+        assert len(works) == 1, f"round {round_number} ({moment}): {len(works)} of the keys seen open the journal"
+        if moment == "shown":
+            assert works == [seen]  # nothing was committed before the user typed the key back
+        if moment == "after":
+            assert works == [drawn]
+        outcomes.add(works[0] == drawn)
+        with Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+            report = journal.verify()
+            assert report.ok, [str(problem) for problem in report.problems]
+            confirmed = journal.preferences().recovery_key_confirmed
+            assert confirmed or moment != "after"
+            assert not confirmed or works == [drawn]  # noted confirmed only once the key it names is in force
+            journal.note_recovery_key_confirmed(False)
+        seen = works[0]
+    assert outcomes == {True, False}  # before the commit the old key works; after it, the new one
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE and SIGXFSZ (POSIX)")

@@ -12,7 +12,7 @@ import pytest
 
 import crypto
 import journal.vault.snapshots
-from journal import DamagedJournal, Vault
+from journal import DamagedJournal, Vault, draw_recovery_key
 from journal.vault.index_format import SECTION_COUNT, SECTION_SIZE, bucket_of, decode_snapshot, section_of
 from journal.vault.schema import SNAPSHOT_TABLE
 from tests.conftest import PASSPHRASE, MakeVault, journal_files, unlock
@@ -135,7 +135,7 @@ def test_a_purged_record_leaves_no_snapshot_that_names_it(make_vault: MakeVault,
 def test_rotating_keys_leaves_no_snapshot_under_the_old_key(make_vault: MakeVault, journal_path: Path) -> None:
     vault, _ = filled(make_vault)
     expected = vault.recent("reflection", 3)
-    vault.rotate_keys(PASSPHRASE)
+    vault.rotate_keys(PASSPHRASE, draw_recovery_key())
     assert snapshot_rows(journal_path) == {}
     vault.close()
     with unlock(journal_path) as reopened:
@@ -242,4 +242,4 @@ def test_a_bucket_damaged_behind_its_snapshot_is_found_by_verify_and_rotation(
         assert reopened.count("reflection") == 300  # listing trusts the snapshot of that section
         assert not reopened.verify().ok
         with pytest.raises(DamagedJournal):
-            reopened.rotate_keys(PASSPHRASE)  # re-sealing everything opens every row first
+            reopened.rotate_keys(PASSPHRASE, draw_recovery_key())  # re-sealing everything opens every row first

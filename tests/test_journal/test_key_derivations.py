@@ -8,11 +8,12 @@ derives the passphrase under the old salt (the check) and under the new one (its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from journal import Journal, KeyChange, WrongPassphrase
+from journal import Journal, KeyChange, WrongPassphrase, draw_recovery_key
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tests.derivations import Derivations, assert_each_key_derived_once, count_derivations, passphrases
 
@@ -53,7 +54,8 @@ def test_a_new_recovery_key_right_after_unlocking_derives_the_passphrase_once(
     created: Path, derivations: Derivations
 ) -> None:
     with open_to_change_keys(created) as keys:
-        recovery_key = keys.new_recovery_key()
+        recovery_key = draw_recovery_key()
+        keys.new_recovery_key(recovery_key)
     assert passphrases(derivations) == [PASSPHRASE]
     Journal.recover(created, recovery_key, NEW_PASSPHRASE, limits=CHEAP_LIMITS).close()
 
@@ -62,7 +64,8 @@ def test_rotating_right_after_unlocking_derives_the_passphrase_once_under_each_s
     created: Path, derivations: Derivations
 ) -> None:
     with open_to_change_keys(created) as keys:
-        recovery_key = keys.rotate_keys()
+        recovery_key = draw_recovery_key()
+        keys.rotate_keys(recovery_key)
     assert passphrases(derivations) == [PASSPHRASE, PASSPHRASE]
     assert_each_key_derived_once(derivations)
     Journal.open(created, PASSPHRASE, limits=CHEAP_LIMITS).close()
@@ -86,18 +89,19 @@ def test_key_operations_on_an_open_journal_check_the_passphrase_once(
         journal.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
         assert passphrases(derivations) == [PASSPHRASE, NEW_PASSPHRASE]
         derivations.clear()
-        journal.new_recovery_key(NEW_PASSPHRASE)
+        journal.new_recovery_key(NEW_PASSPHRASE, draw_recovery_key())
         assert passphrases(derivations) == [NEW_PASSPHRASE]
         derivations.clear()
-        journal.rotate_keys(NEW_PASSPHRASE)
+        journal.rotate_keys(NEW_PASSPHRASE, draw_recovery_key())
         assert passphrases(derivations) == [NEW_PASSPHRASE, NEW_PASSPHRASE]
         assert_each_key_derived_once(derivations)
         derivations.clear()
-        for operation in (
+        operations: list[Callable[[], None]] = [
             lambda: journal.change_passphrase("wrong", NEW_PASSPHRASE),
-            lambda: journal.new_recovery_key("wrong"),
-            lambda: journal.rotate_keys("wrong"),
-        ):
+            lambda: journal.new_recovery_key("wrong", draw_recovery_key()),
+            lambda: journal.rotate_keys("wrong", draw_recovery_key()),
+        ]
+        for operation in operations:
             with pytest.raises(WrongPassphrase):
                 operation()
         assert passphrases(derivations) == ["wrong"] * 3

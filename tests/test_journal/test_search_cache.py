@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import crypto
-from journal import DamagedJournal, FixedClock, Journal, Reflection, SearchFilters, Theme, Vault
+from journal import DamagedJournal, FixedClock, Journal, Reflection, SearchFilters, Theme, Vault, draw_recovery_key
 from journal.search import NO_FILTERS
 from journal.vault import SearchDocuments
 from journal.vault.schema import SEARCH_PAGES_TABLE as PAGE_TABLE
@@ -123,7 +123,7 @@ def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Pa
 def test_rotating_keys_drops_the_cache_and_search_rebuilds_it(journal_path: Path) -> None:
     fill(journal_path)
     with reopen(journal_path) as journal:
-        journal.vault.rotate_keys(PASSPHRASE)
+        journal.vault.rotate_keys(PASSPHRASE, draw_recovery_key())
         assert cached_documents(journal.vault) == {}
     with reopen(journal_path) as journal:
         assert len(results(journal, "cafe")) == 40

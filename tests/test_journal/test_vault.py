@@ -24,6 +24,7 @@ from journal import (
     Vault,
     WrongPassphrase,
     WrongRecoveryKey,
+    draw_recovery_key,
 )
 from journal.vault import SCHEMA_VERSION, probe_journal
 from journal.vault.index_format import IndexEntry, KindTable, bucket_of, pack_entry, section_of
@@ -209,8 +210,11 @@ def test_recovery_and_regenerated_recovery_key(make_vault: MakeVault, journal_pa
     vault, old_key = make_vault()
     entry = vault.put("note", b"x")
     with pytest.raises(WrongPassphrase):
-        vault.regenerate_recovery_key("not the passphrase")
-    new_key = vault.regenerate_recovery_key(PASSPHRASE)
+        vault.regenerate_recovery_key("not the passphrase", draw_recovery_key())
+    with pytest.raises(InvalidRecoveryKey):
+        vault.regenerate_recovery_key(PASSPHRASE, "not a key")
+    new_key = draw_recovery_key()
+    vault.regenerate_recovery_key(PASSPHRASE, new_key)
     vault.close()
     with pytest.raises(WrongRecoveryKey):
         Vault.recover(journal_path, old_key, "whatever passphrase", limits=CHEAP_LIMITS)
@@ -230,7 +234,8 @@ def test_rotation_locks_old_copies_out_of_new_writes(make_vault: MakeVault, jour
     old_copy.write_bytes(journal_path.read_bytes())
 
     with unlock(journal_path) as vault:
-        new_recovery = vault.rotate_keys(PASSPHRASE)
+        new_recovery = draw_recovery_key()
+        vault.rotate_keys(PASSPHRASE, new_recovery)
         new_entry = vault.put("note", b"after rotation")
         assert vault.get(old_entry.id_hex).payload == b"before rotation"
         assert vault.verify().ok
@@ -253,7 +258,7 @@ def test_rotated_journal_reopens_whole(make_vault: MakeVault, journal_path: Path
     vault, _ = make_vault()
     created = vault.put_many(("note", f"note {n}".encode(), n) for n in range(300))
     vault.delete(created[7].id_hex)
-    vault.rotate_keys(PASSPHRASE)
+    vault.rotate_keys(PASSPHRASE, draw_recovery_key())
     vault.close()
     with unlock(journal_path) as reopened:
         report = reopened.verify()
@@ -265,7 +270,7 @@ def test_rotated_journal_reopens_whole(make_vault: MakeVault, journal_path: Path
 def test_rotate_keys_needs_the_passphrase(make_vault: MakeVault) -> None:
     vault, _ = make_vault()
     with pytest.raises(WrongPassphrase):
-        vault.rotate_keys("guess")
+        vault.rotate_keys("guess", draw_recovery_key())
 
 
 def test_missing_journal(journal_path: Path) -> None:

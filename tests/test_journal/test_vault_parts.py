@@ -11,7 +11,7 @@ import pytest
 
 import crypto
 from crypto import SlotKind
-from journal import JournalLocked, RecordNotFound, Vault, WrongPassphrase
+from journal import JournalLocked, RecordNotFound, Vault, WrongPassphrase, draw_recovery_key
 from journal.vault.database import JournalLock, open_database
 from journal.vault.file import JournalFile
 from journal.vault.index import SealedIndex, write_row
@@ -86,7 +86,8 @@ def test_the_key_ring_alone_checks_and_changes_the_passphrase(parts: Parts, jour
     keyring.check_passphrase(PASSPHRASE)
     keyring.set_passphrase("the passphrase now")
     keyring.check_passphrase("the passphrase now")
-    recovery_key = keyring.replace_recovery_key()
+    recovery_key = draw_recovery_key()
+    keyring.replace_recovery_key(recovery_key)
     keyring.forget()
     with pytest.raises(JournalLocked):
         keyring.keys()

@@ -30,7 +30,7 @@ from tui.screens.forms import CheckInForm, EngagementForm
 from tui.screens.goals import GoalsScreen
 from tui.screens.main import MainScreen
 from tui.screens.search import SearchScreen
-from tui.screens.settings import SettingsScreen
+from tui.screens.settings import NewRecoveryKeyScreen, SettingsScreen
 from tui.screens.setup import RecoveryKeyScreen, SetupScreen
 from tui.screens.unlock import RecoverScreen, UnlockScreen
 
@@ -329,22 +329,92 @@ async def test_settings_change_the_passphrase_and_preferences(demo_path: Path, c
     Journal.open(demo_path, new, limits=CHEAP_LIMITS).close()
 
 
-async def test_settings_replace_the_recovery_key_only_with_the_passphrase_and_rotate_keys(
-    demo_path: Path, clock: FixedClock
+def _recovery_keys_that_open(path: Path, *candidates: str) -> list[str]:
+    works = []
+    for candidate in candidates:
+        try:
+            Journal.recover(path, candidate, PASSPHRASE, limits=CHEAP_LIMITS).close()
+            works.append(candidate)
+        except WrongRecoveryKey:
+            pass
+    return works
+
+
+@pytest.mark.parametrize(
+    ("field", "button"), [("#recovery-passphrase", "#new-recovery-key"), ("#rotate-passphrase", "#rotate")]
+)
+async def test_settings_commit_a_new_recovery_key_only_once_it_is_typed_back(
+    journal_path: Path, clock: FixedClock, field: str, button: str
 ) -> None:
-    app = app_for(demo_path, clock)
+    journal, old = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=clock)
+    journal.close()
+    app = app_for(journal_path, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
+        await unlock(pilot, PASSPHRASE)
         await pilot.press("comma")
         screen = app.screen
-        screen.query_one("#recovery-passphrase", Input).value = "not the passphrase"
-        screen.query_one("#new-recovery-key", Button).press()  # below the fold at this size
-        await wait_for(pilot, lambda: "Wrong passphrase" in str(screen.query_one("#settings-status", Static).render()))
-        screen.query_one("#rotate-passphrase", Input).value = DEMO_PASSPHRASE
+        status = screen.query_one("#settings-status", Static)
+        screen.query_one(field, Input).value = "not the passphrase"
+        screen.query_one(button, Button).press()  # below the fold at this size
+        await wait_for(pilot, lambda: "Wrong passphrase" in str(status.render()))
+        assert app.screen is screen  # no key is shown for a passphrase that cannot commit it
+
+        screen.query_one(field, Input).value = PASSPHRASE
+        screen.query_one(button, Button).press()
+        await wait_for(pilot, lambda: isinstance(app.screen, NewRecoveryKeyScreen))
+        cancelled = str(app.screen.query_one("#recovery-key", Static).render())
+        await pilot.press("escape")  # the coachee did not write it down
+        await wait_for(pilot, lambda: "Nothing was changed" in str(status.render()))
+
+        assert app.journal is not None
+        app.journal.note_recovery_key_confirmed(False)  # so that typing the key back is seen to confirm it
+        screen.query_one(button, Button).press()
+        await wait_for(pilot, lambda: isinstance(app.screen, NewRecoveryKeyScreen))
+        shown = str(app.screen.query_one("#recovery-key", Static).render())
+        assert shown != cancelled
+        typed = app.screen.query_one("#typed-key", Input)
+        typed.value = cancelled
+        await pilot.press("enter")
+        assert "not the key shown" in str(app.screen.query_one("#typed-key-error", Static).render())
+        typed.value = shown.lower().replace("-", " ")  # case, spaces and dashes do not matter
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.journal is not None and app.journal.preferences().recovery_key_confirmed)
+        assert app.screen is screen and not screen.query_one(field, Input).value  # the passphrase is forgotten
+    assert _recovery_keys_that_open(journal_path, old, cancelled, shown) == [shown]
+
+
+async def test_settings_leave_the_old_recovery_key_working_until_the_new_one_is_typed_back(
+    journal_path: Path, clock: FixedClock
+) -> None:
+    journal, old = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=clock)
+    journal.close()
+    app = app_for(journal_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, PASSPHRASE)
+        await pilot.press("comma")
+        app.screen.query_one("#rotate-passphrase", Input).value = PASSPHRASE
+        app.screen.query_one("#rotate", Button).press()
+        await wait_for(pilot, lambda: isinstance(app.screen, NewRecoveryKeyScreen))
+        shown = str(app.screen.query_one("#recovery-key", Static).render())
+        await pilot.press("ctrl+q")  # quit with the new key on screen, not typed back
+    assert _recovery_keys_that_open(journal_path, old, shown) == [old]
+
+
+async def test_settings_show_no_new_recovery_key_for_a_read_only_journal(journal_path: Path, clock: FixedClock) -> None:
+    journal, old = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=clock)
+    journal.close()
+    journal_path.chmod(0o400)
+    app = app_for(journal_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, PASSPHRASE)
+        await pilot.press("comma")
+        screen = app.screen
+        screen.query_one("#rotate-passphrase", Input).value = PASSPHRASE
         screen.query_one("#rotate", Button).press()
-        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryKeyScreen))
-        key = str(app.screen.query_one("#recovery-key", Static).render())
-    Journal.recover(demo_path, key, "a new passphrase after rotation", limits=CHEAP_LIMITS).close()
+        await wait_for(pilot, lambda: "can only be read" in str(screen.query_one("#settings-status", Static).render()))
+        assert app.screen is screen
+    journal_path.chmod(0o600)
+    assert _recovery_keys_that_open(journal_path, old) == [old]
 
 
 async def test_no_screenshot_command_and_no_clipboard_escape(demo_path: Path, clock: FixedClock) -> None:

@@ -1,4 +1,5 @@
-"""Settings: change the passphrase, replace the recovery key, rotate keys, auto-lock delay, light or dark."""
+"""Settings: change the passphrase, replace the recovery key, rotate keys, auto-lock delay, light or dark; and the
+screen that shows a new recovery key and has it typed back before it replaces the old one."""
 
 from __future__ import annotations
 
@@ -9,14 +10,13 @@ from typing import TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from journal import CandourError, Preferences
+from journal import CandourError, Preferences, draw_recovery_key, recovery_key_matches
 from tui.screens.base import JournalView
-from tui.screens.setup import RecoveryKeyScreen
 from tui.widgets.passphrase import NewPassphrase
 
 T = TypeVar("T")
@@ -121,13 +121,18 @@ class SettingsScreen(Screen[None], JournalView):
 
     @on(Button.Pressed, "#new-recovery-key")
     def new_recovery_key(self) -> None:
-        field = self.query_one("#recovery-passphrase", Input)
-        if not field.value:
+        passphrase = self.query_one("#recovery-passphrase", Input).value
+        if not passphrase:
             self._status("Type your passphrase to replace the recovery key.")
             return
-        self._status("Checking your passphrase…")
-        journal, passphrase = self.journal, field.value
-        self._run_key_operation(lambda: journal.new_recovery_key(passphrase), self._rotated)
+        journal = self.journal
+        self._change_recovery_key(
+            "replace the recovery key",
+            passphrase,
+            lambda key: journal.new_recovery_key(passphrase, key),
+            "Replacing the recovery key…",
+            "The new recovery key is in force; the old one no longer opens this journal.",
+        )
 
     @on(Button.Pressed, "#rotate")
     def rotate(self) -> None:
@@ -135,13 +140,94 @@ class SettingsScreen(Screen[None], JournalView):
         if not passphrase:
             self._status("Type your passphrase to rotate keys.")
             return
-        self._status("Re-encrypting the journal…")
         journal = self.journal
-        self._run_key_operation(lambda: journal.rotate_keys(passphrase), self._rotated)
+        self._change_recovery_key(
+            "rotate the journal keys",
+            passphrase,
+            lambda key: journal.rotate_keys(passphrase, key),
+            "Re-encrypting the journal…",
+            "Keys rotated: everything is re-encrypted, and the new recovery key is in force.",
+        )
 
-    def _rotated(self, key: str) -> None:
-        """Show a new recovery key (after rotation or replacement) and forget the passphrases typed."""
+    def _change_recovery_key(
+        self, action: str, passphrase: str, commit: Callable[[str], None], busy: str, done: str
+    ) -> None:
+        """Check that the journal can be written and the passphrase, show a new recovery key and have it typed
+        back, and only then `commit` it: until the commit the old key works, after it the new one, and the
+        coachee has seen both."""
+        journal = self.journal
+
+        def commit_and_note(key: str) -> Preferences | None:
+            commit(key)
+            try:
+                return journal.note_recovery_key_confirmed()
+            except CandourError:  # the key is in force all the same; the next unlock offers another one
+                return None
+
+        def typed_back(key: str, confirmed: bool | None) -> None:
+            if not confirmed:
+                self._status("Nothing was changed: your old recovery key still works.")
+                return
+            self._status(busy)
+            self._run_key_operation(lambda: commit_and_note(key), lambda saved: self._key_replaced(saved, done))
+
+        def show_key(_: None) -> None:
+            self._status("")
+            key = draw_recovery_key()
+            self.app.push_screen(NewRecoveryKeyScreen(key), lambda confirmed: typed_back(key, confirmed))
+
+        self._status("Checking your passphrase…")
+        self._run_key_operation(lambda: journal.check_key_change(action, passphrase), show_key)
+
+    def _key_replaced(self, saved: Preferences | None, done: str) -> None:
+        """Forget the passphrases typed and say that the new recovery key is in force."""
         self.query_one("#rotate-passphrase", Input).value = ""
         self.query_one("#recovery-passphrase", Input).value = ""
         self._status("")
-        self.app.push_screen(RecoveryKeyScreen(key))
+        if saved is not None:
+            self.post_message(self.PreferencesSaved(saved))
+        self.notify(done)
+
+
+class NewRecoveryKeyScreen(ModalScreen[bool]):
+    """Shows a new recovery key, not yet in force, and dismisses with True once it is typed back whole (False
+    when the coachee cancels: the old key stays)."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, recovery_key: str) -> None:
+        super().__init__()
+        self._recovery_key = recovery_key
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="new-recovery", classes="card"):
+            yield Static("Your new recovery key", classes="title")
+            yield Static(
+                "Write it on paper now and keep it somewhere safe. It replaces your current recovery key only "
+                "once you have typed it back below; until then the current one still works. Anyone holding it "
+                "can read your journal."
+            )
+            yield Static(self._recovery_key, id="recovery-key")
+            yield Label("Type the whole key back from your copy (case, spaces and dashes do not matter):")
+            yield Input(placeholder="ABCD-EFGH-… (8 groups of 4)", id="typed-key")
+            with Horizontal(classes="buttons"):
+                yield Button("Use this key", variant="primary", id="confirm")
+                yield Button("Cancel", id="cancel")
+            yield Static("", id="typed-key-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#typed-key", Input).focus()
+
+    @on(Input.Submitted, "#typed-key")
+    @on(Button.Pressed, "#confirm")
+    def confirm(self) -> None:
+        if not recovery_key_matches(self._recovery_key, self.query_one("#typed-key", Input).value):
+            self.query_one("#typed-key-error", Static).update("That is not the key shown. Look again at your copy.")
+            return
+        self._recovery_key = ""
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self._recovery_key = ""
+        self.dismiss(False)

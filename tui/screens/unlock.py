@@ -10,7 +10,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from journal import CandourError, Journal, WrongPassphrase
+from journal import CandourError, Journal, WrongPassphrase, draw_recovery_key
 from tui.screens.base import AppView, Unlocked
 from tui.widgets.passphrase import NewPassphrase
 
@@ -65,8 +65,10 @@ class UnlockScreen(Screen[Unlocked], AppView):
         try:
             if not journal.read_only and not journal.preferences().recovery_key_confirmed:
                 # The first run stopped before its recovery key was confirmed, so it may never have been
-                # written down: replace it (the passphrase is at hand only now) and resume at that step.
-                recovery_key = journal.new_recovery_key(passphrase)
+                # written down: replace it (the passphrase is at hand only now) and resume at that step. Until
+                # that step confirms it, every unlock replaces it again.
+                recovery_key = draw_recovery_key()
+                journal.new_recovery_key(passphrase, recovery_key)
         except CandourError as error:
             journal.close()
             self.app.call_from_thread(self._failed, error)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ class Context:
         self.journal_path: Path = resolve_journal_path(journal)
         self.passphrase_file = passphrase_file
         self.kdf = kdf
-        self._lines: list[str] | None = None
+        self._lines: PassphraseLines | None = None
 
     # --- input --------------------------------------------------------------------------------
 
@@ -67,10 +68,7 @@ class Context:
     def passphrase(self, prompt: str) -> str:
         """The next passphrase: from the file (one per line), the environment, or a prompt without echo."""
         if self.passphrase_file is not None:
-            lines = self._passphrase_lines()
-            if not lines:
-                raise click.UsageError("The passphrase file has no more lines.")
-            return lines.pop(0)
+            return self._passphrase_lines().take(prompt)
         from_env = os.environ.get(PASSPHRASE_ENV)
         if from_env is not None:
             return from_env
@@ -108,18 +106,19 @@ class Context:
             "nothing was changed."
         )
 
-    def _passphrase_lines(self) -> list[str]:
+    def _passphrase_lines(self) -> PassphraseLines:
         if self._lines is None:
             if self.passphrases_from_stdin:
-                self._lines = sys.stdin.read().split("\n")
+                self._lines = PassphraseLines(_decode(sys.stdin.buffer.read(), "standard input"), "standard input")
             else:
-                self._lines = _read_text(Path(self.passphrase_file or "")).splitlines()
+                path = Path(self.passphrase_file or "")
+                self._lines = PassphraseLines(_read_text(path), f"the passphrase file {path}")
         return self._lines
 
     def text_from_stdin(self, what: str) -> str:
         """Text typed or piped on standard input (after the passphrase lines when both come from there)."""
         if self.passphrases_from_stdin:
-            return "\n".join(self._passphrase_lines())
+            return self._passphrase_lines().rest()
         if sys.stdin.isatty():
             click.echo(f"Type the {what}; finish with Ctrl-D on an empty line.", err=True)
         return sys.stdin.read()
@@ -140,12 +139,67 @@ class Context:
             journal.close()
 
 
+LINE_ENDING = re.compile(r"\r\n|\r|\n")
+"""What ends a line of passphrases: LF, CRLF (Windows, and many a terminal's paste) or a lone CR (old Mac)."""
+
+
+class PassphraseLines:
+    """The lines of a passphrase file or of standard input, taken one at a time.
+
+    Each line loses exactly one line ending and nothing else: spaces are part of a passphrase. What follows the
+    lines taken stays as it came, for the text of `candour add`.
+    """
+
+    def __init__(self, text: str, source: str) -> None:
+        self._text = text
+        self._position = 0
+        self._taken = 0
+        self._source = source
+        """Where the lines come from, as a message names it ("standard input", "the passphrase file PATH")."""
+
+    def take(self, prompt: str) -> str:
+        """The next line, for the passphrase `prompt` asks for.
+
+        Raises:
+            InvalidInput: there is no next line, or it is empty: no passphrase was given.
+        """
+        if self._position >= len(self._text):
+            if self._taken == 0:
+                raise InvalidInput(f"No passphrase was given: {self._source} is empty.")
+            raise InvalidInput(
+                f"No passphrase was given for “{prompt}”: {self._source} ends after line {self._taken}, "
+                "and this command needs one more."
+            )
+        ending = LINE_ENDING.search(self._text, self._position)
+        end, after = (ending.start(), ending.end()) if ending else (len(self._text), len(self._text))
+        line = self._text[self._position : end]
+        self._position = after
+        self._taken += 1
+        if not line:
+            raise InvalidInput(
+                f"No passphrase was given for “{prompt}”: line {self._taken} of {self._source} is empty."
+            )
+        return line
+
+    def rest(self) -> str:
+        """Everything after the lines taken, line endings included."""
+        return self._text[self._position :]
+
+
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not readable text"
-        raise click.UsageError(f"Cannot read the passphrase file {path}: {reason}.") from None
+        # Bytes, not text mode: universal newlines would turn a CR inside the text into a line break.
+        content = path.read_bytes()
+    except OSError as error:
+        raise click.UsageError(f"Cannot read the passphrase file {path}: {error.strerror}.") from None
+    return _decode(content, f"the passphrase file {path}")
+
+
+def _decode(content: bytes, source: str) -> str:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"Cannot read {source}: it is not UTF-8 text.") from None
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -18,11 +18,15 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.db import quote_identifier
 
+from crypto import CandourError, KdfLimits, KdfParams, decode_header
 from journal.errors import StorageError, UnsupportedFormat
 from journal.vault.database import SIDE_FILES, check_file_format, sqlite_errors
-from journal.vault.schema import RECORDS_TABLE
+from journal.vault.schema import HEADER_TABLE, RECORDS_TABLE
 
 WAL_SUFFIX, SHM_SUFFIX = "-wal", "-shm"
+
+ANY_KDF = KdfLimits(floor=KdfParams(0, 0, 0), cap=KdfParams(2**32 - 1, 2**32 - 1, 2**8 - 1))
+"""Every cost the header's fields can hold: inspecting shows the costs and never derives with them."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ class JournalView:
     """`PRAGMA user_version`."""
     application_id: int
     """`PRAGMA application_id`."""
+    kdf: KdfParams | None
+    """The Argon2id costs in the header, which is in clear (with a random salt and the journal's id, which
+    every copy of the journal shares); None when there is no header this Candour reads."""
     tables: tuple[TableView, ...]
     revisions: RevisionView | None
     """None when the file has no `records` table."""
@@ -166,6 +173,7 @@ def _read(path: Path, mode: str, *, write_ahead_log_read: bool) -> JournalView:
             free_pages=_pragma(database, "freelist_count"),
             format_version=_pragma(database, "user_version"),
             application_id=_pragma(database, "application_id"),
+            kdf=_kdf(database) if HEADER_TABLE in names else None,
             tables=tuple(_table(database, name) for name in names),
             revisions=_revisions(database) if RECORDS_TABLE in names else None,
             side_files=tuple(
@@ -181,6 +189,14 @@ def _read(path: Path, mode: str, *, write_ahead_log_read: bool) -> JournalView:
 
 def _pragma(database: sqlite_utils.Database, name: str) -> int:
     return int(database.execute(f"PRAGMA {name}").fetchone()[0])
+
+
+def _kdf(database: sqlite_utils.Database) -> KdfParams | None:
+    row = database.execute(f"SELECT bytes FROM {quote_identifier(HEADER_TABLE)} WHERE slot = 0").fetchone()  # noqa: S608 - our own table's name
+    try:
+        return decode_header(row[0], ANY_KDF).kdf if row else None
+    except CandourError:
+        return None  # another header version, or a damaged one: its costs are not known
 
 
 def _table(database: sqlite_utils.Database, name: str) -> TableView:

@@ -12,6 +12,7 @@ import click
 from tui.cli_context import CommandList, Context, pass_context
 
 if TYPE_CHECKING:
+    from journal import KdfParams
     from journal.inspect import Bucket, JournalView
 
 COMMANDS = CommandList()
@@ -38,6 +39,7 @@ def describe(view: JournalView) -> list[str]:
         f"File: {view.file_size:,} bytes, {view.page_count:,} pages of {view.page_size:,} bytes "
         f"({view.free_pages:,} free)",
         f"Format: version {view.format_version}, application id {_application_id(view.application_id)}",
+        f"Header, in clear: {_header(view.kdf)}",
     ]
     if view.side_files:
         beside = ", ".join(f"{name} ({size:,} bytes)" for name, size in view.side_files)
@@ -65,6 +67,15 @@ def describe(view: JournalView) -> list[str]:
         ]
     )
     return lines
+
+
+def _header(kdf: KdfParams | None) -> str:
+    if kdf is None:
+        return "not readable by this Candour (damaged, or another version)"
+    return (
+        f"Argon2id costs (t={kdf.time_cost}, m={kdf.memory_kib:,} KiB, p={kdf.lanes}), a random salt, "
+        "and the journal's id, which every copy of this journal shares"
+    )
 
 
 def _application_id(value: int) -> str:

@@ -77,6 +77,8 @@ def test_a_journal_open_elsewhere_is_read_through_its_log_and_its_folder_is_left
     assert view.write_ahead_log_read
     assert {name for name, _ in view.side_files} >= {f"{journal_path.name}-wal", f"{journal_path.name}-shm"}
     assert sorted(child.name for child in journal_path.parent.iterdir()) == names
+    journal.close()  # folds the log into the file, which then holds what the log held
+    assert table_named(view, "records").rows == table_named(inspect_journal(journal_path), "records").rows
 
 
 def test_a_log_sqlite_cannot_open_falls_back_to_the_file_alone(journal: Journal, journal_path: Path) -> None:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from journal import ForeignFile, JournalNotFound
 from tests.conftest import PASSPHRASE, journal_files
-from tests.test_tui.test_cli_entries import Candour
+from tests.test_tui.test_cli_entries import HOLD_OPEN, ROOT, Candour
 from tui.exit_codes import exit_code_for
 
 WRITTEN_WORDS = ("Quixotic", "Marisol", "Okonkwo", "Brightwater", "pomegranate", "lighthouse", "Zanzibar")
@@ -69,6 +71,25 @@ def test_inspect_takes_the_journal_as_an_argument(candour: Candour, tmp_path: Pa
     shown = elsewhere("inspect", str(candour.journal), env=NO_PASSPHRASE)
     assert f"What anyone holding {candour.journal} can see" in shown.stdout
     assert not elsewhere.journal.exists()
+
+
+def test_a_journal_another_program_holds_open_is_inspected_without_waiting_for_it(candour: Candour) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(candour.journal)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        names = sorted(child.name for child in candour.journal.parent.iterdir())
+        shown = candour("inspect", env=NO_PASSPHRASE)
+        assert sorted(child.name for child in candour.journal.parent.iterdir()) == names
+    finally:
+        holder.communicate("")
+    assert "Format: version 3" in shown.stdout
+    assert "Beside it: journal.candour-wal" in shown.stdout and "its content is counted below" in shown.stdout
 
 
 def test_a_foreign_sqlite_file_is_refused_and_left_as_it_was(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ the environment can be read by other programs of the same user). Never from an a
 Text is never handed to an external editor: its swap and backup files would hold it in clear.
 
 This module holds the group, the commands that manage the journal file and its keys,
-and `main`; the commands that write entries are in `tui.cli_writing`, those that read them in `tui.cli_reading`.
+and `main`; the commands that write entries are in `tui.cli_writing`, those that read them in `tui.cli_reading`,
+`candour inspect` (what the file shows without its passphrase) in `tui.cli_inspect`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from journal import (
     require_journal_file,
 )
 from journal.process import forbid_core_dumps
-from tui import cli_reading, cli_writing
+from tui import cli_inspect, cli_reading, cli_writing
 from tui.cli_context import Context, KdfSettings, pass_context
 from tui.exit_codes import EXIT_CANCELLED, EXIT_DAMAGED, EXIT_INTERNAL_ERROR, EXIT_SUCCESS, exit_code_for
 
@@ -306,7 +307,7 @@ def _show_recovery_key(recovery_key: str, title: str) -> None:
     sys.stdout.flush()
 
 
-for _command in (*cli_writing.COMMANDS, *cli_reading.COMMANDS):
+for _command in (*cli_writing.COMMANDS, *cli_reading.COMMANDS, *cli_inspect.COMMANDS):
     cli.add_command(_command)
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import click
 
@@ -56,7 +57,7 @@ class Context:
         self.journal_path: Path = resolve_journal_path(journal)
         self.passphrase_file = passphrase_file
         self.kdf = kdf
-        self._lines: list[str] | None = None
+        self._lines: PassphraseLines | None = None
 
     # --- input --------------------------------------------------------------------------------
 
@@ -67,7 +68,7 @@ class Context:
     def passphrase(self, prompt: str) -> str:
         """The next passphrase: from the file (one per line), the environment, or a prompt without echo."""
         if self.passphrase_file is not None:
-            return self._next_line()
+            return self._passphrase_lines().take(prompt)
         from_env = os.environ.get(PASSPHRASE_ENV)
         if from_env is not None:
             return from_env
@@ -109,30 +110,25 @@ class Context:
         """Something shown to the user and typed back: the next line of the passphrase input when there is
         one (so a script answers what it has just read), else typed at a prompt that shows it."""
         if self.passphrase_file is not None:
-            return self._next_line()
+            return self._passphrase_lines().take(prompt, "answer")
         typed: str = click.prompt(prompt)
         return typed
 
-    def _next_line(self) -> str:
-        if self.passphrases_from_stdin:
-            # Read one line at a time, so a script can answer a prompt after reading what was printed before
-            # it (a new recovery key, to type back).
-            line = sys.stdin.readline()
-            if line:
-                return line.removesuffix("\n")
-        elif lines := self._passphrase_lines():
-            return lines.pop(0)
-        raise click.UsageError("The passphrase file has no more lines.")
-
-    def _passphrase_lines(self) -> list[str]:
+    def _passphrase_lines(self) -> PassphraseLines:
         if self._lines is None:
-            self._lines = _read_text(Path(self.passphrase_file or "")).splitlines()
+            if self.passphrases_from_stdin:
+                # Read as lines are needed, so a script can answer a prompt after reading what was printed
+                # before it (a new recovery key, to type back).
+                self._lines = PassphraseLines("", "standard input", more=sys.stdin.buffer)
+            else:
+                path = Path(self.passphrase_file or "")
+                self._lines = PassphraseLines(_read_text(path), f"the passphrase file {path}")
         return self._lines
 
     def text_from_stdin(self, what: str) -> str:
         """Text typed or piped on standard input (after the passphrase lines when both come from there)."""
         if self.passphrases_from_stdin:
-            return sys.stdin.read()
+            return self._passphrase_lines().rest()
         if sys.stdin.isatty():
             click.echo(f"Type the {what}; finish with Ctrl-D on an empty line.", err=True)
         return sys.stdin.read()
@@ -153,12 +149,85 @@ class Context:
             journal.close()
 
 
+LINE_ENDING = re.compile(r"\r\n|\r|\n")
+"""What ends a line of passphrases: LF, CRLF (Windows, and many a terminal's paste) or a lone CR (old Mac)."""
+
+
+class PassphraseLines:
+    """The lines of a passphrase file or of standard input, taken one at a time.
+
+    Each line loses exactly one line ending and nothing else: spaces are part of a passphrase. What follows the
+    lines taken stays as it came, for the text of `candour add`.
+    """
+
+    def __init__(self, text: str, source: str, *, more: BinaryIO | None = None) -> None:
+        self._text = text
+        self._position = 0
+        self._taken = 0
+        self._source = source
+        """Where the lines come from, as a message names it ("standard input", "the passphrase file PATH")."""
+        self._more = more
+        """Where more of the text is read from, a line at a time, when it is needed (standard input)."""
+
+    def _read_up_to_a_line_ending(self) -> None:
+        """Read on until the text holds a line ending after the lines taken, or nothing is left to read.
+
+        `readline` stops at LF, so a CRLF is never split between two reads, and a lone CR inside what was
+        read is found by `LINE_ENDING` like any other ending."""
+        while self._more is not None and not LINE_ENDING.search(self._text, self._position):
+            chunk = self._more.readline()
+            if not chunk:
+                self._more = None
+                return
+            self._text += _decode(chunk, self._source)
+
+    def take(self, prompt: str, what: str = "passphrase") -> str:
+        """The next line, for the passphrase (or other `what`) that `prompt` asks for.
+
+        Raises:
+            InvalidInput: there is no next line, or it is empty: none was given.
+        """
+        self._read_up_to_a_line_ending()
+        if self._position >= len(self._text):
+            if self._taken == 0:
+                raise InvalidInput(f"No {what} was given: {self._source} is empty.")
+            raise InvalidInput(
+                f"No {what} was given for “{prompt}”: {self._source} ends after line {self._taken}, "
+                "and this command needs one more."
+            )
+        ending = LINE_ENDING.search(self._text, self._position)
+        end, after = (ending.start(), ending.end()) if ending else (len(self._text), len(self._text))
+        line = self._text[self._position : end]
+        self._position = after
+        self._taken += 1
+        if not line:
+            raise InvalidInput(
+                f"No {what} was given for “{prompt}”: line {self._taken} of {self._source} is empty."
+            )
+        return line
+
+    def rest(self) -> str:
+        """Everything after the lines taken, line endings included."""
+        if self._more is not None:
+            self._text += _decode(self._more.read(), self._source)
+            self._more = None
+        return self._text[self._position :]
+
+
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not readable text"
-        raise click.UsageError(f"Cannot read the passphrase file {path}: {reason}.") from None
+        # Bytes, not text mode: universal newlines would turn a CR inside the text into a line break.
+        content = path.read_bytes()
+    except OSError as error:
+        raise click.UsageError(f"Cannot read the passphrase file {path}: {error.strerror}.") from None
+    return _decode(content, f"the passphrase file {path}")
+
+
+def _decode(content: bytes, source: str) -> str:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"Cannot read {source}: it is not UTF-8 text.") from None
 
 
 pass_context = click.make_pass_decorator(Context)

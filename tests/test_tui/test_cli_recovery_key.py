@@ -115,7 +115,7 @@ def test_input_that_ends_before_the_key_is_typed_back_changes_nothing(
     answer(process, PASSPHRASE)
     new = read_shown_key(process)
     _, stderr = process.communicate(timeout=120)  # closes standard input: no line follows the passphrase
-    assert process.returncode == 2 and "no more lines" in stderr, stderr
+    assert process.returncode == 2 and "No answer was given" in stderr, stderr
     assert keys_that_open(journal, old, new) == [old]
 
 

@@ -140,6 +140,17 @@ restarted, so later commits overwrite the log instead of growing it: a journal w
 about 6 pages to the log, a bare insert about 3."""
 
 
+def verify_after_unlock(path: Path) -> float:
+    """Seconds of `verify` (every record and index row authenticated, every chain walked) on a journal just
+    unlocked."""
+    with Vault.unlock(path, PASSPHRASE, limits=CHEAP_LIMITS) as fresh:
+        began = time.perf_counter()
+        report = fresh.verify()
+        elapsed = time.perf_counter() - began
+    assert report.ok, report.problems
+    return elapsed
+
+
 def add_and_insert(vault: Vault, bare: BareSqlite, samples: int) -> tuple[float, float]:
     """Median seconds of one journal write and of one bare insert, interleaved so both see the same noise."""
     adds, inserts = [], []
@@ -153,13 +164,14 @@ def bench_sizes(folder: Path, sizes: list[int], repeats: int) -> None:
     print("\n## Adding and listing by journal size (cheap KDF, so only the store is measured)")
     print(
         "| records | add one (median) | bare SQLite insert+commit, same size | ratio "
-        "| ratio once both logs wrapped | list 10 most recent |"
+        "| ratio once both logs wrapped | list 10 most recent | verify |"
     )
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for size in sizes:
         path = folder / f"size-{size}.candour"
         build_journal(path, size)
         listing = statistics.median(list_recent_after_unlock(path) for _ in range(repeats))
+        verifying = statistics.median(verify_after_unlock(path) for _ in range(3))
         bare = BareSqlite(folder / f"bare-{size}.sqlite", size)
         with Vault.unlock(path, PASSPHRASE, limits=CHEAP_LIMITS) as vault:
             add, insert = add_and_insert(vault, bare, repeats * 5)
@@ -171,7 +183,7 @@ def bench_sizes(folder: Path, sizes: list[int], repeats: int) -> None:
         print(
             f"| {size:,} | {add * 1000:.2f} ms | {insert * 1000:.2f} ms | {add / insert:.2f}x "
             f"| {wrapped_add / wrapped_insert:.2f}x ({wrapped_add * 1000:.2f} / {wrapped_insert * 1000:.2f} ms) "
-            f"| {listing * 1000:.1f} ms |"
+            f"| {listing * 1000:.1f} ms | {verifying:.2f} s |"
         )
 
 

@@ -11,7 +11,6 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ import pytest
 from journal import JournalBusy, ReadOnlyJournal, Vault
 from journal.vault.database import LEGACY_LOCK_SUFFIX, probe_journal
 from tests.conftest import CHEAP_LIMITS, PASSPHRASE, MakeVault, journal_files, unlock
+from tests.read_only import read_only_folder
 from tests.test_tui.test_cli_entries import Candour
 from tests.vectors import PASSPHRASE as VECTOR_PASSPHRASE
 from tests.vectors import vector_paths
@@ -137,37 +137,26 @@ def test_a_read_only_file_opens_for_reading(closed_journal: Path) -> None:
     assert Candour(closed_journal)("verify").returncode == 0
 
 
-def test_a_journal_in_a_read_only_folder_opens_for_reading(closed_journal: Path) -> None:
-    closed_journal.parent.chmod(0o500)
+def test_a_journal_in_a_folder_made_read_only_opens_for_reading(closed_journal: Path) -> None:
+    closed_journal.parent.chmod(0o500)  # the bits the user set are honoured, even by root
     try:
         _assert_reads_but_refuses_writes(closed_journal, "folder is read-only")
     finally:
         closed_journal.parent.chmod(0o700)
 
 
-@pytest.fixture
-def read_only_mount(tmp_path: Path) -> Iterator[Path]:
-    """A folder on a read-only mount (a bind mount remounted read-only), as a journal on read-only media."""
-    folder = tmp_path / "media"
-    folder.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a read-only folder needs root and mount(8)")
-    subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
-
-
-def test_a_journal_on_a_read_only_disk_opens_for_reading(closed_journal: Path, read_only_mount: Path) -> None:
-    shutil.copyfile(closed_journal, read_only_mount / "journal.candour")
-    subprocess.run(["mount", "-o", "remount,bind,ro", str(read_only_mount)], check=True)
-    path = read_only_mount / "journal.candour"
-    _assert_reads_but_refuses_writes(path, "read-only disk")
-    run = Candour(path)
-    assert "written while it could be" not in run("list").stderr
-    backup = closed_journal.parent / "copy.candour"
-    run("backup", str(backup))
+def test_a_journal_on_a_read_only_disk_opens_for_reading(closed_journal: Path, tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    path = media / "journal.candour"
+    shutil.copyfile(closed_journal, path)
+    with read_only_folder(media):  # as root, a read-only mount: the disk itself refuses writes
+        expected = "read-only disk" if os.geteuid() == 0 else "folder is read-only"
+        _assert_reads_but_refuses_writes(path, expected)
+        run = Candour(path)
+        assert "written while it could be" not in run("list").stderr
+        backup = closed_journal.parent / "copy.candour"
+        run("backup", str(backup))
     with unlock(backup) as copy:
         assert copy.read_only is None and copy.count("note") == 1
 

@@ -3,7 +3,6 @@ it, never changing the file or its folder, and a clear refusal for what is not a
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 
 from journal import ForeignFile, JournalNotFound
 from tests.conftest import PASSPHRASE, journal_files
+from tests.read_only import read_only_folder
 from tests.test_tui.test_cli_entries import HOLD_OPEN, ROOT, Candour
 from tui.exit_codes import exit_code_for
 
@@ -114,14 +114,9 @@ def test_a_missing_journal_is_not_found(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes a folder whatever its permissions")
 def test_a_journal_in_a_read_only_folder_is_inspected(candour: Candour) -> None:
     files = journal_files(candour.journal)
-    folder = candour.journal.parent
-    folder.chmod(0o500)
-    try:
+    with read_only_folder(candour.journal.parent):
         shown = candour("inspect", env=NO_PASSPHRASE)
-    finally:
-        folder.chmod(0o700)
     assert "Format: version 3" in shown.stdout
     assert journal_files(candour.journal) == files

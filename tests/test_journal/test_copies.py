@@ -17,7 +17,7 @@ import pytest
 
 import crypto
 from journal import DamagedJournal, DamagedRecord, JournalChanged, Vault, WrongPassphrase, draw_recovery_key
-from journal.vault.index_format import bucket_of, section_of
+from journal.vault.index_format import IndexEntry, bucket_of, section_of
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
 
 DEARER_KDF = crypto.KdfParams(time_cost=2, memory_kib=16, lanes=1)
@@ -52,23 +52,30 @@ def _fork(journal_path: Path, other_copy: Path) -> None:
     shutil.copyfile(journal_path, other_copy)
 
 
+def _record_in_two_copies(make_vault: MakeVault, journal_path: Path, other_copy: Path, text: bytes) -> IndexEntry:
+    """A journal holding one record, then forked (see `_fork`); returns the record's entry."""
+    vault, _ = make_vault()
+    record = vault.put("note", text)
+    vault.close()
+    _fork(journal_path, other_copy)
+    return record
+
+
+def _plant(source: Path, target: Path, table: str, where: str, parameters: tuple[object, ...]) -> None:
+    """Put the envelope of the row that `where` picks in `source` into the same row of `target`."""
+    planted = _one(source, f"SELECT envelope FROM {table} WHERE {where}", parameters)
+    _execute(target, f"UPDATE {table} SET envelope = ? WHERE {where}", (planted, *parameters))
+
+
 def test_a_record_row_from_another_copy_at_the_same_revision_is_refused(
     make_vault: MakeVault, journal_path: Path, other_copy: Path
 ) -> None:
-    vault, _ = make_vault()
-    record = vault.put("note", b"written before the copy")
-    vault.close()
-    _fork(journal_path, other_copy)
+    record = _record_in_two_copies(make_vault, journal_path, other_copy, b"written before the copy")
     with unlock(journal_path) as vault:
         vault.put("note", b"what this copy says", record_id=record.id_hex)
     with unlock(other_copy) as elsewhere:
         elsewhere.put("note", b"what the other copy says", record_id=record.id_hex)
-    planted = _one(other_copy, "SELECT envelope FROM records WHERE id = ? AND revision = 2", (record.record_id,))
-    _execute(
-        journal_path,
-        "UPDATE records SET envelope = ? WHERE id = ? AND revision = 2",
-        (planted, record.record_id),
-    )
+    _plant(other_copy, journal_path, "records", "id = ? AND revision = 2", (record.record_id,))
     with unlock(journal_path) as vault:
         with pytest.raises(DamagedRecord):
             vault.get(record.id_hex)
@@ -82,17 +89,13 @@ def test_a_record_row_from_another_copy_at_the_same_revision_is_refused(
 def test_an_older_revision_from_another_copy_breaks_the_chain(
     make_vault: MakeVault, journal_path: Path, other_copy: Path
 ) -> None:
-    vault, _ = make_vault()
-    record = vault.put("note", b"first")
-    vault.close()
-    _fork(journal_path, other_copy)
+    record = _record_in_two_copies(make_vault, journal_path, other_copy, b"first")
     with unlock(journal_path) as vault:
         vault.put("note", b"second, here", record_id=record.id_hex)
         vault.put("note", b"third, here", record_id=record.id_hex)
     with unlock(other_copy) as elsewhere:
         elsewhere.put("note", b"second, elsewhere", record_id=record.id_hex)
-    planted = _one(other_copy, "SELECT envelope FROM records WHERE id = ? AND revision = 2", (record.record_id,))
-    _execute(journal_path, "UPDATE records SET envelope = ? WHERE id = ? AND revision = 2", (planted, record.record_id))
+    _plant(other_copy, journal_path, "records", "id = ? AND revision = 2", (record.record_id,))
     with unlock(journal_path) as vault:
         assert vault.get(record.id_hex).payload == b"third, here"  # the current row is still the journal's
         with pytest.raises(DamagedRecord):
@@ -103,17 +106,13 @@ def test_an_older_revision_from_another_copy_breaks_the_chain(
 def test_an_index_bucket_from_another_copy_at_the_same_revision_is_refused(
     make_vault: MakeVault, journal_path: Path, other_copy: Path
 ) -> None:
-    vault, _ = make_vault()
-    record = vault.put("note", b"one")
-    vault.close()
-    _fork(journal_path, other_copy)
+    record = _record_in_two_copies(make_vault, journal_path, other_copy, b"one")
     bucket = bucket_of(record.record_id)
     with unlock(journal_path) as vault:
         vault.put("note", b"here", record_id=record.id_hex)
     with unlock(other_copy) as elsewhere:
         elsewhere.delete(record.id_hex)  # the same bucket, at the same next revision, saying "deleted"
-    planted = _one(other_copy, "SELECT envelope FROM index_buckets WHERE bucket = ?", (bucket,))
-    _execute(journal_path, "UPDATE index_buckets SET envelope = ? WHERE bucket = ?", (planted, bucket))
+    _plant(other_copy, journal_path, "index_buckets", "bucket = ?", (bucket,))
     with unlock(journal_path) as vault:
         with pytest.raises(DamagedJournal):
             vault.get(record.id_hex)
@@ -123,10 +122,7 @@ def test_an_index_bucket_from_another_copy_at_the_same_revision_is_refused(
 def test_an_index_section_from_another_copy_at_the_same_revision_is_refused(
     make_vault: MakeVault, journal_path: Path, other_copy: Path
 ) -> None:
-    vault, _ = make_vault()
-    record = vault.put("note", b"one")
-    vault.close()
-    _fork(journal_path, other_copy)
+    record = _record_in_two_copies(make_vault, journal_path, other_copy, b"one")
     section = section_of(bucket_of(record.record_id))[0]
     with unlock(journal_path) as vault:
         vault.put("note", b"here", record_id=record.id_hex)
@@ -134,8 +130,7 @@ def test_an_index_section_from_another_copy_at_the_same_revision_is_refused(
         elsewhere.put("note", b"elsewhere", record_id=record.id_hex)
     for table, key in (("index_sections", "section"), ("index_buckets", "bucket")):
         number = section if table == "index_sections" else bucket_of(record.record_id)
-        planted = _one(other_copy, f"SELECT envelope FROM {table} WHERE {key} = ?", (number,))
-        _execute(journal_path, f"UPDATE {table} SET envelope = ? WHERE {key} = ?", (planted, number))
+        _plant(other_copy, journal_path, table, f"{key} = ?", (number,))
     with unlock(journal_path) as vault:
         with pytest.raises(DamagedJournal):
             vault.get(record.id_hex)

@@ -208,7 +208,8 @@ class NewRecoveryKeyScreen(ModalScreen[bool]):
                 "can read your journal."
             )
             yield Static(self._recovery_key, id="recovery-key")
-            yield Label("Type the whole key back from your copy (case, spaces and dashes do not matter):")
+            # A Static, not a Label: it wraps, so at 80 columns the end of the instruction is not cut off.
+            yield Static("Type the whole key back from your copy (case, spaces and dashes do not matter):")
             yield Input(placeholder="ABCD-EFGH-… (8 groups of 4)", id="typed-key")
             with Horizontal(classes="buttons"):
                 yield Button("Use this key", variant="primary", id="confirm")

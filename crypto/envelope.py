@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import struct
 
-import nacl.bindings
-import nacl.encoding
-import nacl.exceptions
-import nacl.hash
 import nacl.secret
 import nacl.utils
 
+from crypto import sodium
 from crypto.errors import DamagedRecord
 
 ENVELOPE_VERSION = 1
@@ -25,6 +22,7 @@ ENVELOPE_VERSION = 1
 NONCE_SIZE = nacl.secret.Aead.NONCE_SIZE
 TAG_SIZE = nacl.secret.Aead.MACBYTES
 HEADER_SIZE = 1 + NONCE_SIZE
+_VERSION_BYTE = bytes([ENVELOPE_VERSION])
 MIN_PADDED_SIZE = 256
 """Every record occupies at least this many plaintext bytes, hiding the size of short ones."""
 
@@ -94,22 +92,23 @@ def seal(key: bytes, plaintext: bytes, table: str, record_id: bytes, revision: i
         The envelope bytes.
     """
     aad = associated_data(table, record_id, revision)
-    padded = nacl.bindings.sodium_pad(plaintext, padded_size(len(plaintext)))
+    padded = sodium.pad(plaintext, padded_size(len(plaintext)))
     nonce = nacl.utils.random(NONCE_SIZE)
-    box = nacl.secret.Aead(key)
-    return bytes([ENVELOPE_VERSION]) + box.encrypt(padded, aad, nonce)
+    return _VERSION_BYTE + nonce + sodium.aead_encrypt(padded, aad, nonce, key)
 
 
 DIGEST_SIZE = 16
 """Bytes of a row digest: BLAKE2b-128, second-preimage resistant at 128 bits."""
 
+_BIND_PERSON = b"candour-bind"
+_PLACE_PERSON = b"candour-place"
+"""BLAKE2b personalisations (zero-padded to 16 bytes, as `nacl.hash` pads them)."""
+
 
 def keyed_digest(key: bytes, data: bytes) -> bytes:
     """BLAKE2b-128 of `data` under a subkey: a value no one without the key can compute (where a record's
     derived data is placed, so its place says nothing that its id does not already say)."""
-    return nacl.hash.blake2b(
-        data, digest_size=DIGEST_SIZE, key=key, person=b"candour-place", encoder=nacl.encoding.RawEncoder
-    )
+    return sodium.blake2b(data, DIGEST_SIZE, _PLACE_PERSON, key)
 
 
 def digest(*parts: bytes) -> bytes:
@@ -120,9 +119,7 @@ def digest(*parts: bytes) -> bytes:
     the same key at the same revision, no longer matches what its parent names.
     """
     joined = b"".join(struct.pack(">I", len(part)) + part for part in parts)
-    return nacl.hash.blake2b(
-        joined, digest_size=DIGEST_SIZE, person=b"candour-bind", encoder=nacl.encoding.RawEncoder
-    )
+    return sodium.blake2b(joined, DIGEST_SIZE, _BIND_PERSON)
 
 
 def envelope_nonce(envelope: object) -> bytes:
@@ -155,8 +152,8 @@ def open_envelope(key: bytes, envelope: object, table: str, record_id: bytes, re
         # any other value here is damage to this record, not a newer format.
         raise DamagedRecord(table, shown_id)
     aad = associated_data(table, record_id, revision)
-    try:
-        padded = nacl.secret.Aead(key).decrypt(envelope[1:], aad)
-        return bytes(nacl.bindings.sodium_unpad(padded, padding_bound(len(padded))))
-    except (nacl.exceptions.CryptoError, ValueError) as error:
-        raise DamagedRecord(table, shown_id) from error
+    padded = sodium.aead_decrypt(envelope[HEADER_SIZE:], aad, envelope[1:HEADER_SIZE], key)
+    plaintext = None if padded is None else sodium.unpad(padded, padding_bound(len(padded)))
+    if plaintext is None:
+        raise DamagedRecord(table, shown_id)
+    return plaintext

@@ -125,6 +125,26 @@ def _from_fields(fields: _Fields) -> IndexEntry:
     return IndexEntry(record_id, first, current, kind.decode("ascii"), sort_key, bool(flags & DELETED), row_digest)
 
 
+class EntryHead(NamedTuple):
+    """The fields of an entry that name its rows in the file: what `verify` compares the file with."""
+
+    record_id: bytes
+    first_revision: int
+    revision: int
+    row_digest: bytes
+
+
+def entry_heads(data: bytes) -> list[EntryHead]:
+    """The heads of every entry in a bucket's plaintext, without building an `IndexEntry` for each.
+
+    Raises:
+        ValueError: the length is not a whole number of entries.
+    """
+    if len(data) % _ENTRY.size:
+        raise ValueError("index bucket has a partial entry")
+    return [EntryHead(fields[0], fields[1], fields[2], fields[6]) for fields in _ENTRY.iter_unpack(data)]
+
+
 def join_bucket(bucket: Bucket) -> bytes:
     """A bucket's plaintext: its packed entries, in no particular order."""
     return b"".join(bucket.values())

@@ -45,7 +45,19 @@ def row_digest(previous: object, envelope: object) -> bytes:
     return crypto.digest(previous, envelope)
 
 
-def walk_chain(entry: IndexEntry, rows: Iterable[tuple[int, object, object]], down_to: int) -> dict[int, bytes]:
+class ChainHead(typing.Protocol):
+    """Where a record's chain starts: an `IndexEntry`, or the same three fields unpacked (`verify` reads
+    every entry, and building an `IndexEntry` for each would cost more than walking the chains)."""
+
+    @property
+    def record_id(self) -> bytes: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def row_digest(self) -> bytes: ...
+
+
+def walk_chain(entry: ChainHead, rows: Iterable[tuple[int, object, object]], down_to: int) -> dict[int, bytes]:
     """Follow a record's chain from its current row (named by `entry`) down to revision `down_to`.
 
     Args:
@@ -63,11 +75,11 @@ def walk_chain(entry: IndexEntry, rows: Iterable[tuple[int, object, object]], do
     for revision in range(entry.revision, down_to - 1, -1):
         row = by_revision.get(revision)
         if row is None:
-            raise RecordMissing(entry.id_hex, f"revision {revision} is missing: it was deleted or rolled back")
+            raise RecordMissing(entry.record_id.hex(), f"revision {revision} is missing: it was deleted or rolled back")
         previous, envelope = row
         if row_digest(previous, envelope) != expected:
             # Altered, rolled back to an older copy, or copied from another copy of the journal.
-            raise DamagedRecord(RECORDS_TABLE, entry.id_hex)
+            raise DamagedRecord(RECORDS_TABLE, entry.record_id.hex())
         found[revision] = typing.cast(bytes, envelope)
         expected = typing.cast(bytes, previous)
     return found

@@ -1,0 +1,72 @@
+"""The direct libsodium calls give exactly what PyNaCl's public bindings give, and refuse what they refuse."""
+
+from __future__ import annotations
+
+import nacl.bindings
+import nacl.exceptions
+import nacl.utils
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crypto import sodium
+
+keys = st.binary(min_size=32, max_size=32)
+nonces = st.binary(min_size=24, max_size=24)
+messages = st.binary(max_size=3000)
+persons = st.binary(max_size=16)
+
+
+@given(message=messages, aad=st.binary(max_size=80), nonce=nonces, key=keys)
+def test_aead_matches_pynacl_both_ways(message: bytes, aad: bytes, nonce: bytes, key: bytes) -> None:
+    sealed = sodium.aead_encrypt(message, aad, nonce, key)
+    assert sealed == nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(message, aad, nonce, key)
+    assert sodium.aead_decrypt(sealed, aad, nonce, key) == message
+
+
+@given(message=messages, aad=st.binary(max_size=80), nonce=nonces, key=keys, data=st.data())
+def test_aead_refuses_any_change_pynacl_refuses(
+    message: bytes, aad: bytes, nonce: bytes, key: bytes, data: st.DataObject
+) -> None:
+    sealed = bytearray(sodium.aead_encrypt(message, aad, nonce, key))
+    place = data.draw(st.integers(0, len(sealed) - 1))
+    sealed[place] ^= data.draw(st.integers(1, 255))
+    with pytest.raises(nacl.exceptions.CryptoError):
+        nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(bytes(sealed), aad, nonce, key)
+    assert sodium.aead_decrypt(bytes(sealed), aad, nonce, key) is None
+    assert sodium.aead_decrypt(bytes(sealed[: data.draw(st.integers(0, 15))]), aad, nonce, key) is None
+
+
+def test_aead_refuses_a_key_or_nonce_of_the_wrong_size() -> None:
+    with pytest.raises(ValueError, match="wrong size"):
+        sodium.aead_encrypt(b"x", b"", bytes(24), bytes(31))
+    with pytest.raises(ValueError, match="wrong size"):
+        sodium.aead_decrypt(bytes(40), b"", bytes(23), bytes(32))
+
+
+@given(data=st.binary(max_size=3000), person=persons, key=st.binary(max_size=64), size=st.integers(16, 64))
+def test_blake2b_matches_pynacl(data: bytes, person: bytes, key: bytes, size: int) -> None:
+    expected = nacl.bindings.crypto_generichash_blake2b_salt_personal(data, digest_size=size, key=key, person=person)
+    assert sodium.blake2b(data, size, person, key) == expected
+
+
+@given(data=st.binary(max_size=2000), extra=st.integers(1, 600))
+def test_pad_and_unpad_match_pynacl(data: bytes, extra: int) -> None:
+    length = len(data) + extra
+    padded = sodium.pad(data, length)
+    assert padded == nacl.bindings.sodium_pad(data, length)
+    assert sodium.unpad(padded, extra) == nacl.bindings.sodium_unpad(padded, extra) == data
+
+
+def test_unpad_refuses_what_has_no_padding() -> None:
+    assert sodium.unpad(bytes(64), 64) is None  # no 0x80 marker
+    assert sodium.unpad(b"", 16) is None
+    with pytest.raises(ValueError, match="no room"):
+        sodium.pad(bytes(16), 16)
+
+
+def test_random_inputs_are_not_all_one_value() -> None:
+    """The comparisons above would pass for two functions that ignore their input; these do not."""
+    key, nonce = nacl.utils.random(32), nacl.utils.random(24)
+    assert sodium.aead_encrypt(b"a", b"", nonce, key) != sodium.aead_encrypt(b"b", b"", nonce, key)
+    assert sodium.blake2b(b"a", 16, b"p") != sodium.blake2b(b"a", 16, b"q")

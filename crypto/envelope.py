@@ -144,16 +144,37 @@ def open_envelope(key: bytes, envelope: object, table: str, record_id: bytes, re
     Raises:
         DamagedRecord: the envelope was altered, moved, truncated or is not bytes.
     """
-    shown_id = record_id.hex()
+    padded = sodium.aead_decrypt(*_decryption_inputs(key, envelope, table, record_id, revision))
+    plaintext = None if padded is None else sodium.unpad(padded, padding_bound(len(padded)))
+    if plaintext is None:
+        raise DamagedRecord(table, record_id.hex())
+    return plaintext
+
+
+def authenticate_envelope(key: bytes, envelope: object, table: str, record_id: bytes, revision: int) -> None:
+    """Check that an envelope read back from disk opens, without keeping its plaintext (`verify` does this for
+    every row). Its padding is not checked: it is inside what the tag authenticates, so only a fault in
+    Candour's own sealing could leave it malformed, and every read checks it.
+
+    Raises:
+        DamagedRecord: the envelope was altered, moved, truncated or is not bytes.
+    """
+    if not sodium.aead_authentic(*_decryption_inputs(key, envelope, table, record_id, revision)):
+        raise DamagedRecord(table, record_id.hex())
+
+
+def _decryption_inputs(
+    key: bytes, envelope: object, table: str, record_id: bytes, revision: int
+) -> tuple[bytes, bytes, bytes, bytes]:
+    """Ciphertext, associated data, nonce and key of an envelope, for libsodium.
+
+    Raises:
+        DamagedRecord: not an envelope of this version (too short, or not bytes).
+    """
     if not isinstance(envelope, bytes) or len(envelope) < HEADER_SIZE + TAG_SIZE:
-        raise DamagedRecord(table, shown_id)
+        raise DamagedRecord(table, record_id.hex())
     if envelope[0] != ENVELOPE_VERSION:
         # The file's format version (checked at open) fixes the envelope version, so
         # any other value here is damage to this record, not a newer format.
-        raise DamagedRecord(table, shown_id)
-    aad = associated_data(table, record_id, revision)
-    padded = sodium.aead_decrypt(envelope[HEADER_SIZE:], aad, envelope[1:HEADER_SIZE], key)
-    plaintext = None if padded is None else sodium.unpad(padded, padding_bound(len(padded)))
-    if plaintext is None:
-        raise DamagedRecord(table, shown_id)
-    return plaintext
+        raise DamagedRecord(table, record_id.hex())
+    return envelope[HEADER_SIZE:], associated_data(table, record_id, revision), envelope[1:HEADER_SIZE], key

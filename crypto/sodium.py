@@ -47,6 +47,17 @@ def aead_decrypt(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> byt
     return _copied(message, length[0])
 
 
+def aead_authentic(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> bool:
+    """Whether `aead_decrypt` would open this, without copying out the plaintext."""
+    _check_key_and_nonce(key, nonce)
+    if len(ciphertext) < TAG_SIZE:
+        return False
+    message = ffi.new("unsigned char[]", max(1, len(ciphertext) - TAG_SIZE))
+    return not lib.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        message, ffi.NULL, ffi.NULL, ciphertext, len(ciphertext), aad, len(aad), nonce, key
+    )
+
+
 def blake2b(data: bytes, digest_size: int, person: bytes, key: bytes = b"") -> bytes:
     """BLAKE2b of `data`, personalised with `person` (zero-padded to 16 bytes, as PyNaCl pads it), keyed if
     `key` is given."""

@@ -19,7 +19,6 @@ from journal.errors import DamagedJournal, DamagedRecord, JournalChanged, Record
 from journal.vault import index_format
 from journal.vault.file import JournalFile
 from journal.vault.index_format import (
-    BUCKET_COUNT,
     ROOT_ID,
     SECTION_COUNT,
     SECTION_SIZE,
@@ -92,8 +91,11 @@ class SealedIndex:
         self._buckets: dict[int, Bucket] = {}
         """Buckets read so far."""
         self._unsplit: dict[int, index_format.Snapshot] = {}
-        """Sections read from a snapshot and not split into buckets yet (none of their buckets is in
-        `_buckets`): listing iterates their packed entries; a lookup or a write splits them."""
+        """Sections read from a snapshot and not split into buckets yet: listing iterates their packed
+        entries; a lookup takes out just the bucket it needs, and a write splits the section. Some of their buckets
+        may be in `_buckets` already (read one by one before the whole index was needed): those hold what
+        the snapshot holds, since a snapshot is used only while the section names exactly the rows it
+        was made from."""
         self._kinds: index_format.KindTable | None = None
         """The whole index, unpacked, until the next write."""
         self.load_root()
@@ -139,8 +141,12 @@ class SealedIndex:
         """The whole index, unpacked (held until the next write)."""
         self._keyring.keys()  # once locked, the root is gone too: say locked, not damaged
         if self._kinds is None:
-            self._kinds = index_format.KindTable(self._all_entries())
+            self._kinds = index_format.KindTable(self._all_entries(), self._row_digest)
         return self._kinds
+
+    def _row_digest(self, raw_id: bytes) -> bytes:
+        """The row digest an entry in memory names (see `KindTable`)."""
+        return self.entry(raw_id).row_digest
 
     def new_id(self, staged: dict[int, Bucket] | None = None) -> bytes:
         """A random id not yet in use (a collision is astronomically unlikely, but cheap to rule out)."""
@@ -174,10 +180,10 @@ class SealedIndex:
         """A bucket's entries, from `rows` (number -> envelope) if given."""
         cached = self._buckets.get(bucket)
         if cached is None:
-            section = index_format.section_of(bucket)[0]
-            if section in self._unsplit:
-                self._split(section, self._unsplit.pop(section))
-                return self._buckets[bucket]
+            section, place = index_format.section_of(bucket)
+            if section in self._unsplit:  # only this bucket: a lookup need not split the other 63
+                cached = self._buckets[bucket] = self._unsplit[section].bucket(place)
+                return cached
             plaintext = self.read_row(BUCKET_TABLE, bucket, *self.bucket_child(bucket), rows)
             cached = {} if plaintext is None else index_format.split_bucket(plaintext)
             self._buckets[bucket] = cached
@@ -265,21 +271,17 @@ class SealedIndex:
         index opens 64 snapshots instead of 4,096 buckets (best effort: a read-only or full disk
         only leaves that slower).
         """
-        if len(self._buckets) + SECTION_SIZE * len(self._unsplit) < BUCKET_COUNT:
-            unread = sorted(
-                {index_format.section_of(b)[0] for b in range(BUCKET_COUNT) if b not in self._buckets}
-                - set(self._unsplit)
-            )
+        unread = [section for section in range(SECTION_COUNT) if not self._section_held(section)]
+        if unread:
             section_rows = self.section_rows()
             for section in unread:
                 self.section(section, section_rows)  # refuses a root put back from an older copy
             stale = self._take_snapshots([section for section in unread if self.root.revisions[section]])
             read: dict[int, dict[int, object]] = {}
             for section in unread:
-                numbers = index_format.buckets_in(section)
-                if section not in self._unsplit and not all(bucket in self._buckets for bucket in numbers):
+                if not self._section_held(section):
                     read[section] = self.section_bucket_rows(section)
-                    for bucket in numbers:
+                    for bucket in index_format.buckets_in(section):
                         self.bucket(bucket, read[section])
             self.snapshots.save(
                 {
@@ -293,8 +295,14 @@ class SealedIndex:
                 }
             )
         return [snapshot.entries for snapshot in self._unsplit.values()] + [
-            index_format.join_bucket(bucket) for bucket in self._buckets.values()
+            index_format.join_bucket(entries)
+            for bucket, entries in self._buckets.items()
+            if bucket // SECTION_SIZE not in self._unsplit
         ]
+
+    def _section_held(self, section: int) -> bool:
+        """Whether every bucket of a section is in memory (in `_buckets`, or in an unsplit snapshot)."""
+        return section in self._unsplit or all(bucket in self._buckets for bucket in index_format.buckets_in(section))
 
     def _take_snapshots(self, sections: list[int]) -> list[int]:
         """Take these sections (already read) and their buckets from their snapshots; returns those whose
@@ -302,15 +310,11 @@ class SealedIndex:
         current = self.snapshots.current(
             {section: (self.root.revisions[section], self.section(section)) for section in sections}
         )
-        for section, snapshot in current.items():
-            if any(bucket in self._buckets for bucket in index_format.buckets_in(section)):
-                self._split(section, snapshot)  # some were read one by one: split the rest
-            else:
-                self._unsplit[section] = snapshot
+        self._unsplit.update(current)
         return [section for section in sections if section not in current]
 
     def _split(self, section: int, snapshot: index_format.Snapshot) -> None:
-        """Hold a section's buckets from its snapshot, except those already read from their rows."""
+        """Hold a section's buckets from its snapshot, except those already read from their rows (the same)."""
         for bucket, entries in zip(index_format.buckets_in(section), snapshot.buckets(), strict=True):
             self._buckets.setdefault(bucket, entries)
 
@@ -359,6 +363,8 @@ class SealedIndex:
     def commit(self, staged: dict[int, Bucket], top: IndexTop) -> None:
         """After COMMIT succeeded: make the in-memory index match the file."""
         self._kinds = None
+        for section in {bucket // SECTION_SIZE for bucket in staged} & self._unsplit.keys():
+            self._split(section, self._unsplit.pop(section))  # its snapshot no longer stands for it
         self._buckets.update(staged)
         self._sections.update(top.sections)
         self.root = top.root

@@ -66,7 +66,7 @@ def verify(file: JournalFile, keyring: KeyRing, index: SealedIndex) -> VerifyRep
                         continue
                     indexed.append((revision, previous, envelope))
                     try:
-                        crypto.open_envelope(keys.records, envelope, RECORDS_TABLE, record_id, revision)
+                        crypto.authenticate_envelope(keys.records, envelope, RECORDS_TABLE, record_id, revision)
                         checked += 1
                     except DamagedRecord as problem:
                         problems.append(problem)

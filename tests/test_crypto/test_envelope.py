@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crypto import Purpose, derive_subkey, open_envelope, padded_size, seal
+from crypto import Purpose, authenticate_envelope, derive_subkey, open_envelope, padded_size, seal
 from crypto.envelope import HEADER_SIZE, NONCE_SIZE, TAG_SIZE, padding_bound
 from crypto.errors import DamagedRecord
 
@@ -92,6 +92,9 @@ def test_envelope_size_depends_only_on_padded_size() -> None:
     assert sizes == {1 + NONCE_SIZE + 256 + TAG_SIZE}
 
 
+CHECKS = (open_envelope, authenticate_envelope)
+"""Both refuse exactly the same envelopes: opening (reads) and authenticating alone (verify)."""
+
 REGIONS = {
     "version": 0,
     "nonce": 1,
@@ -108,20 +111,23 @@ def test_one_changed_byte_in_any_region_is_detected(offset: int) -> None:
     for flip in (0x01, 0x80, 0xFF):
         tampered = bytearray(KNOWN_ENVELOPE)
         tampered[offset] ^= flip
-        with pytest.raises(DamagedRecord):
-            open_envelope(KEY, bytes(tampered), "records", RECORD_ID, 7)
+        for check in CHECKS:
+            with pytest.raises(DamagedRecord):
+                check(KEY, bytes(tampered), "records", RECORD_ID, 7)
 
 
 @pytest.mark.parametrize("length", [0, 1, HEADER_SIZE, HEADER_SIZE + TAG_SIZE, len(KNOWN_ENVELOPE) - 1])
 def test_truncated_envelope_is_damaged(length: int) -> None:
-    with pytest.raises(DamagedRecord):
-        open_envelope(KEY, KNOWN_ENVELOPE[:length], "records", RECORD_ID, 7)
+    for check in CHECKS:
+        with pytest.raises(DamagedRecord):
+            check(KEY, KNOWN_ENVELOPE[:length], "records", RECORD_ID, 7)
 
 
 @pytest.mark.parametrize("value", [None, 7, "text", 1.5, bytearray(b"x")])
 def test_values_of_the_wrong_type_are_damaged(value: object) -> None:
-    with pytest.raises(DamagedRecord):
-        open_envelope(KEY, value, "records", RECORD_ID, 7)
+    for check in CHECKS:
+        with pytest.raises(DamagedRecord):
+            check(KEY, value, "records", RECORD_ID, 7)
 
 
 @pytest.mark.parametrize(
@@ -134,9 +140,14 @@ def test_values_of_the_wrong_type_are_damaged(value: object) -> None:
     ],
 )
 def test_moved_ciphertext_fails(table: str, record_id: bytes, revision: int) -> None:
-    with pytest.raises(DamagedRecord) as caught:
-        open_envelope(KEY, KNOWN_ENVELOPE, table, record_id, revision)
-    assert record_id.hex() in str(caught.value)
+    for check in CHECKS:
+        with pytest.raises(DamagedRecord) as caught:
+            check(KEY, KNOWN_ENVELOPE, table, record_id, revision)
+        assert record_id.hex() in str(caught.value)
+
+
+def test_an_envelope_that_opens_also_authenticates() -> None:
+    authenticate_envelope(KEY, KNOWN_ENVELOPE, "records", RECORD_ID, 7)
 
 
 def test_another_envelope_version_byte_is_damage_to_that_record() -> None:

@@ -22,6 +22,7 @@ def test_aead_matches_pynacl_both_ways(message: bytes, aad: bytes, nonce: bytes,
     sealed = sodium.aead_encrypt(message, aad, nonce, key)
     assert sealed == nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(message, aad, nonce, key)
     assert sodium.aead_decrypt(sealed, aad, nonce, key) == message
+    assert sodium.aead_authentic(sealed, aad, nonce, key)
 
 
 @given(message=messages, aad=st.binary(max_size=80), nonce=nonces, key=keys, data=st.data())
@@ -34,6 +35,7 @@ def test_aead_refuses_any_change_pynacl_refuses(
     with pytest.raises(nacl.exceptions.CryptoError):
         nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(bytes(sealed), aad, nonce, key)
     assert sodium.aead_decrypt(bytes(sealed), aad, nonce, key) is None
+    assert not sodium.aead_authentic(bytes(sealed), aad, nonce, key)
     assert sodium.aead_decrypt(bytes(sealed[: data.draw(st.integers(0, 15))]), aad, nonce, key) is None
 
 

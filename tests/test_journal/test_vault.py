@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import unicodedata
 from pathlib import Path
@@ -411,8 +412,33 @@ def test_a_refused_file_with_a_left_over_log_is_left_byte_for_byte(
 def test_the_newest_few_are_the_start_of_the_full_listing(rows: list[tuple[int, str, bool]], limit: int) -> None:
     # Few distinct sort keys: ties at the cut are the rule here, and the id must decide them as a full sort does.
     entries = [
-        IndexEntry(n.to_bytes(16, "big")[::-1], 1, 1, kind, key, deleted) for n, (key, kind, deleted) in enumerate(rows)
+        IndexEntry(n.to_bytes(16, "big")[::-1], 1, 1, kind, key, deleted, row_digest=os.urandom(16))
+        for n, (key, kind, deleted) in enumerate(rows)
     ]
-    table = KindTable([b"".join(map(pack_entry, entries))])
+    digests = {entry.record_id: entry.row_digest for entry in entries}
+    table = KindTable([b"".join(map(pack_entry, entries))], digests.__getitem__)
     for kind in ("reflection", None):
-        assert table.newest_first(kind, False, limit) == table.newest_first(kind, False)[: max(limit, 0)]
+        newest = table.newest_first(kind, False, limit)
+        assert newest == table.newest_first(kind, False)[: max(limit, 0)]
+        assert all(entry.row_digest == digests[entry.record_id] for entry in newest)
+
+
+def test_a_long_listing_names_every_row_digest_without_a_lookup_each() -> None:
+    entries = [IndexEntry(os.urandom(16), 1, 2, "reflection", n, row_digest=os.urandom(16)) for n in range(1_000)]
+    runs = [b"".join(map(pack_entry, entries[start : start + 64])) for start in range(0, 1_000, 64)]
+    lookups: list[bytes] = []
+
+    def looked_up(raw_id: bytes) -> bytes:
+        lookups.append(raw_id)
+        return next(entry.row_digest for entry in entries if entry.record_id == raw_id)
+
+    table = KindTable(runs, looked_up)
+    listed = table.newest_first("reflection", False)
+    assert [(entry.record_id, entry.row_digest) for entry in listed] == [
+        (entry.record_id, entry.row_digest) for entry in reversed(entries)
+    ]
+    assert not lookups
+    assert [entry.row_digest for entry in table.newest_first("reflection", False, 3)] == [
+        entry.row_digest for entry in entries[:-4:-1]
+    ]
+    assert len(lookups) == 3

@@ -92,9 +92,8 @@ def seal(key: bytes, plaintext: bytes, table: str, record_id: bytes, revision: i
         The envelope bytes.
     """
     aad = associated_data(table, record_id, revision)
-    padded = sodium.pad(plaintext, padded_size(len(plaintext)))
     nonce = nacl.utils.random(NONCE_SIZE)
-    return _VERSION_BYTE + nonce + sodium.aead_encrypt(padded, aad, nonce, key)
+    return sodium.seal_padded(_VERSION_BYTE, nonce, plaintext, padded_size(len(plaintext)), aad, key)
 
 
 DIGEST_SIZE = 16

@@ -20,21 +20,32 @@ _PERSON_SIZE = 16
 _NO_SALT = bytes(16)
 
 
-def aead_encrypt(message: bytes, aad: bytes, nonce: bytes, key: bytes) -> bytes:
-    """XChaCha20-Poly1305 (IETF) ciphertext and tag of `message`, bound to `aad`."""
+def seal_padded(prefix: bytes, nonce: bytes, plaintext: bytes, padded_length: int, aad: bytes, key: bytes) -> bytes:
+    """`prefix | nonce |` the XChaCha20-Poly1305 (IETF) ciphertext and tag of `plaintext` padded to
+    `padded_length` (ISO/IEC 7816-4, libsodium's `sodium_pad`) and bound to `aad`, built in one buffer:
+    the plaintext is padded and encrypted in place (libsodium allows the ciphertext over the message), so
+    sealing copies it in once and the envelope out once."""
     _check_key_and_nonce(key, nonce)
-    ciphertext = ffi.new("unsigned char[]", len(message) + TAG_SIZE)
-    length = ffi.new("unsigned long long *")
+    if padded_length <= len(plaintext):
+        raise ValueError("no room to pad")
+    start = len(prefix) + NONCE_SIZE
+    buffer = ffi.new("unsigned char[]", start + padded_length + TAG_SIZE)
+    ffi.memmove(buffer, prefix + nonce, start)
+    ffi.memmove(buffer + start, plaintext, len(plaintext))
+    length = ffi.new("size_t *")
+    padding_failed = lib.sodium_pad(length, buffer + start, len(plaintext), padded_length, padded_length)
+    if padding_failed or length[0] != padded_length:
+        raise ValueError("padding failed")
     if lib.crypto_aead_xchacha20poly1305_ietf_encrypt(
-        ciphertext, length, message, len(message), aad, len(aad), ffi.NULL, nonce, key
+        buffer + start, ffi.NULL, buffer + start, padded_length, aad, len(aad), ffi.NULL, nonce, key
     ):
         raise ValueError("encryption failed")
-    return _copied(ciphertext, length[0])
+    return _copied(buffer, start + padded_length + TAG_SIZE)
 
 
 def aead_decrypt(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> bytes | None:
-    """The plaintext of `aead_encrypt`'s output, or None if it does not authenticate (altered, moved, the
-    wrong key or associated data)."""
+    """The plaintext of what `seal_padded` encrypted (what follows its prefix and nonce), or None if it does
+    not authenticate (altered, moved, the wrong key or associated data)."""
     _check_key_and_nonce(key, nonce)
     if len(ciphertext) < TAG_SIZE:
         return None
@@ -71,24 +82,8 @@ def blake2b(data: bytes, digest_size: int, person: bytes, key: bytes = b"") -> b
     return _copied(digest, digest_size)
 
 
-def pad(data: bytes, padded_length: int) -> bytes:
-    """`data` padded to exactly `padded_length` bytes (ISO/IEC 7816-4, libsodium's `sodium_pad`).
-
-    Raises:
-        ValueError: `padded_length` leaves no room for the padding's marker byte.
-    """
-    if padded_length <= len(data):
-        raise ValueError("no room to pad")
-    buffer = ffi.new("unsigned char[]", padded_length)
-    ffi.memmove(buffer, data, len(data))
-    length = ffi.new("size_t *")
-    if lib.sodium_pad(length, buffer, len(data), padded_length, padded_length) or length[0] != padded_length:
-        raise ValueError("padding failed")
-    return _copied(buffer, padded_length)
-
-
 def unpad(padded: bytes, block_size: int) -> bytes | None:
-    """`padded` without the padding `sodium_pad` added to its last `block_size` bytes; None if there is none."""
+    """`padded` without the padding `seal_padded` added to its last `block_size` bytes; None if there is none."""
     if not 0 < block_size <= len(padded):
         return None
     length = ffi.new("size_t *")

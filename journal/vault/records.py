@@ -371,7 +371,15 @@ class RecordStore:
         entries = dict(self._index.bucket(bucket))
         envelope = crypto.seal(records_key, payload, RECORDS_TABLE, entry.record_id, entry.revision)
         previous = entry.row_digest  # the row it follows (`NO_DIGEST` for a new record): the chain's next link
-        entry = replace(entry, row_digest=row_digest(previous, envelope))
+        entry = IndexEntry(  # built, not `replace`d: every write makes one, and `replace` costs four times more
+            entry.record_id,
+            entry.first_revision,
+            entry.revision,
+            entry.kind,
+            entry.sort_key,
+            entry.deleted,
+            row_digest(previous, envelope),
+        )
         entries[entry.record_id] = index_format.pack_entry(entry)
         with self._file.transaction(action) as connection:
             connection.execute(_INSERT_ROW, (entry.record_id, entry.revision, previous, envelope))

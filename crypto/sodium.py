@@ -46,6 +46,17 @@ def seal_padded(prefix: bytes, nonce: bytes, plaintext: bytes, padded_length: in
 def aead_decrypt(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> bytes | None:
     """The plaintext of what `seal_padded` encrypted (what follows its prefix and nonce), or None if it does
     not authenticate (altered, moved, the wrong key or associated data)."""
+    opened = _decrypted(ciphertext, aad, nonce, key)
+    return None if opened is None else _copied(*opened)
+
+
+def aead_authentic(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> bool:
+    """Whether `aead_decrypt` would open this, without copying out the plaintext."""
+    return _decrypted(ciphertext, aad, nonce, key) is not None
+
+
+def _decrypted(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> tuple[object, int] | None:
+    """The cffi buffer libsodium decrypted into and the plaintext's length, or None if it does not authenticate."""
     _check_key_and_nonce(key, nonce)
     if len(ciphertext) < TAG_SIZE:
         return None
@@ -55,18 +66,7 @@ def aead_decrypt(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> byt
         message, length, ffi.NULL, ciphertext, len(ciphertext), aad, len(aad), nonce, key
     ):
         return None
-    return _copied(message, length[0])
-
-
-def aead_authentic(ciphertext: bytes, aad: bytes, nonce: bytes, key: bytes) -> bool:
-    """Whether `aead_decrypt` would open this, without copying out the plaintext."""
-    _check_key_and_nonce(key, nonce)
-    if len(ciphertext) < TAG_SIZE:
-        return False
-    message = ffi.new("unsigned char[]", max(1, len(ciphertext) - TAG_SIZE))
-    return not lib.crypto_aead_xchacha20poly1305_ietf_decrypt(
-        message, ffi.NULL, ffi.NULL, ciphertext, len(ciphertext), aad, len(aad), nonce, key
-    )
+    return message, length[0]
 
 
 def blake2b(data: bytes, digest_size: int, person: bytes, key: bytes = b"") -> bytes:

@@ -149,8 +149,7 @@ def entry_heads(data: bytes) -> list[EntryHead]:
     Raises:
         ValueError: the length is not a whole number of entries.
     """
-    if len(data) % _ENTRY.size:
-        raise ValueError("index bucket has a partial entry")
+    _check_whole_entries(data)
     return [EntryHead(fields[0], fields[1], fields[2], fields[6]) for fields in _ENTRY.iter_unpack(data)]
 
 
@@ -165,10 +164,14 @@ def split_bucket(data: bytes) -> Bucket:
     Raises:
         ValueError: the length is not a whole number of entries.
     """
+    _check_whole_entries(data)
     size = _ENTRY.size
-    if len(data) % size:
-        raise ValueError("index bucket has a partial entry")
     return {data[start : start + _ID_SIZE]: data[start : start + size] for start in range(0, len(data), size)}
+
+
+def _check_whole_entries(data: bytes) -> None:
+    if len(data) % _ENTRY.size:
+        raise ValueError("index bucket has a partial entry")
 
 
 class KindTable:
@@ -229,13 +232,15 @@ class KindTable:
         wanted = None if kind is None else kind.encode("ascii")
         chosen = (wanted, include_deleted)
         if chosen not in self._by_kind:
-            if wanted is None:
-                found = self._all if include_deleted else [fields for fields in self._all if not fields[3] & DELETED]
-            elif include_deleted:
-                found = [fields for fields in self._all if fields[5] == wanted]
-            else:
-                found = [fields for fields in self._all if fields[5] == wanted and not fields[3] & DELETED]
-            self._by_kind[chosen] = found
+            self._by_kind[chosen] = (
+                self._all
+                if wanted is None and include_deleted
+                else [
+                    fields
+                    for fields in self._all
+                    if (wanted is None or fields[5] == wanted) and (include_deleted or not fields[3] & DELETED)
+                ]
+            )
         return self._by_kind[chosen]
 
 
@@ -327,13 +332,7 @@ class Snapshot(NamedTuple):
 
     def buckets(self) -> list[Bucket]:
         """The section's buckets, split (what a lookup or a write needs)."""
-        buckets = []
-        start = 0
-        for count in self.counts:
-            end = start + _ENTRY.size * count
-            buckets.append(split_bucket(self.entries[start:end]))
-            start = end
-        return buckets
+        return [self.bucket(place) for place in range(len(self.counts))]
 
 
 def decode_snapshot(data: bytes) -> Snapshot:

@@ -172,8 +172,8 @@ class KindTable:
             found = [fields for fields in found if fields[4] >= lowest]
         return [_from_fields(fields) for fields in sorted(found, key=_newest)[:limit]]
 
-    def current_revisions(self, kind: str) -> dict[bytes, int]:
-        """Each live record of `kind` → its current revision."""
+    def current_revisions(self, kind: str | None) -> dict[bytes, int]:
+        """Each live record of `kind` (of any kind if None) → its current revision."""
         return {fields[0]: fields[2] for fields in self._matching(kind, include_deleted=False)}
 
     def count(self, kind: str | None) -> int:

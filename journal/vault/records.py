@@ -332,9 +332,9 @@ class RecordStore:
         with self._file.mutex:
             return self._index.kind_table().newest_first(kind, False, limit)
 
-    def current_revisions(self, kind: str) -> dict[bytes, int]:
-        """Each live record of a kind (raw id) → its current revision: what checking derived data
-        against the index needs, without building an `IndexEntry` for each."""
+    def current_revisions(self, kind: str | None = None) -> dict[bytes, int]:
+        """Each live record of a kind (of any kind if None; raw id) → its current revision: what checking
+        derived data against the index needs, without building an `IndexEntry` for each."""
         with self._file.mutex:
             return self._index.kind_table().current_revisions(kind)
 

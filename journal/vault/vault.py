@@ -384,8 +384,8 @@ class Vault:
         """The `limit` entries with the highest sort key, without sorting the whole index."""
         return self._records.recent(kind, limit)
 
-    def current_revisions(self, kind: str) -> dict[bytes, int]:
-        """Each live record of a kind (raw id) → its current revision."""
+    def current_revisions(self, kind: str | None = None) -> dict[bytes, int]:
+        """Each live record of a kind (of any kind if None; raw id) → its current revision."""
         return self._records.current_revisions(kind)
 
     def count(self, kind: str | None = None) -> int:

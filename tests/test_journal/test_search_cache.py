@@ -61,7 +61,8 @@ def results(journal: Journal, query: str, filters: SearchFilters = NO_FILTERS) -
 def test_search_from_the_cache_matches_search_from_the_records(journal_path: Path) -> None:
     fill(journal_path)
     with reopen(journal_path) as cached:
-        assert len(cached_documents(cached.vault)) == 40
+        assert len(cached_documents(cached.vault)) == 41  # the theme too, as an empty document
+        assert cached_documents(cached.vault)[bytes.fromhex(cached.all(Theme)[0].saved_id)] == (1, b"")
         decrypted: list[int] = []
         get_many = cached.vault.get_many
 
@@ -100,7 +101,7 @@ def test_purged_text_does_not_live_on_in_the_cache(journal_path: Path) -> None:
     with reopen(journal_path) as journal:
         journal.purge(first.saved_id)
         assert bytes.fromhex(first.saved_id) not in cached_documents(journal.vault)
-        assert len(cached_documents(journal.vault)) == 39
+        assert len(cached_documents(journal.vault)) == 40  # the other 39 reflections and the theme
 
 
 def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Path) -> None:
@@ -117,7 +118,7 @@ def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Pa
     connection.close()
     with reopen(journal_path) as journal:
         assert len(results(journal, "cafe")) == 40
-        assert len(cached_documents(journal.vault)) == 40
+        assert len(cached_documents(journal.vault)) == 41
 
 
 def test_rotating_keys_drops_the_cache_and_search_rebuilds_it(journal_path: Path) -> None:

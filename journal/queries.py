@@ -127,8 +127,12 @@ class Queries(RecordStore):
         searched: dict[bytes, int] = {}
         for kind in kinds:
             searched.update(self.vault.current_revisions(kind))
-        live = self.vault.current_revisions()
-        if not live:
+        held: dict[bytes, int] = {}  # read under the lock `save` takes: each one's value is the one indexed
+        for model in _CACHED_IN_SEARCH:
+            if model.KIND not in kinds:
+                held.update(self.vault.current_revisions(model.KIND))
+        others = self.vault.revisions_besides([model.KIND for model in _CACHED_IN_SEARCH])
+        if not (searched or held or others):
             return
         on_file: dict[bytes, int] = {}
         for number, page in self.vault.cached_pages().items():
@@ -145,20 +149,13 @@ class Queries(RecordStore):
                 if form is not None:
                     entry = entries[value.saved_id]
                     documents[entry.record_id] = (entry.revision, form)
-        # Set operations on the items run in C: at 50,000 records a loop over them cost more than the rest.
-        missing = dict(live.items() - on_file.items())
-        if missing:
-            in_memory: set[bytes] = set()
-            for model in _CACHED_IN_SEARCH:
-                if model.KIND not in kinds:
-                    in_memory.update(self.vault.current_revisions(model.KIND))
-            for raw_id, revision in missing.items():
-                if raw_id in searched:
-                    continue  # decrypted above if it had to be
-                if raw_id not in in_memory:
-                    documents[raw_id] = (revision, b"")
-                elif (form := index.cached_form(raw_id.hex())) is not None:  # None: it could not be read
-                    documents[raw_id] = (revision, form)
+        for raw_id, revision in held.items():
+            # Decrypted already, so its document is at hand (none if the record could not be read).
+            if on_file.get(raw_id) != revision and (form := index.cached_form(raw_id.hex())) is not None:
+                documents[raw_id] = (revision, form)
+        for raw_id, revision in others.items():
+            if on_file.get(raw_id) != revision:
+                documents[raw_id] = (revision, b"")  # made from the index alone: nothing decrypted for it
         if not documents:
             return
         with contextlib.suppress(StorageError, JournalBusy, DamagedJournal):  # derived data: the next search retries

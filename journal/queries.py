@@ -27,7 +27,7 @@ from journal.models import (
 from journal.records import RecordStore
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, searchable_text
 from journal.text import section
-from journal.vault import IndexEntry
+from journal.vault import IndexEntry, SearchDocuments
 
 RATE_AGAIN_AFTER = timedelta(days=21)
 """A goal not rated for this long is listed in the pre-session digest."""
@@ -40,7 +40,13 @@ SEARCHABLE_KINDS: tuple[str, ...] = tuple(model.KIND for model in _SEARCH_ORDER)
 
 _CACHED_IN_SEARCH: tuple[type[Model], ...] = (Reflection, CheckIn, Action)
 """Kinds search reads from its sealed cache: those that grow with every session. The others are few,
-and search needs them whole (sessions and goals place records in engagements, people have aliases)."""
+and search needs them whole (sessions and goals place records in engagements, people have aliases).
+
+The cache still holds an empty document for every other live record, of every kind, drafts and settings
+included, made from the index alone: were only these kinds cached, a page changing at the next search
+would tell someone comparing copies of the file that the record saved before it was one of them. Drafts
+too: a draft's first save is a new record like any other, and its kind must not show at the next search
+either (its later saves already show as a new record with the one before erased, as the README says)."""
 
 
 @dataclass(frozen=True)
@@ -103,32 +109,55 @@ class Queries(RecordStore):
                 for model in _SEARCH_ORDER:
                     if model.KIND not in through_cache:
                         index.add(self._kind(model.KIND).values())
-                self._index_through_cache(index, through_cache)
+                if through_cache:
+                    self._index_through_cache(index, through_cache)
                 self._search = index
             return self._search
 
     def _index_through_cache(self, index: SearchIndex, kinds: list[str]) -> None:
         """Index records of these kinds from the sealed search cache, decrypting only those it lacks or
-        has stale, then save their documents back (best effort: a read-only or busy file just stays slower)."""
-        revisions: dict[bytes, int] = {}
+        has stale, then bring the cache up to date for every live record (best effort: a read-only or
+        busy file just stays slower).
+
+        What the cache lacks of the other kinds is written without decrypting anything: the document
+        search already holds for a kind decrypted before (reflections browsed, say), else an empty one
+        (see `_CACHED_IN_SEARCH`). So which pages the next search re-seals depends on which records
+        changed, never on their kind.
+        """
+        searched: dict[bytes, int] = {}
         for kind in kinds:
-            revisions.update(self.vault.current_revisions(kind))
-        if not revisions:
+            searched.update(self.vault.current_revisions(kind))
+        held: dict[bytes, int] = {}  # read under the lock `save` takes: each one's value is the one indexed
+        for model in _CACHED_IN_SEARCH:
+            if model.KIND not in kinds:
+                held.update(self.vault.current_revisions(model.KIND))
+        others = self.vault.revisions_besides([model.KIND for model in _CACHED_IN_SEARCH])
+        if not (searched or held or others):
             return
+        on_file: dict[bytes, int] = {}
         for number, page in self.vault.cached_pages().items():
-            index.add_cached(number, page, revisions)
-        stale = [raw_id.hex() for raw_id in revisions if not index.has_cached(raw_id)]
-        if not stale:
+            on_file.update(zip(page.ids, page.revisions, strict=True))
+            index.add_cached(number, page, searched)
+        documents: SearchDocuments = {}
+        stale = [raw_id.hex() for raw_id in searched if not index.has_cached(raw_id)]
+        if stale:
+            entries = self._entries_still_there(stale)
+            fresh = self._read_many(entries.values())
+            index.add(fresh)
+            for value in fresh:
+                form = index.cached_form(value.saved_id)
+                if form is not None:
+                    entry = entries[value.saved_id]
+                    documents[entry.record_id] = (entry.revision, form)
+        for raw_id, revision in held.items():
+            # Decrypted already, so its document is at hand (none if the record could not be read).
+            if on_file.get(raw_id) != revision and (form := index.cached_form(raw_id.hex())) is not None:
+                documents[raw_id] = (revision, form)
+        for raw_id, revision in others.items():
+            if on_file.get(raw_id) != revision:
+                documents[raw_id] = (revision, b"")  # made from the index alone: nothing decrypted for it
+        if not documents:
             return
-        entries = self._entries_still_there(stale)
-        fresh = self._read_many(entries.values())
-        index.add(fresh)
-        documents = {}
-        for value in fresh:
-            form = index.cached_form(value.saved_id)
-            if form is not None:
-                entry = entries[value.saved_id]
-                documents[entry.record_id] = (entry.revision, form)
         with contextlib.suppress(StorageError, JournalBusy, DamagedJournal):  # derived data: the next search retries
             self.vault.store_documents(documents)
 

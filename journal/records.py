@@ -114,9 +114,13 @@ class RecordStore:
         if value.record_id is not None and self.vault.entry(value.record_id).kind != value.KIND:
             # The vault would relabel the record, and the cache of its real kind would keep the old value.
             raise RecordNotFound(f"Record {value.record_id} is not a {value.KIND}.")
-        entry = self.vault.put(value.KIND, codec.encode(value), record_id=value.record_id, sort_key=sort_key(value))
-        saved = replace(value, record_id=entry.id_hex)
-        self._remember([saved])
+        # Stored and remembered under the lock, as in a transaction: a search index being built meanwhile
+        # must never see a revision in the file whose value it does not hold yet (it seals what it holds in
+        # the search cache as that revision's document).
+        with self._lock:
+            entry = self.vault.put(value.KIND, codec.encode(value), record_id=value.record_id, sort_key=sort_key(value))
+            saved = replace(value, record_id=entry.id_hex)
+            self._remember([saved])
         return saved
 
     def save_many(self, values: Iterable[Model]) -> list[Model]:
@@ -126,9 +130,10 @@ class RecordStore:
             if value.record_id is not None:
                 raise InvalidInput("save_many only stores new values.")
             self._check_links(value)
-        entries = self.vault.put_many((value.KIND, codec.encode(value), sort_key(value)) for value in pending)
-        saved = [replace(value, record_id=entry.id_hex) for value, entry in zip(pending, entries, strict=True)]
-        self._remember(saved)
+        with self._lock:  # as in `save`
+            entries = self.vault.put_many((value.KIND, codec.encode(value), sort_key(value)) for value in pending)
+            saved = [replace(value, record_id=entry.id_hex) for value, entry in zip(pending, entries, strict=True)]
+            self._remember(saved)
         return saved
 
     def get(self, model: type[M], record_id: str) -> M:

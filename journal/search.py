@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -229,23 +230,28 @@ class SearchIndex:
         Only for records not indexed otherwise. A document is parsed only when a search could
         match it: parsing every document of a large journal (about 10 µs each) was most of its
         first search. The page is kept without the documents that are not to be found (an older
-        revision's text, a purged record's) so they do not stay in memory while the journal is open.
+        revision's text, a purged record's) so they do not stay in memory while the journal is open;
+        the empty documents of kinds search decrypts or does not need (see `journal.vault`'s FORMAT.md)
+        hold nothing, so a page holding only those besides its wanted ones is kept as it is.
 
         Args:
             current: each record that should be found (raw id) → its current revision.
         """
-        wanted = [
-            index
-            for index, (record_id, revision) in enumerate(zip(page.ids, page.revisions, strict=True))
-            if current.get(record_id) == revision
-        ]
-        if len(wanted) < len(page.ids):
+        pairs = zip(page.ids, page.revisions, strict=True)
+        found = [current.get(record_id) == revision for record_id, revision in pairs]
+        wanted = list(itertools.compress(range(len(found)), found))
+        bounds = page.bounds
+        if len(wanted) < len(found) and any(
+            bounds[index] != bounds[index + 1] for index, kept in enumerate(found) if not kept
+        ):
             page = page.subset(wanted)
-        if page.data.count(_SEPARATOR_BYTE, page.bounds[0]) != (_CACHED_FIELDS - 1) * len(page.ids):
+            wanted = list(range(len(wanted)))
+        if page.data.count(_SEPARATOR_BYTE, page.bounds[0]) != (_CACHED_FIELDS - 1) * len(wanted):
             return  # documents with other fields (only a bug writes them): rebuilt from the records instead
+        ids = [page.ids[index] for index in wanted]
         self._pages[number] = page
-        self._unparsed.update((record_id, index) for index, record_id in enumerate(page.ids))
-        self._page_of.update(dict.fromkeys(page.ids, number))
+        self._unparsed.update(zip(ids, wanted, strict=True))
+        self._page_of.update(dict.fromkeys(ids, number))
 
     def has_cached(self, record_id: bytes) -> bool:
         """Whether a record (raw id) was indexed from the cache and not re-indexed or removed since."""

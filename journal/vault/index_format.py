@@ -7,7 +7,7 @@ import heapq
 import itertools
 import operator
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -219,6 +219,11 @@ class KindTable:
     def current_revisions(self, kind: str) -> dict[bytes, int]:
         """Each live record of `kind` → its current revision."""
         return {fields[0]: fields[2] for fields in self._matching(kind, include_deleted=False)}
+
+    def revisions_besides(self, kinds: Collection[str]) -> dict[bytes, int]:
+        """Each live record of any kind but these → its current revision (in one pass over the index)."""
+        skipped = {kind.encode("ascii") for kind in kinds if kind.isascii()}
+        return {fields[0]: fields[2] for fields in self._all if fields[5] not in skipped and not fields[3] & DELETED}
 
     def count(self, kind: str | None) -> int:
         """Number of live entries of `kind` (of any kind if None)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import crypto
@@ -349,6 +349,11 @@ class RecordStore:
         against the index needs, without building an `IndexEntry` for each."""
         with self._file.mutex:
             return self._index.kind_table().current_revisions(kind)
+
+    def revisions_besides(self, kinds: Collection[str]) -> dict[bytes, int]:
+        """Each live record of any kind but these (raw id) → its current revision."""
+        with self._file.mutex:
+            return self._index.kind_table().revisions_besides(kinds)
 
     def count(self, kind: str | None = None) -> int:
         """Number of live records (of one kind)."""

@@ -3,8 +3,9 @@
 Decrypting and parsing tens of thousands of records one by one dominates the first search
 of a session (about 100 µs a record in Python). The cache keeps, for each record of the
 kinds that grow with the journal, an opaque document (the folded text and the fields
-filters need) tagged with the record's revision, in `PAGE_COUNT` pages chosen by the first
-bits of the record id. A page is one envelope, so loading the cache costs a few large
+filters need) tagged with the record's revision, in `PAGE_COUNT` pages chosen by a keyed
+digest of the record id; every other live record has an empty document, so that which
+pages a save changes never depends on the record's kind. A page is one envelope, so loading the cache costs a few large
 decryptions instead of one per record. A page lists its ids, revisions and document lengths
 ahead of the documents, so it is read with a few calls written in C, and a search looks for
 its words in the page as a whole rather than document by document.

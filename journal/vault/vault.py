@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Self
 
@@ -387,6 +387,10 @@ class Vault:
     def current_revisions(self, kind: str) -> dict[bytes, int]:
         """Each live record of a kind (raw id) → its current revision."""
         return self._records.current_revisions(kind)
+
+    def revisions_besides(self, kinds: Collection[str]) -> dict[bytes, int]:
+        """Each live record of any kind but these (raw id) → its current revision."""
+        return self._records.revisions_besides(kinds)
 
     def count(self, kind: str | None = None) -> int:
         """Number of live records (of one kind)."""

@@ -268,20 +268,28 @@ class World:
         self.index.add(values)
         if through_cache:
             # As a later session indexes them: the kinds that grow with the journal come from the
-            # sealed cache's documents, the others are decrypted. Every filter must agree.
+            # sealed cache's documents, the others are decrypted (their documents on the pages are
+            # empty, as the journal writes them). Every filter must agree.
             documents = {
                 bytes.fromhex(value.saved_id): (1, self.index.cached_form(value.saved_id) or b"")
                 for value in values
                 if value.KIND in CACHED_KINDS
             }
+            empty = {bytes.fromhex(value.saved_id): (1, b"") for value in values if value.KIND not in CACHED_KINDS}
             self.index = SearchIndex()
             self.index.add(value for value in values if value.KIND not in CACHED_KINDS)
             for number in range(PAGE_COUNT):
                 on_page = {
-                    record_id: doc for record_id, doc in documents.items() if record_id[0] % PAGE_COUNT == number
+                    record_id: doc
+                    for record_id, doc in (documents | empty).items()
+                    if record_id[0] % PAGE_COUNT == number
                 }
-                self.index.add_cached(number, decode_page(encode_page(on_page)), dict.fromkeys(documents, 1))
+                page = decode_page(encode_page(on_page))
+                self.index.add_cached(number, page, dict.fromkeys(documents, 1))
+                if on_page:
+                    assert self.index._pages[number] is page  # nothing stale to drop: kept, not copied
             assert all(self.index.has_cached(record_id) for record_id in documents)
+            assert not any(self.index.has_cached(record_id) for record_id in empty)
 
     def find(self, query: str = "", **filters: object) -> set[str]:
         return set(ids(self.index, query, SearchFilters(**filters)))  # type: ignore[arg-type]

@@ -61,7 +61,8 @@ def results(journal: Journal, query: str, filters: SearchFilters = NO_FILTERS) -
 def test_search_from_the_cache_matches_search_from_the_records(journal_path: Path) -> None:
     fill(journal_path)
     with reopen(journal_path) as cached:
-        assert len(cached_documents(cached.vault)) == 40
+        assert len(cached_documents(cached.vault)) == 41  # the theme too, as an empty document
+        assert cached_documents(cached.vault)[bytes.fromhex(cached.all(Theme)[0].saved_id)] == (1, b"")
         decrypted: list[int] = []
         get_many = cached.vault.get_many
 
@@ -100,7 +101,7 @@ def test_purged_text_does_not_live_on_in_the_cache(journal_path: Path) -> None:
     with reopen(journal_path) as journal:
         journal.purge(first.saved_id)
         assert bytes.fromhex(first.saved_id) not in cached_documents(journal.vault)
-        assert len(cached_documents(journal.vault)) == 39
+        assert len(cached_documents(journal.vault)) == 40  # the other 39 reflections and the theme
 
 
 def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Path) -> None:
@@ -117,7 +118,7 @@ def test_a_damaged_or_missing_cache_is_rebuilt_without_an_error(journal_path: Pa
     connection.close()
     with reopen(journal_path) as journal:
         assert len(results(journal, "cafe")) == 40
-        assert len(cached_documents(journal.vault)) == 40
+        assert len(cached_documents(journal.vault)) == 41
 
 
 def test_rotating_keys_drops_the_cache_and_search_rebuilds_it(journal_path: Path) -> None:
@@ -222,3 +223,48 @@ def test_a_read_failing_midway_through_the_cache_is_passed_over_and_leaves_no_th
         assert not [thread for thread in threading.enumerate() if thread.name.startswith("candour-search")]
         monkeypatch.undo()
         assert len(results(journal, "cafe")) == 400
+
+
+
+def test_a_reflection_saved_while_reflections_are_in_memory_is_cached_with_its_new_text(journal_path: Path) -> None:
+    # The app decrypts every reflection at unlock before its first search: what that search seals for a
+    # reflection changed since comes from memory, and must be the current revision's text.
+    first = fill(journal_path)[0]
+    raw_id = bytes.fromhex(first.saved_id)
+    with reopen(journal_path) as journal:
+        journal.save(Reflection("Now about hiring instead", first.written_at, record_id=first.saved_id))
+    with reopen(journal_path) as journal:
+        journal.preload()  # every reflection decrypted, then the search index built
+        revision, document = cached_documents(journal.vault)[raw_id]
+        assert revision == journal.vault.entry(first.saved_id).revision == 2
+        assert b"now about hiring instead" in document
+    with reopen(journal_path) as journal:
+        assert [hit.record_id for hit in journal.search("hiring")] == [first.saved_id]
+
+
+def test_a_save_stores_and_remembers_its_value_before_a_search_index_can_be_built(journal_path: Path) -> None:
+    # Building the index takes the journal's lock; were the lock free between storing a revision and
+    # remembering its value, a search could seal the older value held in memory as the new revision's.
+    first = fill(journal_path)[0]
+    with reopen(journal_path) as journal:
+        journal.preload()
+        free_while_storing: list[bool] = []
+        put = journal.vault.put
+
+        def storing(*args: object, **kwargs: object) -> object:
+            entry = put(*args, **kwargs)  # type: ignore[arg-type]
+
+            def try_lock() -> None:
+                acquired = journal._lock.acquire(blocking=False)
+                free_while_storing.append(acquired)
+                if acquired:
+                    journal._lock.release()
+
+            other = threading.Thread(target=try_lock)
+            other.start()
+            other.join()
+            return entry
+
+        journal.vault.put = storing  # type: ignore[method-assign, assignment]
+        journal.save(Reflection("Now about hiring instead", first.written_at, record_id=first.saved_id))
+        assert free_while_storing == [False]

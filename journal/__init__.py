@@ -61,7 +61,14 @@ from journal.passphrase import Strength, WeakPassphrase, assess_passphrase, requ
 from journal.paths import default_journal_path, resolve_journal_path
 from journal.recovery_key import draw_recovery_key, recovery_key_matches
 from journal.search import SearchFilters, SearchHit, normalize
-from journal.store import SEARCHABLE_KINDS, EngagementProgress, Journal, JournalKeyChange, PrepDigest
+from journal.store import (
+    SEARCHABLE_KINDS,
+    EngagementProgress,
+    Journal,
+    JournalKeyChange,
+    PrepDigest,
+    RecoveryKeyToConfirm,
+)
 from journal.text import section
 from journal.vault import IndexEntry, KeyChange, Record, Vault, VerifyReport, probe_journal, require_journal_file
 
@@ -113,6 +120,7 @@ __all__ = [
     "RecordInUse",
     "RecordMissing",
     "RecordNotFound",
+    "RecoveryKeyToConfirm",
     "Reflection",
     "SearchFilters",
     "SearchHit",

@@ -31,6 +31,7 @@ from journal import (
     KdfLimits,
     KdfParams,
     Preferences,
+    RecoveryKeyToConfirm,
     SystemClock,
 )
 from tui.commands import CandourCommands
@@ -124,18 +125,26 @@ class CandourApp(GuardedApp):
         else:
             self._confirm_recovery_key(unlocked.recovery_key)
 
-    def _confirm_recovery_key(self, recovery_key: str) -> None:
+    def _confirm_recovery_key(self, recovery_key: RecoveryKeyToConfirm) -> None:
         """The first run's last steps, also resumed when it was stopped before them: the recovery key, confirmed
-        (and remembered as such), then the first engagement unless there is one, then the journal."""
+        (put in force if it replaces the first run's, and remembered as confirmed, in one transaction), then the
+        first engagement unless there is one, then the journal."""
 
         def key_confirmed(_: bool | None) -> None:
             journal = self.journal
-            if journal is None:  # locked meanwhile: the next unlock starts these steps again
+            if journal is None or journal is not recovery_key.journal:  # locked meanwhile: the next unlock resumes
                 return
             try:
-                confirmed = journal.note_recovery_key_confirmed()
+                confirmed = recovery_key.confirm()
             except CandourError as error:  # safe to go on: the next unlock offers a new key again
-                self.notify(f"Could not note that the recovery key was confirmed: {error}", severity="warning")
+                if recovery_key.replaces:
+                    message = (
+                        f"Could not put the new recovery key in force: {error} Throw away the copy of this one; the "
+                        "next unlock shows another."
+                    )
+                else:
+                    message = f"Could not note that the recovery key was confirmed: {error}"
+                self.notify(message, severity="warning", timeout=15)
             else:
                 self.apply_preferences(confirmed)
             if journal.all(Engagement):
@@ -143,7 +152,7 @@ class CandourApp(GuardedApp):
             else:
                 self.push_screen(EngagementForm(first_run=True), lambda _: self.show_journal())
 
-        self.push_screen(RecoveryKeyScreen(recovery_key), key_confirmed)
+        self.push_screen(RecoveryKeyScreen(recovery_key.recovery_key), key_confirmed)
 
     def adopt(self, journal: Journal) -> None:
         """Hold the open journal and apply its preferences."""

@@ -24,7 +24,6 @@ from journal import (
     InvalidInput,
     Journal,
     JournalExists,
-    JournalKeyChange,
     SystemClock,
     UnsupportedFormat,
     draw_recovery_key,
@@ -133,13 +132,17 @@ def init(context: Context) -> None:
     passphrase = context.new_passphrase("Choose a passphrase")
     if context.kdf.params is None:
         click.echo("Measuring this machine to set the key-derivation cost...", err=True)
+    # Created noting the key as unconfirmed (in the same transaction) until it is on the terminal: if it never
+    # gets there (an interrupt, a kill, a failed write), the app offers a new key at the next unlock instead of
+    # leaving nobody holding one.
     journal, recovery_key = Journal.create(
-        context.journal_path, passphrase, kdf=context.kdf.params, limits=context.kdf.limits
+        context.journal_path,
+        passphrase,
+        kdf=context.kdf.params,
+        limits=context.kdf.limits,
+        recovery_key_confirmed=False,
     )
     with journal:
-        # Noted as unconfirmed until the key is on the terminal: if it never gets there (an interrupt, a
-        # failed write), the app offers a new key at the next unlock instead of leaving nobody holding one.
-        journal.note_recovery_key_confirmed(False)
         click.echo(f"Created an encrypted journal at {context.journal_path}")
         _show_recovery_key(recovery_key, "Your recovery key (shown only now):")
         journal.note_recovery_key_confirmed()
@@ -202,8 +205,7 @@ def new_recovery_key(context: Context) -> None:
         recovery_key = draw_recovery_key()
         _show_recovery_key(recovery_key, "Your new recovery key (it replaces the old one once you type it back):")
         _check_typed_back(context, recovery_key)
-        keys.new_recovery_key(recovery_key)
-        _note_confirmed(keys)
+        keys.new_recovery_key(recovery_key)  # noted as confirmed in the same transaction
     click.echo(
         "The new recovery key is in force; the old one no longer opens this file. Copies made before today "
         "still open with it; run `candour rotate-keys` if you think it was exposed."
@@ -220,8 +222,7 @@ def rotate_keys(context: Context) -> None:
         recovery_key = draw_recovery_key()
         _show_recovery_key(recovery_key, "Your new recovery key (in force once you type it back and the keys rotate):")
         _check_typed_back(context, recovery_key)
-        keys.rotate_keys(recovery_key)
-        _note_confirmed(keys)
+        keys.rotate_keys(recovery_key)  # noted as confirmed in the same transaction
     click.echo(
         "Keys rotated: every record was re-encrypted under a new journal key. The old recovery key no longer works."
     )
@@ -248,15 +249,6 @@ def _check_typed_back(context: Context, recovery_key: str) -> None:
         "The recovery key typed back is not the one shown, so nothing was changed: your old recovery key still "
         "works. Throw away the copy of the new one."
     )
-
-
-def _note_confirmed(keys: JournalKeyChange) -> None:
-    """Remember that the key was typed back; if that cannot be saved the key is in force all the same, and the
-    app only offers another one at its next unlock."""
-    try:
-        keys.note_recovery_key_confirmed()
-    except CandourError as error:
-        click.echo(f"candour: could not note that the recovery key was confirmed: {error}", err=True)
 
 
 @cli.command()

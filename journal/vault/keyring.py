@@ -340,5 +340,17 @@ class KeyRing:
         return KeyMaterial.new(passphrase, self._header.with_new_salt(self._header.kdf), recovery_key)
 
     def adopt(self, material: KeyMaterial) -> None:
-        """Use `material` from now on: called once the rotation that wrote it has committed."""
+        """Use `material` from now on: called once the rotation that wrote it is in the file's transaction."""
         self._keys, self._header = material.keys, material.header
+
+    def held(self) -> tuple[Keys, Header]:
+        """The keys and header used now, for `restore` if the rotation that replaces them rolls back.
+
+        Raises:
+            JournalLocked: the journal was locked.
+        """
+        return self.keys(), self._header
+
+    def restore(self, held: tuple[Keys, Header]) -> None:
+        """Use the keys and header `held` returned again: the transaction that wrote newer ones rolled back."""
+        self._keys, self._header = held

@@ -58,6 +58,9 @@ class Vault:
         """Where the copy of the older-format file went, when this unlock upgraded the journal's format."""
         self.repair_report: RepairReport | None = None
         """What `repair` did, when this vault was opened by it."""
+        self._keys_before_batch: tuple[Keys, Header] | None = None
+        """The keys held before a rotation inside the current batch adopted new ones: put back if the batch
+        rolls back, so the keys in memory are always those of the file."""
 
     # --- opening and closing ---------------------------------------------------------------
 
@@ -69,12 +72,15 @@ class Vault:
         *,
         kdf: KdfParams | None = None,
         limits: KdfLimits = crypto.DEFAULT_LIMITS,
+        first: Callable[[Vault], None] | None = None,
     ) -> tuple[Vault, str]:
         """Create a new journal at `path` and open it.
 
         Args:
             kdf: Argon2id costs; by default calibrated on this machine (at least the default).
             limits: floor and cap for the costs (tests lower the floor).
+            first: writes the journal's first records, in the transaction that creates it, through a vault on
+                the file being built: the journal appears with them or not at all.
         Returns:
             The open vault and the recovery key, to show the user once.
         Raises:
@@ -87,6 +93,10 @@ class Vault:
         def fill(connection: sqlite3.Connection) -> None:
             material.write(connection)
             write_root(connection, material.keys.index, Level.empty(SECTION_COUNT))
+            if first is not None:
+                # Never closed: the connection is the building file's, and create_database closes it; the lock
+                # is never taken (nobody else can reach a file not yet linked into place).
+                first(cls(JournalFile(path, connection, JournalLock(path)), material.header, material.keys.journal))
 
         make_private_folder(path.parent)
         create_database(path, fill)
@@ -288,20 +298,25 @@ class Vault:
             self._rotate(passphrase, recovery_key)
 
     def _rotate(self, passphrase: str, recovery_key: str) -> None:
-        """Rotate the keys; `passphrase` was checked by the caller."""
-        old = self._keyring.keys()
+        """Rotate the keys; `passphrase` was checked by the caller. Inside a batch the rotation is part of it (so
+        what the batch writes after it is sealed under the new keys), and the old keys come back if it rolls
+        back."""
         new = self._keyring.next_generation(passphrase, recovery_key)
         buckets = self._index.read_every_bucket()
-        with self._file.transaction("rotate the journal keys") as connection:
-            self._index.check_current(connection)
-            digests = self._records.reseal(connection, old.records, new.keys.records)
-            self._index.reseal(connection, new.keys.index, rebind(buckets, digests))
-            # Derived data, rebuilt under the new key: nothing sealed under the old one stays behind.
-            self._search_cache.drop(connection)
-            self._index.snapshots.discard_all(connection)
-            new.write(connection)
-        self._keyring.adopt(new)
-        self._read_index_again()  # every row of the index has a new digest
+        with self.batch("rotate the journal keys"):
+            old = self._keyring.keys()
+            with self._file.transaction("rotate the journal keys") as connection:
+                self._index.check_current(connection)
+                digests = self._records.reseal(connection, old.records, new.keys.records)
+                self._index.reseal(connection, new.keys.index, rebind(buckets, digests))
+                # Derived data, rebuilt under the new key: nothing sealed under the old one stays behind.
+                self._search_cache.drop(connection)
+                self._index.snapshots.discard_all(connection)
+                new.write(connection)
+            if self._keys_before_batch is None:
+                self._keys_before_batch = self._keyring.held()
+            self._keyring.adopt(new)
+            self._read_index_again()  # every row of the index has a new digest
 
     def backup(self, destination: Path) -> None:
         """Write a consistent encrypted copy of the journal (same passphrase and recovery key) to `destination`.
@@ -325,8 +340,22 @@ class Vault:
         Raises:
             StorageError, JournalBusy: the transaction could not start or commit; nothing was written.
         """
-        with self._file.batch(action, self._read_index_again):
-            yield
+        with self._file.mutex:
+            outer = not self._file.db().in_transaction
+            try:
+                with self._file.batch(action, self._rolled_back):
+                    yield
+            finally:
+                if outer:
+                    self._keys_before_batch = None
+
+    def _rolled_back(self) -> None:
+        """The batch rolled back: the keys of a rotation in it go (the file has the old ones), and the index is
+        read again."""
+        if self._keys_before_batch is not None:
+            self._keyring.restore(self._keys_before_batch)
+            self._keys_before_batch = None
+        self._read_index_again()
 
     def _read_index_again(self) -> None:
         self._index.forget()

@@ -12,7 +12,13 @@ Usage: python -m tests.test_journal.crash_child MODE JOURNAL
   new-recovery-key, rotate
              unlock to change the keys, draw a new recovery key and print `KEY` and the key (what the user
              sees), and once stdin says `go` (the user typed it back), commit it as `candour new-recovery-key`
-             or `candour rotate-keys` does, note it confirmed and print DONE
+             or `candour rotate-keys` does (noting it confirmed in the same transaction) and print DONE
+  first-run  print START, create the journal as `candour init` and the app's first run do (noted unconfirmed),
+             print `KEY` and its recovery key, and once stdin says `go` (the user typed it back), note it
+             confirmed and print DONE
+  resume     unlock as the app does after a first run stopped before its key was confirmed: print `KEY` and
+             the replacement drawn (or CONFIRMED when there is nothing to resume), and once stdin says `go`
+             (the user typed it back), confirm it and print DONE
 """
 
 from __future__ import annotations
@@ -24,7 +30,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from journal import AFTER_SESSION, CandourError, Journal, JournalKeyChange, JournalNotFound, Vault, draw_recovery_key
+from journal import (
+    AFTER_SESSION,
+    CandourError,
+    Journal,
+    JournalKeyChange,
+    JournalNotFound,
+    RecoveryKeyToConfirm,
+    Vault,
+    draw_recovery_key,
+)
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 
 
@@ -114,7 +129,6 @@ def _change_recovery_key(path: Path, commit: Callable[[JournalKeyChange, str], N
         _say(f"KEY {recovery_key}")
         sys.stdin.readline()  # the test's `go`: it kills before, during or after the commit as it chooses
         commit(keys, recovery_key)
-        keys.note_recovery_key_confirmed()
     _say("DONE")
 
 
@@ -124,6 +138,30 @@ def new_recovery_key(path: Path) -> None:
 
 def rotate(path: Path) -> None:
     _change_recovery_key(path, JournalKeyChange.rotate_keys)
+
+
+def first_run(path: Path) -> None:
+    _say("START")
+    journal, recovery_key = Journal.create(
+        path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, recovery_key_confirmed=False
+    )
+    with journal:
+        _say(f"KEY {recovery_key}")
+        sys.stdin.readline()  # the test's `go`: it kills before, during or after the note as it chooses
+        RecoveryKeyToConfirm(journal, recovery_key).confirm()
+    _say("DONE")
+
+
+def resume(path: Path) -> None:
+    journal, replacement = Journal.open_resuming_first_run(path, PASSPHRASE, limits=CHEAP_LIMITS)
+    with journal:
+        if replacement is None:
+            _say("CONFIRMED")
+            return
+        _say(f"KEY {replacement.recovery_key}")
+        sys.stdin.readline()  # the test's `go`: it kills before, during or after the commit as it chooses
+        replacement.confirm()
+    _say("DONE")
 
 
 if __name__ == "__main__":
@@ -137,4 +175,6 @@ if __name__ == "__main__":
         "migrate": migrate,
         "new-recovery-key": new_recovery_key,
         "rotate": rotate,
+        "first-run": first_run,
+        "resume": resume,
     }[mode](journal)

@@ -28,7 +28,7 @@ from journal import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
-from tests.conftest import CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
+from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE, MakeVault, unlock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,12 +169,104 @@ def test_sigkill_while_a_new_recovery_key_is_shown_or_committed_leaves_a_seen_on
         with Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
             report = journal.verify()
             assert report.ok, [str(problem) for problem in report.problems]
-            confirmed = journal.preferences().recovery_key_confirmed
-            assert confirmed or moment != "after"
-            assert not confirmed or works == [drawn]  # noted confirmed only once the key it names is in force
+            # The key and its confirmation are one transaction: noted confirmed exactly when the key is in force.
+            assert journal.preferences().recovery_key_confirmed == (works == [drawn])
             journal.note_recovery_key_confirmed(False)
         seen = works[0]
     assert outcomes == {True, False}  # before the commit the old key works; after it, the new one
+
+
+def _go(process: subprocess.Popen[str]) -> None:
+    assert process.stdin is not None
+    process.stdin.write("go\n")
+    process.stdin.flush()
+
+
+def test_sigkill_during_a_first_run_never_leaves_a_journal_that_looks_confirmed(journal_path: Path) -> None:
+    """`candour init` and the app's first run, killed at any moment: no journal, or one noted unconfirmed (so the
+    next unlock resumes at the key) whose key is the one printed, or once the key was typed back, confirmed."""
+    rng = random.Random(29)
+    outcomes = set()
+    for round_number in range(30):
+        journal_path.unlink(missing_ok=True)
+        process = _child("first-run", journal_path)
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "START"
+        # Killed while the journal is created, while its key is on the screen, while it is noted confirmed,
+        # or once it is.
+        moment = ("creating", "shown", "during", "after")[round_number % 4]
+        shown: list[str] = []
+        if moment != "creating":
+            shown = process.stdout.readline().split()
+            assert shown[:1] == ["KEY"], shown
+        if moment in ("during", "after"):
+            _go(process)
+        if moment == "after":
+            assert process.stdout.readline().strip() == "DONE"
+        time.sleep(rng.uniform(0.0, 0.05) if moment in ("creating", "during") else 0.0)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        try:
+            journal = Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS)
+        except JournalNotFound:
+            assert moment == "creating", f"round {round_number} ({moment}): the journal whose key was shown is gone"
+            outcomes.add("none")
+            continue
+        with journal:
+            assert journal.verify().ok
+            confirmed = journal.preferences().recovery_key_confirmed
+        assert confirmed or moment != "after"
+        assert not confirmed or moment in ("during", "after"), "confirmed before the key was typed back"
+        outcomes.add("confirmed" if confirmed else "unconfirmed")
+        if shown:
+            assert _recovery_keys_that_open(journal_path, [shown[1]]) == [shown[1]]
+    assert {"unconfirmed", "confirmed"} <= outcomes  # "none" too, when a kill lands before the file is linked
+
+
+def test_sigkill_while_resuming_a_first_run_leaves_a_seen_key_working(journal_path: Path) -> None:
+    """The first run was stopped after showing its key (maybe written down) and before it was typed back; the
+    next unlock shows a replacement. Killed while it is shown, while it is confirmed, or once it is, a key the
+    user has seen opens the journal: the first run's until the replacement is typed back, the replacement after,
+    noted confirmed in the same transaction."""
+    journal, seen = Journal.create(
+        journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, recovery_key_confirmed=False
+    )
+    journal.close()
+    rng = random.Random(31)
+    outcomes = set()
+    for round_number in range(30):
+        process = _child("resume", journal_path)
+        assert process.stdout is not None
+        shown = process.stdout.readline().split()
+        assert shown[:1] == ["KEY"], shown  # unconfirmed: every unlock resumes at the key
+        drawn = shown[1]
+        moment = ("shown", "during", "after")[round_number % 3]
+        if moment != "shown":
+            _go(process)
+        if moment == "after":
+            assert process.stdout.readline().strip() == "DONE"
+        time.sleep(rng.uniform(0.0, 0.01) if moment == "during" else 0.0)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        works = _recovery_keys_that_open(journal_path, [seen, drawn])
+        assert len(works) == 1, f"round {round_number} ({moment}): {len(works)} of the keys seen open the journal"
+        if moment == "shown":
+            assert works == [seen]  # nothing was written before the user typed the replacement back
+        if moment == "after":
+            assert works == [drawn]
+        outcomes.add(works[0] == drawn)
+        with Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+            report = journal.verify()
+            assert report.ok, [str(problem) for problem in report.problems]
+            assert journal.preferences().recovery_key_confirmed == (works == [drawn])
+            journal.note_recovery_key_confirmed(False)  # as if this run too stopped before its key: resume again
+        seen = works[0]
+    assert outcomes == {True, False}
+    process = _child("resume", journal_path)
+    _go(process)
+    stdout, _ = process.communicate()
+    assert stdout.split()[-1] == "DONE"
+    assert _child("resume", journal_path).communicate()[0].strip() == "CONFIRMED"  # nothing left to resume
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE and SIGXFSZ (POSIX)")

@@ -72,6 +72,21 @@ def test_rotating_right_after_unlocking_derives_the_passphrase_once_under_each_s
     Journal.recover(created, recovery_key, NEW_PASSPHRASE, limits=CHEAP_LIMITS).close()
 
 
+def test_resuming_a_first_run_derives_the_passphrase_once(journal_path: Path, derivations: Derivations) -> None:
+    """The unlock checks the passphrase, so the replacement key it draws is written without another derivation."""
+    journal, _ = Journal.create(
+        journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, recovery_key_confirmed=False
+    )
+    journal.close()
+    derivations.clear()
+    journal, replacement = Journal.open_resuming_first_run(journal_path, PASSPHRASE, limits=CHEAP_LIMITS)
+    with journal:
+        assert replacement is not None
+        replacement.confirm()
+    assert passphrases(derivations) == [PASSPHRASE]
+    Journal.recover(journal_path, replacement.recovery_key, NEW_PASSPHRASE, limits=CHEAP_LIMITS).close()
+
+
 def test_a_wrong_passphrase_opens_nothing_to_change(created: Path, derivations: Derivations) -> None:
     with pytest.raises(WrongPassphrase):
         open_to_change_keys(created, "not the passphrase")
@@ -96,7 +111,7 @@ def test_key_operations_on_an_open_journal_check_the_passphrase_once(
         assert passphrases(derivations) == [NEW_PASSPHRASE, NEW_PASSPHRASE]
         assert_each_key_derived_once(derivations)
         derivations.clear()
-        operations: list[Callable[[], None]] = [
+        operations: list[Callable[[], object]] = [
             lambda: journal.change_passphrase("wrong", NEW_PASSPHRASE),
             lambda: journal.new_recovery_key("wrong", draw_recovery_key()),
             lambda: journal.rotate_keys("wrong", draw_recovery_key()),

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from journal import DEFAULT_KDF_LIMITS, Clock, Journal, KdfLimits, KdfParams, Preferences, SystemClock
+from journal import (
+    DEFAULT_KDF_LIMITS,
+    Clock,
+    Journal,
+    KdfLimits,
+    KdfParams,
+    Preferences,
+    RecoveryKeyToConfirm,
+    SystemClock,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -46,9 +55,9 @@ class Unlocked:
     """What the unlock, recovery and first-run screens dismiss with: the journal they opened, for the app to hold."""
 
     journal: Journal
-    recovery_key: str | None = None
-    """A recovery key not yet confirmed (a first run, or one stopped before its key was confirmed): the app shows
-    it and asks for it back before anything else."""
+    recovery_key: RecoveryKeyToConfirm | None = None
+    """A recovery key not yet confirmed (a first run, or a replacement when one stopped before its key was
+    confirmed): the app shows it and asks for it back before anything else."""
 
 
 class AppView:

@@ -150,26 +150,19 @@ class SettingsScreen(Screen[None], JournalView):
         )
 
     def _change_recovery_key(
-        self, action: str, passphrase: str, commit: Callable[[str], None], busy: str, done: str
+        self, action: str, passphrase: str, commit: Callable[[str], Preferences], busy: str, done: str
     ) -> None:
         """Check that the journal can be written and the passphrase, show a new recovery key and have it typed
-        back, and only then `commit` it: until the commit the old key works, after it the new one, and the
-        coachee has seen both."""
+        back, and only then `commit` it, noted as confirmed in the same transaction: until the commit the old
+        key works, after it the new one, and the coachee has seen both."""
         journal = self.journal
-
-        def commit_and_note(key: str) -> Preferences | None:
-            commit(key)
-            try:
-                return journal.note_recovery_key_confirmed()
-            except CandourError:  # the key is in force all the same; the next unlock offers another one
-                return None
 
         def typed_back(key: str, confirmed: bool | None) -> None:
             if not confirmed:
                 self._status("Nothing was changed: your old recovery key still works.")
                 return
             self._status(busy)
-            self._run_key_operation(lambda: commit_and_note(key), lambda saved: self._key_replaced(saved, done))
+            self._run_key_operation(lambda: commit(key), lambda saved: self._key_replaced(saved, done))
 
         def show_key(_: None) -> None:
             self._status("")
@@ -179,13 +172,12 @@ class SettingsScreen(Screen[None], JournalView):
         self._status("Checking your passphrase…")
         self._run_key_operation(lambda: journal.check_key_change(action, passphrase), show_key)
 
-    def _key_replaced(self, saved: Preferences | None, done: str) -> None:
+    def _key_replaced(self, saved: Preferences, done: str) -> None:
         """Forget the passphrases typed and say that the new recovery key is in force."""
         self.query_one("#rotate-passphrase", Input).value = ""
         self.query_one("#recovery-passphrase", Input).value = ""
         self._status("")
-        if saved is not None:
-            self.post_message(self.PreferencesSaved(saved))
+        self.post_message(self.PreferencesSaved(saved))
         self.notify(done)
 
 

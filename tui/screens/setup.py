@@ -1,6 +1,6 @@
 """First run: what Candour protects and choosing a passphrase; and the recovery key (shown once, partly retyped),
 which the app shows next, before the first engagement. A first run stopped before the key was confirmed resumes
-at that step on the next unlock, with a new key."""
+at that step on the next unlock, with a new key that replaces the first only once it is typed back."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from journal import CandourError, Journal
+from journal import CandourError, Journal, RecoveryKeyToConfirm
 from tui.screens.base import AppView, Unlocked
 from tui.widgets.passphrase import NewPassphrase
 
@@ -55,17 +55,17 @@ class SetupScreen(Screen[Unlocked], AppView):
     def create_journal(self, passphrase: str) -> None:
         settings = self.candour.settings
         try:
+            # Created noting its key as unconfirmed, in the same transaction: quitting or being killed before the
+            # key's screen is done must not leave a journal whose key nobody has, looking as if somebody had it.
             journal, recovery_key = Journal.create(
-                settings.journal_path, passphrase, kdf=settings.kdf, limits=settings.limits, clock=settings.clock
+                settings.journal_path,
+                passphrase,
+                kdf=settings.kdf,
+                limits=settings.limits,
+                clock=settings.clock,
+                recovery_key_confirmed=False,
             )
         except CandourError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        try:
-            # Until the key is confirmed: quitting on its screen must not leave a journal whose key nobody has.
-            journal.note_recovery_key_confirmed(False)
-        except CandourError as error:
-            journal.close()
             self.app.call_from_thread(self._failed, error)
             return
         self.app.call_from_thread(self._created, journal, recovery_key)
@@ -77,7 +77,7 @@ class SetupScreen(Screen[Unlocked], AppView):
 
     def _created(self, journal: Journal, recovery_key: str) -> None:
         self.query_one(NewPassphrase).clear()
-        self.dismiss(Unlocked(journal, recovery_key))
+        self.dismiss(Unlocked(journal, RecoveryKeyToConfirm(journal, recovery_key)))
 
 
 class RecoveryKeyScreen(ModalScreen[bool]):

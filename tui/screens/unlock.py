@@ -10,7 +10,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from journal import CandourError, Journal, WrongPassphrase, draw_recovery_key
+from journal import CandourError, Journal, RecoveryKeyToConfirm, WrongPassphrase
 from tui.screens.base import AppView, Unlocked
 from tui.widgets.passphrase import NewPassphrase
 
@@ -57,20 +57,13 @@ class UnlockScreen(Screen[Unlocked], AppView):
         """Derive the key off the UI thread (it takes a noticeable fraction of a second by design)."""
         settings = self.candour.settings
         try:
-            journal = Journal.open(settings.journal_path, passphrase, limits=settings.limits, clock=settings.clock)
+            # A first run stopped before its recovery key was confirmed (so it may never have been written down)
+            # resumes at that step, with a replacement drawn here and written only once it is typed back: until
+            # then the first key works. The unlock is the passphrase's one derivation.
+            journal, recovery_key = Journal.open_resuming_first_run(
+                settings.journal_path, passphrase, limits=settings.limits, clock=settings.clock
+            )
         except CandourError as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        recovery_key = None
-        try:
-            if not journal.read_only and not journal.preferences().recovery_key_confirmed:
-                # The first run stopped before its recovery key was confirmed, so it may never have been
-                # written down: replace it (the passphrase is at hand only now) and resume at that step. Until
-                # that step confirms it, every unlock replaces it again.
-                recovery_key = draw_recovery_key()
-                journal.new_recovery_key(passphrase, recovery_key)
-        except CandourError as error:
-            journal.close()
             self.app.call_from_thread(self._failed, error)
             return
         self.app.call_from_thread(self._succeeded, journal, recovery_key)
@@ -83,7 +76,7 @@ class UnlockScreen(Screen[Unlocked], AppView):
         self.query_one("#unlock-error", Static).update(str(error))
         field.focus()
 
-    def _succeeded(self, journal: Journal, recovery_key: str | None) -> None:
+    def _succeeded(self, journal: Journal, recovery_key: RecoveryKeyToConfirm | None) -> None:
         self._busy(False)
         self.query_one("#passphrase", Input).value = ""
         self.query_one("#unlock-error", Static).update("")

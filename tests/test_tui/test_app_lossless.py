@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Static, TextArea
 
-from journal import Engagement, FixedClock, Journal, Reflection, Session, Template
+from journal import Draft, Engagement, FixedClock, Journal, Reflection, Session, Template
 from journal.models import AFTER_SESSION, BETWEEN_SESSIONS, BUILT_IN_TEMPLATES, drop_untouched_prompts
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tests.conftest import unlock as unlock_vault
@@ -202,3 +202,66 @@ def test_an_exit_other_than_quit_saves_what_was_typed_as_a_draft(tmp_path: Path)
     with unlock_vault(path) as vault:
         draft = Journal(vault).current_draft()
     assert draft is not None and "Typed just now" in draft.text
+
+
+async def autosave_written_late(screen: EditorScreen, draft: Draft, autosave: int) -> None:
+    """Run the body of one autosave in a thread of its own, as its worker would if it got there only now
+    (the app's loop keeps running meanwhile: the autosave reports back through it)."""
+    await asyncio.to_thread(EditorScreen._write_draft.__wrapped__, screen, draft, autosave)  # type: ignore[attr-defined]
+
+
+async def save_then_late_autosave(path: Path, clock: FixedClock) -> None:
+    app = app_for(path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, PASSPHRASE)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+        await type_text(pilot, "Saved for good")
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        typed = editor.current_draft()
+        editor._newest_autosave += 1  # an autosave of this text was started...
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await autosave_written_late(editor, typed, editor._newest_autosave)  # ...and reaches the journal after the save
+
+
+def test_an_autosave_that_lands_after_the_save_does_not_bring_the_draft_back(tmp_path: Path) -> None:
+    path, clock = new_journal(tmp_path)
+
+    asyncio.run(save_then_late_autosave(path, clock))
+
+    with unlock_vault(path) as vault:
+        journal = Journal(vault)
+        assert journal.current_draft() is None
+        [saved] = journal.all(Reflection)
+        assert saved.text.endswith("Saved for good")
+
+
+async def older_autosave_lands_last(path: Path, clock: FixedClock) -> Draft | None:
+    app = app_for(path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, PASSPHRASE)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        await type_text(pilot, "first")
+        older = editor.current_draft()
+        editor._newest_autosave += 1
+        started_first = editor._newest_autosave
+        await type_text(pilot, " and then more")
+        newer = editor.current_draft()
+        editor._newest_autosave += 1
+        await autosave_written_late(editor, newer, editor._newest_autosave)
+        await autosave_written_late(editor, older, started_first)  # the older thread was slower
+        assert app.journal is not None
+        return app.journal.current_draft()  # before quitting, which saves what is on screen anyway
+
+
+def test_an_older_autosave_finishing_last_does_not_replace_a_newer_draft(tmp_path: Path) -> None:
+    path, clock = new_journal(tmp_path)
+
+    draft = asyncio.run(older_autosave_lands_last(path, clock))
+
+    assert draft is not None and "first and then more" in draft.text

@@ -3,6 +3,8 @@ seconds and whenever the journal locks, so nothing typed is ever lost."""
 
 from __future__ import annotations
 
+import threading
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -58,6 +60,13 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
     def __init__(self, draft: Draft) -> None:
         super().__init__()
         self.draft = draft
+        # Autosaves run in a worker thread. Every write of the draft (autosave, save, close, discard, lock)
+        # holds this lock, and an autosave writes only if it is still the newest one and the editor has not
+        # finished: otherwise one still running as the reflection is saved would bring the draft back after
+        # the save erased it, or an older autosave could land after a newer one.
+        self._draft_writes = threading.Lock()
+        self._newest_autosave = 0
+        self._finished = False
 
     def compose(self) -> ComposeResult:
         journal = self.journal
@@ -133,18 +142,20 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
         if draft.same_content(self.draft):
             return
         self.draft = draft
-        self._write_draft(draft)
+        self._newest_autosave += 1
+        self._write_draft(draft, self._newest_autosave)
 
-    @work(thread=True, exclusive=True, group="draft")
-    def _write_draft(self, draft: Draft) -> None:
-        journal = self.candour.journal
-        if journal is None:
-            return
-        try:
-            saved = journal.save_draft(draft)
-        except CandourError as error:
-            self.app.call_from_thread(self._status, f"Draft not saved: {error}")
-            return
+    @work(thread=True, group="draft")
+    def _write_draft(self, draft: Draft, autosave: int) -> None:
+        with self._draft_writes:
+            journal = self.candour.journal
+            if journal is None or self._finished or autosave != self._newest_autosave:
+                return
+            try:
+                saved = journal.save_draft(draft)
+            except CandourError as error:
+                self.app.call_from_thread(self._status, f"Draft not saved: {error}")
+                return
         self.app.call_from_thread(self._draft_saved, saved)
 
     def _draft_saved(self, draft: Draft) -> None:
@@ -156,7 +167,8 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
 
     def save_before_lock(self, journal: Journal) -> None:
         """Called as the journal locks: save what is on screen, synchronously, before the keys go."""
-        self.draft = journal.save_draft(self.current_draft())
+        with self._draft_writes:
+            self.draft = journal.save_draft(self.current_draft())
 
     # --- actions --------------------------------------------------------------------------
 
@@ -169,26 +181,32 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
             event.input.value = ""
 
     def action_save(self) -> None:
-        try:
-            reflection = self.journal.save_reflection_from(self.current_draft())
-        except CandourError as error:
-            self._status(str(error))
-            return
+        with self._draft_writes:
+            try:
+                reflection = self.journal.save_reflection_from(self.current_draft())
+            except CandourError as error:
+                self._status(str(error))
+                return
+            self._finished = True
         self.dismiss(reflection)
 
     def action_close(self) -> None:
         draft = self.current_draft()
-        if not draft.is_untouched():
-            self.draft = self.journal.save_draft(draft)
-            self.app.notify("Draft kept (encrypted); it reopens when you start a reflection.")
-        else:
-            self.journal.discard_draft()
+        with self._draft_writes:
+            if not draft.is_untouched():
+                self.draft = self.journal.save_draft(draft)
+                self.app.notify("Draft kept (encrypted); it reopens when you start a reflection.")
+            else:
+                self.journal.discard_draft()
+            self._finished = True
         self.dismiss(None)
 
     def action_discard(self) -> None:
         def answered(discard: bool | None) -> None:
             if discard:
-                self.journal.discard_draft()
+                with self._draft_writes:
+                    self.journal.discard_draft()
+                    self._finished = True
                 self.app.notify("Draft discarded.")
                 self.dismiss(None)
 

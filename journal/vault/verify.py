@@ -47,7 +47,19 @@ def verify(file: JournalFile, keyring: KeyRing, index: SealedIndex) -> VerifyRep
         problems: list[DamagedJournal] = [DamagedJournal(text) for text in _sqlite_problems(file)]
         problems += [DamagedJournal(text) for text in check_header_seal(file.db(), keys.header)]
         expected = _indexed_entries(index, problems)
-        checked = 0
+        checked = _check_records(file, keys.records, expected, problems)
+        problems += [DamagedJournal(text) for text in _derived_problems(file)]
+        return VerifyReport(checked, problems)
+
+
+def _check_records(
+    file: JournalFile, records_key: bytes, expected: dict[bytes, EntryHead], problems: list[DamagedJournal]
+) -> int:
+    """Authenticate every stored row and compare each record's rows with its entry in `expected` (taken out
+    as it is checked; those left are missing from the file); add what is wrong to `problems`. Returns the
+    number of revisions authenticated."""
+    checked = 0
+    try:
         with sqlite_errors("verify the journal"):
             # Rows come in id order, so each record's rows are checked together and let go: holding every
             # envelope until the end would keep the whole journal in memory.
@@ -66,16 +78,22 @@ def verify(file: JournalFile, keyring: KeyRing, index: SealedIndex) -> VerifyRep
                         continue
                     indexed.append((revision, previous, envelope))
                     try:
-                        crypto.authenticate_envelope(keys.records, envelope, RECORDS_TABLE, record_id, revision)
+                        crypto.authenticate_envelope(records_key, envelope, RECORDS_TABLE, record_id, revision)
                         checked += 1
                     except DamagedRecord as problem:
                         problems.append(problem)
                         opened = False
                 if entry is not None:
                     problems += _chain_problems(entry, indexed, opened)
-        problems += [RecordMissing(entry.record_id.hex(), _missing_detail(entry, set())) for entry in expected.values()]
-        problems += [DamagedJournal(text) for text in _derived_problems(file)]
-        return VerifyReport(checked, problems)
+    except DamagedJournal as problem:
+        # SQLite could not read on (a page of the records or of their index is damaged): the records after
+        # that point were not checked, which is not the same as missing from the file.
+        problems.append(
+            DamagedJournal(f"{problem} Reading stopped there: {len(expected)} record(s) after it were not checked.")
+        )
+        return checked
+    problems += [RecordMissing(entry.record_id.hex(), _missing_detail(entry, set())) for entry in expected.values()]
+    return checked
 
 
 def _chain_problems(entry: EntryHead, rows: list[tuple[int, object, object]], opened: bool) -> list[DamagedJournal]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,118 @@ def test_listing_reads_the_whole_index_and_detects_a_tampered_bucket(
         _execute(journal_path, "UPDATE index_buckets SET envelope = ? WHERE bucket = ?", (old_bucket, bucket))
     with unlock(journal_path) as vault, pytest.raises(DamagedJournal, match=f"Part {bucket} .*{reported}"):
         vault.recent()
+
+
+def _replace_records_index(path: Path, tmp_path: Path, change: Callable[[sqlite3.Connection], object]) -> None:
+    """Damage only the records' primary-key index: make `change` in a copy of the file, then write the
+    copy's index page over the file's, leaving the file's table of rows as it was.
+
+    The index of a few records is a single page at the same place in both files.
+    """
+    _execute(path, "PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "changed.candour"
+    shutil.copyfile(path, copy)
+    connection = sqlite3.connect(copy)
+    with connection:
+        change(connection)
+    page_size, root = connection.execute(
+        "SELECT page_size, rootpage FROM pragma_page_size, sqlite_schema WHERE name = 'sqlite_autoindex_records_1'"
+    ).fetchone()
+    leaf_pages = connection.execute(
+        "SELECT count(*) FROM dbstat WHERE name = 'sqlite_autoindex_records_1'"
+    ).fetchone()[0]
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    assert leaf_pages == 1
+    with copy.open("rb") as changed:
+        changed.seek((root - 1) * page_size)
+        page = changed.read(page_size)
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(page)
+
+
+def _sqlite_checks(path: Path) -> tuple[str, str]:
+    """What SQLite's quick_check and integrity_check say of the file (their first line)."""
+    connection = sqlite3.connect(path)
+    found = (
+        connection.execute("PRAGMA quick_check").fetchone()[0],
+        connection.execute("PRAGMA integrity_check").fetchone()[0],
+    )
+    connection.close()
+    return found
+
+
+def _rowid(connection: sqlite3.Connection, record_id: bytes) -> int:
+    rowid: int = connection.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+    return rowid
+
+
+# verify runs SQLite's quick_check, which skips matching the records' index against their table, and relies on
+# its own walk through that index to find what the match would: a row the index lost, points to wrongly, or
+# points to where there is none. Each test first shows that quick_check alone passes the damage.
+
+
+def test_a_row_the_records_index_lost_is_reported(make_vault: MakeVault, journal_path: Path, tmp_path: Path) -> None:
+    vault, _ = make_vault()
+    kept = vault.put("note", b"kept")
+    unlisted = vault.put("note", b"still in the table, gone from its index")
+    vault.close()
+    _replace_records_index(
+        journal_path, tmp_path, lambda copy: copy.execute("DELETE FROM records WHERE id = ?", (unlisted.record_id,))
+    )
+    quick, full = _sqlite_checks(journal_path)
+    assert quick == "ok" and full != "ok"
+
+    with unlock(journal_path) as vault:
+        report = vault.verify()
+        assert vault.get(kept.id_hex).payload == b"kept"
+    assert [getattr(problem, "record_id", None) for problem in report.problems] == [unlisted.id_hex]
+
+
+def test_rows_the_records_index_points_to_wrongly_are_reported(
+    make_vault: MakeVault, journal_path: Path, tmp_path: Path
+) -> None:
+    vault, _ = make_vault()
+    first = vault.put("note", b"first")
+    second = vault.put("note", b"second")
+    kept = vault.put("note", b"kept")
+    vault.close()
+
+    def swap_rows(copy: sqlite3.Connection) -> None:
+        first_row, second_row = _rowid(copy, first.record_id), _rowid(copy, second.record_id)
+        copy.execute("UPDATE records SET rowid = -1 WHERE rowid = ?", (first_row,))
+        copy.execute("UPDATE records SET rowid = ? WHERE rowid = ?", (first_row, second_row))
+        copy.execute("UPDATE records SET rowid = ? WHERE rowid = -1", (second_row,))
+
+    _replace_records_index(journal_path, tmp_path, swap_rows)
+    quick, full = _sqlite_checks(journal_path)
+    assert quick == "ok" and full != "ok"
+
+    with unlock(journal_path) as vault:
+        report = vault.verify()
+        assert vault.get(kept.id_hex).payload == b"kept"
+    assert sorted(getattr(problem, "record_id", "") for problem in report.problems) == sorted(
+        [first.id_hex, second.id_hex]
+    )
+
+
+def test_a_records_index_row_pointing_to_no_row_is_reported(
+    make_vault: MakeVault, journal_path: Path, tmp_path: Path
+) -> None:
+    vault, _ = make_vault()
+    vault.put("note", b"kept")
+    moved = vault.put("note", b"its index row points past the table")
+    vault.close()
+    _replace_records_index(
+        journal_path,
+        tmp_path,
+        lambda copy: copy.execute("UPDATE records SET rowid = 1000 WHERE id = ?", (moved.record_id,)),
+    )
+    quick, full = _sqlite_checks(journal_path)
+    assert quick == "ok" and full != "ok"
+
+    with unlock(journal_path) as vault:
+        report = vault.verify()
+    assert not report.ok
+    assert any("damaged" in str(problem) for problem in report.problems)

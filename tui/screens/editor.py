@@ -147,16 +147,19 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
 
     @work(thread=True, group="draft")
     def _write_draft(self, draft: Draft, autosave: int) -> None:
+        # Reports go to the app's loop only once the lock is let go: that loop may be waiting for it.
         with self._draft_writes:
             journal = self.candour.journal
             if journal is None or self._finished or autosave != self._newest_autosave:
                 return
             try:
-                saved = journal.save_draft(draft)
+                saved: Draft | CandourError = journal.save_draft(draft)
             except CandourError as error:
-                self.app.call_from_thread(self._status, f"Draft not saved: {error}")
-                return
-        self.app.call_from_thread(self._draft_saved, saved)
+                saved = error
+        if isinstance(saved, CandourError):
+            self.app.call_from_thread(self._status, f"Draft not saved: {saved}")
+        else:
+            self.app.call_from_thread(self._draft_saved, saved)
 
     def _draft_saved(self, draft: Draft) -> None:
         self.draft = self.draft.with_content(record_id=draft.record_id)

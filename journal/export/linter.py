@@ -6,9 +6,11 @@ relies on what the coachee knows and on shipped data:
 
 - the coachee's people (names and aliases) block; a name that is also an ordinary word
   (Will, Grace, Mark) is matched only as written, capitalised, and only warns;
-- the coachee's confidential terms (projects, clients) block;
-- email addresses, phone numbers, URLs and @handles block;
-- versioned packs of sensitive terms (health, family and life events, HR risk) warn;
+- the coachee's confidential terms (projects, clients) block, also by each distinctive word alone;
+- email addresses (also written out, "jane at acme dot com"), phone numbers, URLs (also on a
+  company's own network) and @handles block;
+- versioned packs of sensitive terms (health, family and life events, HR risk, job search) warn,
+  except inside the ordinary business phrases each pack lists ("fired up", "family of products");
 - a capitalised word that is not an ordinary English word (a likely untagged name or company) warns.
 
 Matching ignores case, accents and a possessive 's; findings give spans in the original text.
@@ -123,7 +125,12 @@ class Finding:
 
 # --- data -------------------------------------------------------------------------------------
 
-PACK_FILES = ("sensitive-health.json", "sensitive-life-events.json", "sensitive-hr-risk.json")
+PACK_FILES = (
+    "sensitive-health.json",
+    "sensitive-life-events.json",
+    "sensitive-hr-risk.json",
+    "sensitive-job-search.json",
+)
 """The sensitive-term packs shipped in `journal/export/data`."""
 
 PACK_SCHEMA = 1
@@ -137,7 +144,9 @@ class TermPack:
     A term is a word or phrase matched whole, also in its regular plural and possessive
     ("hospital" matches "hospitals" and "hospital's", never "hospitality"). A term ending in
     `*` is a stem matching any ending ("pregnan*": pregnant, pregnancy); stems are used only
-    where no ordinary word shares them, and `exceptions` lists words a stem must not match.
+    where no ordinary word shares them. `exceptions` lists words and phrases in which a term is
+    ordinary business language ("fired up", "family of products", "death by PowerPoint"): a match
+    inside one of them is not a finding.
     """
 
     name: str
@@ -179,6 +188,23 @@ class TermPack:
             last = re.escape(words[-1][:-1]) + r"\w*" if words[-1].endswith("*") else re.escape(words[-1]) + "(?:e?s)?"
             alternatives.append(r"\s+".join([*(re.escape(word) for word in words[:-1]), last]))
         return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+    @functools.cached_property
+    def exception_pattern(self) -> re.Pattern[str] | None:
+        """One pattern for every exception, to run over folded text (None without exceptions)."""
+        if not self.exceptions:
+            return None
+        phrases = (
+            r"\s+".join(map(re.escape, phrase.split())) for phrase in sorted(self.exceptions, key=len, reverse=True)
+        )
+        return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)")
+
+    def matches(self, folded: str) -> Iterable[re.Match[str]]:
+        """The pack's terms in `folded` text, leaving out those inside an exception."""
+        excepted = [] if self.exception_pattern is None else [m.span() for m in self.exception_pattern.finditer(folded)]
+        for match in self.pattern.finditer(folded):
+            if not any(start <= match.start() and match.end() <= end for start, end in excepted):
+                yield match
 
 
 @functools.cache
@@ -225,8 +251,8 @@ class WordList:
         """
         if word in self.exact or fold(word) in self.ordinary:
             return True
-        # "KPIs", "OKRs": the plural of a known acronym.
-        return len(word) > 2 and word.endswith("s") and word[:-1].isupper() and word[:-1] in self.exact
+        # "KPIs", "OKRs", "Mondays": the plural of a word ordinary as written.
+        return len(word) > 2 and word.endswith("s") and word[:-1] in self.exact
 
 
 WORD_FILES = ("english-words.txt", "extra-words.txt")
@@ -254,6 +280,28 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 """A web address with a scheme or `www.`, or a bare domain with a common top-level domain ("acme.co.uk/x")."""
+
+_INTERNAL_SUFFIXES = "local|internal|intranet|intra|corp|lan|localdomain|private|home\\.arpa"
+_INTERNAL_URL = re.compile(
+    rf"(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_INTERNAL_SUFFIXES})\b(?::\d{{2,5}})?(?:/[^\s<>\"']*)?"
+    r"|(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?(?:/[^\s<>\"']*)?"
+    r"|(?<![\w@./-])[a-z][a-z0-9-]{2,}:\d{2,5}(?:/[^\s<>\"']*)?"
+    r"|(?<![\w@./-])(?:go|intranet|wiki|jira|confluence|sharepoint)/[\w.#?=&%-][^\s<>\"']*",
+    re.IGNORECASE,
+)
+"""An address on a company's own network, without a scheme: a host under an internal suffix ("hr.corp",
+"wiki.acme.internal:8080/x"), an IPv4 address, a host with a port ("hr-portal:8443"), or a short link ("go/pip")."""
+
+_NOT_HOSTS = frozenset({"asp.net", "vb.net", "ado.net", "node.js", "vue.js", "next.js"})
+"""Technology names shaped like a domain: a web address must name a plausible host."""
+
+_OBFUSCATED_EMAIL = re.compile(
+    r"(?<![\w.])[\w.+-]+\s*(?:[\[({<]\s*at\s*[\])}>]|\s+at\s+)\s*[\w-]+"
+    r"(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\s+dot\s+|\.)\s*[\w-]+)*"
+    rf"\s*(?:[\[({{<]\s*dot\s*[\])}}>]|\s+dot\s+|\.)\s*(?:{_TLDS})\b",
+    re.IGNORECASE,
+)
+"""An email address written out to dodge filters: "jane at acme dot com", "jane [at] acme [dot] co [dot] uk"."""
 
 _HANDLE = re.compile(r"(?<![\w@.])@\w[\w.]*")
 
@@ -285,6 +333,8 @@ def _is_phone(candidate: str) -> bool:
         return digits >= 10 or (digits >= 9 and not candidate.isdigit())
     if _THOUSANDS.fullmatch(candidate):
         return False  # "120 000 000", "1,250,000": an amount
+    if candidate.isdigit():
+        return digits >= 11  # "447700900123": an international number without its "+" (ten digits may be a reference)
     groups = [group for group in re.split(r"\D+", candidate) if group]
     # "555-123-4567", "555 12 34 567": grouped like a phone; a plain large number has no groups.
     return bool(_NORTH_AMERICAN.fullmatch(candidate)) or (len(groups) >= 3 and digits >= 9)
@@ -322,7 +372,7 @@ class Linter:
         self.packs = tuple(default_packs() if packs is None else packs)
         self.words = default_words() if words is None else words
         wanted = [found for name in people for found in self._name_terms(name)]
-        wanted += [(fold(term), Rule.CONFIDENTIAL, True) for term in confidential if term.strip()]
+        wanted += [(phrase, Rule.CONFIDENTIAL, True) for term in confidential for phrase in _confidential_phrases(term)]
         # dict.fromkeys: a name given twice (as a name and as an alias) is matched once.
         self._terms = tuple(
             _Term(_phrase_pattern(phrase), rule, folded) for phrase, rule, folded in dict.fromkeys(wanted)
@@ -361,11 +411,20 @@ class Linter:
         """
         folded = Folded.of(text.translate(_APOSTROPHES))
         found: list[Finding] = []
-        for pattern, rule in ((_EMAIL, Rule.EMAIL), (_URL, Rule.URL), (_HANDLE, Rule.HANDLE)):
+        addresses = (
+            (_EMAIL, Rule.EMAIL),
+            (_OBFUSCATED_EMAIL, Rule.EMAIL),
+            (_URL, Rule.URL),
+            (_INTERNAL_URL, Rule.URL),
+            (_HANDLE, Rule.HANDLE),
+        )
+        for pattern, rule in addresses:
             for match in pattern.finditer(text):
                 start, end = match.start(), match.end()
                 while end > start + 1 and text[end - 1] in _TRAILING:
                     end -= 1  # "see acme.com." ends the sentence, not the address
+                if rule is Rule.URL and not _plausible_address(text[start:end]):
+                    continue
                 found.append(Finding(rule, start, end, text[start:end]))
         for match in _PHONE_CANDIDATE.finditer(text):
             if _is_phone(match.group()):
@@ -376,9 +435,7 @@ class Linter:
                 start, end = folded.span(match.start(), match.end()) if term.folded else match.span()
                 found.append(Finding(term.rule, start, end, text[start:end]))
         for pack in self.packs:
-            for match in pack.pattern.finditer(folded.folded):
-                if match.group() in pack.exceptions:
-                    continue
+            for match in pack.matches(folded.folded):
                 start, end = folded.span(match.start(), match.end())
                 found.append(Finding(Rule.SENSITIVE, start, end, text[start:end], pack.title))
         for match in _WORD.finditer(text):
@@ -386,6 +443,33 @@ class Linter:
             if word[0].isupper() and not self.words.is_ordinary(word):
                 found.append(Finding(Rule.UNKNOWN_WORD, match.start(), match.start() + len(word), word))
         return _without_overlaps(found)
+
+
+_GENERIC_TERM_WORDS = frozenset(
+    """a an and the of for in on at to with project projects programme program operation initiative plan deal
+    account client clients team phase stream workstream review group company ltd inc limited llc plc gmbh co corp
+    partners holdings new internal confidential secret""".split()  # noqa: SIM905 - a word list reads better as text
+)
+"""Words that name what a confidential phrase is rather than which one: "Falcon" is what gives "Project Falcon"
+away, "project" is not."""
+
+
+def _confidential_phrases(term: str) -> list[str]:
+    """What a confidential term is matched by (folded): the whole phrase, and each of its distinctive words
+    alone ("Falcon" for "Project Falcon"), which say as much on their own."""
+    phrase = fold(term.strip())
+    if not phrase:
+        return []
+    words = phrase.split()
+    distinctive = [word for word in words if sum(c.isalnum() for c in word) >= 3 and word not in _GENERIC_TERM_WORDS]
+    return [phrase, *(distinctive if len(words) > 1 else [])]
+
+
+def _plausible_address(candidate: str) -> bool:
+    """Whether a bare domain names a host rather than a technology: "ASP.NET" and "Node.js" are not web addresses."""
+    if "/" in candidate.split("//", 1)[-1] or ":" in candidate or candidate.lower().startswith("www."):
+        return True
+    return candidate.lower() not in _NOT_HOSTS
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:

@@ -66,6 +66,8 @@ EXPECTED: list[tuple[str, list[tuple[Rule, str]]]] = [
     # Confidential terms.
     ("Project Atlas rollout", [(Rule.CONFIDENTIAL, "Project Atlas")]),
     ("Globex's board and project  atlas", [(Rule.CONFIDENTIAL, "Globex"), (Rule.CONFIDENTIAL, "project  atlas")]),
+    ("Atlas turnaround coaching", [(Rule.CONFIDENTIAL, "Atlas")]),  # the phrase's distinctive word, alone
+    ("Project planning", []),
     # Contact details.
     ("Email sam.o@example.org for details", [(Rule.EMAIL, "sam.o@example.org")]),
     ("Call +44 20 7946 0958 or 020 7946 0958", [(Rule.PHONE, "+44 20 7946 0958"), (Rule.PHONE, "020 7946 0958")]),
@@ -74,6 +76,17 @@ EXPECTED: list[tuple[str, list[tuple[Rule, str]]]] = [
     ("See https://intranet.example.com/okr.", [(Rule.URL, "https://intranet.example.com/okr")]),
     ("Notes on www.acme.co.uk/team and acme.io", [(Rule.URL, "www.acme.co.uk/team"), (Rule.URL, "acme.io")]),
     ("Ping @sokafor on chat", [(Rule.HANDLE, "@sokafor")]),
+    # Contact details written to slip past a filter, and addresses on a company's own network.
+    ("Write to jane at acme dot com", [(Rule.EMAIL, "jane at acme dot com")]),
+    ("jane [at] acme [dot] co [dot] uk", [(Rule.EMAIL, "jane [at] acme [dot] co [dot] uk")]),
+    ("Mail j.doe(at)acme.io", [(Rule.EMAIL, "j.doe(at)acme.io")]),
+    ("Meet at noon, then at the office", []),
+    ("Call 447700900123 tonight", [(Rule.PHONE, "447700900123")]),
+    ("Case notes on hr.corp/cases/114", [(Rule.URL, "hr.corp/cases/114")]),
+    ("Tracked in wiki.acme.internal:8080/pip", [(Rule.URL, "wiki.acme.internal:8080/pip")]),
+    ("Portal hr-portal:8443/me and 10.2.0.14/admin", [(Rule.URL, "hr-portal:8443/me"), (Rule.URL, "10.2.0.14/admin")]),
+    ("See go/pip-plan", [(Rule.URL, "go/pip-plan")]),
+    ("Moving from ASP.NET to Node.js", []),
     # Numbers that are not phone numbers.
     ("Budget of 1,250,000 for 2025-2026", []),
     ("Review on 2026-09-01, 01/09/2026 or 1.9.2026", []),
@@ -101,57 +114,33 @@ def test_findings_on_realistic_wordings(linter: Linter, text: str, expected: lis
         assert text[finding.start : finding.end] == finding.matched  # spans in the original text
 
 
-ORDINARY = [
-    "Delegating decisions to the team",
-    "Executive presence in board meetings",
-    "Giving and receiving feedback",
-    "Managing stakeholders across functions",
-    "Prioritising strategic work over firefighting",
-    "Onboarding new hires",
-    "Leading through change",
-    "Building psychological safety",
-    "Handling conflict constructively",
-    "Coaching my direct reports",
-    "Communicating with clarity",
-    "Setting boundaries on my time",
-    "Stepping back from operational detail",
-    "Influencing without authority",
-    "Preparing for a broader leadership role",
-    "Quarterly OKRs and KPIs",
-    "Saying no to low-value meetings",
-    "Running effective one-to-ones",
-    "Building a high-trust team",
-    "Growing confidence in public speaking",
-    "Thinking strategically about the next 12 months",
-    "Managing upwards with the CEO",
-    "Resilience under pressure",
-    "Creating space for reflection",
-    "Better Monday planning",
-    "Decision-making under uncertainty",
-    "Developing a coaching style of leadership",
-    "Mentoring junior colleagues",
-    "Cross-functional collaboration",
-    "Energy and focus across the week",
-    "Clear expectations for the team",
-    "Recognising achievements publicly",
-    "Long-term career development",
-    "Leading hybrid teams",
-    "Empowering others to own outcomes",
-    "Time management and delegation",
-    "Presenting to the board in September",
-    "Staying calm when deadlines slip",
-    "Asking more questions before giving my view",
-    "Trusting the team with the supplier contract",
-    "Steady progress; I'm delegating more",
-    "Making room for the team's ideas",
-    "From 4/10 to 7/10 in three months",
-    "Stakeholder management across EMEA and APAC",
-]
+DATA = Path(__file__).parent / "data"
 
 
-def test_no_false_alarm_on_ordinary_coaching_vocabulary(linter: Linter) -> None:
-    flagged = {text: [finding.describe() for finding in linter.lint(text)] for text in ORDINARY}
-    assert {text: found for text, found in flagged.items() if found} == {}
+def phrases(name: str) -> list[str]:
+    """The phrases of one fixture file in tests/test_journal/data (one a line, `#` starts a comment)."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+ORDINARY = phrases("ordinary-phrases.txt")
+"""Ordinary coaching and business phrasing, the words that trip linters included (fired up, family of products)."""
+
+SENSITIVE = phrases("sensitive-phrases.txt")
+"""Phrases touching health, family and life events, HR risk or a job search."""
+
+
+def test_ordinary_phrasing_is_never_blocked_and_rarely_flagged(linter: Linter) -> None:
+    assert len(ORDINARY) >= 200
+    found = {text: linter.lint(text) for text in ORDINARY}
+    assert [text for text, findings in found.items() if any(finding.blocks for finding in findings)] == []
+    flagged = {text: [finding.describe() for finding in findings] for text, findings in found.items() if findings}
+    assert len(flagged) <= 0.02 * len(ORDINARY), flagged
+
+
+def test_sensitive_phrases_are_flagged(linter: Linter) -> None:
+    missed = [text for text in SENSITIVE if not any(f.rule is Rule.SENSITIVE for f in linter.lint(text))]
+    assert len(missed) <= 0.05 * len(SENSITIVE), missed
 
 
 def test_severities() -> None:
@@ -177,7 +166,7 @@ def test_the_word_list_keeps_case_apart() -> None:
 
 def test_the_shipped_packs_are_versioned_and_read_strictly(tmp_path: Path) -> None:
     packs = default_packs()
-    assert {pack.name for pack in packs} == {"health", "life-events", "hr-risk"}
+    assert {pack.name for pack in packs} == {"health", "life-events", "hr-risk", "job-search"}
     assert all(pack.version >= 1 and pack.terms for pack in packs)
     with pytest.raises(InvalidInput):
         TermPack.from_json(json.dumps({"schema": 99, "pack": "x", "title": "x", "version": 1, "terms": []}).encode())

@@ -355,11 +355,16 @@ def new_action(context: Context, text: str, due: str | None, goal_ref: str | Non
 @new.command("person")
 @click.argument("name")
 @click.option("--alias", "aliases", multiple=True, help="Another name they go by; repeatable.")
+@click.option(
+    "--ordinary-word",
+    is_flag=True,
+    help="The name is also a word you use (Will, Grace, Mark): the export only warns where it is capitalised.",
+)
 @pass_context
-def new_person(context: Context, name: str, aliases: tuple[str, ...]) -> None:
+def new_person(context: Context, name: str, aliases: tuple[str, ...], ordinary_word: bool) -> None:
     """Add a person you mention (always private; kept out of any export)."""
     with context.journal() as journal:
-        person = journal.save(Person(name, aliases))
+        person = journal.save(Person(name, aliases, ordinary_word=ordinary_word))
         click.echo(f"Added person {short_id(person.saved_id)}.")
 
 

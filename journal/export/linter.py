@@ -4,8 +4,9 @@ Small, fast and without dependencies. No library recognises names offline (the o
 try need models downloaded at run time, or flag "Grace under pressure"), so the linter
 relies on what the coachee knows and on shipped data:
 
-- the coachee's people (names and aliases) block; a name that is also an ordinary word
-  (Will, Grace, Mark) is matched only as written, capitalised, and only warns;
+- the coachee's people (names and aliases) block; a name that is also an ordinary word (Will,
+  Grace, Mark) blocks where it is capitalised and warns where it is in lower case, unless the
+  coachee marked that person's name as an ordinary word: then it warns only where capitalised;
 - the coachee's confidential terms (projects, clients) block, also by each distinctive word alone;
 - email addresses (also written out, "jane at acme dot com"), phone numbers, URLs (also on a
   company's own network) and @handles block;
@@ -54,7 +55,8 @@ class Rule(enum.Enum):
     CONFIDENTIAL = "confidential"
     PERSON = "person"
     NAME_WORD = "name-word"
-    """A person's name that is also an ordinary word (Will, Grace), written capitalised."""
+    """A person's name that is also an ordinary word (Will, Grace), where it is probably the word: in lower
+    case, or capitalised when the coachee marked the name as a word they use."""
     SENSITIVE = "sensitive"
     UNKNOWN_WORD = "unknown-word"
     """A capitalised word that is not an ordinary English word: perhaps a name or a company."""
@@ -79,7 +81,7 @@ _EXPLANATIONS = {
     Rule.HANDLE: "an @handle",
     Rule.CONFIDENTIAL: "one of your confidential terms",
     Rule.PERSON: "someone in your journal",
-    Rule.NAME_WORD: "the name of someone in your journal (also an ordinary word)",
+    Rule.NAME_WORD: "perhaps the name of someone in your journal (also an ordinary word)",
     Rule.SENSITIVE: "a sensitive topic",
     Rule.UNKNOWN_WORD: "a capitalised word that is not an ordinary English word (a name or a company?)",
 }
@@ -349,6 +351,19 @@ class _Term:
     rule: Rule
     folded: bool
     """Matched in folded text (case and accents ignored) rather than as written."""
+    homograph: bool = False
+    """A name that is also an ordinary word: its case decides the finding (see `_homograph_rule`)."""
+    marked: bool = False
+    """A homograph the coachee marked as a word they use."""
+
+
+def _homograph_rule(term: _Term, matched: str) -> Rule | None:
+    """The finding for a name that is also an ordinary word: capitalised, it is used as a name and blocks;
+    in lower case it is probably the word, and warns. Marked by the coachee as a word they use, it warns
+    where capitalised and is let be in lower case."""
+    if matched[:1].isupper():
+        return Rule.NAME_WORD if term.marked else Rule.PERSON
+    return None if term.marked else Rule.NAME_WORD
 
 
 class Linter:
@@ -357,6 +372,7 @@ class Linter:
     Args:
         people: names and aliases of the coachee's people.
         confidential: the coachee's confidential terms.
+        ordinary_names: names (among `people`) the coachee marked as ordinary words they use.
         packs: sensitive-term packs (default: the shipped ones).
         words: ordinary English words (default: the shipped list).
     """
@@ -366,41 +382,47 @@ class Linter:
         people: Iterable[str] = (),
         confidential: Iterable[str] = (),
         *,
+        ordinary_names: Iterable[str] = (),
         packs: Sequence[TermPack] | None = None,
         words: WordList | None = None,
     ) -> None:
         self.packs = tuple(default_packs() if packs is None else packs)
         self.words = default_words() if words is None else words
-        wanted = [found for name in people for found in self._name_terms(name)]
-        wanted += [(phrase, Rule.CONFIDENTIAL, True) for term in confidential for phrase in _confidential_phrases(term)]
+        marked = set(ordinary_names)
+        wanted = [found for name in people for found in self._name_terms(name, name in marked)]
+        wanted += [
+            _Term(_phrase_pattern(phrase), Rule.CONFIDENTIAL, True)
+            for term in confidential
+            for phrase in _confidential_phrases(term)
+        ]
         # dict.fromkeys: a name given twice (as a name and as an alias) is matched once.
-        self._terms = tuple(
-            _Term(_phrase_pattern(phrase), rule, folded) for phrase, rule, folded in dict.fromkeys(wanted)
-        )
+        self._terms = tuple(dict.fromkeys(wanted))
 
     @classmethod
     def for_journal(cls, journal: Journal) -> Linter:
         """A linter knowing the journal's people (names and aliases) and confidential terms."""
-        people = [name for person in journal.all(Person) for name in person.names]
-        return cls(people, [term.term for term in journal.all(ConfidentialTerm)])
+        people = journal.all(Person)
+        return cls(
+            [name for person in people for name in person.names],
+            [term.term for term in journal.all(ConfidentialTerm)],
+            ordinary_names=[name for person in people if person.ordinary_word for name in person.names],
+        )
 
-    def _name_terms(self, name: str) -> list[tuple[str, Rule, bool]]:
-        """The phrases one name is matched by: the whole name, and each of its capitalised words."""
+    def _name_terms(self, name: str, marked: bool) -> list[_Term]:
+        """What one name is matched by: the whole name, and each of its capitalised words."""
         words = name.replace("_", " ").split()
         if not words:
             return []
-        found: list[tuple[str, Rule, bool]] = []
+        found: list[_Term] = []
         if len(words) > 1:
-            found.append((fold(" ".join(words)), Rule.PERSON, True))
+            found.append(_Term(_phrase_pattern(fold(" ".join(words))), Rule.PERSON, True))
         for word in words:
             word = _POSSESSIVE.sub("", word).strip(_TRAILING)
             letters = sum(char.isalpha() for char in word)
             if letters < 2 or (len(words) > 1 and not word[0].isupper()):
                 continue  # initials, and particles such as "van" or "de" in a longer name
-            if self.words.is_ordinary(word.lower()):
-                found.append((word, Rule.NAME_WORD, False))  # "Will": only as written, and only a warning
-            else:
-                found.append((fold(word), Rule.PERSON, True))
+            homograph = self.words.is_ordinary(word.lower())  # "Will", "Grace": its case decides
+            found.append(_Term(_phrase_pattern(fold(word)), Rule.PERSON, True, homograph, homograph and marked))
         return found
 
     def lint(self, text: str) -> tuple[Finding, ...]:
@@ -433,7 +455,9 @@ class Linter:
             haystack = folded.folded if term.folded else text
             for match in term.pattern.finditer(haystack):
                 start, end = folded.span(match.start(), match.end()) if term.folded else match.span()
-                found.append(Finding(term.rule, start, end, text[start:end]))
+                term_rule = _homograph_rule(term, text[start:end]) if term.homograph else term.rule
+                if term_rule is not None:
+                    found.append(Finding(term_rule, start, end, text[start:end]))
         for pack in self.packs:
             for match in pack.matches(folded.folded):
                 start, end = folded.span(match.start(), match.end())

@@ -208,6 +208,9 @@ class Person(Private):
     name: str
     aliases: tuple[str, ...] = ()
     note: str = ""
+    ordinary_word: bool = False
+    """The name is also an ordinary word the coachee uses (Will, Grace, Mark): the export linter then only
+    warns where it is capitalised, and says nothing where it is written in lower case."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal import InvalidInput
+from journal import InvalidInput, Person
 from journal.export import (
     Choice,
     Linter,
@@ -41,13 +41,14 @@ def linter() -> Linter:
 
 
 EXPECTED: list[tuple[str, list[tuple[Rule, str]]]] = [
-    # Names that are also ordinary words: only capitalised, and only a warning.
-    ("Grace under pressure", [(Rule.NAME_WORD, "Grace")]),
-    ("Resilience and grace under pressure", []),
-    ("Will to lead", [(Rule.NAME_WORD, "Will")]),
-    ("Building the will to lead", []),
-    ("Mark milestones", [(Rule.NAME_WORD, "Mark")]),
-    ("mark milestones with the team", []),
+    # Names that are also ordinary words: capitalised, used as a name, they block; in lower case they warn.
+    ("Grace under pressure", [(Rule.PERSON, "Grace")]),
+    ("Resilience and grace under pressure", [(Rule.NAME_WORD, "grace")]),
+    ("Will to lead", [(Rule.PERSON, "Will")]),
+    ("Building the will to lead", [(Rule.NAME_WORD, "will")]),
+    ("Mark milestones", [(Rule.PERSON, "Mark")]),
+    ("Mark's handover", [(Rule.PERSON, "Mark")]),
+    ("mark milestones with the team", [(Rule.NAME_WORD, "mark")]),
     # The people list: names, aliases, surnames, any case, accents or not, possessives.
     ("Mark Jensen's handover", [(Rule.PERSON, "Mark Jensen")]),
     ("Supporting Jensen's team", [(Rule.PERSON, "Jensen")]),
@@ -141,6 +142,32 @@ def test_ordinary_phrasing_is_never_blocked_and_rarely_flagged(linter: Linter) -
 def test_sensitive_phrases_are_flagged(linter: Linter) -> None:
     missed = [text for text in SENSITIVE if not any(f.rule is Rule.SENSITIVE for f in linter.lint(text))]
     assert len(missed) <= 0.05 * len(SENSITIVE), missed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Coaching Tom on ownership", [(Rule.PERSON, "Tom")]),
+        ("coaching john on ownership", [(Rule.NAME_WORD, "john")]),
+        ("Smith's team and Baker’s plan", [(Rule.PERSON, "Smith"), (Rule.PERSON, "Baker")]),
+        ("A baker's dozen of actions", [(Rule.NAME_WORD, "baker")]),
+        # Marked by the coachee as a word they use: capitalised warns, lower case is let be.
+        ("Grace under pressure", [(Rule.NAME_WORD, "Grace")]),
+        ("Resilience and grace under pressure", []),
+        ("Working with Grace Hall", [(Rule.PERSON, "Grace Hall")]),
+    ],
+)
+def test_names_that_are_ordinary_words(text: str, expected: list[tuple[Rule, str]]) -> None:
+    linter = Linter(["Tom Baker", "John Smith", "Grace Hall"], ordinary_names=["Grace Hall"])
+    assert [(finding.rule, finding.matched) for finding in linter.lint(text)] == expected
+
+
+def test_a_person_marked_as_an_ordinary_word_reaches_the_linter(tmp_path: Path) -> None:
+    sample = sample_journal(tmp_path / "journal.candour")
+    sample.journal.save(Person("Will Hart", ordinary_word=True))
+    sample.journal.save(Person("Mark"))
+    found = Linter.for_journal(sample.journal).lint("Will to lead, Mark milestones")
+    assert [(finding.rule, finding.matched) for finding in found] == [(Rule.NAME_WORD, "Will"), (Rule.PERSON, "Mark")]
 
 
 def test_severities() -> None:

@@ -36,7 +36,14 @@ from journal.export.render import (
     render,
     suggested_name,
 )
-from journal.export.review import Review, dismissed_findings, finding_code, keep_findings, review_summary
+from journal.export.review import (
+    Review,
+    dismissed_findings,
+    finding_code,
+    keep_findings,
+    kept_finding_key,
+    review_summary,
+)
 from journal.export.session import STORED_WORDINGS, Check, Done, ExportSession, Flag, resolve_destination
 from journal.export.summary import (
     ItemKind,
@@ -113,6 +120,7 @@ __all__ = [
     "export_summary",
     "finding_code",
     "keep_findings",
+    "kept_finding_key",
     "neutralise",
     "parse_period",
     "propose",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from journal.errors import InvalidInput
 from journal.export.linter import Finding, Linter
@@ -27,6 +27,15 @@ def finding_code(item_id: str, finding: Finding) -> str:
     return digest[:CODE_LENGTH]
 
 
+def kept_finding_key(finding: Finding, wording: str) -> str:
+    """What a kept finding is remembered by: what it matched, and the exact wording of its item.
+
+    A finding kept in one wording is not kept in another: "Sarah's feedback" kept once must not let
+    "Sarah's PIP and Sarah's sick leave" through. The digest is stored encrypted, with the dismissal.
+    """
+    return f"{finding.key}|{hashlib.sha256(wording.encode()).hexdigest()}"
+
+
 @dataclass(frozen=True)
 class Review:
     """What the linter found in each item of a summary, and which findings were dismissed before."""
@@ -34,11 +43,17 @@ class Review:
     findings: Mapping[str, tuple[Finding, ...]]
     """Item id → its findings (items with none are absent)."""
     dismissed: frozenset[tuple[str, str]] = frozenset()
-    """(item id, finding key) pairs the coachee kept on an earlier export."""
+    """(item id, kept finding key) pairs the coachee kept on an earlier export (see `kept_finding_key`)."""
+    wordings: Mapping[str, str] = field(default_factory=dict)
+    """Item id → the exact text linted, for items with findings."""
+
+    def kept_key(self, item_id: str, finding: Finding) -> str:
+        """What keeping this finding in this item's current wording is remembered by."""
+        return kept_finding_key(finding, self.wordings.get(item_id, ""))
 
     def is_dismissed(self, item_id: str, finding: Finding) -> bool:
-        """Whether the coachee kept this finding in this item before."""
-        return (item_id, finding.key) in self.dismissed
+        """Whether the coachee kept this finding, in this item's exact wording, before."""
+        return (item_id, self.kept_key(item_id, finding)) in self.dismissed
 
     def codes(self) -> dict[str, tuple[str, Finding]]:
         """Every finding by its code: code → (item id, finding)."""
@@ -86,8 +101,9 @@ def review_summary(summary: Summary, linter: Linter, dismissed: Collection[tuple
         linter: the coachee's linter (`Linter.for_journal`).
         dismissed: findings kept before, as from `dismissed_findings`.
     """
-    found = {item_id: findings for item_id, text in summary.texts() if (findings := linter.lint(text))}
-    return Review(found, frozenset(dismissed))
+    texts = dict(summary.texts())
+    found = {item_id: findings for item_id, text in texts.items() if (findings := linter.lint(text))}
+    return Review(found, frozenset(dismissed), {item_id: texts[item_id] for item_id in found})
 
 
 def dismissed_findings(journal: Journal, engagement_id: str) -> frozenset[tuple[str, str]]:
@@ -116,9 +132,18 @@ def keep_findings(journal: Journal, engagement_id: str, review: Review, codes: C
     for item_id, finding in review.resolve(codes):
         if review.is_dismissed(item_id, finding):
             continue
-        dismissal = LintDismissal(engagement_id, item_id, finding.key, journal.clock.now().replace(tzinfo=None))
+        key = review.kept_key(item_id, finding)
+        dismissal = LintDismissal(engagement_id, item_id, key, journal.clock.now().replace(tzinfo=None))
         saved.append(journal.save(dismissal))
     return saved
 
 
-__all__ = ["CODE_LENGTH", "Review", "dismissed_findings", "finding_code", "keep_findings", "review_summary"]
+__all__ = [
+    "CODE_LENGTH",
+    "Review",
+    "dismissed_findings",
+    "finding_code",
+    "keep_findings",
+    "kept_finding_key",
+    "review_summary",
+]

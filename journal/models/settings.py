@@ -73,7 +73,8 @@ class LintDismissal(Private):
     item_id: str
     """The summary item the finding is about (e.g. "label", or "theme:" and the theme's id)."""
     finding_key: str
-    """What was found: the rule and the folded text it matched."""
+    """What was found, in the exact wording it was found in: the rule, the folded text it matched and a
+    digest of the item's whole text (see `journal.export.review`). A changed wording is asked about again."""
     dismissed_at: datetime
     record_id: str | None = None
 

@@ -16,6 +16,7 @@ from journal import InvalidInput, Person
 from journal.export import (
     Choice,
     Linter,
+    Review,
     Rule,
     Severity,
     TermPack,
@@ -258,3 +259,22 @@ def test_findings_are_reported_per_item_and_kept_findings_are_remembered(tmp_pat
     again = review_summary(summary, Linter.for_journal(journal), dismissed_findings(journal, proposal.engagement_id))
     assert again.is_dismissed(goal, finding) and again.blocking() == {}
     assert keep_findings(journal, proposal.engagement_id, again, [code]) == []  # not saved twice
+
+
+def test_a_kept_finding_is_asked_again_when_the_wording_changes(tmp_path: Path) -> None:
+    sample = sample_journal(tmp_path / "journal.candour")
+    journal = sample.journal
+    proposal = propose(journal, sample.engagement, Q3)
+    goal = f"goal:{sample.goal.saved_id}"
+
+    def review_of(wording: str) -> Review:
+        choice = Choice(proposal.default_choice().ticked | {goal}, override=True, wording={goal: wording, "label": "L"})
+        summary = proposal.build(choice)
+        return review_summary(summary, Linter.for_journal(journal), dismissed_findings(journal, proposal.engagement_id))
+
+    first = review_of("Giving Sam the contract")
+    (finding,) = first.findings[goal]
+    keep_findings(journal, proposal.engagement_id, first, [finding_code(goal, finding)])
+    assert review_of("Giving Sam the contract").blocking() == {}  # the same words: kept
+    reworded = review_of("Giving Sam the contract, and Sam's sick leave")
+    assert [finding.matched for finding in reworded.blocking()[goal]] == ["Sam", "Sam"]

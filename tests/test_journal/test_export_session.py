@@ -16,6 +16,7 @@ from journal.export import (
     WordingNeeded,
     clean_export_folders,
     export_log,
+    kept_finding_key,
     render,
     resolve_destination,
 )
@@ -131,12 +132,15 @@ def test_writing_logs_then_stores_the_wordings_that_went_out_and_the_findings_ke
     session.set_wording(trust, "Trust with Priya")
     session.set_wording(delegation, "Handing work to Sam")  # held back: not stored
     session.set_wording("label", "Leadership coaching")  # a label is given each time: not stored
-    session.keep(_flag(session, "Priya").code)
+    priya = _flag(session, "Priya")
+    session.keep(priya.code)
     done = session.write(tmp_path / "summary.md", recipient=" Dee ")
     assert (tmp_path / "summary.md").read_bytes() == render(session.check().summary, "markdown")
     assert done.record.recipient == "Dee" and done.record.path == str(tmp_path / "summary.md")
     assert [item.item_id for item in done.reworded] == [trust]
-    assert [(kept.item_id, kept.finding_key) for kept in done.kept] == [(trust, "person:priya")]
+    assert [(kept.item_id, kept.finding_key) for kept in done.kept] == [
+        (trust, kept_finding_key(priya.finding, "Trust with Priya"))
+    ]
     journal = sample.journal
     assert journal.get(Theme, sample.trust.saved_id).sponsor_wording == "Trust with Priya"
     assert journal.get(Theme, sample.delegation.saved_id).sponsor_wording == "Empowering the team"

@@ -76,7 +76,12 @@ def say(text: str = "") -> None:
 @click.option("--permissions", default=f"{DEFAULT_MODE:o}", show_default=True, help="File permissions, in octal.")
 @click.option("--show", is_flag=True, help="Show the summary on screen only (logged), writing no file.")
 @click.option("--list", "list_only", is_flag=True, help="List the items you could share, and stop.")
-@click.option("--yes", is_flag=True, help="Do not ask: take the items given and write after the preview.")
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Do not ask: take the items given and write after the preview; refused while a finding holds an item "
+    "back or a sensitive topic is not kept (--keep CODE).",
+)
 @pass_context
 def export(
     context: Context,
@@ -101,7 +106,9 @@ def export(
     """Prepare the sponsor summary: tick items within the agreed level, check them, preview, then write or show.
 
     Nothing is shared unless ticked: only the engagement label, period and number of sessions held
-    start ticked. Items above the sharing level agreed in contracting need --override.
+    start ticked. Items above the sharing level agreed in contracting need --override. Nothing leaves while
+    a blocking finding holds a ticked item back or a sensitive topic has not been acknowledged: you are asked
+    about each, and --yes refuses until each is kept (--keep CODE), reworded or unticked.
     """
     mode = _permissions(permissions)
     with context.journal() as journal:
@@ -118,6 +125,9 @@ def export(
             say(f"Warning: {warning}")
         session.keep(*kept)
         _report(session.check())
+        if not _answered(session, ask=not yes):
+            say("Nothing was written. Reword the item (--word ITEM=TEXT), untick it, or keep what was found.")
+            return
         if show:
             shown, done = session.show(recipient=recipient or "")
             _tell_remembered(done)
@@ -244,6 +254,21 @@ def _report(check: Check) -> None:
     for item in check.left_out:
         codes = " ".join(f"--keep {flag.code}" for flag in check.flags if flag.item == item and flag.holds_back)
         say(f"Left out: {item.short_id}. Reword it (--word {item.short_id}=TEXT) or keep what was found ({codes}).")
+
+
+def _answered(session: ExportSession, *, ask: bool) -> bool:
+    """Whether every finding that needs an answer has one (see `Check.unanswered`), asking for each when
+    allowed. Without asking (--yes), the session then refuses to write or show while one has none.
+    """
+    if not ask:
+        return True
+    for flag in session.check().unanswered:
+        what = "holds it back" if flag.holds_back else "is a sensitive topic"
+        question = f"{flag.item.short_id}: {flag.finding.describe()} {what}. Share it as written?"
+        if not click.confirm(question, default=False, err=True):
+            return False
+        session.keep(flag.code)
+    return True
 
 
 def _tell_remembered(done: Done) -> None:

@@ -63,7 +63,7 @@ def exit_statuses() -> tuple[ExitStatus, ...]:
     """Every status `candour` exits with, by code, as the README lists them."""
     # Imported only here, when a command has failed or the table is read: `journal.export` loads the linter's
     # word lists, which no other command should wait for at its start.
-    from journal.export import ExportExists, LevelExceeded, WordingNeeded
+    from journal.export import ExportExists, FindingsUnanswered, LevelExceeded, WordingNeeded
 
     return (
         ExitStatus(EXIT_SUCCESS, "success"),
@@ -76,7 +76,15 @@ def exit_statuses() -> tuple[ExitStatus, ...]:
         ExitStatus(
             EXIT_BAD_INPUT,
             "bad input, or a file that would be overwritten",
-            (InvalidInput, InvalidRecoveryKey, JournalExists, ExportExists, LevelExceeded, WordingNeeded),
+            (
+                InvalidInput,
+                InvalidRecoveryKey,
+                JournalExists,
+                ExportExists,
+                LevelExceeded,
+                WordingNeeded,
+                FindingsUnanswered,
+            ),
         ),
         ExitStatus(EXIT_WRONG_KEY, "wrong passphrase or recovery key", (WrongPassphrase, WrongRecoveryKey)),
         ExitStatus(EXIT_DAMAGED, "damaged journal (also `candour verify` finding a problem)", (DamagedJournal,)),

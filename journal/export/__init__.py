@@ -11,7 +11,7 @@ Both faces (the command line and the app) drive one `ExportSession`::
     done = session.write(path, recipient="Acme")   # written atomically, logged, kept findings and wordings stored
 """
 
-from journal.export.errors import ExportExists, ExportUnconfirmed, LevelExceeded, WordingNeeded
+from journal.export.errors import ExportExists, ExportUnconfirmed, FindingsUnanswered, LevelExceeded, WordingNeeded
 from journal.export.linter import Finding, Linter, Rule, Severity, TermPack, WordList, default_packs, default_words
 from journal.export.log import (
     UNCONFIRMED,
@@ -88,6 +88,7 @@ __all__ = [
     "ExportStatus",
     "ExportUnconfirmed",
     "Finding",
+    "FindingsUnanswered",
     "Flag",
     "Item",
     "ItemKind",

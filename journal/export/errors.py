@@ -13,6 +13,11 @@ class WordingNeeded(CandourError):
     """An item was chosen that has no wording for the sponsor yet (write one, or choose the private wording)."""
 
 
+class FindingsUnanswered(CandourError):
+    """Asked to write without questions while a blocking finding holds an item back or a sensitive topic has not
+    been acknowledged: nothing is dropped or shared silently."""
+
+
 class ExportExists(CandourError):
     """The destination file exists; an export never replaces a file unless asked to."""
 
@@ -21,4 +26,4 @@ class ExportUnconfirmed(StorageError):
     """The file was written, but the journal refused to confirm its log entry: the entry stays unconfirmed."""
 
 
-__all__ = ["ExportExists", "ExportUnconfirmed", "LevelExceeded", "WordingNeeded"]
+__all__ = ["ExportExists", "ExportUnconfirmed", "FindingsUnanswered", "LevelExceeded", "WordingNeeded"]

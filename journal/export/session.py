@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journal.dates import DateRange
-from journal.export.linter import Finding, Linter
+from journal.export.errors import FindingsUnanswered
+from journal.export.linter import Finding, Linter, Rule
 from journal.export.log import export_summary, show_summary
 from journal.export.period import WHOLE_ENGAGEMENT, parse_period
 from journal.export.proposal import Choice, Item, Proposal, propose, remember_wording
@@ -52,6 +53,12 @@ class Flag:
     holds_back: bool
     """It keeps its item out of the summary: blocking, and kept neither before nor now."""
 
+    @property
+    def unacknowledged(self) -> bool:
+        """A sensitive topic the coachee has not yet said may go out as written (kept neither before nor now):
+        a warning, but one that needs an answer before the summary is written."""
+        return self.finding.rule is Rule.SENSITIVE and not (self.kept_before or self.kept_now)
+
 
 @dataclass(frozen=True)
 class Check:
@@ -68,6 +75,25 @@ class Check:
     """What the coachee should know before approving (beyond-level items, private wordings)."""
     kept: tuple[str, ...]
     """Codes of the findings kept for this export."""
+
+    @property
+    def unanswered(self) -> tuple[Flag, ...]:
+        """Findings to answer before anything leaves: each blocking one that holds its item back (an item is never
+        dropped silently: reword it, untick it or keep the finding) and each sensitive topic not acknowledged."""
+        return tuple(flag for flag in self.flags if flag.holds_back or flag.unacknowledged)
+
+    def require_answers(self) -> None:
+        """Refuse while a finding has no answer (see `unanswered`).
+
+        Raises:
+            FindingsUnanswered: naming the findings by code, never by their text.
+        """
+        if unanswered := self.unanswered:
+            codes = ", ".join(flag.code for flag in unanswered)
+            raise FindingsUnanswered(
+                f"{len(unanswered)} finding(s) need an answer before anything leaves ({codes}): reword or untick "
+                "the item, or keep the finding."
+            )
 
 
 @dataclass(frozen=True)
@@ -313,8 +339,10 @@ class ExportSession:
             ExportExists, StorageError: see `write_logged`; no file is written and nothing is remembered then.
             ExportUnconfirmed: the file is written but its entry stays unconfirmed; nothing is remembered.
             LevelExceeded, WordingNeeded, InvalidInput: see `check`.
+            FindingsUnanswered: a finding holds an item back or a sensitive topic is not acknowledged.
         """
         check = self.check()
+        check.require_answers()
         record = export_summary(
             self.journal,
             check.summary,
@@ -333,8 +361,10 @@ class ExportSession:
             The bytes to show, and what was done.
         Raises:
             LevelExceeded, WordingNeeded, InvalidInput: see `check`.
+            FindingsUnanswered: a finding holds an item back or a sensitive topic is not acknowledged.
         """
         check = self.check()
+        check.require_answers()
         data, record = show_summary(self.journal, check.summary, self.format, recipient=self.recipient(recipient))
         return data, self._remember(check, record)
 

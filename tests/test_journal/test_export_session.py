@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from journal import Engagement, Goal, InvalidInput, Journal, LintDismissal, Theme
+from journal import Engagement, ExportRecord, Goal, InvalidInput, Journal, LintDismissal, Theme
 from journal.export import (
     TEMPORARY_SUFFIX,
     ExportExists,
     ExportSession,
+    FindingsUnanswered,
     Flag,
     LevelExceeded,
     WordingNeeded,
@@ -130,10 +131,14 @@ def test_writing_logs_then_stores_the_wordings_that_went_out_and_the_findings_ke
     trust, delegation = _theme(sample.trust), _theme(sample.delegation)
     session.tick("themes")
     session.set_wording(trust, "Trust with Priya")
-    session.set_wording(delegation, "Handing work to Sam")  # held back: not stored
+    session.set_wording(delegation, "Handing work to Sam")  # held back, then unticked: not stored
     session.set_wording("label", "Leadership coaching")  # a label is given each time: not stored
     priya = _flag(session, "Priya")
     session.keep(priya.code)
+    with pytest.raises(FindingsUnanswered):  # the item held back is never dropped silently
+        session.write(tmp_path / "summary.md", recipient=" Dee ")
+    assert not (tmp_path / "summary.md").exists() and sample.journal.all(ExportRecord) == []
+    session.untick(delegation)
     done = session.write(tmp_path / "summary.md", recipient=" Dee ")
     assert (tmp_path / "summary.md").read_bytes() == render(session.check().summary, "markdown")
     assert done.record.recipient == "Dee" and done.record.path == str(tmp_path / "summary.md")

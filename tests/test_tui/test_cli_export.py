@@ -147,7 +147,8 @@ def test_items_above_the_agreed_level_need_the_override(candour: Candour, out: P
 
 def test_a_blocked_item_stays_out_until_its_finding_is_kept_and_the_choice_is_remembered(candour: Candour) -> None:
     args = ("--include", "goals", "--override", "--word", "goals=Handing the contract to Sam", "--show", "--yes")
-    blocked = _export(candour, *args)
+    blocked = _export(candour, *args, ok=False)  # --yes never leaves an item out silently: nothing is shown
+    assert blocked.returncode == 2 and "need an answer" in blocked.stderr
     assert "BLOCKS" in blocked.stderr and '"Sam": someone in your journal' in blocked.stderr
     assert "Left out: goal:" in blocked.stderr and "Handing the contract" not in blocked.stdout
     assert "Saved the new sponsor wording" not in blocked.stderr  # a wording that was held back is not stored
@@ -160,14 +161,14 @@ def test_a_blocked_item_stays_out_until_its_finding_is_kept_and_the_choice_is_re
     later = _export(candour, *args)
     assert "kept before" in later.stderr and "Handing the contract to Sam" in later.stdout
     log = candour("exports").stdout
-    assert log.count("screen") == 3 and "L1+override" in log and "for Dana (HR)" in log
+    assert log.count("screen") == 2 and "L1+override" in log and "for Dana (HR)" in log
 
 
 def test_confidential_terms_block_and_can_be_removed(candour: Candour) -> None:
     assert "2 confidential terms" in candour("confidential", "Project Atlas", "Globex").stdout
     assert candour("confidential").stdout.splitlines() == ["Globex", "Project Atlas"]
-    shown = _export(candour, "--label", "Coaching for Project Atlas", "--show", "--yes")
-    assert "BLOCKS" in shown.stderr and "Project Atlas" not in shown.stdout
+    shown = _export(candour, "--label", "Coaching for Project Atlas", "--show", "--yes", ok=False)
+    assert shown.returncode == 2 and "BLOCKS" in shown.stderr and "Project Atlas" not in shown.stdout
     assert "1 confidential term:" in candour("confidential", "--remove", "project atlas").stdout
     assert candour("confidential", "--remove", "Nothing", ok=False).returncode == 2
 
@@ -213,3 +214,16 @@ def test_export_all_warns_asks_and_never_replaces_unasked(candour: Candour, out:
     replaced = candour("export-all", str(target), "--yes", "--replace")
     assert "NOT encrypted" in replaced.stderr
     assert target.read_text(encoding="utf-8").startswith("# My Candour journal")
+
+
+def test_a_sensitive_topic_goes_out_only_once_acknowledged(candour: Candour) -> None:
+    args = ("--include", "goals", "--override", "--word", "goals=Recovering from burnout and my divorce", "--show")
+    refused = _export(candour, *args, "--yes", ok=False)
+    assert refused.returncode == 2 and "need an answer" in refused.stderr
+    assert "burnout" not in refused.stdout and "screen" not in candour("exports").stdout
+    codes = re.findall(r"a sensitive topic[^\n]*\[code ([0-9a-f]{6})\]", refused.stderr)
+    assert len(codes) == 2  # burnout (health) and divorce (life events)
+    kept = _export(candour, *args, "--yes", *(option for code in codes for option in ("--keep", code)))
+    assert "Recovering from burnout and my divorce" in kept.stdout
+    later = _export(candour, *args, "--yes")  # acknowledged in these words: remembered
+    assert "kept before" in later.stderr and "Recovering from burnout" in later.stdout

@@ -82,8 +82,11 @@ SCENARIOS = [
         kept=("Priya",),
     ),
     Scenario(
-        "a wording naming someone stays out, and is not stored, until its finding is kept",
-        (Export(tick=("trust",), words=(("trust", "Trust with Sam"),), show_only=True, format="json"),),
+        "a wording naming someone is never dropped silently, nor stored, until its finding is kept",
+        (
+            Export(tick=("trust",), words=(("trust", "Trust with Sam"),), show_only=True, refused="need an answer"),
+            Export(show_only=True, format="json"),
+        ),
         shares=('"sessions_held"',),
         withholds=("Trust with Sam",),
         log=("screen for Acme",),

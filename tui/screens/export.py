@@ -240,6 +240,10 @@ class ExportScreen(Screen[None], JournalView):
         self._show_findings(check)
         notes = list(check.warnings)
         notes += [f"{item.short_id} is left out: reword it, or keep the finding." for item in check.left_out]
+        try:
+            check.require_answers()
+        except CandourError as unanswered:
+            notes.append(str(unanswered))
         self._status("\n".join(notes))
         destination = self.query_one("#destination", Input)
         if not destination.value:
@@ -254,7 +258,9 @@ class ExportScreen(Screen[None], JournalView):
                 if flag.kept_before:
                     severity = "kept before"
                 label = f"{flag.code} {flag.item.short_id}: {flag.finding.describe()} ({severity})"
-                findings.add_option(Selection(label, flag.code, flag.kept_now, disabled=not flag.finding.blocks))
+                # A sensitive topic is kept (ticked) to say it may go out as written; other warnings need no answer.
+                answerable = flag.finding.blocks or flag.unacknowledged or flag.kept_now
+                findings.add_option(Selection(label, flag.code, flag.kept_now, disabled=not answerable))
 
     def _format(self) -> str:
         chosen = self.query_one("#format", Select).value
@@ -273,6 +279,11 @@ class ExportScreen(Screen[None], JournalView):
         session = self.session
         if session is None or not self.data:
             self.notify("Nothing to write yet: fix what the status line says.", severity="warning")
+            return
+        try:
+            session.check().require_answers()  # before asking where: the answer would be refused anyway
+        except CandourError as error:
+            self._status(str(error))
             return
         typed = self.query_one("#destination", Input).value.strip()
         destination = session.destination(Path(typed).expanduser() if typed else None, folder=Path.home())

@@ -74,6 +74,9 @@ def say(text: str = "") -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File or folder to write (default: here).")
 @click.option("--replace", is_flag=True, help="Replace the file if it exists.")
 @click.option("--permissions", default=f"{DEFAULT_MODE:o}", show_default=True, help="File permissions, in octal.")
+@click.option(
+    "--readable-by-others", is_flag=True, help="Confirm --permissions that let others on this computer read the file."
+)
 @click.option("--show", is_flag=True, help="Show the summary on screen only (logged), writing no file.")
 @click.option("--list", "list_only", is_flag=True, help="List the items you could share, and stop.")
 @click.option(
@@ -99,6 +102,7 @@ def export(
     output: Path | None,
     replace: bool,
     permissions: str,
+    readable_by_others: bool,
     show: bool,
     list_only: bool,
     yes: bool,
@@ -111,6 +115,8 @@ def export(
     about each, and --yes refuses until each is kept (--keep CODE), reworded or unticked.
     """
     mode = _permissions(permissions)
+    if mode & 0o077 and not show and not list_only:
+        _confirm_readable_by_others(mode, ask=not yes, confirmed=readable_by_others)
     with context.journal() as journal:
         engagement = find_engagement(journal, engagement_ref)
         for removed in clean_export_folders(journal, resolve_destination(output, "summary", folder=Path.cwd()).parent):
@@ -150,6 +156,24 @@ def export(
         _tell_remembered(done)
         say(f"Written to {done.record.path} (permissions {mode:03o}), SHA-256 {done.record.sha256}.")
         say("Logged in your journal: see `candour exports`.")
+
+
+def _confirm_readable_by_others(mode: int, *, ask: bool, confirmed: bool) -> None:
+    """A summary others on this computer could read is written only when the coachee says so, on purpose.
+
+    Raises:
+        InvalidInput: not confirmed (declined, or --yes without --readable-by-others).
+    """
+    if confirmed:
+        return
+    who = "anyone on this computer" if mode & 0o007 else "your group on this computer"
+    question = f"Permissions {mode:03o} let {who} read the summary. Write it so?"
+    if ask and click.confirm(question, default=False, err=True):
+        return
+    raise InvalidInput(
+        f"Permissions {mode:03o} would let {who} read the summary: pass --readable-by-others to mean it, "
+        "or leave the default (600, only you)."
+    )
 
 
 def _permissions(text: str) -> int:

@@ -227,3 +227,14 @@ def test_a_sensitive_topic_goes_out_only_once_acknowledged(candour: Candour) -> 
     assert "Recovering from burnout and my divorce" in kept.stdout
     later = _export(candour, *args, "--yes")  # acknowledged in these words: remembered
     assert "kept before" in later.stderr and "Recovering from burnout" in later.stdout
+
+
+def test_a_summary_others_could_read_is_written_only_when_meant(candour: Candour, out: Path) -> None:
+    args = ("--yes", "--permissions", "644", "-o", str(out / "summary.md"))
+    refused = _export(candour, *args, ok=False)
+    assert refused.returncode == 2 and "--readable-by-others" in refused.stderr
+    assert not (out / "summary.md").exists() and "file" not in candour("exports").stdout
+    declined = _export(candour, "--permissions", "604", "-o", str(out / "summary.md"), stdin="n\n", ok=False)
+    assert "anyone on this computer" in declined.stderr and not (out / "summary.md").exists()
+    _export(candour, *args, "--readable-by-others")
+    assert stat.S_IMODE((out / "summary.md").stat().st_mode) == 0o644

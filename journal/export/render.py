@@ -102,12 +102,23 @@ def _line(item: SummaryItem) -> tuple[str, str]:
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!])")
+_MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]<~]|&(?=#?[0-9A-Za-z]+;)")
+"""What starts emphasis, code, a link, HTML, a strikethrough or an entity anywhere in a line."""
+
+_MARKDOWN_BLOCK = re.compile(r"^(?:[#>+-]|\d+(?=[.)]))")
+"""What starts a heading, quote or list where a value begins a list item."""
 
 
 def _md(text: str) -> str:
-    """Text that Markdown shows as written: no emphasis, links, HTML or entities of its own."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Text that Markdown shows as written (no emphasis, links, HTML, entities or blocks of its own), escaping
+    only what could start markup: "CFO conflict & possible exit" stays as it reads. Text is one line
+    (`neutralise` joins lines)."""
+    return _MARKDOWN_BLOCK.sub(_escaped_block_start, _MARKDOWN_INLINE.sub(lambda found: "\\" + found.group(), text))
+
+
+def _escaped_block_start(found: re.Match[str]) -> str:
+    marker = found.group()
+    return marker + "\\" if marker[0].isdigit() else "\\" + marker  # "1\." is not a list; "\#" not a heading
 
 
 def _markdown(summary: Summary) -> str:
@@ -204,7 +215,8 @@ li { margin: 0.5em 0; break-inside: avoid; }
 .detail { color: #555; }
 svg { display: block; margin-top: 0.3em; }
 footer { margin-top: 2.5em; border-top: 1px solid #bbb; padding-top: 0.8em; font-size: 0.9em; color: #444; }
-@media print { body { margin: 0; max-width: none; } a { color: inherit; } }
+@page { size: A4; margin: 0; }
+@media print { body { margin: 0; max-width: none; padding: 1.8cm 2cm; } a { color: inherit; } }
 """
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
@@ -222,7 +234,7 @@ def _progress_picture(item: SummaryItem) -> str:
     rows = [("First", item.first, "#9aa7b0")]
     if item.latest is not None:
         rows.append(("Latest", item.latest, "#2f6f8f"))
-    width, left, bar = 240, 52, 170
+    width, left, bar = 270, 52, 170  # room after the bar for "10/10"
     height = 8 + 20 * len(rows)
     label = " then ".join(str(rating) for _, rating, _ in rows)
     parts = [

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from journal import GoalStatus, InvalidInput, SharingLevel
 from journal.export import (
@@ -96,6 +100,7 @@ def test_json_follows_its_versioned_schema() -> None:
 def test_html_is_self_contained_printable_and_draws_each_goal() -> None:
     page = render(FULL, "html").decode()
     assert page.startswith("<!DOCTYPE html>") and "@media print" in page
+    assert "@page { size: A4; margin: 0; }" in page  # no room for the browser's header and footer (the file path)
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     for external in ("http:", "https:", "src=", "href=", "<script", "<link", "url(", "@import"):
         assert external not in page
@@ -117,7 +122,8 @@ def test_user_text_is_neutralised_and_escaped(format: str) -> None:
     if format == "html":
         assert "<script>" not in text and "&lt;script&gt;" in text and "&amp;" in text
     if format == "markdown":
-        assert "<script>" not in text and "\\<script\\>" in text and "\\[link\\]" in text and "\\*bold\\*" in text
+        assert "\\<script>" in text and "\\[link\\]" in text and "\\*bold\\*" in text
+        assert _read_markdown(text).tags <= _STRUCTURE  # no script, link or emphasis of the wording's own
     if format == "json":
         assert json.loads(text)["label"] == neutralise(HOSTILE)
 
@@ -138,3 +144,64 @@ def test_an_unknown_format_is_refused() -> None:
 def test_suggested_names_end_with_the_period() -> None:
     assert suggested_name(FULL, "html") == "coaching-summary-2026-09-30.html"
     assert re.fullmatch(r"coaching-summary-2026-10-05\.md", suggested_name(_summary()))
+
+
+# --- Markdown as a reader's renderer reads it ------------------------------------------------------
+
+_COMMONMARK = MarkdownIt("commonmark").enable("strikethrough")
+"""CommonMark with GitHub's strikethrough: what a sponsor's viewer most likely renders."""
+
+_STRUCTURE = {"h1", "h2", "ul", "li", "strong", "em", "hr", "p"}
+"""The only elements the summary's own Markdown makes."""
+
+
+class _Reading(HTMLParser):
+    """The elements and the text a rendered page holds."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _read_markdown(text: str) -> _Reading:
+    reading = _Reading()
+    reading.feed(_COMMONMARK.render(text))
+    return reading
+
+
+def test_ordinary_text_in_markdown_has_no_escapes() -> None:
+    summary = _summary(
+        SummaryItem(ItemKind.GOAL, "Exec coaching yr2 - CFO conflict & possible exit!", status=GoalStatus.ACTIVE)
+    )
+    text = render(summary).decode()
+    assert "- Exec coaching yr2 - CFO conflict & possible exit! — active" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    wording=st.text(
+        alphabet=st.sampled_from("#>+-=*_[]()<>`~&;!|\\:/.1 aZé") | st.characters(codec="utf-8"),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_no_wording_makes_markdown_of_its_own(wording: str) -> None:
+    shown = neutralise(wording)
+    assume(shown)
+    summary = _summary(
+        SummaryItem(ItemKind.LABEL, wording),
+        SummaryItem(ItemKind.THEME, wording, months=("2026-07",)),
+        SummaryItem(ItemKind.GOAL, wording, status=GoalStatus.ACTIVE, first=1, latest=2),
+        SummaryItem(ItemKind.STATEMENT, wording, months=("2026-08",)),
+    )
+    reading = _read_markdown(render(summary).decode())
+    assert reading.tags <= _STRUCTURE
+    # Each wording reads back exactly as written, once in the title and in each of its three lines.
+    assert "".join(reading.text).count(shown) >= 4

@@ -108,6 +108,9 @@ _MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]<~]|&(?=#?[0-9A-Za-z]+;)")
 _MARKDOWN_BLOCK = re.compile(r"^(?:[#>+-]|\d+(?=[.)]))")
 """What starts a heading, quote or list where a value begins a list item."""
 
+_HEADING_CLOSE = re.compile(r"(?:^|(?<=[ \t]))#+[ \t]*$")
+"""A run of "#" ending a heading after a space: Markdown drops it as the heading's closing sequence."""
+
 
 def _md(text: str) -> str:
     """Text that Markdown shows as written (no emphasis, links, HTML, entities or blocks of its own), escaping
@@ -121,8 +124,13 @@ def _escaped_block_start(found: re.Match[str]) -> str:
     return marker + "\\" if marker[0].isdigit() else "\\" + marker  # "1\." is not a list; "\#" not a heading
 
 
+def _md_heading(text: str) -> str:
+    """`_md` for a heading's text, keeping a trailing "#" run ("Team #") visible."""
+    return _HEADING_CLOSE.sub(lambda found: "\\" + found.group(), _md(text))
+
+
 def _markdown(summary: Summary) -> str:
-    lines = [f"# {_md(_title(summary))}", ""]
+    lines = [f"# {_md_heading(_title(summary))}", ""]
     facts = [_fact(item) for item in summary.items if item.kind in LOGISTICS]
     lines += [f"- **{name}:** {_md(value)}" for name, value in facts]
     for kind, heading in SECTIONS.items():

@@ -10,7 +10,8 @@ relies on what the coachee knows and on shipped data:
 - the coachee's confidential terms (projects, clients) block, also by each distinctive word alone;
 - email addresses (also written out, "jane at acme dot com"), phone numbers, URLs (also on a
   company's own network) and @handles block;
-- versioned packs of sensitive terms (health, family and life events, HR risk, job search) warn,
+- versioned packs of sensitive terms (health, family and life events, HR risk, job search, faith and sexuality,
+  money and legal matters) warn,
   except inside the ordinary business phrases each pack lists ("fired up", "family of products");
 - a capitalised word that is not an ordinary English word (a likely untagged name or company) warns.
 
@@ -132,6 +133,8 @@ PACK_FILES = (
     "sensitive-life-events.json",
     "sensitive-hr-risk.json",
     "sensitive-job-search.json",
+    "sensitive-identity.json",
+    "sensitive-money-legal.json",
 )
 """The sensitive-term packs shipped in `journal/export/data`."""
 
@@ -139,13 +142,24 @@ PACK_SCHEMA = 1
 """The layout version of a pack file this code reads."""
 
 
+_TERM_GAP = r"[\s-]+"
+"""Between the words of a term: spaces or a hyphen ("burnt out" matches "burnt-out")."""
+
+
+def _hyphenated(word: str) -> str:
+    """A pattern for one word of a term, its hyphens matching a hyphen, a space or nothing ("self-harm" matches
+    "self harm" and "selfharm", "counter-offer" matches "counteroffer")."""
+    return r"[\s-]?".join(re.escape(part) for part in word.split("-"))
+
+
 @dataclass(frozen=True)
 class TermPack:
     """A versioned list of sensitive terms on one topic.
 
     A term is a word or phrase matched whole, also in its regular plural and possessive
-    ("hospital" matches "hospitals" and "hospital's", never "hospitality"). A term ending in
-    `*` is a stem matching any ending ("pregnan*": pregnant, pregnancy); stems are used only
+    ("hospital" matches "hospitals" and "hospital's", never "hospitality"), its words joined by spaces or
+    a hyphen ("burnt out", "burnt-out"), a hyphen inside a word optional ("counter-offer", "counteroffer").
+    A term ending in `*` is a stem matching any ending ("pregnan*": pregnant, pregnancy); stems are used only
     where no ordinary word shares them. `exceptions` lists words and phrases in which a term is
     ordinary business language ("fired up", "family of products", "death by PowerPoint"): a match
     inside one of them is not a finding.
@@ -187,8 +201,9 @@ class TermPack:
         for term in sorted(self.terms, key=len, reverse=True):
             words = fold(term).split()
             # A stem takes any ending; a word its regular plural only ("hospital(s)", never "hospitality").
-            last = re.escape(words[-1][:-1]) + r"\w*" if words[-1].endswith("*") else re.escape(words[-1]) + "(?:e?s)?"
-            alternatives.append(r"\s+".join([*(re.escape(word) for word in words[:-1]), last]))
+            stem = words[-1].endswith("*")
+            last = _hyphenated(words[-1][:-1]) + r"\w*" if stem else _hyphenated(words[-1]) + "(?:e?s)?"
+            alternatives.append(_TERM_GAP.join([*(_hyphenated(word) for word in words[:-1]), last]))
         return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
     @functools.cached_property
@@ -196,9 +211,8 @@ class TermPack:
         """One pattern for every exception, to run over folded text (None without exceptions)."""
         if not self.exceptions:
             return None
-        phrases = (
-            r"\s+".join(map(re.escape, phrase.split())) for phrase in sorted(self.exceptions, key=len, reverse=True)
-        )
+        ordered = sorted(self.exceptions, key=len, reverse=True)
+        phrases = (_TERM_GAP.join(map(_hyphenated, phrase.split())) for phrase in ordered)
         return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + r")(?!\w)")
 
     def matches(self, folded: str) -> Iterable[re.Match[str]]:
@@ -274,14 +288,23 @@ _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _TLDS = (
     "com|org|net|io|co|uk|de|fr|nl|eu|gov|edu|info|biz|app|dev|ai|me|ly|us|ca|au|ch|es|it|se|no|dk|fi|ie|be|at|"
-    "pl|pt|jp|cn|in|br|ru|nz|za|sg|hk|tv|xyz|online|site|tech"
+    "pl|pt|jp|cn|in|br|ru|nz|za|sg|hk|tv|xyz|online|site|tech|"
+    "so|gle|to|gg|fm|cc|ws|is|im|sh|ac|int|mil|mobi|pro|kr|tw|mx|ar|cl|il|tr|gr|cz|hu|ro|ae|sa|ng|ke|my|ph|th|vn|"
+    "agency|blog|capital|careers|cloud|company|consulting|design|digital|email|finance|global|group|health|jobs|"
+    "law|legal|link|live|media|network|news|page|partners|services|shop|solutions|space|store|studio|systems|team|"
+    "ventures|work|works|world|zone"
 )
+"""Top-level domains a bare address or a written-out email may end in: country codes and the generic ones in use
+by companies and link services ("notion.so", "forms.gle", "acme.careers")."""
 _URL = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+"
-    rf"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_TLDS})\b(?:/[^\s<>\"']*)?",
+    r"(?:\b(?:h[tx]{2}ps?|ftp)://|\bwww\.)[^\s<>\"']+"
+    rf"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.|\[\.\]|\(\.\)))+(?:{_TLDS})\b(?:/[^\s<>\"']*)?"
+    rf"|\bwww\s+dot\s+[a-z0-9-]+(?:\s+dot\s+[a-z0-9-]+)*"
+    rf"|\b[a-z0-9-]+(?:\s+dot\s+[a-z0-9-]+)*\s+dot\s+(?:{_TLDS})\s+slash\b(?:\s+[\w-]+)?",
     re.IGNORECASE,
 )
-"""A web address with a scheme or `www.`, or a bare domain with a common top-level domain ("acme.co.uk/x")."""
+"""A web address with a scheme or `www.`, or a bare domain with a common top-level domain ("acme.co.uk/x"), also
+defanged ("acme[.]com", "hxxps://") or read out ("www dot acme dot com", "acme dot com slash careers")."""
 
 _INTERNAL_SUFFIXES = "local|internal|intranet|intra|corp|lan|localdomain|private|home\\.arpa"
 _INTERNAL_URL = re.compile(
@@ -297,13 +320,14 @@ _INTERNAL_URL = re.compile(
 _NOT_HOSTS = frozenset({"asp.net", "vb.net", "ado.net", "node.js", "vue.js", "next.js"})
 """Technology names shaped like a domain: a web address must name a plausible host."""
 
+_AT = r"(?:[\[({<*#_-]\s*(?:at|@)\s*[\])}>*#_-]|\s+at\s+|\s*@\s*)"
+_DOT = r"(?:[\[({<*#_-]\s*(?:dot|\.)\s*[\])}>*#_-]|\s+dot\s+|\.)"
 _OBFUSCATED_EMAIL = re.compile(
-    r"(?<![\w.])[\w.+-]+\s*(?:[\[({<]\s*at\s*[\])}>]|\s+at\s+)\s*[\w-]+"
-    r"(?:\s*(?:[\[({<]\s*dot\s*[\])}>]|\s+dot\s+|\.)\s*[\w-]+)*"
-    rf"\s*(?:[\[({{<]\s*dot\s*[\])}}>]|\s+dot\s+|\.)\s*(?:{_TLDS})\b",
+    rf"(?<![\w.])[\w.+-]+(?:\s+dot\s+[\w+-]+)*\s*{_AT}\s*[\w-]+(?:\s*{_DOT}\s*[\w-]+)*\s*{_DOT}\s*(?:{_TLDS})\b",
     re.IGNORECASE,
 )
-"""An email address written out to dodge filters: "jane at acme dot com", "jane [at] acme [dot] co [dot] uk"."""
+"""An email address written out to dodge filters: "jane at acme dot com", "jane [at] acme [dot] co [dot] uk",
+"jane -at- acme -dot- com", "jane.doe @ acme . com", "jane dot doe at acme dot com"."""
 
 _HANDLE = re.compile(r"(?<![\w@.])@\w[\w.]*")
 
@@ -313,6 +337,13 @@ _PHONE_CANDIDATE = re.compile(r"(?<![\w+/.,:-])(?:\+|\(\+?)?\d(?:[\d \u00a0().-]
 _DATE_SHAPES = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:\d{2}|\d{4})")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0.,]\d{3})+")
 _NORTH_AMERICAN = re.compile(r"\d{3}[-. ]\d{3}[-. ]\d{4}")
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*[-./]\s*(?:19|20)\d\d")
+_PHONE_CUE = re.compile(
+    r"\b(?:call|ring|phone|telephone|tel|mobile|mob|cell|text|whatsapp|fax|dial)\b"
+    r"\W{0,3}(?:(?:me|him|her|them|us)\s+)?(?:(?:on|at)\s+)?$",
+    re.IGNORECASE,
+)
+"""A word announcing a phone number, just before it: "call 555-0134", "Mobile: 07700 900123", "ring me on"."""
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -321,11 +352,19 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 """Typographic apostrophes, matched as `'` ("Zoë’s" is a possessive too): one character for one, so positions stay."""
 
 
-def _is_phone(candidate: str) -> bool:
-    """Whether a run of digits and separators is shaped like a phone number rather than a date or an amount."""
+def _is_phone(candidate: str, cued: bool = False) -> bool:
+    """Whether a run of digits and separators is shaped like a phone number rather than a date or an amount.
+
+    Args:
+        candidate: the run of digits.
+        cued: it follows a word that announces a number ("call", "mobile", "tel:"): then a local number without
+            an area code ("555-0134") is one too.
+    """
     digits = sum(char.isdigit() for char in candidate)
-    if not 7 <= digits <= 15 or _DATE_SHAPES.fullmatch(candidate):
+    if not 7 <= digits <= 15 or _DATE_SHAPES.fullmatch(candidate) or _YEAR_RANGE.fullmatch(candidate):
         return False
+    if cued and not _THOUSANDS.fullmatch(candidate):
+        return True
     if candidate.startswith("+"):
         return digits >= 8
     if candidate.startswith("("):
@@ -415,14 +454,16 @@ class Linter:
             return []
         found: list[_Term] = []
         if len(words) > 1:
-            found.append(_Term(_phrase_pattern(fold(" ".join(words))), Rule.PERSON, True))
+            found.append(_Term(_phrase_pattern(fold(" ".join(words)), name=True), Rule.PERSON, True))
         for word in words:
             word = _POSSESSIVE.sub("", word).strip(_TRAILING)
             letters = sum(char.isalpha() for char in word)
             if letters < 2 or (len(words) > 1 and not word[0].isupper()):
                 continue  # initials, and particles such as "van" or "de" in a longer name
             homograph = self.words.is_ordinary(word.lower())  # "Will", "Grace": its case decides
-            found.append(_Term(_phrase_pattern(fold(word)), Rule.PERSON, True, homograph, homograph and marked))
+            found.append(
+                _Term(_phrase_pattern(fold(word), name=True), Rule.PERSON, True, homograph, homograph and marked)
+            )
         return found
 
     def lint(self, text: str) -> tuple[Finding, ...]:
@@ -449,7 +490,7 @@ class Linter:
                     continue
                 found.append(Finding(rule, start, end, text[start:end]))
         for match in _PHONE_CANDIDATE.finditer(text):
-            if _is_phone(match.group()):
+            if _is_phone(match.group(), _PHONE_CUE.search(text, max(0, match.start() - 24), match.start()) is not None):
                 found.append(Finding(Rule.PHONE, match.start(), match.end(), match.group()))
         for term in self._terms:
             haystack = folded.folded if term.folded else text
@@ -490,15 +531,35 @@ def _confidential_phrases(term: str) -> list[str]:
 
 
 def _plausible_address(candidate: str) -> bool:
-    """Whether a bare domain names a host rather than a technology: "ASP.NET" and "Node.js" are not web addresses."""
+    """Whether a bare domain names a host rather than a technology or two sentences run together: "ASP.NET" and
+    "Node.js" are not web addresses, nor is "more.It" ("I delegated more.It worked")."""
     if "/" in candidate.split("//", 1)[-1] or ":" in candidate or candidate.lower().startswith("www."):
         return True
+    *labels, last = candidate.split(".")
+    if labels and last.istitle() and len(last) > 1 and labels[-1].islower():
+        return False  # a sentence ending without its space: hosts are written in one case, or capitalised first
     return candidate.lower() not in _NOT_HOSTS
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A whole-word pattern for a phrase whose words may be separated by any spaces or underscores."""
-    words = r"[\s_]+".join(re.escape(word) for word in phrase.split())
+_NAME_JOINS = re.compile(r"[-'.]+")
+"""What joins the parts of one word of a name ("Anne-Marie", "O'Neill"): written also as a space, or not at all."""
+
+
+def _phrase_pattern(phrase: str, *, name: bool = False) -> re.Pattern[str]:
+    """A whole-word pattern for a phrase whose words may be separated by any spaces or underscores.
+
+    Args:
+        phrase: folded.
+        name: a person's name, whose hyphenated or apostrophised words match however they are joined
+            ("Anne-Marie" matches "Anne Marie" and "AnneMarie", "O'Neill" matches "ONeill").
+    """
+
+    def word_pattern(word: str) -> str:
+        if not name:
+            return re.escape(word)
+        return r"[-'.\s_]?".join(re.escape(part) for part in _NAME_JOINS.split(word) if part)
+
+    words = r"[\s_]+".join(word_pattern(word) for word in phrase.split())
     return re.compile(rf"(?<!\w){words}(?!\w)")
 
 

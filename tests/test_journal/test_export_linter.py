@@ -89,6 +89,13 @@ EXPECTED: list[tuple[str, list[tuple[Rule, str]]]] = [
     ("Portal hr-portal:8443/me and 10.2.0.14/admin", [(Rule.URL, "hr-portal:8443/me"), (Rule.URL, "10.2.0.14/admin")]),
     ("See go/pip-plan", [(Rule.URL, "go/pip-plan")]),
     ("Moving from ASP.NET to Node.js", []),
+    ("Mail jane -at- acme -dot- com", [(Rule.EMAIL, "jane -at- acme -dot- com")]),
+    ("Mail jane.doe @ acme . com", [(Rule.EMAIL, "jane.doe @ acme . com")]),
+    ("Write to jane dot doe at acme dot com", [(Rule.EMAIL, "jane dot doe at acme dot com")]),
+    ("Plans on notion.so/acme and acme[.]com/jobs", [(Rule.URL, "notion.so/acme"), (Rule.URL, "acme[.]com/jobs")]),
+    ("I delegated more.It worked", []),  # two sentences run together, not a host
+    ("Call 555-0134 after six", [(Rule.PHONE, "555-0134")]),  # a local number, announced
+    ("Call about 2025-2026 budgets", []),
     # Numbers that are not phone numbers.
     ("Budget of 1,250,000 for 2025-2026", []),
     ("Review on 2026-09-01, 01/09/2026 or 1.9.2026", []),
@@ -103,6 +110,14 @@ EXPECTED: list[tuple[str, list[tuple[Rule, str]]]] = [
     ("Pregnancy announcement to the team", [(Rule.SENSITIVE, "Pregnancy")]),
     ("Preparing for the disciplinary meeting", [(Rule.SENSITIVE, "disciplinary")]),
     ("Balancing work and family", [(Rule.SENSITIVE, "family")]),
+    ("Feeling burnt-out after the launch", [(Rule.SENSITIVE, "burnt-out")]),  # a term's words hyphenated
+    ("Taking baby steps on delegation", []),
+    ("Retiring the legacy CRM", []),
+    ("Retiring next spring", [(Rule.SENSITIVE, "Retiring")]),
+    ("Cutting technical debt", []),
+    ("Fasting during Ramadan", [(Rule.SENSITIVE, "Fasting"), (Rule.SENSITIVE, "Ramadan")]),
+    # Acronyms, tools and places of working life are ordinary words.
+    ("Agreeing SLAs before the QBR in Germany", []),
     # A capitalised word that is not an ordinary word: perhaps a company.
     ("Building trust with McKinsey", [(Rule.UNKNOWN_WORD, "McKinsey")]),
 ]
@@ -163,6 +178,21 @@ def test_names_that_are_ordinary_words(text: str, expected: list[tuple[Rule, str
     assert [(finding.rule, finding.matched) for finding in linter.lint(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anne Marie's onboarding", [(Rule.PERSON, "Anne Marie")]),
+        ("AnneMarie and ONeill", [(Rule.PERSON, "AnneMarie"), (Rule.PERSON, "ONeill")]),
+        ("O’Neill's review", [(Rule.PERSON, "O’Neill")]),
+        ("Mei Ling Chen on pricing", [(Rule.PERSON, "Mei Ling Chen")]),
+        ("Marie-Anne", [(Rule.UNKNOWN_WORD, "Marie"), (Rule.UNKNOWN_WORD, "Anne")]),
+    ],
+)
+def test_names_match_however_their_parts_are_joined(text: str, expected: list[tuple[Rule, str]]) -> None:
+    linter = Linter(["Anne-Marie O'Neill", "Mei-Ling Chen"])
+    assert [(finding.rule, finding.matched) for finding in linter.lint(text)] == expected
+
+
 def test_a_person_marked_as_an_ordinary_word_reaches_the_linter(tmp_path: Path) -> None:
     sample = sample_journal(tmp_path / "journal.candour")
     sample.journal.save(Person("Will Hart", ordinary_word=True))
@@ -194,7 +224,8 @@ def test_the_word_list_keeps_case_apart() -> None:
 
 def test_the_shipped_packs_are_versioned_and_read_strictly(tmp_path: Path) -> None:
     packs = default_packs()
-    assert {pack.name for pack in packs} == {"health", "life-events", "hr-risk", "job-search"}
+    names = {"health", "life-events", "hr-risk", "job-search", "identity", "money-legal"}
+    assert {pack.name for pack in packs} == names
     assert all(pack.version >= 1 and pack.terms for pack in packs)
     with pytest.raises(InvalidInput):
         TermPack.from_json(json.dumps({"schema": 99, "pack": "x", "title": "x", "version": 1, "terms": []}).encode())

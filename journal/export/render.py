@@ -212,7 +212,7 @@ def _json(summary: Summary) -> str:
 
 _STYLE = """
 body { font: 11pt/1.5 Georgia, "Times New Roman", serif; color: #1d1d1f; margin: 2.5em auto; max-width: 42em;
-       padding: 0 1.5em; }
+       padding: 0 1.5em; overflow-wrap: anywhere; }
 h1 { font-size: 1.6em; margin-bottom: 0.6em; }
 h2 { font-size: 1.15em; border-bottom: 1px solid #bbb; padding-bottom: 0.2em; margin-top: 1.8em; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1.2em; }
@@ -224,7 +224,8 @@ li { margin: 0.5em 0; break-inside: avoid; }
 svg { display: block; margin-top: 0.3em; }
 footer { margin-top: 2.5em; border-top: 1px solid #bbb; padding-top: 0.8em; font-size: 0.9em; color: #444; }
 @page { size: A4; margin: 0; }
-@media print { body { margin: 0; max-width: none; padding: 1.8cm 2cm; } a { color: inherit; } }
+@media print { body { margin: 0; max-width: none; padding: 1.8cm 2cm; box-decoration-break: clone; }
+               a { color: inherit; } }
 """
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"

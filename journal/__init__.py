@@ -54,6 +54,7 @@ from journal.models import (
     SessionStatus,
     SharingAgreement,
     SharingLevel,
+    SponsorWording,
     Template,
     Theme,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "SessionStatus",
     "SharingAgreement",
     "SharingLevel",
+    "SponsorWording",
     "StorageError",
     "Strength",
     "SystemClock",

@@ -62,14 +62,19 @@ def decode(kind: str, payload: bytes, record_id: str) -> Model:
 
 def identify(payload: bytes, record_id: str) -> Model | None:
     """The value a payload holds when nothing says its kind (a repair rebuilding the index, which alone
-    names kinds): the one kind whose fields are exactly the payload's, or None if no kind, or several, fit."""
+    names kinds): the one kind whose fields are exactly the payload's, or None if no kind, or several, fit.
+    A payload written before a kind gained fields (with defaults) lacks them: when no kind's fields are exactly
+    the payload's, the one kind that has all of the payload's fields and all its own required ones fits."""
     try:
         body = json.loads(payload)
     except (ValueError, RecursionError):
         return None
     if not isinstance(body, dict):
         return None
-    fitting = [kind for kind, names in _stored_fields().items() if names == set(body) - {"v"}]
+    given = set(body) - {"v"}
+    fitting = [kind for kind, names in _stored_fields().items() if names == given]
+    if not fitting:
+        fitting = [kind for kind, names in _stored_fields().items() if _required_fields()[kind] <= given <= names]
     if len(fitting) != 1:
         return None
     try:
@@ -83,6 +88,20 @@ def _stored_fields() -> dict[str, frozenset[str]]:
     """Each kind's field names as `encode` writes them."""
     return {
         kind: frozenset(f.name for f in dataclasses.fields(model) if f.name != "record_id")
+        for kind, model in KINDS.items()
+    }
+
+
+@cache
+def _required_fields() -> dict[str, frozenset[str]]:
+    """Each kind's fields without a default: every payload of that kind, however old, has them."""
+    no_default = dataclasses.MISSING
+    return {
+        kind: frozenset(
+            f.name
+            for f in dataclasses.fields(model)
+            if f.name != "record_id" and f.default is no_default and f.default_factory is no_default
+        )
         for kind, model in KINDS.items()
     }
 

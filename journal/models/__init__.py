@@ -11,7 +11,14 @@ from __future__ import annotations
 import typing
 
 from journal.models.base import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, clean_text
-from journal.models.engagement import Engagement, Session, SessionStatus, SharingAgreement, SharingLevel
+from journal.models.engagement import (
+    Engagement,
+    Session,
+    SessionStatus,
+    SharingAgreement,
+    SharingLevel,
+    SponsorWording,
+)
 from journal.models.progress import Action, CheckIn, Goal, GoalStatus
 from journal.models.settings import (
     EXPORT_FORMATS,
@@ -118,6 +125,7 @@ __all__ = [
     "SessionStatus",
     "SharingAgreement",
     "SharingLevel",
+    "SponsorWording",
     "Template",
     "Theme",
     "clean_text",

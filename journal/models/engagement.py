@@ -3,6 +3,7 @@ sponsor), and its sessions."""
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,6 +74,19 @@ class SharingAgreement(Private):
 
 
 @dataclass(frozen=True, repr=False)
+class SponsorWording(Private):
+    """A sponsor summary item's wording that the coachee chose to keep for this engagement's next summaries."""
+
+    item_id: str
+    """The summary item (e.g. "theme:" and the theme's id, "goal:…", "focus", "support")."""
+    text: str
+
+    def __post_init__(self) -> None:
+        self._clean("item_id", "summary item", required=True, one_line=True)
+        self._clean("text", "sponsor wording", required=True, one_line=True)
+
+
+@dataclass(frozen=True, repr=False)
 class Engagement(Private):
     """One coaching contract: coach, sponsor organisation, period, planned sessions, sharing agreement."""
 
@@ -85,6 +99,10 @@ class Engagement(Private):
     ends_on: date | None = None
     planned_sessions: int | None = None
     agreement: SharingAgreement = field(default_factory=SharingAgreement)
+    sponsor_label: str = ""
+    """How the sponsor knows the engagement (the title is the coachee's own, and may say more)."""
+    wordings: tuple[SponsorWording, ...] = ()
+    """Sponsor wordings kept for this engagement's summaries, one per item: never shared with another sponsor."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:
@@ -98,6 +116,22 @@ class Engagement(Private):
         check_scale(self.planned_sessions, "number of planned sessions", 1, 200)
         if not isinstance(self.agreement, SharingAgreement):
             raise InvalidInput("The sharing agreement is missing.")
+        self._clean("sponsor_label", "label for the sponsor", one_line=True)
+        if not isinstance(self.wordings, (tuple, list)) or not all(
+            isinstance(wording, SponsorWording) for wording in self.wordings
+        ):
+            raise InvalidInput("The engagement's kept sponsor wordings must be a list of wordings.")
+        kept = {wording.item_id: wording for wording in self.wordings}  # one per item, the last given wins
+        object.__setattr__(self, "wordings", tuple(sorted(kept.values(), key=lambda wording: wording.item_id)))
+
+    def kept_wording(self, item_id: str) -> str:
+        """The wording kept for a summary item of this engagement, or "" when none was kept."""
+        return next((wording.text for wording in self.wordings if wording.item_id == item_id), "")
+
+    def keeping(self, wordings: dict[str, str]) -> Engagement:
+        """This engagement with more kept wordings (item id → text), replacing those of the same items."""
+        given = [SponsorWording(item_id, text) for item_id, text in wordings.items()]
+        return dataclasses.replace(self, wordings=(*self.wordings, *given))
 
     @property
     def sort_key(self) -> date:

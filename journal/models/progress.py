@@ -51,10 +51,13 @@ class Goal(Private):
     success_criteria: str = ""
     target_date: date | None = None
     engagement_id: str | None = None
+    target_rating: int | None = None
+    """Where the coachee means to be on the 0-10 scale by the engagement's end."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:
         self._clean("title", "goal title", required=True, one_line=True)
+        check_scale(self.target_rating, "target rating", 0, 10)
         self._clean("sponsor_wording", "sponsor wording", one_line=True)
         if not isinstance(self.status, GoalStatus):
             raise InvalidInput("The goal status must be not started, active, achieved or dropped.")

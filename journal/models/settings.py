@@ -130,6 +130,16 @@ class ExportRecord(Private):
     """A personal export of everything (for the coachee's own use), not a sponsor summary."""
     status: ExportStatus = ExportStatus.WRITTEN
     """Entries logged before this field existed were saved after their file was written: written."""
+    beyond_level: tuple[str, ...] = ()
+    """The items let in above the agreed level, one by one by the coachee's choice (as `items` lists them)."""
+    kept_findings: tuple[str, ...] = ()
+    """What the linter found and the coachee kept, in words ("label: a person in your journal: Sam")."""
+    warnings: tuple[str, ...] = ()
+    """What the coachee was warned of and went on despite."""
+    private_wordings: tuple[str, ...] = ()
+    """Items sent in the journal's private wording rather than one written for the sponsor."""
+    replaced_by: str = ""
+    """The later export that wrote over this one's file (its record id), if any."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:
@@ -145,6 +155,12 @@ class ExportRecord(Private):
             raise InvalidInput("The exported items must be a list.")
         items = tuple(clean_text(item, "exported item", one_line=True) for item in self.items)
         object.__setattr__(self, "items", items)
+        for lines in ("beyond_level", "kept_findings", "warnings", "private_wordings"):
+            if not isinstance(getattr(self, lines), (tuple, list)):
+                raise InvalidInput(f"The export's {lines.replace('_', ' ')} must be a list.")
+            what = f"export's {lines.replace('_', ' ')}"
+            object.__setattr__(self, lines, tuple(clean_text(line, what) for line in getattr(self, lines)))
+        self._clean("replaced_by", "later export", one_line=True)
         check_id(self.engagement_id, "engagement", optional=True)
         if not isinstance(self.level, SharingLevel):
             raise InvalidInput("The sharing level must be one of L0, L1, L2, L3.")

@@ -366,9 +366,7 @@ class SearchIndex:
     ) -> _Document:
         text = "\n".join(part for part in texts if part)  # as `searchable_text` joins them
         when = when or datetime.combine(day or date.min, time())
-        return _Document(
-            value.KIND, value.record_id or "", day, title, text, fold(text), engagement_id, links, when
-        )
+        return _Document(value.KIND, value.record_id or "", day, title, text, fold(text), engagement_id, links, when)
 
 
 def _containing(page: SearchPage, terms: list[bytes]) -> Iterator[int]:

@@ -201,9 +201,7 @@ class PassphraseLines:
         self._position = after
         self._taken += 1
         if not line:
-            raise InvalidInput(
-                f"No {what} was given for “{prompt}”: line {self._taken} of {self._source} is empty."
-            )
+            raise InvalidInput(f"No {what} was given for “{prompt}”: line {self._taken} of {self._source} is empty.")
         return line
 
     def rest(self) -> str:

@@ -17,9 +17,7 @@ from journal.vault.keyring import KeyRing
 from journal.vault.schema import SNAPSHOT_TABLE, create_derived_table, has_table
 
 _READ_ALL_SNAPSHOTS = "SELECT section, CAST(envelope AS BLOB) FROM index_snapshots"
-_READ_BUCKET_NONCES = (
-    f"SELECT bucket, substr(CAST(envelope AS BLOB), 2, {crypto.NONCE_SIZE}) FROM index_buckets"  # noqa: S608 - a constant
-)
+_READ_BUCKET_NONCES = f"SELECT bucket, substr(CAST(envelope AS BLOB), 2, {crypto.NONCE_SIZE}) FROM index_buckets"  # noqa: S608 - a constant
 """Each bucket row's nonce, which tells one sealing of a row from any other without decrypting it."""
 _WRITE_SNAPSHOT = (
     "INSERT INTO index_snapshots (section, envelope) VALUES (?, ?) "

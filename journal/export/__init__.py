@@ -8,7 +8,7 @@ Both faces (the command line and the app) drive one `ExportSession`::
     check = session.check()                   # LevelExceeded, WordingNeeded; findings and items left out
     session.keep(code)                        # a finding kept knowingly (remembered once the export is done)
     preview = session.preview()               # the exact bytes
-    done = session.write(path, recipient="Acme")   # written atomically, logged, kept findings and wordings stored
+    done = session.write(path, recipient="Acme")   # written atomically, logged, findings kept
 """
 
 from journal.export.errors import ExportExists, ExportUnconfirmed, FindingsUnanswered, LevelExceeded, WordingNeeded
@@ -16,6 +16,7 @@ from journal.export.linter import Finding, Linter, Rule, Severity, TermPack, Wor
 from journal.export.log import (
     UNCONFIRMED,
     UNCONFIRMED_MEANING,
+    Disclosure,
     clean_export_folders,
     export_log,
     export_summary,
@@ -25,14 +26,17 @@ from journal.export.log import (
 )
 from journal.export.period import PERIOD_EXAMPLES, WHOLE_ENGAGEMENT, parse_period
 from journal.export.personal import PERSONAL_FORMATS, WARNING, export_everything, render_everything
-from journal.export.proposal import DEFAULT_TICKED, Choice, Item, Proposal, propose, remember_wording
+from journal.export.preparation import PRIVATE_NOTICE, preparation_sheet
+from journal.export.proposal import DEFAULT_TICKED, Choice, Item, Proposal, keep_wordings, propose
 from journal.export.render import (
     APPROVAL,
+    BEYOND_LEVEL,
     CONFIDENTIALITY,
     DEFAULT_FORMAT,
     FORMAT_SUFFIXES,
     SCHEMA_ID,
     SCHEMA_VERSION,
+    SHARING_LEVELS,
     render,
     suggested_name,
 )
@@ -44,17 +48,20 @@ from journal.export.review import (
     kept_finding_key,
     review_summary,
 )
-from journal.export.session import STORED_WORDINGS, Check, Done, ExportSession, Flag, resolve_destination
+from journal.export.session import Check, Done, ExportSession, Flag, resolve_destination
 from journal.export.summary import (
+    LOOKING_AHEAD_NAMES,
     ItemKind,
     Origin,
     Summary,
     SummaryItem,
     Trend,
+    Variant,
     describe_months,
     describe_period,
     describe_progress,
     describe_sessions,
+    describe_sessions_used,
 )
 from journal.export.text import neutralise
 from journal.export.write import DEFAULT_MODE, TEMPORARY_SUFFIX, check_destination, clean_leftovers, write_export
@@ -62,17 +69,20 @@ from journal.models import EXPORT_FORMATS, ConfidentialTerm, ExportRecord, Expor
 
 __all__ = [
     "APPROVAL",
+    "BEYOND_LEVEL",
     "CONFIDENTIALITY",
     "DEFAULT_FORMAT",
     "DEFAULT_MODE",
     "DEFAULT_TICKED",
     "EXPORT_FORMATS",
     "FORMAT_SUFFIXES",
+    "LOOKING_AHEAD_NAMES",
     "PERIOD_EXAMPLES",
     "PERSONAL_FORMATS",
+    "PRIVATE_NOTICE",
     "SCHEMA_ID",
     "SCHEMA_VERSION",
-    "STORED_WORDINGS",
+    "SHARING_LEVELS",
     "TEMPORARY_SUFFIX",
     "UNCONFIRMED",
     "UNCONFIRMED_MEANING",
@@ -81,6 +91,7 @@ __all__ = [
     "Check",
     "Choice",
     "ConfidentialTerm",
+    "Disclosure",
     "Done",
     "ExportExists",
     "ExportRecord",
@@ -104,6 +115,7 @@ __all__ = [
     "SummaryItem",
     "TermPack",
     "Trend",
+    "Variant",
     "WordList",
     "WordingNeeded",
     "check_destination",
@@ -115,17 +127,19 @@ __all__ = [
     "describe_period",
     "describe_progress",
     "describe_sessions",
+    "describe_sessions_used",
     "dismissed_findings",
     "export_everything",
     "export_log",
     "export_summary",
     "finding_code",
     "keep_findings",
+    "keep_wordings",
     "kept_finding_key",
     "neutralise",
     "parse_period",
+    "preparation_sheet",
     "propose",
-    "remember_wording",
     "render",
     "render_everything",
     "resolve_destination",

@@ -1,8 +1,10 @@
 """The export log inside the encrypted journal, and the two ways a summary leaves: a file, or the screen.
 
 Every file written (and every summary shown on screen for a meeting) is logged: when, for whom,
-the sharing level, whether it was overridden, the items, the format, and the SHA-256 of the exact
-bytes, so the coachee can list what they disclosed and recognise the file later.
+the sharing level, the items, each item let in above that level, the findings kept, the warnings
+gone past, the items sent in private wording, the format, and the SHA-256 of the exact bytes, so
+the coachee can list what they disclosed and recognise the file later. An entry whose file a later
+export wrote over says which export replaced it.
 
 Written means logged: the entry is committed as pending before the file is written, and confirmed
 once the file is in place. A journal that cannot take the entry stops the export before any file
@@ -14,7 +16,7 @@ tells whether a file found later is the one.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from journal.errors import CandourError, StorageError
@@ -35,6 +37,19 @@ UNCONFIRMED_MEANING = (
 """What an unconfirmed entry means, for the log's readers."""
 
 
+@dataclass(frozen=True)
+class Disclosure:
+    """What the coachee knowingly let through, as the log records it beside the items."""
+
+    beyond_level: tuple[str, ...] = ()
+    """Items let in above the agreed level (as the log lists items)."""
+    kept_findings: tuple[str, ...] = ()
+    """Findings of the linter kept, in words."""
+    warnings: tuple[str, ...] = ()
+    private_wordings: tuple[str, ...] = ()
+    """Items sent in the journal's private wording."""
+
+
 def sha256_hex(data: bytes) -> str:
     """The SHA-256 of `data` in hex, as the export log records it (compare with `sha256sum FILE`)."""
     return hashlib.sha256(data).hexdigest()
@@ -47,6 +62,7 @@ def export_summary(
     destination: Path,
     *,
     recipient: str,
+    disclosure: Disclosure = Disclosure(),
     overwrite: bool = False,
     mode: int = DEFAULT_MODE,
 ) -> ExportRecord:
@@ -60,6 +76,7 @@ def export_summary(
         format: "markdown", "json", "html" or "text".
         destination: the file to create.
         recipient: for whom (the sponsor), as the log shows it.
+        disclosure: what the coachee knowingly let through, for the log.
         overwrite: replace an existing file.
         mode: permission bits of the file (owner-only by default).
     Returns:
@@ -68,7 +85,7 @@ def export_summary(
         ExportExists, StorageError: see `write_logged`.
     """
     data = render(summary, format)
-    entry = _entry(journal, summary, format, data, recipient, shown_only=False)
+    entry = _entry(journal, summary, format, data, recipient, disclosure, shown_only=False)
     return write_logged(journal, entry, data, destination, overwrite=overwrite, mode=mode)
 
 
@@ -113,7 +130,7 @@ def write_logged(
             ) from None
         raise
     try:
-        return journal.save(replace(logged, status=ExportStatus.WRITTEN))
+        return _confirm(journal, logged)
     except CandourError as error:
         raise ExportUnconfirmed(
             f"Written to {path} (SHA-256 {logged.sha256}), but the journal could not confirm it, so your export "
@@ -121,18 +138,36 @@ def write_logged(
         ) from None
 
 
-def show_summary(journal: Journal, summary: Summary, format: str, *, recipient: str) -> tuple[bytes, ExportRecord]:
+def _confirm(journal: Journal, logged: ExportRecord) -> ExportRecord:
+    """Mark the entry written and, in the same transaction, earlier entries of the same file as replaced by it."""
+    with journal.transaction("confirm the export in your log"):
+        for earlier in journal.all(ExportRecord):
+            if earlier.path == logged.path and earlier.record_id != logged.record_id and not earlier.replaced_by:
+                journal.save(replace(earlier, replaced_by=logged.saved_id))
+        return journal.save(replace(logged, status=ExportStatus.WRITTEN))
+
+
+def show_summary(
+    journal: Journal, summary: Summary, format: str, *, recipient: str, disclosure: Disclosure = Disclosure()
+) -> tuple[bytes, ExportRecord]:
     """Log a summary shown on screen only (for a three-way meeting), without writing any file.
 
     Returns:
         The bytes to show, and the log entry saved.
     """
     data = render(summary, format)
-    return data, journal.save(_entry(journal, summary, format, data, recipient, shown_only=True))
+    return data, journal.save(_entry(journal, summary, format, data, recipient, disclosure, shown_only=True))
 
 
 def _entry(
-    journal: Journal, summary: Summary, format: str, data: bytes, recipient: str, *, shown_only: bool
+    journal: Journal,
+    summary: Summary,
+    format: str,
+    data: bytes,
+    recipient: str,
+    disclosure: Disclosure,
+    *,
+    shown_only: bool,
 ) -> ExportRecord:
     """The log entry of `data`, shown now or (once `write_logged` names its file) written."""
     return ExportRecord(
@@ -145,6 +180,10 @@ def _entry(
         level=summary.origin.level,
         override=summary.origin.override,
         shown_only=shown_only,
+        beyond_level=disclosure.beyond_level,
+        kept_findings=disclosure.kept_findings,
+        warnings=disclosure.warnings,
+        private_wordings=disclosure.private_wordings,
     )
 
 
@@ -170,6 +209,7 @@ def clean_export_folders(journal: Journal, folder: Path) -> list[Path]:
 __all__ = [
     "UNCONFIRMED",
     "UNCONFIRMED_MEANING",
+    "Disclosure",
     "clean_export_folders",
     "export_log",
     "export_summary",

@@ -1,9 +1,14 @@
 """The candidate items of a sponsor summary, and the coachee's choice among them.
 
 `propose` reads a journal and offers candidate items for one engagement and period, each
-marked with the sharing level it needs; only the L0 logistics start ticked. `Proposal.build`
-turns the coachee's `Choice` into a `Summary` (`journal.export.summary`) of the ticked items,
-in the wording chosen.
+marked with the sharing level it needs; only the L0 logistics start ticked, and only those
+that say nothing private (the engagement's label only once it has one written for the sponsor).
+`Proposal.build` turns the coachee's `Choice` into a `Summary` (`journal.export.summary`) of the
+ticked items, in the wording chosen.
+
+Wordings come from what the coachee kept for this engagement (`Engagement.wordings`), else from
+the theme's, goal's or check-in's own sponsor wording; a wording typed during an export is kept
+only when the coachee says so (`keep_wordings`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,15 @@ from journal.dates import DateRange, format_day
 from journal.errors import InvalidInput
 from journal.export.errors import LevelExceeded, WordingNeeded
 from journal.export.period import within_engagement
-from journal.export.summary import ItemKind, Origin, Summary, SummaryItem, display_order
+from journal.export.summary import (
+    LOOKING_AHEAD_NAMES,
+    ItemKind,
+    Origin,
+    Summary,
+    SummaryItem,
+    Variant,
+    display_order,
+)
 from journal.export.text import neutralise
 from journal.models import (
     MAX_TITLE_LENGTH,
@@ -26,6 +39,7 @@ from journal.models import (
     Engagement,
     Goal,
     Reflection,
+    Session,
     SessionStatus,
     SharingLevel,
     Theme,
@@ -51,8 +65,6 @@ class Item:
     """Beyond the agreed sharing level: offered, but only the explicit override lets it in."""
     private_wording: str = ""
     """The private label or title, which the coachee may explicitly choose to send instead of a sponsor wording."""
-    wording_is_private: bool = False
-    """The wording offered is the journal's own (the engagement's title), which may say more than meant."""
 
     @property
     def kind(self) -> ItemKind:
@@ -72,8 +84,8 @@ class Item:
 
     @property
     def default(self) -> bool:
-        """Ticked by default (the L0 logistics)."""
-        return self.item_id in DEFAULT_TICKED
+        """Ticked by default: the L0 logistics, the label only once it has a wording for the sponsor."""
+        return self.item_id in DEFAULT_TICKED and not self.needs_wording
 
 
 @dataclass(frozen=True)
@@ -81,12 +93,13 @@ class Choice:
     """What the coachee decided: ticked items, wordings written now, and the explicit exceptions."""
 
     ticked: frozenset[str] = DEFAULT_TICKED
-    override: bool = False
-    """Let in items above the agreed sharing level."""
+    override: frozenset[str] = frozenset()
+    """Items let in above the agreed sharing level, each chosen explicitly (the summary says so)."""
     wording: Mapping[str, str] = field(default_factory=dict)
     """Item id → the wording for the sponsor written now (replaces the stored one for this summary)."""
     use_private: frozenset[str] = frozenset()
     """Items to send in their private wording, chosen explicitly despite the warning."""
+    variant: Variant = Variant.SUMMARY
 
 
 @dataclass(frozen=True)
@@ -151,16 +164,21 @@ class Proposal:
             if item.above_level:
                 notes.append(
                     f"{item.short_id} goes beyond the agreed sharing level {self.level.name} "
-                    f"({item.kind.level.name} needed): included only because you chose to override it."
+                    f"({item.kind.level.name} needed): included only because you chose to override it; the summary "
+                    "says so."
                 )
-            if item_id in choice.use_private and item.needs_wording and item_id not in choice.wording:
+            if self.sends_private(item, choice):
                 notes.append(f"{item.short_id} is sent in your private wording, not a wording written for the sponsor.")
-            elif item.wording_is_private and item_id not in choice.wording:
-                notes.append(
-                    f"{item.short_id} uses the engagement's title from your journal; give a label written for the "
-                    "sponsor if it says more than you mean to share."
-                )
         return notes
+
+    def sends_private(self, item: Item, choice: Choice) -> bool:
+        """Whether `choice` sends `item` in the journal's private wording (chosen explicitly)."""
+        return (
+            item.item_id in choice.ticked
+            and item.item_id in choice.use_private
+            and item.needs_wording
+            and item.item_id not in choice.wording
+        )
 
     def build(self, choice: Choice) -> Summary:
         """The summary of the ticked items, in the wording chosen, in a fixed order.
@@ -176,21 +194,23 @@ class Proposal:
                 raise InvalidInput(f"{self.item(item_id).short_id} is a fact, not a wording: it cannot be reworded.")
         for item_id in choice.ticked:
             item = self.item(item_id)
-            if item.above_level and not choice.override:
+            if item.above_level and item_id not in choice.override:
                 raise LevelExceeded(
                     f"{item.short_id} needs sharing level {item.kind.level.name}, above the {self.level.name} agreed "
-                    "for this engagement. Leave it out, or override the agreement explicitly."
+                    "for this engagement. Leave it out, or override the agreement for this item explicitly."
                 )
-            content = item.content
+            content = dataclasses.replace(item.content, beyond_level=item.above_level)
             if item.kind.worded:
                 content = dataclasses.replace(content, text=self._wording(item, choice))
             chosen.append((item_id, content))
+        chosen = _one_line_per_theme_wording(chosen)
         chosen.sort(key=lambda pair: display_order(pair[1]))
         return Summary(
             items=tuple(content for _, content in chosen),
             ids=tuple(item_id for item_id, _ in chosen),
             prepared_on=self.prepared_on,
-            origin=Origin(self.engagement_id, self.level, any(self.item(i).above_level for i in choice.ticked)),
+            origin=Origin(self.engagement_id, self.level, any(content.beyond_level for _, content in chosen)),
+            variant=choice.variant,
         )
 
     @staticmethod
@@ -206,10 +226,27 @@ class Proposal:
             return neutralise(item.content.text)
         if item.item_id in choice.use_private and item.private_wording:
             return neutralise(item.private_wording)
-        raise WordingNeeded(
-            f"{item.short_id} has no wording for the sponsor yet: write one, or choose explicitly to send your "
-            "private wording."
-        )
+        private = ", or choose explicitly to send your private wording" if item.private_wording else ""
+        raise WordingNeeded(f"{item.short_id} has no wording for the sponsor yet: write one{private}.")
+
+
+def _one_line_per_theme_wording(chosen: list[tuple[str, SummaryItem]]) -> list[tuple[str, SummaryItem]]:
+    """Themes worded alike for the sponsor as one line, with the months of all: two lines would tell the sponsor
+    that the journal holds two themes behind one wording."""
+    merged: list[tuple[str, SummaryItem]] = []
+    by_wording: dict[str, int] = {}
+    for item_id, content in sorted(chosen, key=lambda pair: pair[0]):
+        key = normalize(content.text)
+        if content.kind is not ItemKind.THEME or key not in by_wording:
+            if content.kind is ItemKind.THEME:
+                by_wording[key] = len(merged)
+            merged.append((item_id, content))
+            continue
+        first_id, first = merged[by_wording[key]]
+        months = tuple(sorted(set(first.months) | set(content.months)))
+        beyond = first.beyond_level or content.beyond_level
+        merged[by_wording[key]] = (first_id, dataclasses.replace(first, months=months, beyond_level=beyond))
+    return merged
 
 
 def propose(journal: Journal, engagement: Engagement, period: DateRange) -> Proposal:
@@ -226,108 +263,124 @@ def propose(journal: Journal, engagement: Engagement, period: DateRange) -> Prop
     """
     period = within_engagement(period, engagement)
     agreed = engagement.agreement.level
-    label = SummaryItem(ItemKind.LABEL, engagement.title)
+    label = SummaryItem(ItemKind.LABEL, engagement.sponsor_label)
     items = [
-        _offer("label", label, "engagement label (your journal's title unless you give one)", agreed, private=True),
+        _offer("label", label, "engagement label for the sponsor", agreed, wording=engagement.title),
         _offer("period", SummaryItem(ItemKind.PERIOD, dates=(period.start, period.end)), "period", agreed),
     ]
-    held = [
-        session
-        for session in journal.sessions_of(engagement)
-        if session.status is SessionStatus.HELD and session.held_on in period
-    ]
-    sessions = SummaryItem(ItemKind.SESSIONS, count=len(held), planned=engagement.planned_sessions)
-    items.append(_offer("sessions", sessions, "number of sessions held", agreed))
+    sessions = journal.sessions_of(engagement)
+    held = [session for session in sessions if session.status is SessionStatus.HELD and session.held_on in period]
+    count = SummaryItem(ItemKind.SESSIONS, count=len(held), planned=engagement.planned_sessions)
+    items.append(_offer("sessions", count, "number of sessions held", agreed))
+    used = [session for session in sessions if session.status is SessionStatus.HELD and session.held_on <= period.end]
+    used_item = SummaryItem(ItemKind.SESSIONS_USED, count=len(used), planned=engagement.planned_sessions)
+    items.append(_offer("sessions-used", used_item, "sessions used so far (and remaining)", agreed))
+    if engagement.ends_on:
+        ends = SummaryItem(ItemKind.ENDS, dates=(engagement.ends_on,))
+        items.append(_offer("ends", ends, "the engagement's end date", agreed))
     if held:
         dates = SummaryItem(ItemKind.SESSION_DATES, dates=tuple(sorted(session.held_on for session in held)))
         items.append(_offer("session-dates", dates, "session dates", agreed))
     if engagement.coach:
         items.append(_offer("coach", SummaryItem(ItemKind.COACH, engagement.coach), "your coach's name", agreed))
-    items += _themes(journal, engagement, period)
+    items += _themes(journal, engagement, held)
     items += _goals_and_statements(journal, engagement, period)
+    for kind, name in LOOKING_AHEAD_NAMES.items():
+        ahead = SummaryItem(kind, engagement.kept_wording(kind.value))
+        items.append(_offer(kind.value, ahead, name.lower(), agreed))
     return Proposal(engagement.saved_id, agreed, period, tuple(items), journal.clock.today())
 
 
-def _offer(
-    item_id: str, content: SummaryItem, hint: str, agreed: SharingLevel, *, wording: str = "", private: bool = False
-) -> Item:
+def _offer(item_id: str, content: SummaryItem, hint: str, agreed: SharingLevel, *, wording: str = "") -> Item:
     """A candidate item, marked when its kind needs more than the `agreed` level."""
-    return Item(item_id, content, hint, content.kind.level > agreed, wording, private)
+    return Item(item_id, content, hint, content.kind.level > agreed, wording)
 
 
-def _themes(journal: Journal, engagement: Engagement, period: DateRange) -> list[Item]:
-    """Themes touched by the engagement's reflections (or unattached ones) in the period, with the months."""
-    sessions = {session.saved_id for session in journal.sessions_of(engagement)}
-    agreed = engagement.agreement.level
+def _themes(journal: Journal, engagement: Engagement, held: list[Session]) -> list[Item]:
+    """Themes of the reflections on the sessions held in the period, with the months those sessions were held.
+
+    Only held sessions count: a free entry's or a cancelled session's date would tell the sponsor when the
+    coachee wrote, which is not theirs to know.
+    """
+    held_in = {session.saved_id: session.held_on.strftime("%Y-%m") for session in held}
     months: dict[str, set[str]] = defaultdict(set)
     for reflection in journal.all(Reflection):
-        if reflection.day not in period or not _belongs(reflection, engagement, sessions):
-            continue
-        for theme_id in reflection.theme_ids:
-            months[theme_id].add(reflection.written_at.strftime("%Y-%m"))
+        if reflection.session_id in held_in:
+            for theme_id in reflection.theme_ids:
+                months[theme_id].add(held_in[reflection.session_id])
+    agreed = engagement.agreement.level
     items = []
     # Listed by label, so the coachee finds them in the same place every time.
     for theme in sorted(journal.all(Theme), key=lambda theme: normalize(theme.label)):
         if theme.saved_id in months:
-            content = SummaryItem(ItemKind.THEME, theme.sponsor_wording, months=tuple(sorted(months[theme.saved_id])))
-            hint = f"theme {theme.label}"
-            items.append(_offer(f"theme:{theme.saved_id}", content, hint, agreed, wording=theme.label))
+            item_id = f"theme:{theme.saved_id}"
+            wording = engagement.kept_wording(item_id) or theme.sponsor_wording
+            content = SummaryItem(ItemKind.THEME, wording, months=tuple(sorted(months[theme.saved_id])))
+            items.append(_offer(item_id, content, f"theme {theme.label}", agreed, wording=theme.label))
     return items
 
 
-def _belongs(reflection: Reflection, engagement: Engagement, sessions: set[str]) -> bool:
-    if reflection.session_id is not None:
-        return reflection.session_id in sessions
-    return reflection.engagement_id in (None, engagement.record_id)
-
-
 def _goals_and_statements(journal: Journal, engagement: Engagement, period: DateRange) -> list[Item]:
-    """The engagement's goals (and unattached ones) with progress in the period, then their statements."""
+    """The engagement's goals (and unattached ones), each from its baseline over the whole engagement to its
+    latest rating by the period's end and its target; then the statements written in the period."""
     agreed = engagement.agreement.level
+    so_far = DateRange(min(engagement.starts_on or period.start, period.start), period.end)
     goals: list[Item] = []
     statements: list[Item] = []
     for goal in sorted(journal.all(Goal), key=lambda goal: normalize(goal.title)):
         if goal.engagement_id not in (None, engagement.record_id):
             continue
-        history: list[CheckIn] = [check_in for check_in in journal.goal_history(goal) if check_in.rated_on in period]
+        history: list[CheckIn] = [check_in for check_in in journal.goal_history(goal) if check_in.rated_on in so_far]
         ratings = [check_in.rating for check_in in history]
+        item_id = f"goal:{goal.saved_id}"
         content = SummaryItem(
             ItemKind.GOAL,
-            goal.sponsor_wording,
+            engagement.kept_wording(item_id) or goal.sponsor_wording,
             status=goal.status,
             first=ratings[0] if ratings else None,
             latest=ratings[-1] if len(ratings) > 1 else None,
+            target=goal.target_rating,
         )
-        goals.append(_offer(f"goal:{goal.saved_id}", content, f"goal {goal.title}", agreed, wording=goal.title))
+        goals.append(_offer(item_id, content, f"goal {goal.title}", agreed, wording=goal.title))
         for check_in in history:
-            if check_in.sponsor_statement:
-                month = check_in.rated_on.strftime("%Y-%m")
-                said = SummaryItem(ItemKind.STATEMENT, check_in.sponsor_statement, months=(month,))
+            if check_in.rated_on not in period:
+                continue
+            statement_id = f"statement:{check_in.saved_id}"
+            wording = engagement.kept_wording(statement_id) or check_in.sponsor_statement
+            if wording:
+                said = SummaryItem(ItemKind.STATEMENT, wording, months=(check_in.rated_on.strftime("%Y-%m"),))
                 hint = f"statement on goal {goal.title}, {format_day(check_in.rated_on)}"
-                statements.append(_offer(f"statement:{check_in.saved_id}", said, hint, agreed))
+                statements.append(_offer(statement_id, said, hint, agreed))
     return goals + statements
 
 
-def remember_wording(journal: Journal, item: Item, wording: str) -> None:
-    """Store a wording written during an export on the theme, goal or check-in it belongs to, for next time.
+def keep_wordings(journal: Journal, proposal: Proposal, wordings: Mapping[str, str]) -> list[Item]:
+    """Keep wordings written during an export for this engagement's next summaries, in one transaction: the
+    label as the engagement's sponsor label, the others among its kept wordings (never on the theme or goal,
+    whose wording another sponsor's summary would then offer).
 
     Args:
         journal: the unlocked journal.
-        item: a theme, goal or statement item.
-        wording: the wording for the sponsor.
+        proposal: the summary's proposal (names the engagement and the items).
+        wordings: item id → the wording for the sponsor.
+    Returns:
+        The items whose wording was kept.
     Raises:
-        InvalidInput: the item is not a theme, goal or statement, or the wording is not valid.
+        InvalidInput: a wording for a fact, or one that is not valid.
     """
-    kind, _, record_id = item.item_id.partition(":")
-    wording = neutralise(wording)
-    if kind == ItemKind.THEME.value:
-        journal.save(dataclasses.replace(journal.get(Theme, record_id), sponsor_wording=wording))
-    elif kind == ItemKind.GOAL.value:
-        journal.save(dataclasses.replace(journal.get(Goal, record_id), sponsor_wording=wording))
-    elif kind == ItemKind.STATEMENT.value:
-        journal.save(dataclasses.replace(journal.get(CheckIn, record_id), sponsor_statement=wording))
-    else:
-        raise InvalidInput(f"The wording of {item.short_id} is not stored in the journal; give it on each export.")
+    items = [proposal.item(item_id) for item_id in wordings]
+    if not items:
+        return []
+    for item in items:
+        if not item.kind.worded or item.kind is ItemKind.COACH:
+            raise InvalidInput(f"The wording of {item.short_id} is not kept; it is given on each export.")
+    cleaned = {item_id: neutralise(text) for item_id, text in wordings.items()}
+    engagement = journal.get(Engagement, proposal.engagement_id)
+    label = cleaned.pop("label", None)
+    if label is not None:
+        engagement = dataclasses.replace(engagement, sponsor_label=label)
+    journal.save(engagement.keeping(cleaned))
+    return items
 
 
-__all__ = ["DEFAULT_TICKED", "Choice", "Item", "Proposal", "propose", "remember_wording"]
+__all__ = ["DEFAULT_TICKED", "Choice", "Item", "Proposal", "keep_wordings", "propose"]

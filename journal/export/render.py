@@ -16,6 +16,7 @@ from datetime import date
 from journal.dates import format_day
 from journal.errors import InvalidInput
 from journal.export.summary import (
+    LOOKING_AHEAD_NAMES,
     ItemKind,
     Summary,
     SummaryItem,
@@ -23,9 +24,10 @@ from journal.export.summary import (
     describe_period,
     describe_progress,
     describe_sessions,
+    describe_sessions_used,
 )
 from journal.export.text import neutralise
-from journal.models import EXPORT_FORMATS
+from journal.models import EXPORT_FORMATS, SharingLevel
 
 DEFAULT_FORMAT = "markdown"
 
@@ -35,7 +37,7 @@ FORMAT_SUFFIXES = {"markdown": ".md", "json": ".json", "html": ".html", "text": 
 SCHEMA_ID = "candour.sponsor-summary"
 """The `schema` of the JSON format (see SCHEMA.md)."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The `version` of the JSON format; raised whenever a key changes meaning or disappears."""
 
 APPROVAL = "This summary was prepared and approved by the coachee, who chose every item in it and its wording."
@@ -44,12 +46,33 @@ APPROVAL = "This summary was prepared and approved by the coachee, who chose eve
 CONFIDENTIALITY = "Session content stays confidential under the coaching agreement."
 """Stated in every format."""
 
-TITLE = "Coaching summary"
+BEYOND_LEVEL = "shared beyond the agreed level, by the coachee's choice"
+"""Said of each item the coachee let in above the agreed sharing level."""
 
-SECTIONS = {ItemKind.THEME: "Themes", ItemKind.GOAL: "Goals and progress", ItemKind.STATEMENT: "In the coachee's words"}
-"""The heading of each section that lists several items."""
+SHARING_LEVELS = {
+    SharingLevel.L0: "L0 (logistics only)",
+    SharingLevel.L1: "L1 (logistics and themes)",
+    SharingLevel.L2: "L2 (themes, goals and progress)",
+    SharingLevel.L3: "L3 (themes, goals, progress and the coachee's own statements)",
+}
+"""The agreed sharing level as every summary states it."""
 
-LOGISTICS = (ItemKind.PERIOD, ItemKind.SESSIONS, ItemKind.SESSION_DATES, ItemKind.COACH)
+SECTIONS = {
+    "Themes": (ItemKind.THEME,),
+    "Goals and progress": (ItemKind.GOAL,),
+    "In the coachee's words": (ItemKind.STATEMENT,),
+    "Looking ahead": (ItemKind.FOCUS, ItemKind.SUPPORT),
+}
+"""The heading of each section that lists several items, and the kinds it lists."""
+
+LOGISTICS = (
+    ItemKind.PERIOD,
+    ItemKind.SESSIONS,
+    ItemKind.SESSIONS_USED,
+    ItemKind.ENDS,
+    ItemKind.SESSION_DATES,
+    ItemKind.COACH,
+)
 
 
 def render(summary: Summary, format: str = DEFAULT_FORMAT) -> bytes:
@@ -73,7 +96,14 @@ def _prepared(summary: Summary) -> str:
 
 def _title(summary: Summary) -> str:
     labels = summary.of_kind(ItemKind.LABEL)
-    return f"{TITLE}: {neutralise(labels[0].text)}" if labels else TITLE
+    title = summary.variant.title
+    return f"{title}: {neutralise(labels[0].text)}" if labels else title
+
+
+def _facts(summary: Summary) -> list[tuple[str, str]]:
+    """The logistics as (name, value) in words, after the sharing level every summary states."""
+    facts = [("Sharing level agreed", SHARING_LEVELS[summary.sharing_level])]
+    return facts + [_fact(item) for item in summary.items if item.kind in LOGISTICS]
 
 
 def _fact(item: SummaryItem) -> tuple[str, str]:
@@ -83,21 +113,40 @@ def _fact(item: SummaryItem) -> tuple[str, str]:
             return "Period", describe_period(item.dates)
         case ItemKind.SESSIONS:
             return "Sessions held", describe_sessions(item)
+        case ItemKind.SESSIONS_USED:
+            return "Sessions used", describe_sessions_used(item)
+        case ItemKind.ENDS:
+            return "Engagement ends", format_day(item.dates[0])
         case ItemKind.SESSION_DATES:
             return "Session dates", ", ".join(format_day(day) for day in item.dates)
         case _:
             return "Coach", neutralise(item.text)
 
 
+def _sections(summary: Summary) -> list[tuple[str, list[SummaryItem]]]:
+    """Each section that has items: its heading and its items, in order."""
+    listed = [(heading, [item for item in summary.items if item.kind in kinds]) for heading, kinds in SECTIONS.items()]
+    return [(heading, items) for heading, items in listed if items]
+
+
+def _leads(item: SummaryItem) -> bool:
+    """Whether the item's detail comes before its words (a statement's month, "Focus for the next period")."""
+    return item.kind in (ItemKind.STATEMENT, *LOOKING_AHEAD_NAMES)
+
+
 def _line(item: SummaryItem) -> tuple[str, str]:
-    """A theme, goal or statement as (wording, what follows it)."""
+    """A theme, goal, statement, focus or request as (wording, its detail), the detail saying when an item was
+    shared beyond the agreed level."""
     match item.kind:
-        case ItemKind.THEME:
-            return neutralise(item.text), describe_months(item.months)
         case ItemKind.GOAL:
-            return neutralise(item.text), describe_progress(item)
+            detail = describe_progress(item)
+        case ItemKind.FOCUS | ItemKind.SUPPORT:
+            detail = LOOKING_AHEAD_NAMES[item.kind]
         case _:
-            return neutralise(item.text), describe_months(item.months)
+            detail = describe_months(item.months)
+    if item.beyond_level:
+        detail = f"{detail} ({BEYOND_LEVEL})"
+    return neutralise(item.text), detail
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -131,19 +180,12 @@ def _md_heading(text: str) -> str:
 
 def _markdown(summary: Summary) -> str:
     lines = [f"# {_md_heading(_title(summary))}", ""]
-    facts = [_fact(item) for item in summary.items if item.kind in LOGISTICS]
-    lines += [f"- **{name}:** {_md(value)}" for name, value in facts]
-    for kind, heading in SECTIONS.items():
-        items = summary.of_kind(kind)
-        if items:
-            lines += ["", f"## {heading}", ""]
-            for item in items:
-                wording, detail = _line(item)
-                lines.append(
-                    f"- {_md(detail)}: {_md(wording)}"
-                    if kind is ItemKind.STATEMENT
-                    else f"- {_md(wording)} — {_md(detail)}"
-                )
+    lines += [f"- **{name}:** {_md(value)}" for name, value in _facts(summary)]
+    for heading, items in _sections(summary):
+        lines += ["", f"## {heading}", ""]
+        for item in items:
+            wording, detail = _line(item)
+            lines.append(f"- {_md(detail)}: {_md(wording)}" if _leads(item) else f"- {_md(wording)} — {_md(detail)}")
     lines += ["", "---", "", f"*{_md(APPROVAL)} {_md(CONFIDENTIALITY)} {_md(_prepared(summary))}*"]
     return "\n".join(lines).lstrip("\n") + "\n"
 
@@ -154,14 +196,12 @@ def _markdown(summary: Summary) -> str:
 def _text(summary: Summary) -> str:
     title = _title(summary)
     lines = [title, "=" * len(title), ""]
-    lines += [f"{name}: {value}" for name, value in (_fact(item) for item in summary.items if item.kind in LOGISTICS)]
-    for kind, heading in SECTIONS.items():
-        items = summary.of_kind(kind)
-        if items:
-            lines += ["", heading, "-" * len(heading)]
-            for item in items:
-                wording, detail = _line(item)
-                lines.append(f"- {detail}: {wording}" if kind is ItemKind.STATEMENT else f"- {wording} ({detail})")
+    lines += [f"{name}: {value}" for name, value in _facts(summary)]
+    for heading, items in _sections(summary):
+        lines += ["", heading, "-" * len(heading)]
+        for item in items:
+            wording, detail = _line(item)
+            lines.append(f"- {detail}: {wording}" if _leads(item) else f"- {wording} ({detail})")
     lines += ["", APPROVAL, CONFIDENTIALITY, _prepared(summary)]
     return "\n".join(lines) + "\n"
 
@@ -173,12 +213,17 @@ def _json(summary: Summary) -> str:
     body: dict[str, object] = {
         "schema": SCHEMA_ID,
         "version": SCHEMA_VERSION,
+        "kind": summary.variant.value,
+        "sharing_level": summary.sharing_level.name,
         "prepared_on": summary.prepared_on.isoformat(),
         "approved_by": "coachee",
         "notice": f"{APPROVAL} {CONFIDENTIALITY}",
     }
-    listed: dict[str, list[dict[str, object]]] = {"themes": [], "goals": [], "statements": []}
+    listed: dict[str, list[dict[str, object]]] = {"themes": [], "goals": [], "statements": [], "looking_ahead": []}
+    beyond: list[str] = []
     for item in summary.items:
+        if item.beyond_level:
+            beyond.append(item.kind.value)
         match item.kind:
             case ItemKind.LABEL:
                 body["label"] = neutralise(item.text)
@@ -186,25 +231,46 @@ def _json(summary: Summary) -> str:
                 body["period"] = {"start": item.dates[0].isoformat(), "end": item.dates[-1].isoformat()}
             case ItemKind.SESSIONS:
                 body["sessions_held"] = {"count": item.count, "planned": item.planned}
+            case ItemKind.SESSIONS_USED:
+                remaining = max(item.planned - (item.count or 0), 0) if item.planned else None
+                body["sessions_used"] = {"count": item.count, "planned": item.planned, "remaining": remaining}
+            case ItemKind.ENDS:
+                body["ends_on"] = item.dates[0].isoformat()
             case ItemKind.SESSION_DATES:
                 body["session_dates"] = [day.isoformat() for day in item.dates]
             case ItemKind.COACH:
                 body["coach"] = neutralise(item.text)
             case ItemKind.THEME:
-                listed["themes"].append({"wording": neutralise(item.text), "months": list(item.months)})
+                listed["themes"].append(
+                    {
+                        "wording": neutralise(item.text),
+                        "months": list(item.months),
+                        "beyond_agreed_level": item.beyond_level,
+                    }
+                )
             case ItemKind.GOAL:
                 listed["goals"].append(
                     {
                         "wording": neutralise(item.text),
                         "status": item.status.value if item.status else None,
-                        "first_rating": item.first,
+                        "baseline_rating": item.first,
                         "latest_rating": item.latest,
+                        "target_rating": item.target,
                         "trend": item.trend.value if item.trend else None,
+                        "beyond_agreed_level": item.beyond_level,
                     }
                 )
             case ItemKind.STATEMENT:
-                listed["statements"].append({"month": item.months[0], "text": neutralise(item.text)})
+                listed["statements"].append(
+                    {"month": item.months[0], "text": neutralise(item.text), "beyond_agreed_level": item.beyond_level}
+                )
+            case ItemKind.FOCUS | ItemKind.SUPPORT:
+                listed["looking_ahead"].append(
+                    {"kind": item.kind.value, "text": neutralise(item.text), "beyond_agreed_level": item.beyond_level}
+                )
     body.update({key: values for key, values in listed.items() if values})  # only what was shared
+    if beyond:
+        body["beyond_agreed_level"] = sorted(set(beyond))
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -237,18 +303,21 @@ def _h(text: str) -> str:
 
 
 def _progress_picture(item: SummaryItem) -> str:
-    """A small inline SVG of a goal's first and latest rating on the 0-10 scale (nothing when not rated)."""
-    if item.first is None:
+    """A small inline SVG of a goal's baseline, latest and target rating on the 0-10 scale (nothing when none)."""
+    candidates = [
+        ("Baseline", item.first, "#9aa7b0"),
+        ("Latest", item.latest, "#2f6f8f"),
+        ("Target", item.target, "#c9a227"),
+    ]
+    rows = [(name, rating, colour) for name, rating, colour in candidates if rating is not None]
+    if not rows:
         return ""
-    rows = [("First", item.first, "#9aa7b0")]
-    if item.latest is not None:
-        rows.append(("Latest", item.latest, "#2f6f8f"))
-    width, left, bar = 270, 52, 170  # room after the bar for "10/10"
+    width, left, bar = 290, 64, 176  # room before the bar for "Baseline", after it for "10/10"
     height = 8 + 20 * len(rows)
-    label = " then ".join(str(rating) for _, rating, _ in rows)
+    label = ", ".join(f"{name.lower()} {rating}" for name, rating, _ in rows)
     parts = [
         f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Rating {label} out of 10">'
+        f'aria-label="Rating out of 10: {label}">'
     ]
     for index, (name, rating, colour) in enumerate(rows):
         y = 4 + 20 * index
@@ -265,20 +334,16 @@ def _progress_picture(item: SummaryItem) -> str:
 def _html(summary: Summary) -> str:
     title = _h(_title(summary))
     body = [f"<h1>{title}</h1>"]
-    facts = [_fact(item) for item in summary.items if item.kind in LOGISTICS]
-    if facts:
-        body.append("<dl>" + "".join(f"<dt>{_h(name)}</dt><dd>{_h(value)}</dd>" for name, value in facts) + "</dl>")
-    for kind, heading in SECTIONS.items():
-        items = summary.of_kind(kind)
-        if not items:
-            continue
+    facts = _facts(summary)
+    body.append("<dl>" + "".join(f"<dt>{_h(name)}</dt><dd>{_h(value)}</dd>" for name, value in facts) + "</dl>")
+    for heading, items in _sections(summary):
         body.append(f"<section><h2>{_h(heading)}</h2><ul>")
         for item in items:
             wording, detail = _line(item)
-            if kind is ItemKind.STATEMENT:
+            if _leads(item):
                 body.append(f'<li><span class="detail">{_h(detail)}:</span> {_h(wording)}</li>')
             else:
-                picture = _progress_picture(item) if kind is ItemKind.GOAL else ""
+                picture = _progress_picture(item) if item.kind is ItemKind.GOAL else ""
                 body.append(f'<li>{_h(wording)} <span class="detail">— {_h(detail)}</span>{picture}</li>')
         body.append("</ul></section>")
     body.append(f"<footer><p>{_h(APPROVAL)} {_h(CONFIDENTIALITY)}</p><p>{_h(_prepared(summary))}</p></footer>")
@@ -321,11 +386,14 @@ def suggested_name(summary: Summary, format: str = DEFAULT_FORMAT) -> str:
 
 __all__ = [
     "APPROVAL",
+    "BEYOND_LEVEL",
     "CONFIDENTIALITY",
     "DEFAULT_FORMAT",
     "FORMAT_SUFFIXES",
     "SCHEMA_ID",
     "SCHEMA_VERSION",
+    "SECTIONS",
+    "SHARING_LEVELS",
     "render",
     "suggested_name",
 ]

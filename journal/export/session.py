@@ -11,8 +11,10 @@ decides; the rules (what is ticked, what the linter holds back, what is remember
     data = session.preview()               # the exact bytes
     done = session.write(path, recipient="Dee")    # or session.show(): logged either way
 
-Writing or showing logs the export, then remembers (encrypted, in the journal) the findings kept
-and the sponsor wordings written for the items that went out, so the next export starts from them.
+Writing or showing logs the export (with its overrides, kept findings, warnings and private
+wordings), then remembers (encrypted, in the journal) the findings kept, and, only when the
+coachee asked (`remember_wordings`), the sponsor wordings written for the items that went out,
+kept for this engagement alone, so its next summary starts from them.
 """
 
 from __future__ import annotations
@@ -24,18 +26,15 @@ from pathlib import Path
 from journal.dates import DateRange
 from journal.export.errors import FindingsUnanswered
 from journal.export.linter import Finding, Linter, Rule
-from journal.export.log import export_summary, show_summary
+from journal.export.log import Disclosure, export_summary, show_summary
 from journal.export.period import WHOLE_ENGAGEMENT, parse_period
-from journal.export.proposal import Choice, Item, Proposal, propose, remember_wording
+from journal.export.proposal import Choice, Item, Proposal, keep_wordings, propose
 from journal.export.render import DEFAULT_FORMAT, render, suggested_name
 from journal.export.review import Review, dismissed_findings, keep_findings, review_summary
-from journal.export.summary import ItemKind, Summary
+from journal.export.summary import ItemKind, Summary, Variant
 from journal.export.write import DEFAULT_MODE
 from journal.models import Engagement, ExportRecord, LintDismissal
 from journal.store import Journal
-
-STORED_WORDINGS = frozenset({ItemKind.THEME, ItemKind.GOAL, ItemKind.STATEMENT})
-"""Kinds whose sponsor wording is kept on their record for the next export (a label is given each time)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +74,8 @@ class Check:
     """What the coachee should know before approving (beyond-level items, private wordings)."""
     kept: tuple[str, ...]
     """Codes of the findings kept for this export."""
+    private_wordings: tuple[Item, ...] = ()
+    """Items that go out in the journal's private wording, chosen explicitly."""
 
     @property
     def unanswered(self) -> tuple[Flag, ...]:
@@ -104,7 +105,7 @@ class Done:
     kept: tuple[LintDismissal, ...]
     """Findings remembered as kept (those kept before are not saved twice)."""
     reworded: tuple[Item, ...]
-    """Items whose new sponsor wording was stored on their record."""
+    """Items whose new sponsor wording was kept for the engagement's next summaries (only when asked)."""
 
 
 def resolve_destination(output: Path | None, name: str, *, folder: Path) -> Path:
@@ -141,7 +142,10 @@ class ExportSession:
         self.format = DEFAULT_FORMAT
         """"markdown", "json", "html" or "text": what the preview shows and the file holds."""
         self._ticked: set[str] = set(self.proposal.default_choice().ticked)
-        self._override = False
+        self._override: set[str] = set()
+        self._variant = Variant.SUMMARY
+        self.remember_wordings = False
+        """Keep the wordings written in this session for the engagement's next summaries (the coachee's say)."""
         self._wording: dict[str, str] = {}
         self._private: set[str] = set()
         self._kept: set[str] = set()
@@ -186,18 +190,40 @@ class ExportSession:
         return tuple(sorted(self._kept))
 
     @property
-    def override(self) -> bool:
-        """Whether items above the agreed sharing level may go out."""
-        return self._override
+    def overridden(self) -> frozenset[str]:
+        """The items allowed above the agreed sharing level, each chosen explicitly."""
+        return frozenset(self._override)
 
-    @override.setter
-    def override(self, allowed: bool) -> None:
-        self._override = allowed
+    def allow_beyond_level(self, reference: str, allowed: bool = True) -> None:
+        """Let the items a reference names go above the agreed sharing level (or stop letting them): one by one,
+        never the agreement as a whole; the summary states each.
+
+        Raises:
+            InvalidInput: the reference names nothing, or several items by one prefix.
+        """
+        ids = {item_id for item_id in self._ids(reference) if self.proposal.item(item_id).above_level}
+        self._override = self._override | ids if allowed else self._override - ids
+        self._changed()
+
+    @property
+    def variant(self) -> Variant:
+        """A summary, or the mid-point or final three-way review."""
+        return self._variant
+
+    @variant.setter
+    def variant(self, variant: Variant) -> None:
+        self._variant = variant
         self._changed()
 
     def choice(self) -> Choice:
         """The coachee's decisions so far, as `Proposal.build` takes them."""
-        return Choice(frozenset(self._ticked), self._override, dict(self._wording), frozenset(self._private))
+        return Choice(
+            frozenset(self._ticked),
+            frozenset(self._override),
+            dict(self._wording),
+            frozenset(self._private),
+            self._variant,
+        )
 
     def tick(self, reference: str) -> None:
         """Tick the items a reference names: an id, a unique id prefix, "themes", "goals", "statements" or "all".
@@ -310,6 +336,7 @@ class ExportSession:
             left_out=tuple(self.proposal.item(item_id) for item_id in blocked),
             warnings=tuple(self.proposal.warnings(choice)),
             kept=tuple(code for code in codes if code in self._kept),
+            private_wordings=tuple(item for item in self.items if self.proposal.sends_private(item, choice)),
         )
 
     def preview(self) -> bytes:
@@ -349,6 +376,7 @@ class ExportSession:
             self.format,
             destination,
             recipient=self.recipient(recipient),
+            disclosure=self._disclosure(check),
             overwrite=overwrite,
             mode=mode,
         )
@@ -365,20 +393,39 @@ class ExportSession:
         """
         check = self.check()
         check.require_answers()
-        data, record = show_summary(self.journal, check.summary, self.format, recipient=self.recipient(recipient))
+        data, record = show_summary(
+            self.journal,
+            check.summary,
+            self.format,
+            recipient=self.recipient(recipient),
+            disclosure=self._disclosure(check),
+        )
         return data, self._remember(check, record)
 
+    def _disclosure(self, check: Check) -> Disclosure:
+        """What the log records beside the items: each override, finding kept, warning and private wording."""
+        beyond = [item.describe() for item in check.summary.items if item.beyond_level]
+        kept = [f"{flag.item.short_id}: {flag.finding.describe()}" for flag in check.flags if flag.code in check.kept]
+        kept += [
+            f"{flag.item.short_id}: {flag.finding.describe()} (kept before)" for flag in check.flags if flag.kept_before
+        ]
+        private = [item.short_id for item in check.private_wordings if item.item_id in check.summary.ids]
+        return Disclosure(tuple(beyond), tuple(kept), check.warnings, tuple(private))
+
     def _remember(self, check: Check, record: ExportRecord) -> Done:
-        """After the coachee approved: the findings kept, and the wordings written for items that went out."""
+        """After the coachee approved: the findings kept, and, when asked, the wordings written for items that
+        went out."""
         kept = keep_findings(self.journal, self.proposal.engagement_id, check.review, check.kept)
-        reworded = []
-        for item_id, wording in self._wording.items():
-            item = self.proposal.item(item_id)
-            if item_id in check.summary.ids and item.kind in STORED_WORDINGS:
-                remember_wording(self.journal, item, wording)
-                reworded.append(item)
+        reworded: list[Item] = []
+        if self.remember_wordings:
+            sent = {
+                item_id: text
+                for item_id, text in self._wording.items()
+                if item_id in check.summary.ids and self.proposal.item(item_id).kind is not ItemKind.COACH
+            }
+            reworded = keep_wordings(self.journal, self.proposal, sent)
         self._changed()  # what was kept now counts as kept before
         return Done(record, tuple(kept), tuple(reworded))
 
 
-__all__ = ["STORED_WORDINGS", "Check", "Done", "ExportSession", "Flag", "resolve_destination"]
+__all__ = ["Check", "Done", "ExportSession", "Flag", "resolve_destination"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from journal.dates import MONTH_NAMES, DateRange, format_day
+from journal.errors import InvalidInput
 from journal.models import GoalStatus, SharingLevel
 
 
@@ -24,11 +25,15 @@ class ItemKind(enum.Enum):
     LABEL = "label"
     PERIOD = "period"
     SESSIONS = "sessions"
+    SESSIONS_USED = "sessions-used"
+    ENDS = "ends"
     SESSION_DATES = "session-dates"
     COACH = "coach"
     THEME = "theme"
     GOAL = "goal"
     STATEMENT = "statement"
+    FOCUS = "focus"
+    SUPPORT = "support"
 
     @property
     def level(self) -> SharingLevel:
@@ -41,10 +46,53 @@ class ItemKind(enum.Enum):
         return self in _WORDED
 
 
-_KIND_LEVELS = {ItemKind.THEME: SharingLevel.L1, ItemKind.GOAL: SharingLevel.L2, ItemKind.STATEMENT: SharingLevel.L3}
-_WORDED = frozenset({ItemKind.LABEL, ItemKind.COACH, ItemKind.THEME, ItemKind.GOAL, ItemKind.STATEMENT})
-_LINTED = frozenset({ItemKind.LABEL, ItemKind.THEME, ItemKind.GOAL, ItemKind.STATEMENT})
+LOOKING_AHEAD = (ItemKind.FOCUS, ItemKind.SUPPORT)
+"""The coachee's statements about the next period: what they will focus on, and the support they ask for."""
+
+_KIND_LEVELS = {
+    ItemKind.THEME: SharingLevel.L1,
+    ItemKind.GOAL: SharingLevel.L2,
+    ItemKind.STATEMENT: SharingLevel.L3,
+    ItemKind.FOCUS: SharingLevel.L3,
+    ItemKind.SUPPORT: SharingLevel.L3,
+}
+_WORDED = frozenset({ItemKind.LABEL, ItemKind.COACH, ItemKind.THEME, ItemKind.GOAL, ItemKind.STATEMENT, *LOOKING_AHEAD})
+_LINTED = _WORDED - {ItemKind.COACH}
 """Kinds whose words the linter checks. The coach's name is a name by nature, ticked on purpose."""
+
+LOOKING_AHEAD_NAMES = {
+    ItemKind.FOCUS: "Focus for the next period",
+    ItemKind.SUPPORT: "Support I would like from my sponsor",
+}
+"""How a summary introduces each statement about the next period."""
+
+
+class Variant(enum.Enum):
+    """Which meeting the summary is for: a summary between meetings, or a three-way review."""
+
+    SUMMARY = "summary"
+    MID_POINT = "mid-point"
+    """The mid-point three-way review with coach and sponsor."""
+    FINAL = "final"
+    """The final three-way review, at the engagement's end."""
+
+    @property
+    def title(self) -> str:
+        """The document's title."""
+        return {"summary": "Coaching summary", "mid-point": "Mid-point review", "final": "Final review"}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Variant:
+        """A variant from its name ("summary", "mid-point", "midpoint", "final").
+
+        Raises:
+            InvalidInput: another word.
+        """
+        wanted = text.strip().lower().replace(" ", "-").replace("midpoint", "mid-point")
+        for variant in cls:
+            if variant.value == wanted:
+                return variant
+        raise InvalidInput("The summary is one of: summary, mid-point (review) or final (review).")
 
 
 class Trend(enum.Enum):
@@ -61,20 +109,25 @@ class SummaryItem:
 
     kind: ItemKind
     text: str = ""
-    """The label, the coach's name, or a theme's, goal's or statement's wording for the sponsor."""
+    """The label, the coach's name, or a theme's, goal's or statement's wording for the sponsor (a focus or a
+    request for support too)."""
     months: tuple[str, ...] = ()
     """Theme: the months ("2026-09") it was worked on in the period; statement: the month it was written."""
     status: GoalStatus | None = None
     first: int | None = None
-    """Goal: the first rating (0-10) in the period, if any."""
+    """Goal: the baseline, its first rating (0-10) in the engagement up to the period's end, if any."""
     latest: int | None = None
-    """Goal: the latest rating in the period, when there were at least two."""
+    """Goal: the latest rating up to the period's end, when there were at least two."""
+    target: int | None = None
+    """Goal: the rating the coachee aims for, if set."""
     count: int | None = None
-    """Sessions: how many were held in the period."""
+    """Sessions: how many were held in the period; sessions used: in the engagement up to the period's end."""
     planned: int | None = None
-    """Sessions: how many the engagement planned."""
+    """Sessions, sessions used: how many the engagement planned."""
     dates: tuple[date, ...] = ()
-    """Period: its first and last day; session dates: the days sessions were held."""
+    """Period: its first and last day; session dates: the days sessions were held; ends: the engagement's end."""
+    beyond_level: bool = False
+    """Shared above the agreed sharing level, by the coachee's explicit choice: the summary says so."""
 
     @property
     def trend(self) -> Trend | None:
@@ -94,6 +147,10 @@ class SummaryItem:
                 return f"period: {describe_period(self.dates)}"
             case ItemKind.SESSIONS:
                 return f"sessions held: {describe_sessions(self)}"
+            case ItemKind.SESSIONS_USED:
+                return f"sessions used: {describe_sessions_used(self)}"
+            case ItemKind.ENDS:
+                return f"engagement ends: {format_day(self.dates[0])}"
             case ItemKind.SESSION_DATES:
                 return "session dates: " + ", ".join(format_day(day) for day in self.dates)
             case ItemKind.THEME:
@@ -102,6 +159,8 @@ class SummaryItem:
                 return f"goal: {self.text} ({describe_progress(self)})"
             case ItemKind.STATEMENT:
                 return f"statement ({describe_months(self.months)}): {self.text}"
+            case ItemKind.FOCUS | ItemKind.SUPPORT:
+                return f"{self.kind.value}: {self.text}"
 
 
 def describe_period(dates: tuple[date, ...]) -> str:
@@ -112,6 +171,13 @@ def describe_period(dates: tuple[date, ...]) -> str:
 def describe_sessions(item: SummaryItem) -> str:
     """E.g. "3 of 6 planned", or "3"."""
     return f"{item.count} of {item.planned} planned" if item.planned else str(item.count)
+
+
+def describe_sessions_used(item: SummaryItem) -> str:
+    """E.g. "5 of 8 (3 remaining)", or "5" when none were planned."""
+    if not item.planned:
+        return str(item.count)
+    return f"{item.count} of {item.planned} ({max(item.planned - (item.count or 0), 0)} remaining)"
 
 
 def describe_months(months: Iterable[str]) -> str:
@@ -128,13 +194,15 @@ def describe_months(months: Iterable[str]) -> str:
 
 
 def describe_progress(item: SummaryItem) -> str:
-    """A goal's status and progress in words: "active; 3 → 7 out of 10, up"."""
+    """A goal's status and progress in words: "active; 3 → 7 out of 10, up; target 8"."""
     status = item.status.value if item.status else "no status"
+    target = f"; target {item.target}" if item.target is not None else ""
     if item.first is None:
-        return f"{status}; not rated in this period"
+        return f"{status}; not rated yet{target}"
     if item.latest is None:
-        return f"{status}; rated {item.first} out of 10"
-    return f"{status}; {item.first} → {item.latest} out of 10, {item.trend.value if item.trend else ''}".rstrip(", ")
+        return f"{status}; rated {item.first} out of 10{target}"
+    trend = f", {item.trend.value}" if item.trend else ""
+    return f"{status}; {item.first} → {item.latest} out of 10{trend}{target}"
 
 
 @dataclass(frozen=True)
@@ -145,7 +213,7 @@ class Origin:
     level: SharingLevel
     """The sharing level agreed for the engagement."""
     override: bool
-    """Whether the summary holds items above that level (chosen with the explicit override)."""
+    """Whether the summary holds items above that level (each chosen with an explicit override)."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +225,12 @@ class Summary:
     """The proposal's id of each item (parallel to `items`): for linting and leaving items out, never rendered."""
     prepared_on: date
     origin: Origin
+    variant: Variant = Variant.SUMMARY
+
+    @property
+    def sharing_level(self) -> SharingLevel:
+        """The sharing level agreed in contracting, which every summary states."""
+        return self.origin.level
 
     def texts(self) -> list[tuple[str, str]]:
         """(item id, words) for every item whose words the linter checks."""
@@ -194,19 +268,24 @@ def display_order(item: SummaryItem) -> tuple[object, ...]:
         status,
         first,
         latest,
+        -1 if item.target is None else item.target,
         item.dates,
     )
 
 
 __all__ = [
+    "LOOKING_AHEAD",
+    "LOOKING_AHEAD_NAMES",
     "ItemKind",
     "Origin",
     "Summary",
     "SummaryItem",
     "Trend",
+    "Variant",
     "describe_months",
     "describe_period",
     "describe_progress",
     "describe_sessions",
+    "describe_sessions_used",
     "display_order",
 ]

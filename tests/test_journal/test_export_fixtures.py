@@ -58,19 +58,29 @@ def sample_journal(path: Path, level: SharingLevel = SharingLevel.L2) -> Sample:
     engagement = journal.save(
         Engagement("Leadership with Ana", "Ana Ruiz", "Acme", date(2026, 7, 1), date(2026, 12, 31), 6, agreement)
     )
-    for number, day in enumerate([date(2026, 7, 3), date(2026, 8, 14), date(2026, 9, 20)], start=1):
+    held = [
         journal.save(Session(engagement.saved_id, day, number, agenda="How I take work back"))
-    journal.save(Session(engagement.saved_id, date(2026, 9, 27), 4, SessionStatus.CANCELLED))
+        for number, day in enumerate([date(2026, 7, 3), date(2026, 8, 14), date(2026, 9, 20)], start=1)
+    ]
+    cancelled = journal.save(Session(engagement.saved_id, date(2026, 9, 27), 4, SessionStatus.CANCELLED))
     people = [journal.save(Person("Sam Okafor", ("Sammy",), "My report")), journal.save(Person("Priya"))]
     journal.write_reflection(
         "## What did I explore?\nWhy I rescue @Sam when deadlines slip.",
         written_at=datetime(2026, 7, 3, 18, 30),
-        engagement=engagement,
+        session=held[0],
         themes=["Delegation"],
         mood=2,
     )
     journal.write_reflection(
-        "Talked with @Priya about trust.", written_at=datetime(2026, 9, 21, 8), themes=["Delegation", "Trust"]
+        "Talked with @Priya about trust.",
+        written_at=datetime(2026, 9, 21, 8),
+        session=held[2],
+        themes=["Delegation", "Trust"],
+    )
+    # Neither a free entry nor a cancelled session's note tells the sponsor anything: no "August", no "Leaving".
+    journal.write_reflection("Trust again, on my own.", written_at=datetime(2026, 8, 2, 7), themes=["Trust"])
+    journal.write_reflection(
+        "Thinking of leaving.", written_at=datetime(2026, 9, 27, 9), session=cancelled, themes=["Leaving"]
     )
     delegation = journal.save(replace(journal.theme_named("Delegation"), sponsor_wording="Empowering the team"))
     trust = journal.theme_named("Trust")
@@ -161,12 +171,15 @@ def build(path: Path, shape: Shape, private: Private) -> tuple[Journal, Engageme
             for goal in shape.goals
         ]
     )
-    later: list[Session | Reflection | CheckIn | Action | Draft | Template] = [
-        Session(engagement.saved_id, date(2026, month, private.day()), number, agenda=private.text())
+    sessions = [
+        journal.save(Session(engagement.saved_id, date(2026, month, private.day()), number, agenda=private.text()))
         for number, month in enumerate(shape.sessions, start=1)
     ]
+    later: list[Reflection | CheckIn | Action | Draft | Template] = []
     for theme, (_, months) in zip(themes, shape.themes, strict=True):
         for month in months:
+            # On a session of its month, as after a session; a free entry when the month had none.
+            session = next((session for session in sessions if session.held_on.month == month), None)
             written = datetime.combine(date(2026, month, private.day()), time(private.day() % 24, private.day()))
             later.append(
                 Reflection(
@@ -174,6 +187,7 @@ def build(path: Path, shape: Shape, private: Private) -> tuple[Journal, Engageme
                     written,
                     private.text(),
                     engagement.saved_id,
+                    session.saved_id if session else None,
                     theme_ids=(theme.saved_id,),
                     person_ids=(people[0].saved_id,),
                     mood=private.day() % 5 + 1,

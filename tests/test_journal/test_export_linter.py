@@ -270,7 +270,7 @@ def test_findings_are_reported_per_item_and_kept_findings_are_remembered(tmp_pat
     goal = f"goal:{sample.goal.saved_id}"
     choice = Choice(
         proposal.default_choice().ticked | {goal, statement},
-        override=True,
+        override=frozenset({statement}),
         wording={goal: "Giving Sam the contract", "label": "Leadership coaching"},
     )
     summary = proposal.build(choice)
@@ -299,7 +299,9 @@ def test_a_kept_finding_is_asked_again_when_the_wording_changes(tmp_path: Path) 
     goal = f"goal:{sample.goal.saved_id}"
 
     def review_of(wording: str) -> Review:
-        choice = Choice(proposal.default_choice().ticked | {goal}, override=True, wording={goal: wording, "label": "L"})
+        choice = Choice(
+            proposal.default_choice().ticked | {goal}, override=frozenset({goal}), wording={goal: wording, "label": "L"}
+        )
         summary = proposal.build(choice)
         return review_summary(summary, Linter.for_journal(journal), dismissed_findings(journal, proposal.engagement_id))
 

@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from journal import GoalStatus, InvalidInput, SharingLevel
 from journal.export import (
     APPROVAL,
+    BEYOND_LEVEL,
     CONFIDENTIALITY,
     EXPORT_FORMATS,
     SCHEMA_ID,
@@ -23,6 +24,7 @@ from journal.export import (
     Origin,
     Summary,
     SummaryItem,
+    Variant,
     neutralise,
     render,
     suggested_name,
@@ -67,8 +69,48 @@ def test_markdown_reads_as_a_summary() -> None:
     assert "- **Sessions held:** 3 of 6 planned" in text
     assert "- Empowering the team — July and September 2026" in text
     assert "- Delegating decisions — active; 3 → 7 out of 10, up" in text
-    assert "- Speaking up in board meetings — not started; not rated in this period" in text
+    assert "- Speaking up in board meetings — not started; not rated yet" in text
     assert "- September 2026: Steady progress on delegation" in text
+    assert "- **Sharing level agreed:** L3 (themes, goals, progress and the coachee's own statements)" in text
+
+
+def test_the_level_variant_overrides_and_what_lies_ahead_are_stated_in_every_format() -> None:
+    summary = Summary(
+        items=(
+            SummaryItem(ItemKind.LABEL, "Leadership coaching"),
+            SummaryItem(ItemKind.SESSIONS_USED, count=5, planned=8),
+            SummaryItem(ItemKind.ENDS, dates=(date(2026, 12, 31),)),
+            SummaryItem(ItemKind.GOAL, "Delegating", status=GoalStatus.ACTIVE, first=3, latest=6, target=8),
+            SummaryItem(ItemKind.STATEMENT, "Steady progress", months=("2026-09",), beyond_level=True),
+            SummaryItem(ItemKind.FOCUS, "Pace of delivery"),
+            SummaryItem(ItemKind.SUPPORT, "Air cover with the board"),
+        ),
+        ids=("label", "sessions-used", "ends", "goal:1", "statement:1", "focus", "support"),
+        prepared_on=date(2026, 10, 5),
+        origin=Origin("0" * 32, SharingLevel.L2, True),
+        variant=Variant.MID_POINT,
+    )
+    text = render(summary, "text").decode()
+    assert text.startswith("Mid-point review: Leadership coaching\n")
+    assert "Sharing level agreed: L2 (themes, goals and progress)" in text
+    assert "Sessions used: 5 of 8 (3 remaining)" in text and "Engagement ends: 31 December 2026" in text
+    assert "- Delegating (active; 3 → 6 out of 10, up; target 8)" in text
+    assert f"- September 2026 ({BEYOND_LEVEL}): Steady progress" in text
+    assert "Looking ahead" in text and "- Focus for the next period: Pace of delivery" in text
+    assert "- Support I would like from my sponsor: Air cover with the board" in text
+    for format in ("markdown", "html"):
+        page = render(summary, format).decode()
+        assert "Mid-point review" in page and BEYOND_LEVEL.replace("'", "&#x27;" if format == "html" else "'") in page
+        assert "Looking ahead" in page and "L2 (themes, goals and progress)" in page
+    body = json.loads(render(summary, "json"))
+    assert body["kind"] == "mid-point" and body["sharing_level"] == "L2"
+    assert body["sessions_used"] == {"count": 5, "planned": 8, "remaining": 3} and body["ends_on"] == "2026-12-31"
+    assert body["goals"][0]["baseline_rating"] == 3 and body["goals"][0]["target_rating"] == 8
+    assert body["statements"][0]["beyond_agreed_level"] is True and body["beyond_agreed_level"] == ["statement"]
+    assert body["looking_ahead"] == [
+        {"kind": "focus", "text": "Pace of delivery", "beyond_agreed_level": False},
+        {"kind": "support", "text": "Air cover with the board", "beyond_agreed_level": False},
+    ]
 
 
 def test_plain_text_has_no_markup() -> None:
@@ -79,22 +121,37 @@ def test_plain_text_has_no_markup() -> None:
 
 def test_json_follows_its_versioned_schema() -> None:
     body = json.loads(render(FULL, "json"))
-    assert body["schema"] == SCHEMA_ID and body["version"] == SCHEMA_VERSION == 1
+    assert body["schema"] == SCHEMA_ID and body["version"] == SCHEMA_VERSION == 2
+    assert body["kind"] == "summary" and body["sharing_level"] == "L3"
     assert body["approved_by"] == "coachee" and body["prepared_on"] == "2026-10-05"
     assert body["period"] == {"start": "2026-07-01", "end": "2026-09-30"}
     assert body["sessions_held"] == {"count": 3, "planned": 6}
-    assert body["themes"] == [{"wording": "Empowering the team", "months": ["2026-07", "2026-09"]}]
+    assert body["themes"] == [
+        {"wording": "Empowering the team", "months": ["2026-07", "2026-09"], "beyond_agreed_level": False}
+    ]
     assert body["goals"][0] == {
         "wording": "Delegating decisions",
         "status": "active",
-        "first_rating": 3,
+        "baseline_rating": 3,
         "latest_rating": 7,
+        "target_rating": None,
         "trend": "up",
+        "beyond_agreed_level": False,
     }
-    assert body["goals"][1]["first_rating"] is None and body["goals"][1]["trend"] is None
-    assert body["statements"] == [{"month": "2026-09", "text": "Steady progress on delegation"}]
-    # Only what was shared has a key.
-    assert set(json.loads(render(_summary(), "json"))) == {"schema", "version", "prepared_on", "approved_by", "notice"}
+    assert body["goals"][1]["baseline_rating"] is None and body["goals"][1]["trend"] is None
+    assert body["statements"] == [
+        {"month": "2026-09", "text": "Steady progress on delegation", "beyond_agreed_level": False}
+    ]
+    # Only what was shared has a key, and the level agreed, which every summary states.
+    assert set(json.loads(render(_summary(), "json"))) == {
+        "schema",
+        "version",
+        "kind",
+        "sharing_level",
+        "prepared_on",
+        "approved_by",
+        "notice",
+    }
 
 
 def test_html_is_self_contained_printable_and_draws_each_goal() -> None:
@@ -105,7 +162,7 @@ def test_html_is_self_contained_printable_and_draws_each_goal() -> None:
     for external in ("http:", "https:", "src=", "href=", "<script", "<link", "url(", "@import"):
         assert external not in page
     assert page.count("<svg") == 1  # one goal was rated; the other has nothing to draw
-    assert 'aria-label="Rating 3 then 7 out of 10"' in page
+    assert 'aria-label="Rating out of 10: baseline 3, latest 7"' in page
 
 
 @pytest.mark.parametrize("format", EXPORT_FORMATS)

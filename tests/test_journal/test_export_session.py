@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,10 @@ Q3 = "Q3 2026"
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Sample:
-    return sample_journal(tmp_path / "journal.candour")
+    """The sample journal, its engagement given a label for the sponsor (one that names the coach)."""
+    sample = sample_journal(tmp_path / "journal.candour")
+    sample.engagement = sample.journal.save(replace(sample.engagement, sponsor_label="Leadership with Ana"))
+    return sample
 
 
 @pytest.fixture
@@ -74,9 +78,22 @@ def test_ticking_follows_references_and_refuses_what_the_rules_refuse(sample: Sa
     session.tick("statements")
     with pytest.raises(LevelExceeded):  # a statement needs L3; the engagement agreed L2
         session.check()
-    session.override = True
-    assert "Steady progress on delegation" in session.preview().decode()
+    statement = f"statement:{sample.statement.saved_id}"
+    session.allow_beyond_level("goals")  # within the level: nothing to allow
+    assert session.overridden == frozenset()
+    session.allow_beyond_level(statement)
+    assert session.overridden == {statement}
+    preview = session.preview().decode()
+    assert "Steady progress on delegation" in preview and "beyond the agreed level" in preview
     assert any("beyond the agreed sharing level" in warning for warning in session.check().warnings)
+    session.tick("focus")
+    session.set_wording("focus", "Pace of delivery")
+    with pytest.raises(LevelExceeded):  # the override was the statement's alone
+        session.check()
+    session.allow_beyond_level(statement, allowed=False)
+    session.untick("focus")
+    with pytest.raises(LevelExceeded):
+        session.check()
 
 
 def test_a_wording_can_be_written_cleared_or_replaced_by_the_private_one(
@@ -125,14 +142,14 @@ def test_a_blocked_item_goes_out_only_once_its_finding_is_kept(sample: Sample, s
     assert session.check().left_out == (flag.item,)
 
 
-def test_writing_logs_then_stores_the_wordings_that_went_out_and_the_findings_kept(
+def test_writing_logs_then_keeps_the_wordings_that_went_out_when_asked_and_the_findings_kept(
     sample: Sample, session: ExportSession, tmp_path: Path
 ) -> None:
     trust, delegation = _theme(sample.trust), _theme(sample.delegation)
     session.tick("themes")
     session.set_wording(trust, "Trust with Priya")
-    session.set_wording(delegation, "Handing work to Sam")  # held back, then unticked: not stored
-    session.set_wording("label", "Leadership coaching")  # a label is given each time: not stored
+    session.set_wording(delegation, "Handing work to Sam")  # held back, then unticked: not kept
+    session.remember_wordings = True
     priya = _flag(session, "Priya")
     session.keep(priya.code)
     with pytest.raises(FindingsUnanswered):  # the item held back is never dropped silently
@@ -147,25 +164,61 @@ def test_writing_logs_then_stores_the_wordings_that_went_out_and_the_findings_ke
         (trust, kept_finding_key(priya.finding, "Trust with Priya"))
     ]
     journal = sample.journal
-    assert journal.get(Theme, sample.trust.saved_id).sponsor_wording == "Trust with Priya"
-    assert journal.get(Theme, sample.delegation.saved_id).sponsor_wording == "Empowering the team"
-    assert journal.get(Engagement, sample.engagement.saved_id).title == "Leadership with Ana"
+    engagement = journal.get(Engagement, sample.engagement.saved_id)
+    assert engagement.kept_wording(trust) == "Trust with Priya" and not engagement.kept_wording(delegation)
+    assert journal.get(Theme, sample.trust.saved_id).sponsor_wording == ""  # kept for this engagement only
+    assert done.record.kept_findings == (f"{priya.item.short_id}: {priya.finding.describe()}",)
+    assert not any("Ana" in line for line in done.record.warnings)  # warnings name items, never their text
     # The same session now sees the kept finding as kept before.
     assert _flag(session, "Priya").kept_before
 
 
-def test_showing_logs_and_remembers_as_writing_does(sample: Sample, session: ExportSession) -> None:
+def test_a_wording_typed_during_an_export_is_kept_only_when_asked(sample: Sample, session: ExportSession) -> None:
     goal = f"goal:{sample.goal.saved_id}"
     session.tick(goal)
     session.set_wording(goal, "Delegating to Priya")
     session.keep(_flag(session, "Priya").code)
     data, done = session.show()
     assert done.record.shown_only and done.record.path == "" and done.record.recipient == "Acme"
-    assert "Delegating to Priya" in data.decode()
-    assert sample.journal.get(Goal, sample.goal.saved_id).sponsor_wording == "Delegating to Priya"
+    assert "Delegating to Priya" in data.decode() and done.reworded == ()
+    assert sample.journal.get(Goal, sample.goal.saved_id).sponsor_wording == "Delegating decisions"
     later = ExportSession.start(sample.journal, sample.engagement, Q3)
     later.tick(goal)
+    assert "Delegating decisions" in later.preview().decode()  # the typed wording was not kept
+
+
+def test_showing_logs_and_remembers_as_writing_does(sample: Sample, session: ExportSession) -> None:
+    goal = f"goal:{sample.goal.saved_id}"
+    session.tick(goal)
+    session.set_wording(goal, "Delegating to Priya")
+    session.remember_wordings = True
+    session.keep(_flag(session, "Priya").code)
+    data, done = session.show()
+    assert "Delegating to Priya" in data.decode() and [item.item_id for item in done.reworded] == [goal]
+    later = ExportSession.start(sample.journal, sample.journal.get(Engagement, sample.engagement.saved_id), Q3)
+    later.tick(goal)
     assert _flag(later, "Priya").kept_before and "Delegating to Priya" in later.preview().decode()
+
+
+def test_the_log_records_overrides_private_wordings_and_which_file_was_replaced(
+    sample: Sample, session: ExportSession, tmp_path: Path
+) -> None:
+    statement, trust = f"statement:{sample.statement.saved_id}", _theme(sample.trust)
+    session.tick(statement)
+    session.allow_beyond_level(statement)
+    session.tick(trust)
+    session.send_private(trust)
+    first = session.write(tmp_path / "summary.md").record
+    assert first.override and first.beyond_level == ("statement (September 2026): Steady progress on delegation",)
+    assert first.private_wordings == (session.proposal.item(trust).short_id,)
+    assert any("beyond the agreed sharing level" in line for line in first.warnings)
+    assert any("private wording" in line for line in first.warnings)
+    assert first.sha256 and not first.replaced_by
+    session.untick(statement)
+    second = session.write(tmp_path / "summary.md", overwrite=True).record
+    by_id = {record.saved_id: record for record in export_log(sample.journal)}
+    assert by_id[first.saved_id].replaced_by == second.saved_id and not by_id[second.saved_id].replaced_by
+    assert not second.override and second.beyond_level == ()
 
 
 def test_a_refused_write_logs_and_remembers_nothing(sample: Sample, session: ExportSession, tmp_path: Path) -> None:
@@ -178,7 +231,7 @@ def test_a_refused_write_logs_and_remembers_nothing(sample: Sample, session: Exp
         session.write(tmp_path / "summary.md")
     journal: Journal = sample.journal
     assert export_log(journal) == [] and journal.all(LintDismissal) == []
-    assert journal.get(Theme, sample.trust.saved_id).sponsor_wording == ""
+    assert journal.get(Engagement, sample.engagement.saved_id).wordings == ()
 
 
 def test_the_recipient_is_the_one_given_else_the_sponsor(sample: Sample, session: ExportSession) -> None:

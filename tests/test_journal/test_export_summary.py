@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,17 +11,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal import DateRange, FixedClock, GoalStatus, InvalidInput, SharingLevel
+from journal import DateRange, Engagement, FixedClock, Goal, GoalStatus, InvalidInput, Session, SharingLevel, Theme
 from journal.export import (
     EXPORT_FORMATS,
     Choice,
     ItemKind,
     LevelExceeded,
+    Proposal,
     Trend,
+    Variant,
     WordingNeeded,
+    keep_wordings,
     parse_period,
     propose,
-    remember_wording,
     render,
 )
 from tests.test_journal.test_export_fixtures import TODAY, GoalShape, Private, Sample, Shape, build, sample_journal
@@ -33,31 +36,52 @@ def sample(tmp_path: Path) -> Sample:
     return sample_journal(tmp_path / "journal.candour")
 
 
+def _every_override(proposal: Proposal) -> frozenset[str]:
+    """Each item above the agreed level, each overridden explicitly."""
+    return frozenset(item.item_id for item in proposal.items if item.above_level)
+
+
 def test_the_proposal_offers_what_the_journal_holds_and_ticks_only_logistics(sample: Sample) -> None:
     proposal = propose(sample.journal, sample.engagement, Q3)
     by_id = {item.item_id: item for item in proposal.items}
-    assert proposal.default_choice().ticked == {"label", "period", "sessions"}
+    # The engagement has no label for the sponsor yet: its private title is offered to no one.
+    assert proposal.default_choice().ticked == {"period", "sessions"}
+    assert by_id["label"].needs_wording and by_id["label"].private_wording == "Leadership with Ana"
     assert by_id["sessions"].content.count == 3  # the cancelled session is not counted
     assert by_id["sessions"].content.planned == 6
+    used = by_id["sessions-used"].content
+    assert (used.count, used.planned) == (3, 6) and not by_id["sessions-used"].default
+    assert by_id["ends"].content.dates == (date(2026, 12, 31),)
     assert by_id["session-dates"].content.dates == (date(2026, 7, 3), date(2026, 8, 14), date(2026, 9, 20))
     assert by_id["coach"].content.text == "Ana Ruiz" and not by_id["coach"].default
     delegation = by_id[f"theme:{sample.delegation.saved_id}"]
     assert delegation.content.text == "Empowering the team"
     assert delegation.content.months == ("2026-07", "2026-09")
-    assert by_id[f"theme:{sample.trust.saved_id}"].needs_wording
+    trust = by_id[f"theme:{sample.trust.saved_id}"]
+    # Months come from held sessions only: the free entry of August adds nothing, the cancelled session's
+    # theme is not offered at all.
+    assert trust.needs_wording and trust.content.months == ("2026-09",)
+    assert len([item for item in proposal.items if item.kind is ItemKind.THEME]) == 2
     goal = by_id[f"goal:{sample.goal.saved_id}"].content
     assert (goal.first, goal.latest, goal.trend, goal.status) == (3, 7, Trend.UP, GoalStatus.ACTIVE)
     statement = by_id[f"statement:{sample.statement.saved_id}"]
     assert statement.above_level and statement.content.months == ("2026-09",)
+    for ahead in ("focus", "support"):
+        assert by_id[ahead].needs_wording and by_id[ahead].above_level  # L3 statements, at L2
+    assert not any(item.default for item in proposal.items if item.needs_wording or item.above_level)
 
 
 def test_a_period_narrows_months_ratings_and_sessions(sample: Sample) -> None:
     proposal = propose(sample.journal, sample.engagement, DateRange(date(2026, 8, 1), date(2026, 9, 30)))
     by_id = {item.item_id: item.content for item in proposal.items}
     assert by_id["sessions"].count == 2
+    assert by_id["sessions-used"].count == 3  # used so far, over the whole engagement
     assert by_id[f"theme:{sample.delegation.saved_id}"].months == ("2026-09",)
     goal = by_id[f"goal:{sample.goal.saved_id}"]
-    assert (goal.first, goal.latest) == (5, 7)
+    assert (goal.first, goal.latest) == (3, 7)  # the baseline is the engagement's, not reset each period
+    until_august = propose(sample.journal, sample.engagement, DateRange(date(2026, 8, 1), date(2026, 8, 31)))
+    goal = {item.item_id: item.content for item in until_august.items}[f"goal:{sample.goal.saved_id}"]
+    assert (goal.first, goal.latest) == (3, 5)  # nothing after the period's end
     only_july = propose(sample.journal, sample.engagement, DateRange(date(2026, 7, 9), date(2026, 7, 31)))
     goal = {item.item_id: item.content for item in only_july.items}[f"goal:{sample.goal.saved_id}"]
     assert (goal.first, goal.latest, goal.trend) == (3, None, None)
@@ -83,13 +107,20 @@ def test_items_above_the_agreed_level_never_appear_without_the_override(tmp_path
     summary = proposal.build(allowed)
     assert all(item.kind.level <= level for item in summary.items)
     assert not summary.origin.override
-    overridden = proposal.build(Choice(everything.ticked, override=True, wording=worded))
+    assert not any(item.beyond_level for item in summary.items)
+    every_override = _every_override(proposal)
+    overridden = proposal.build(Choice(everything.ticked, override=every_override, wording=worded))
     assert len(overridden.items) == len(proposal.items)
     assert overridden.origin.override == (level < SharingLevel.L3)
+    assert [item.beyond_level for item in overridden.items] == [item.kind.level > level for item in overridden.items]
     assert any(
         "beyond the agreed sharing level" in note
-        for note in proposal.warnings(Choice(everything.ticked, override=True, wording=worded))
+        for note in proposal.warnings(Choice(everything.ticked, override=every_override, wording=worded))
     ) == (level < SharingLevel.L3)
+    # An override is one item's: it lets no other item above the level in.
+    if len(every_override) > 1:
+        with pytest.raises(LevelExceeded):
+            proposal.build(Choice(everything.ticked, override=frozenset(sorted(every_override)[:1]), wording=worded))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -139,14 +170,24 @@ def test_an_item_without_sponsor_wording_needs_one_or_the_private_wording_explic
         proposal.build(Choice(frozenset({trust}), wording={trust: " \u200b "}))
 
 
-def test_the_label_defaults_to_the_title_with_a_warning_and_can_be_reworded(sample: Sample) -> None:
+def test_the_label_is_never_the_private_title_unless_chosen_explicitly(sample: Sample) -> None:
     proposal = propose(sample.journal, sample.engagement, Q3)
     default = proposal.default_choice()
-    assert proposal.build(default).items[0].text == "Leadership with Ana"
-    assert any("title" in note for note in proposal.warnings(default))
-    labelled = Choice(default.ticked, wording={"label": "Leadership coaching"})
+    assert "Leadership with Ana" not in render(proposal.build(default)).decode()
+    with pytest.raises(WordingNeeded):
+        proposal.build(Choice(default.ticked | {"label"}))
+    labelled = Choice(default.ticked | {"label"}, wording={"label": "Leadership coaching"})
     assert proposal.build(labelled).items[0].text == "Leadership coaching"
     assert not proposal.warnings(labelled)
+    private = Choice(default.ticked | {"label"}, use_private=frozenset({"label"}))
+    assert proposal.build(private).items[0].text == "Leadership with Ana"
+    assert any("private wording" in note for note in proposal.warnings(private))
+    # With a label written for the sponsor, the label is ticked by default.
+    sample.journal.save(replace(sample.engagement, sponsor_label="Leadership development"))
+    labelled_engagement = sample.journal.get(Engagement, sample.engagement.saved_id)
+    again = propose(sample.journal, labelled_engagement, Q3)
+    assert again.default_choice().ticked == {"label", "period", "sessions"}
+    assert again.build(again.default_choice()).items[0].text == "Leadership development"
 
 
 def test_references_resolve_ids_prefixes_and_plurals(sample: Sample) -> None:
@@ -160,13 +201,42 @@ def test_references_resolve_ids_prefixes_and_plurals(sample: Sample) -> None:
         proposal.resolve("theme:zzzz")
 
 
-def test_a_wording_written_during_an_export_is_remembered(sample: Sample) -> None:
+def test_a_kept_wording_is_this_engagements_alone(sample: Sample) -> None:
     proposal = propose(sample.journal, sample.engagement, Q3)
-    remember_wording(sample.journal, proposal.item(f"theme:{sample.trust.saved_id}"), "Building trust")
-    again = propose(sample.journal, sample.engagement, Q3)
-    assert again.item(f"theme:{sample.trust.saved_id}").content.text == "Building trust"
+    trust = f"theme:{sample.trust.saved_id}"
+    kept = keep_wordings(sample.journal, proposal, {trust: "Building trust", "label": "Leadership", "focus": "Pace"})
+    assert {item.item_id for item in kept} == {trust, "label", "focus"}
+    engagement = sample.journal.get(Engagement, sample.engagement.saved_id)
+    assert engagement.sponsor_label == "Leadership"
+    again = propose(sample.journal, engagement, Q3)
+    assert again.item(trust).content.text == "Building trust" and again.item("focus").content.text == "Pace"
+    assert sample.journal.get(Theme, sample.trust.saved_id).sponsor_wording == ""  # not on the theme itself
+    # Another sponsor's engagement, where the same theme was worked on, does not inherit it.
+    other = sample.journal.save(Engagement("Second contract", sponsor="Globex", starts_on=date(2026, 7, 1)))
+    session = sample.journal.save(Session(other.saved_id, date(2026, 9, 1), 1))
+    sample.journal.write_reflection("Trust, again.", session=session, themes=["Trust"])
+    elsewhere = propose(sample.journal, other, Q3)
+    assert elsewhere.item(trust).needs_wording and elsewhere.item("focus").needs_wording
     with pytest.raises(InvalidInput):
-        remember_wording(sample.journal, proposal.item("label"), "Label")
+        keep_wordings(sample.journal, proposal, {"period": "Always"})
+
+
+def test_themes_worded_alike_are_one_line_with_the_months_of_both(sample: Sample) -> None:
+    proposal = propose(sample.journal, sample.engagement, Q3)
+    delegation, trust = f"theme:{sample.delegation.saved_id}", f"theme:{sample.trust.saved_id}"
+    summary = proposal.build(Choice(frozenset({delegation, trust}), wording={trust: "empowering the TEAM"}))
+    themes = summary.of_kind(ItemKind.THEME)
+    assert len(themes) == 1 and themes[0].months == ("2026-07", "2026-09")
+
+
+def test_a_goal_shows_its_baseline_latest_and_target(sample: Sample) -> None:
+    sample.journal.save(replace(sample.goal, target_rating=8))
+    goal = sample.journal.get(Goal, sample.goal.saved_id)
+    proposal = propose(sample.journal, sample.engagement, DateRange(date(2026, 9, 1), date(2026, 9, 30)))
+    content = proposal.item(f"goal:{goal.saved_id}").content
+    assert (content.first, content.latest, content.target) == (3, 7, 8)
+    text = render(proposal.build(Choice(frozenset({f"goal:{goal.saved_id}"}))), "text").decode()
+    assert "3 → 7 out of 10, up; target 8" in text
 
 
 def test_periods_read_quarters_and_the_whole_engagement(sample: Sample) -> None:
@@ -187,8 +257,8 @@ def test_the_summary_order_depends_on_sponsor_content_only(sample: Sample) -> No
     proposal = propose(sample.journal, sample.engagement, Q3)
     everything = Choice(
         frozenset(item.item_id for item in proposal.items),
-        override=True,
-        wording={"label": "Coaching"},
+        override=_every_override(proposal),
+        wording={"label": "Coaching", "focus": "Pace", "support": "Air cover"},
         use_private=frozenset(item.item_id for item in proposal.items if item.needs_wording),
     )
     kinds = [item.kind for item in proposal.build(everything).items]
@@ -242,7 +312,9 @@ def test_journals_differing_only_in_private_fields_give_identical_bytes(shape: S
                 proposal = propose(journal, engagement, DateRange(date(2026, 1, 1), date(2026, 12, 31)))
                 # Everything the sponsor may see, except the two logistics that are private unless ticked.
                 ticked = frozenset(item.item_id for item in proposal.items) - {"coach", "session-dates"}
-                summary = proposal.build(Choice(ticked, override=True, wording={"label": "Leadership coaching"}))
+                wording = {"label": "Leadership coaching", "focus": "Pace", "support": "Air cover"}
+                choice = Choice(ticked, _every_override(proposal), wording, variant=Variant.MID_POINT)
+                summary = proposal.build(choice)
                 outputs.append({format: render(summary, format) for format in EXPORT_FORMATS})
         finally:
             with_canary.close()

@@ -174,7 +174,7 @@ def test_every_export_is_logged_encrypted_with_a_hash_of_the_bytes(tmp_path: Pat
     proposal = propose(journal, sample.engagement, Q3)
     theme = f"theme:{sample.delegation.saved_id}"
     summary = proposal.build(
-        Choice(proposal.default_choice().ticked | {theme}, wording={"label": "Leadership coaching"})
+        Choice(proposal.default_choice().ticked | {"label", theme}, wording={"label": "Leadership coaching"})
     )
     record = export_summary(journal, summary, "html", tmp_path / "summary.html", recipient="Acme")
     data = (tmp_path / "summary.html").read_bytes()
@@ -212,7 +212,7 @@ def test_the_personal_export_holds_everything_and_warns(tmp_path: Path) -> None:
     texts = [reflection["text"] for reflection in body["records"]["reflection"]]
     assert any("@Sam" in text for text in texts)
     assert {"Sam Okafor", "Priya"} <= {person["name"] for person in body["records"]["person"]}
-    assert record.personal and record.recipient == "myself" and "reflection: 2 records" in record.items
+    assert record.personal and record.recipient == "myself" and "reflection: 4 records" in record.items
     markdown = export_everything(sample.journal, "markdown", tmp_path / "everything.md")
     text = (tmp_path / "everything.md").read_text(encoding="utf-8")
     assert "NOT encrypted" in text and "Why I rescue @Sam when deadlines slip." in text

@@ -283,11 +283,11 @@ def propose(journal: Journal, engagement: Engagement, period: DateRange) -> Prop
         items.append(_offer("session-dates", dates, "session dates", agreed))
     if engagement.coach:
         items.append(_offer("coach", SummaryItem(ItemKind.COACH, engagement.coach), "your coach's name", agreed))
-    items += _themes(journal, engagement, held)
+    items += _themes(journal, engagement, period, sessions)
     items += _goals_and_statements(journal, engagement, period)
     for kind, name in LOOKING_AHEAD_NAMES.items():
         ahead = SummaryItem(kind, engagement.kept_wording(kind.value))
-        items.append(_offer(kind.value, ahead, name.lower(), agreed))
+        items.append(_offer(kind.value, ahead, name[0].lower() + name[1:], agreed))  # "support I would like…"
     return Proposal(engagement.saved_id, agreed, period, tuple(items), journal.clock.today())
 
 
@@ -296,18 +296,27 @@ def _offer(item_id: str, content: SummaryItem, hint: str, agreed: SharingLevel, 
     return Item(item_id, content, hint, content.kind.level > agreed, wording)
 
 
-def _themes(journal: Journal, engagement: Engagement, held: list[Session]) -> list[Item]:
-    """Themes of the reflections on the sessions held in the period, with the months those sessions were held.
+def _themes(journal: Journal, engagement: Engagement, period: DateRange, sessions: list[Session]) -> list[Item]:
+    """Themes of the engagement's reflections in the period, with the months of the held sessions they were
+    written on.
 
-    Only held sessions count: a free entry's or a cancelled session's date would tell the sponsor when the
-    coachee wrote, which is not theirs to know.
+    Only held sessions give months: a free entry's date would tell the sponsor when the coachee wrote, which is
+    not theirs to know, so a theme met only between sessions is offered with no months. A cancelled session's
+    reflections count for nothing: that session did not happen.
     """
-    held_in = {session.saved_id: session.held_on.strftime("%Y-%m") for session in held}
+    by_id = {session.saved_id: session for session in sessions}
     months: dict[str, set[str]] = defaultdict(set)
     for reflection in journal.all(Reflection):
-        if reflection.session_id in held_in:
+        session = by_id.get(reflection.session_id or "")
+        if session is not None and session.status is SessionStatus.HELD and session.held_on in period:
+            month = {session.held_on.strftime("%Y-%m")}
+        elif reflection.session_id is None and reflection.engagement_id in (None, engagement.record_id):
+            month = set() if reflection.written_at.date() in period else None
+        else:
+            month = None  # another engagement's, a cancelled or planned session's, or a session outside the period
+        if month is not None:
             for theme_id in reflection.theme_ids:
-                months[theme_id].add(held_in[reflection.session_id])
+                months[theme_id] |= month
     agreed = engagement.agreement.level
     items = []
     # Listed by label, so the coachee finds them in the same place every time.

@@ -136,7 +136,7 @@ def _leads(item: SummaryItem) -> bool:
 
 def _line(item: SummaryItem) -> tuple[str, str]:
     """A theme, goal, statement, focus or request as (wording, its detail), the detail saying when an item was
-    shared beyond the agreed level."""
+    shared beyond the agreed level. A theme met between sessions only has no months: its detail may be empty."""
     match item.kind:
         case ItemKind.GOAL:
             detail = describe_progress(item)
@@ -145,7 +145,7 @@ def _line(item: SummaryItem) -> tuple[str, str]:
         case _:
             detail = describe_months(item.months)
     if item.beyond_level:
-        detail = f"{detail} ({BEYOND_LEVEL})"
+        detail = f"{detail} ({BEYOND_LEVEL})" if detail else BEYOND_LEVEL
     return neutralise(item.text), detail
 
 
@@ -185,7 +185,10 @@ def _markdown(summary: Summary) -> str:
         lines += ["", f"## {heading}", ""]
         for item in items:
             wording, detail = _line(item)
-            lines.append(f"- {_md(detail)}: {_md(wording)}" if _leads(item) else f"- {_md(wording)} — {_md(detail)}")
+            if _leads(item):
+                lines.append(f"- {_md(detail)}: {_md(wording)}")
+            else:
+                lines.append(f"- {_md(wording)}" + (f" — {_md(detail)}" if detail else ""))
     lines += ["", "---", "", f"*{_md(APPROVAL)} {_md(CONFIDENTIALITY)} {_md(_prepared(summary))}*"]
     return "\n".join(lines).lstrip("\n") + "\n"
 
@@ -201,7 +204,7 @@ def _text(summary: Summary) -> str:
         lines += ["", heading, "-" * len(heading)]
         for item in items:
             wording, detail = _line(item)
-            lines.append(f"- {detail}: {wording}" if _leads(item) else f"- {wording} ({detail})")
+            lines.append(f"- {detail}: {wording}" if _leads(item) else f"- {wording}" + (f" ({detail})" if detail else ""))
     lines += ["", APPROVAL, CONFIDENTIALITY, _prepared(summary)]
     return "\n".join(lines) + "\n"
 
@@ -344,7 +347,8 @@ def _html(summary: Summary) -> str:
                 body.append(f'<li><span class="detail">{_h(detail)}:</span> {_h(wording)}</li>')
             else:
                 picture = _progress_picture(item) if item.kind is ItemKind.GOAL else ""
-                body.append(f'<li>{_h(wording)} <span class="detail">— {_h(detail)}</span>{picture}</li>')
+                said = f' <span class="detail">— {_h(detail)}</span>' if detail else ""
+                body.append(f"<li>{_h(wording)}{said}{picture}</li>")
         body.append("</ul></section>")
     body.append(f"<footer><p>{_h(APPROVAL)} {_h(CONFIDENTIALITY)}</p><p>{_h(_prepared(summary))}</p></footer>")
     return "\n".join(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -227,6 +227,22 @@ def test_themes_worded_alike_are_one_line_with_the_months_of_both(sample: Sample
     summary = proposal.build(Choice(frozenset({delegation, trust}), wording={trust: "empowering the TEAM"}))
     themes = summary.of_kind(ItemKind.THEME)
     assert len(themes) == 1 and themes[0].months == ("2026-07", "2026-09")
+
+
+def test_a_theme_met_only_between_sessions_is_offered_without_months(sample: Sample) -> None:
+    sample.journal.write_reflection(
+        "Boundaries, on a quiet Sunday.", written_at=datetime(2026, 8, 9, 20), themes=["Boundaries"]
+    )
+    sample.journal.write_reflection("Boundaries in October.", written_at=datetime(2026, 10, 2, 9), themes=["Later"])
+    theme = sample.journal.theme_named("Boundaries")
+    proposal = propose(sample.journal, sample.engagement, Q3)
+    item = proposal.item(f"theme:{theme.saved_id}")
+    assert item.content.months == () and not item.default  # no "August": a free entry's date is the coachee's own
+    assert "Later" not in [item.private_wording for item in proposal.items]  # written after the period
+    summary = proposal.build(Choice(frozenset({item.item_id}), wording={item.item_id: "Setting boundaries"}))
+    text = {format: render(summary, format).decode() for format in ("markdown", "text", "html")}
+    assert "- Setting boundaries\n" in text["markdown"] and "- Setting boundaries\n" in text["text"]
+    assert "<li>Setting boundaries</li>" in text["html"] and "August" not in "".join(text.values())
 
 
 def test_a_goal_shows_its_baseline_latest_and_target(sample: Sample) -> None:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static
 
-from journal import CheckIn, ExportRecord, FixedClock, Goal, Journal, LintDismissal, SharingLevel, Theme
+from journal import CheckIn, Engagement, ExportRecord, FixedClock, Goal, Journal, LintDismissal, SharingLevel, Theme
 from journal.export import export_log
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tests.test_journal.test_export_fixtures import TODAY
@@ -50,10 +50,15 @@ class Export:
     """Items sent in their private wording, on purpose."""
     keep: tuple[str, ...] = ()
     """The flagged words whose findings the coachee keeps ("Priya")."""
-    override: bool = False
+    beyond: tuple[str, ...] = ()
+    """Items let in above the agreed sharing level, one by one."""
+    remember: bool = False
+    """Keep the wordings written now for the engagement's next summaries."""
     format: str = "markdown"
     recipient: str = ""
     show_only: bool = False
+    replace: bool = False
+    """Write over the file of an earlier export (the app asks; the command line needs --replace)."""
     refused: str = ""
     """When the export must be refused: part of the reason given; nothing is then written or logged."""
 
@@ -71,6 +76,11 @@ class Logged:
     override: bool
     file_name: str
     shown_only: bool
+    beyond_level: tuple[str, ...]
+    kept_findings: tuple[str, ...]
+    warnings: tuple[str, ...]
+    private_wordings: tuple[str, ...]
+    replaced: bool
 
     @classmethod
     def of(cls, record: ExportRecord) -> Logged:
@@ -85,12 +95,18 @@ class Logged:
             record.override,
             file_name,
             record.shown_only,
+            record.beyond_level,
+            record.kept_findings,
+            record.warnings,
+            record.private_wordings,
+            bool(record.replaced_by),  # the later entry's id: each face has its own
         )
 
     def describe(self) -> str:
-        """E.g. "file for Acme", "screen for Dana (HR)", "file for Acme +override"."""
+        """E.g. "file for Acme", "screen for Dana (HR)", "file for Acme +2 beyond", "file for Acme (replaced)"."""
         where = "screen" if self.shown_only else "file"
-        return f"{where} for {self.recipient}" + (" +override" if self.override else "")
+        beyond = f" +{len(self.beyond_level)} beyond" if self.override else ""
+        return f"{where} for {self.recipient}{beyond}" + (" (replaced)" if self.replaced else "")
 
 
 @dataclass(frozen=True)
@@ -102,7 +118,9 @@ class Outcome:
     log: tuple[Logged, ...]
     """Oldest first."""
     wordings: Mapping[str, str]
-    """Each theme's, goal's and check-in's sponsor wording, by record id."""
+    """Each theme's, goal's and check-in's own sponsor wording, by record id."""
+    kept_wordings: Mapping[str, str]
+    """The engagement's sponsor label ("label") and the wordings kept for its summaries, by item id."""
     kept: frozenset[tuple[str, str]]
     """(item id, finding key) of every finding kept."""
     refusals: tuple[str, ...] = field(compare=False)
@@ -122,9 +140,13 @@ def outcome(path: Path, out: Path, shown: list[bytes], refusals: list[str]) -> O
         wordings = {theme.saved_id: theme.sponsor_wording for theme in journal.all(Theme)}
         wordings |= {goal.saved_id: goal.sponsor_wording for goal in journal.all(Goal)}
         wordings |= {check_in.saved_id: check_in.sponsor_statement for check_in in journal.all(CheckIn)}
+        kept_wordings: dict[str, str] = {}
+        for engagement in journal.all(Engagement):
+            kept_wordings |= {"label": engagement.sponsor_label} if engagement.sponsor_label else {}
+            kept_wordings |= {kept.item_id: kept.text for kept in engagement.wordings}
         kept = frozenset((kept.item_id, kept.finding_key) for kept in journal.all(LintDismissal))
     files = {child.name: child.read_bytes() for child in sorted(out.iterdir())}
-    return Outcome(files, tuple(shown), log, wordings, kept, tuple(refusals))
+    return Outcome(files, tuple(shown), log, wordings, kept_wordings, kept, tuple(refusals))
 
 
 @dataclass
@@ -178,7 +200,9 @@ def _cli_args(export: Export, names: Names) -> list[str]:
     for name, wording in export.words:
         args += ["--label", wording] if name == "label" else ["--word", f"{names[name]}={wording}"]
     args += [option for name in export.private for option in ("--private-wording", names[name])]
-    args += ["--override"] if export.override else []
+    args += [option for name in export.beyond for option in ("--override", names[name])]
+    args += ["--remember-wordings"] if export.remember else []
+    args += ["--replace"] if export.replace else []
     args += ["--for", export.recipient] if export.recipient else []
     return args
 
@@ -244,8 +268,8 @@ async def _choose(pilot: Pilot[Any], screen: ExportScreen, export: Export, names
     screen.query_one("#recipient", Input).value = export.recipient
     screen.query_one("#format", Select).value = export.format
     await wait_for(pilot, lambda: session.format == export.format)
-    screen.query_one("#override", Checkbox).value = export.override
-    await wait_for(pilot, lambda: session.override == export.override)
+    screen.query_one("#remember", Checkbox).value = export.remember
+    await wait_for(pilot, lambda: session.remember_wordings == export.remember)
     for name, wording in export.words:
         await _word(pilot, screen, names[name], wording)
     for name in export.private:
@@ -254,6 +278,8 @@ async def _choose(pilot: Pilot[Any], screen: ExportScreen, export: Export, names
         await _tick(pilot, screen, names[name], True)
     for name in export.untick:
         await _tick(pilot, screen, names[name], False)
+    for name in export.beyond:
+        await _let_beyond(pilot, screen, names[name])
     for word in export.keep:
         await _keep(pilot, screen, word)
 
@@ -268,6 +294,12 @@ async def _send_private(pilot: Pilot[Any], screen: ExportScreen, item_id: str) -
     await _highlight(pilot, screen, item_id)
     screen.query_one("#use-private", Checkbox).value = True
     await wait_for(pilot, lambda: screen.session is not None and item_id in screen.session.use_private)
+
+
+async def _let_beyond(pilot: Pilot[Any], screen: ExportScreen, item_id: str) -> None:
+    await _highlight(pilot, screen, item_id)
+    screen.query_one("#beyond", Checkbox).value = True
+    await wait_for(pilot, lambda: screen.session is not None and item_id in screen.session.overridden)
 
 
 async def _tick(pilot: Pilot[Any], screen: ExportScreen, item_id: str, ticked: bool) -> None:

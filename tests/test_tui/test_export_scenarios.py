@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -31,9 +31,11 @@ class Scenario:
     withholds: tuple[str, ...] = ()
     """Words absent from it."""
     log: tuple[str, ...] = ()
-    """The export log, oldest first: "file for Acme", "screen for Dana (HR)", "+override" when overridden."""
+    """The export log, oldest first: "file for Acme", "screen for Dana (HR)", "+2 beyond" when two items were let
+    in above the agreed level, "(replaced)" when a later export wrote over its file."""
     stored: Mapping[str, str] = field(default_factory=dict)
-    """Sponsor wordings changed in the journal (item → wording); every other stays as it was."""
+    """Sponsor wordings the engagement keeps afterwards (item → wording, "label" for its sponsor label) beyond those
+    it kept before; the wordings on the themes, goals and check-ins themselves never change in an export."""
     kept: tuple[str, ...] = ()
     """Flagged words of the findings remembered as kept."""
 
@@ -42,8 +44,8 @@ SCENARIOS = [
     Scenario(
         "only the logistics leave unless more is ticked",
         (Export(),),
-        shares=("Leadership with Ana", "Sessions held:** 3 of 6 planned"),
-        withholds=("Ana Ruiz", "Empowering the team", "Delegating decisions"),
+        shares=("Leadership development", "Sessions held:** 3 of 6 planned", "Sharing level agreed"),
+        withholds=("Leadership with Ana", "Ana Ruiz", "Empowering the team", "Delegating decisions"),
         log=("file for Acme",),
     ),
     Scenario(
@@ -57,13 +59,21 @@ SCENARIOS = [
             ),
         ),
         shares=("Leadership coaching", "Ana Ruiz", "Empowering the team"),
-        withholds=("Sessions held", "Leadership with Ana"),
+        withholds=("Sessions held", "Leadership with Ana", "Leadership development"),
         log=("file for Dana (HR)",),
     ),
     Scenario(
-        "a wording written during an export is stored and used by the next one",  # the app forgot it
+        "a wording written during an export is used once, and not kept unless the coachee asks",
         (
             Export(tick=("trust",), words=(("trust", "Building trust across the team"),)),
+            Export(tick=("trust",), show_only=True, refused="no wording for the sponsor"),
+        ),
+        log=("file for Acme",),
+    ),
+    Scenario(
+        "a wording the coachee asks to keep is kept for the engagement and used by its next export",
+        (
+            Export(tick=("trust",), words=(("trust", "Building trust across the team"),), remember=True),
             Export(tick=("trust",), show_only=True),
         ),
         shares=("Building trust across the team",),
@@ -73,7 +83,13 @@ SCENARIOS = [
     Scenario(
         "a finding kept when the summary is only shown is remembered for the next export",  # the app forgot it
         (
-            Export(tick=("trust",), words=(("trust", "Trust with Priya"),), keep=("Priya",), show_only=True),
+            Export(
+                tick=("trust",),
+                words=(("trust", "Trust with Priya"),),
+                keep=("Priya",),
+                show_only=True,
+                remember=True,
+            ),
             Export(tick=("trust",), format="text"),
         ),
         shares=("Trust with Priya",),
@@ -92,13 +108,18 @@ SCENARIOS = [
         log=("screen for Acme",),
     ),
     Scenario(
-        "items above the agreed level are refused until the agreement is overridden",
+        "items above the agreed level are refused until each is let in, and the file says which",
         (
-            Export(tick=("goals",), refused="above the L1 agreed"),
-            Export(tick=("goals", "statements"), override=True, format="html"),
+            Export(tick=("goals", "statements"), beyond=("goals",), refused="above the L1 agreed"),
+            Export(tick=("goals", "statements"), beyond=("goals", "statements"), format="html"),
         ),
-        shares=("Delegating decisions", "3 → 7 out of 10, up", "Steady progress on delegation"),
-        log=("file for Acme +override",),
+        shares=("Delegating decisions", "Steady progress on delegation", "beyond the agreed level"),
+        log=("file for Acme +2 beyond",),
+    ),
+    Scenario(
+        "a file written over by a later export is marked replaced in the log",
+        (Export(), Export(tick=("coach",), replace=True)),
+        log=("file for Acme (replaced)", "file for Acme"),
     ),
     Scenario(
         "an item without a sponsor wording is refused, unless its private wording is sent on purpose",
@@ -120,6 +141,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Names]:
     """The export tests' realistic journal at level L1 (themes may go out; goals and statements need more)."""
     folder = tmp_path_factory.mktemp("prepared")
     sample = sample_journal(folder / "journal.candour", SharingLevel.L1)
+    sample.journal.save(replace(sample.engagement, sponsor_label="Leadership development"))
     names = {
         "label": "label",
         "sessions": "sessions",
@@ -166,9 +188,10 @@ async def test_both_faces_end_alike(
     for words in scenario.withholds:
         assert words not in last
     assert [entry.describe() for entry in by_cli.log] == list(scenario.log)
-    changed = {names[name].partition(":")[2]: wording for name, wording in scenario.stored.items()}
-    assert by_cli.wordings == {**before.wordings, **changed}
+    assert by_cli.wordings == before.wordings
+    kept_now = {names[name]: wording for name, wording in scenario.stored.items()}
+    assert by_cli.kept_wordings == {**before.kept_wordings, **kept_now}
     kept_words = sorted(key.partition(":")[2].partition("|")[0] for _, key in by_cli.kept)  # rule:word|wording digest
     assert kept_words == sorted(word.lower() for word in scenario.kept)
     assert len(by_cli.refusals) == sum(bool(export.refused) for export in scenario.exports)
-    assert sorted(by_cli.files) == sorted(entry.file_name for entry in by_cli.log if not entry.shown_only)
+    assert sorted(by_cli.files) == sorted({entry.file_name for entry in by_cli.log if not entry.shown_only})

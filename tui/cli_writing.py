@@ -210,6 +210,9 @@ def _day(journal: Journal, phrase: str | None) -> date | None:
 @click.argument("title")
 @click.option("--coach", default="")
 @click.option("--sponsor", default="", help="The sponsoring organisation.")
+@click.option(
+    "--sponsor-label", default="", help="How the sponsor knows the engagement (summaries use it; TITLE stays yours)."
+)
 @click.option("--start", metavar="DATE")
 @click.option("--end", metavar="DATE")
 @click.option("--sessions", "planned", type=click.IntRange(1, 200), help="Number of sessions planned.")
@@ -223,6 +226,7 @@ def new_engagement(
     title: str,
     coach: str,
     sponsor: str,
+    sponsor_label: str,
     start: str | None,
     end: str | None,
     planned: int | None,
@@ -236,7 +240,16 @@ def new_engagement(
     with context.journal() as journal:
         agreement = SharingAgreement(sharing, _day(journal, agreed_on), agreed_with, confidentiality_note)
         engagement = journal.save(
-            Engagement(title, coach, sponsor, _day(journal, start), _day(journal, end), planned, agreement)
+            Engagement(
+                title,
+                coach,
+                sponsor,
+                _day(journal, start),
+                _day(journal, end),
+                planned,
+                agreement,
+                sponsor_label=sponsor_label,
+            )
         )
         click.echo(f"Created engagement {short_id(engagement.saved_id)}. Sharing level {sharing.name}:")
         click.echo(f"  {sharing.description}")
@@ -286,6 +299,7 @@ def new_session(
 @click.option("--sponsor-wording", default="", help="How the goal may be worded for the sponsor.")
 @click.option("--criteria", default="", help="What success looks like.")
 @click.option("--target", metavar="DATE", help="Target date.")
+@click.option("--target-rating", type=click.IntRange(0, 10), help="Where you aim to be on the 0-10 scale.")
 @click.option("--status", default="active", help="not-started, active, achieved or dropped.")
 @click.option("--engagement", "engagement_ref", metavar="NAME|ID")
 @pass_context
@@ -295,6 +309,7 @@ def new_goal(
     sponsor_wording: str,
     criteria: str,
     target: str | None,
+    target_rating: int | None,
     status: str,
     engagement_ref: str | None,
 ) -> None:
@@ -309,6 +324,7 @@ def new_goal(
                 criteria,
                 _day(journal, target),
                 engagement.record_id if engagement else None,
+                target_rating,
             )
         )
         click.echo(f"Created goal {short_id(goal.saved_id)}. Rate it with: candour rate {short_id(goal.saved_id)} 5")

@@ -105,10 +105,13 @@ async def test_first_run_creates_the_journal_shows_the_key_once_and_the_first_en
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EngagementForm))
         await type_text(pilot, "Leadership 2026")
+        app.screen.query_one("#sponsor-label", Input).value = "Leadership development"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.journal is not None
-        assert [e.title for e in app.journal.all(Engagement)] == ["Leadership 2026"]
+        assert [(e.title, e.sponsor_label) for e in app.journal.all(Engagement)] == [
+            ("Leadership 2026", "Leadership development")
+        ]
     assert journal_path.exists()
     Journal.open(journal_path, PASSPHRASE, limits=CHEAP_LIMITS).close()
 
@@ -283,11 +286,16 @@ async def test_a_goal_is_created_from_the_goals_view(demo_path: Path, clock: Fix
         assert isinstance(app.screen, GoalForm)
         await type_text(pilot, "Say no more often")
         app.screen.query_one("#sponsor-wording", Input).value = "Prioritising"
+        app.screen.query_one("#target-rating", Input).value = "eight"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "whole number" in str(app.screen.query_one(".error", Static).render()))
+        app.screen.query_one("#target-rating", Input).value = "8"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
         assert app.journal is not None
         goal = next(goal for goal in app.journal.all(Goal) if goal.title == "Say no more often")
         assert goal.sponsor_wording == "Prioritising" and goal.engagement_id is not None
+        assert goal.target_rating == 8
 
 
 async def test_an_action_is_ticked_done_from_the_actions_view(demo_path: Path, clock: FixedClock) -> None:

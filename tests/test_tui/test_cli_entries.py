@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from journal import Journal, Person, Reflection, Theme
+from journal import Engagement, Goal, Journal, Person, Reflection, Theme
 from journal.errors import DamagedJournal, JournalBusy, JournalNotFound, RecordNotFound, WrongPassphrase
-from tests.conftest import PASSPHRASE, journal_files, unlock
+from tests.conftest import CHEAP_LIMITS, PASSPHRASE, journal_files, unlock
 from tests.core_dumps import allow_core_dumps, core_size_limit, require_core_dumps_allowable
 from tui.exit_codes import exit_code_for
 
@@ -147,6 +147,17 @@ def test_goals_ratings_and_actions(candour: Candour) -> None:
     assert candour("rate", goal, "11", ok=False).returncode == 2
 
 
+def test_an_engagement_has_a_label_for_the_sponsor_and_a_goal_a_target(candour: Candour) -> None:
+    candour("new", "engagement", "Exit plan with Ana", "--sponsor", "Acme", "--sponsor-label", "Leadership development")
+    candour("new", "goal", "Find a new role", "--target-rating", "8", "--engagement", "Exit plan")
+    assert candour("new", "goal", "Too far", "--target-rating", "11", ok=False).returncode == 2
+    with Journal.open(candour.journal, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        engagement = next(engagement for engagement in journal.all(Engagement) if engagement.title.startswith("Exit"))
+        (goal,) = journal.all(Goal)
+    assert engagement.sponsor_label == "Leadership development"
+    assert goal.target_rating == 8 and goal.engagement_id == engagement.record_id
+
+
 def test_edits_can_be_undone_and_deletes_restored(candour: Candour) -> None:
     theme = candour.new_id("new", "theme", "Conflict")
     full_id = candour("show", theme).stdout.split("id ")[-1].strip()
@@ -178,7 +189,7 @@ def test_jrnl_export_imports_in_one_go_and_only_once(candour: Candour, tmp_path:
     entries[0]["starred"] = True
     export.write_text(json.dumps({"tags": {"@work": 300}, "entries": entries}), encoding="utf-8")
     imported = candour("import", str(export))
-    assert "Imported 300 entries" in imported.stdout and '1 starred: Candour has no stars' in imported.stdout
+    assert "Imported 300 entries" in imported.stdout and "1 starred: Candour has no stars" in imported.stdout
     assert "Imported 0 entries" in candour("import", str(export)).stdout
     assert "300" in candour("themes").stdout
     assert candour("search", "zoe", "--limit", "1000").stdout.count("reflection") == 300

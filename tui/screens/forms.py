@@ -49,6 +49,19 @@ class Form(ModalScreen[Saved], JournalView, Generic[Saved]):
             return None
         return parse_day(text, self.journal.clock)
 
+    def whole_number(self, field_id: str) -> int | None:
+        """The whole number typed in a field, or None when blank (the model checks its range).
+
+        Raises:
+            InvalidInput: something other than digits.
+        """
+        text = self.query_one(f"#{field_id}", Input).value.strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            raise InvalidInput("Type a whole number, e.g. 6, or leave the field empty.")
+        return int(text)
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         try:
@@ -72,8 +85,10 @@ class EngagementForm(Form[Engagement]):
             yield Static("Your coaching engagement", classes="title")
             if self.first_run:
                 yield Static("One engagement is one coaching contract. You can add more later.")
-            yield Label("Title")
+            yield Label("Title (private)")
             yield Input(placeholder="e.g. Leadership coaching 2026", id="title")
+            yield Label("Label for the sponsor (what a summary calls it; the title stays yours)")
+            yield Input(placeholder="e.g. Leadership development", id="sponsor-label")
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Label("Coach")
@@ -112,7 +127,6 @@ class EngagementForm(Form[Engagement]):
         self.dismiss(None)
 
     def save(self) -> Engagement:
-        planned = self.query_one("#planned", Input).value.strip()
         level = self.query_one("#level", Select).value
         agreement = SharingAgreement(
             level if isinstance(level, SharingLevel) else SharingLevel.L0,
@@ -125,8 +139,9 @@ class EngagementForm(Form[Engagement]):
             coach=self.query_one("#coach", Input).value,
             sponsor=self.query_one("#sponsor", Input).value,
             starts_on=self.day("starts"),
-            planned_sessions=int(planned) if planned else None,
+            planned_sessions=self.whole_number("planned"),
             agreement=agreement,
+            sponsor_label=self.query_one("#sponsor-label", Input).value,
         )
         return self.journal.save(engagement)
 
@@ -178,8 +193,13 @@ class GoalForm(Form[Goal]):
             yield Input(placeholder="e.g. Empowering the team", id="sponsor-wording")
             yield Label("What success looks like (private)")
             yield TextArea(id="criteria")
-            yield Label("Target date (optional, e.g. 2027-03-31)")
-            yield Input(id="target")
+            with Horizontal(classes="pair"):
+                with Vertical():
+                    yield Label("Target date (optional, e.g. 2027-03-31)")
+                    yield Input(id="target")
+                with Vertical():
+                    yield Label("Target rating, 0-10 (optional)")
+                    yield Input(type="integer", id="target-rating")
             yield Static("", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -196,6 +216,7 @@ class GoalForm(Form[Goal]):
                 success_criteria=self.query_one("#criteria", TextArea).text,
                 target_date=self.day("target"),
                 engagement_id=engagement.record_id if engagement else None,
+                target_rating=self.whole_number("target-rating"),
             )
         )
 

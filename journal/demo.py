@@ -94,6 +94,7 @@ def create_demo(path: Path, clock: Clock, *, kdf: KdfParams | None = None, limit
                 "Ana (coach) and my manager, Dee",
                 "Ana shares nothing without my say, except a risk of serious harm.",
             ),
+            sponsor_label="Leadership development",
         )
     )
     themes = [
@@ -136,6 +137,7 @@ def create_demo(path: Path, clock: Clock, *, kdf: KdfParams | None = None, limit
                 "Three decisions a month made without me.",
                 start + timedelta(weeks=24),
                 engagement.saved_id,
+                target_rating=8,
             )
         ),
         journal.save(

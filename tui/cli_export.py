@@ -28,17 +28,19 @@ from journal.export import (
     Check,
     Done,
     ExportExists,
+    ExportRecord,
     ExportSession,
     ExportStatus,
     Item,
     ItemKind,
     Proposal,
+    Variant,
     clean_export_folders,
     clean_leftovers,
-    describe_months,
-    describe_progress,
+    describe_detail,
     export_everything,
     export_log,
+    preparation_sheet,
     resolve_destination,
 )
 from tui.cli_context import CommandList, Context, find_engagement, pass_context, short_id
@@ -63,12 +65,30 @@ def say(text: str = "") -> None:
 @click.option("--format", "format_", type=click.Choice(EXPORT_FORMATS), default=DEFAULT_FORMAT, show_default=True)
 @click.option("--include", "includes", multiple=True, metavar="ITEM", help="Tick an item (id, 'themes', 'goals', ...).")
 @click.option("--exclude", "excludes", multiple=True, metavar="ITEM", help="Untick an item ticked by default.")
-@click.option("--label", default=None, help="The engagement's label for the sponsor (instead of your journal's title).")
+@click.option(
+    "--variant",
+    type=click.Choice([variant.value for variant in Variant]),
+    default=Variant.SUMMARY.value,
+    show_default=True,
+    help="A summary, or the mid-point or final three-way review.",
+)
+@click.option("--label", default=None, help="The engagement's label for the sponsor (ticks it).")
 @click.option("--word", "words", multiple=True, metavar="ITEM=TEXT", help="Write an item's wording for the sponsor.")
 @click.option(
     "--private-wording", "use_private", multiple=True, metavar="ITEM", help="Send an item in your private wording."
 )
-@click.option("--override", is_flag=True, help="Allow items above the agreed sharing level (a warning is shown).")
+@click.option(
+    "--override",
+    "overrides",
+    multiple=True,
+    metavar="ITEM",
+    help="Let one ticked item above the agreed sharing level in (the summary says so); repeat for each.",
+)
+@click.option(
+    "--remember-wordings",
+    is_flag=True,
+    help="Keep the wordings given with --word and --label for this engagement's next summaries (asked otherwise).",
+)
 @click.option("--keep", "kept", multiple=True, metavar="CODE", help="Keep a finding of the linter (it is remembered).")
 @click.option("--for", "recipient", metavar="WHOM", help="For whom, as the log records it (default: the sponsor).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File or folder to write (default: here).")
@@ -79,6 +99,11 @@ def say(text: str = "") -> None:
 )
 @click.option("--show", is_flag=True, help="Show the summary on screen only (logged), writing no file.")
 @click.option("--list", "list_only", is_flag=True, help="List the items you could share, and stop.")
+@click.option(
+    "--prepare",
+    is_flag=True,
+    help="Print your private preparation sheet for the review (for you alone: not logged), and stop.",
+)
 @click.option(
     "--yes",
     is_flag=True,
@@ -91,12 +116,14 @@ def export(
     engagement_ref: str | None,
     period: str,
     format_: str,
+    variant: str,
     includes: tuple[str, ...],
     excludes: tuple[str, ...],
     label: str | None,
     words: tuple[str, ...],
     use_private: tuple[str, ...],
-    override: bool,
+    overrides: tuple[str, ...],
+    remember_wordings: bool,
     kept: tuple[str, ...],
     recipient: str | None,
     output: Path | None,
@@ -105,17 +132,20 @@ def export(
     readable_by_others: bool,
     show: bool,
     list_only: bool,
+    prepare: bool,
     yes: bool,
 ) -> None:
     """Prepare the sponsor summary: tick items within the agreed level, check them, preview, then write or show.
 
-    Nothing is shared unless ticked: only the engagement label, period and number of sessions held
-    start ticked. Items above the sharing level agreed in contracting need --override. Nothing leaves while
-    a blocking finding holds a ticked item back or a sensitive topic has not been acknowledged: you are asked
-    about each, and --yes refuses until each is kept (--keep CODE), reworded or unticked.
+    Nothing is shared unless ticked: only the period, the number of sessions held and the engagement's label
+    for the sponsor (once it has one) start ticked. An item above the sharing level agreed in contracting needs
+    --override ITEM, and the summary says so. Nothing leaves while a blocking finding holds a ticked item back
+    or a sensitive topic has not been acknowledged: you are asked about each, and --yes refuses until each is
+    kept (--keep CODE), reworded or unticked. Wordings written here are kept for the engagement's next
+    summaries only if you say so (--remember-wordings, or when asked).
     """
     mode = _permissions(permissions)
-    if mode & 0o077 and not show and not list_only:
+    if mode & 0o077 and not show and not list_only and not prepare:
         _confirm_readable_by_others(mode, ask=not yes, confirmed=readable_by_others)
     with context.journal() as journal:
         engagement = find_engagement(journal, engagement_ref)
@@ -123,10 +153,15 @@ def export(
             say(f"Removed an unfinished export left by an interrupted run: {removed.name}")
         session = ExportSession.start(journal, engagement, period)
         session.format = format_
+        session.variant = Variant(variant)
+        if prepare:
+            click.echo(preparation_sheet(session), nl=False)
+            return
         _list_items(session.proposal)
         if list_only:
             return
-        _choose(session, includes, excludes, label, words, use_private, override, ask=not yes)
+        _choose(session, includes, excludes, label, words, use_private, overrides, ask=not yes)
+        session.remember_wordings = remember_wordings or _ask_to_remember(session, ask=not yes)
         for warning in session.check().warnings:
             say(f"Warning: {warning}")
         session.keep(*kept)
@@ -156,6 +191,18 @@ def export(
         _tell_remembered(done)
         say(f"Written to {done.record.path} (permissions {mode:03o}), SHA-256 {done.record.sha256}.")
         say("Logged in your journal: see `candour exports`.")
+
+
+def _ask_to_remember(session: ExportSession, *, ask: bool) -> bool:
+    """Whether to keep the wordings written now for the engagement's next summaries: asked, never assumed."""
+    if not ask or not session.wording:
+        return False
+    return click.confirm(
+        "Keep the wordings you wrote for this engagement's next summaries? (They stay in your encrypted journal, "
+        "for this engagement only.)",
+        default=False,
+        err=True,
+    )
 
 
 def _confirm_readable_by_others(mode: int, *, ask: bool, confirmed: bool) -> None:
@@ -193,7 +240,7 @@ def _list_items(proposal: Proposal) -> None:
     say("Items you can share ([x] ticked by default; the text after the arrow is what the sponsor would read):")
     for number, item in enumerate(proposal.items, start=1):
         tick = "x" if item.default else " "
-        beyond = f"  [above {level.name}: needs {item.kind.level.name} and --override]" if item.above_level else ""
+        beyond = f"  [above {level.name}: needs {item.kind.level.name} and --override ITEM]" if item.above_level else ""
         say(f"  [{tick}] {number:>2} {item.short_id:<19} {_describe(item)}{beyond}")
     say("Tick more with --include ITEM (an id above, or 'themes', 'goals', 'statements'); untick with --exclude ITEM.")
 
@@ -202,13 +249,17 @@ def _describe(item: Item) -> str:
     content = item.content
     match item.kind:
         case ItemKind.LABEL:
-            return f'engagement label → "{content.text}" (your journal\'s title; --label gives one for the sponsor)'
+            if content.text:
+                return f'engagement label for the sponsor → "{content.text}"'
+            return "engagement label for the sponsor → (none yet: --label TEXT gives one; your title stays private)"
         case ItemKind.COACH:
             return f'your coach\'s name → "{content.text}"'
+        case ItemKind.FOCUS | ItemKind.SUPPORT:
+            wording = f'"{content.text}"' if content.text else "(not written yet: --word ITEM=TEXT)"
+            return f"{item.hint} → {wording}"
         case ItemKind.THEME | ItemKind.GOAL | ItemKind.STATEMENT:
             wording = f'"{content.text}"' if content.text else "(no sponsor wording yet: --word ITEM=TEXT)"
-            detail = describe_progress(content) if item.kind is ItemKind.GOAL else describe_months(content.months)
-            return f"{item.hint} → {wording} ({detail})"
+            return f"{item.hint} → {wording} ({describe_detail(content)})"
         case _:
             return content.describe()
 
@@ -220,7 +271,7 @@ def _choose(
     label: str | None,
     words: Sequence[str],
     use_private: Sequence[str],
-    override: bool,
+    overrides: Sequence[str],
     *,
     ask: bool,
 ) -> None:
@@ -233,6 +284,7 @@ def _choose(
         session.untick(reference)
     if label is not None:
         session.set_wording("label", label)
+        session.tick("label")
     for given in words:
         reference, separator, text = given.partition("=")
         if not separator:
@@ -240,7 +292,8 @@ def _choose(
         session.set_wording(reference, text)
     for reference in use_private:
         session.send_private(reference)
-    session.override = override
+    for reference in overrides:
+        session.allow_beyond_level(reference)
 
 
 def _ask_ticks(proposal: Proposal) -> tuple[list[str], list[str]]:
@@ -297,7 +350,7 @@ def _answered(session: ExportSession, *, ask: bool) -> bool:
 
 def _tell_remembered(done: Done) -> None:
     for item in done.reworded:
-        say(f"Saved the new sponsor wording of {item.short_id} in your journal.")
+        say(f"Kept the new sponsor wording of {item.short_id} for this engagement's next summaries.")
 
 
 # --- the log ------------------------------------------------------------------------------------
@@ -328,10 +381,27 @@ def exports(context: Context, show_items: bool) -> None:
             click.echo(line.rstrip() + (f"  [{UNCONFIRMED}]" if record.status is ExportStatus.PENDING else ""))
             if record.status is ExportStatus.PENDING:
                 click.echo(f"    {UNCONFIRMED}: {UNCONFIRMED_MEANING}.")
+            if record.replaced_by:
+                click.echo(f"    replaced by export {short_id(record.replaced_by)}, written over the same file")
             if show_items:
                 click.echo(f"    sha256 {record.sha256}")
                 for line in record.items:
                     click.echo(f"    - {line}")
+                for heading, lines in _disclosed(record):
+                    click.echo(f"    {heading}:")
+                    for line in lines:
+                        click.echo(f"      - {line}")
+
+
+def _disclosed(record: ExportRecord) -> list[tuple[str, tuple[str, ...]]]:
+    """What the coachee knowingly let through in an export, under a heading each, as the log recorded it."""
+    listed = [
+        ("beyond the agreed level, by your choice", record.beyond_level),
+        ("findings you kept", record.kept_findings),
+        ("warnings you went past", record.warnings),
+        ("sent in your private wording", record.private_wordings),
+    ]
+    return [(heading, lines) for heading, lines in listed if lines]
 
 
 # --- everything, for the coachee ----------------------------------------------------------------

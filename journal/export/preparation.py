@@ -9,7 +9,7 @@ titles and labels, so it must never be mistaken for the summary: its first line 
 from __future__ import annotations
 
 from journal.export.session import ExportSession
-from journal.export.summary import ItemKind, describe_months, describe_progress, describe_sessions_used
+from journal.export.summary import ItemKind, describe_detail, describe_sessions_used
 
 PRIVATE_NOTICE = "PRIVATE: for you alone, to prepare the meeting. Not for the sponsor; nothing here leaves the journal."
 
@@ -57,7 +57,7 @@ def preparation_sheet(session: ExportSession) -> str:
         lines += ["", heading + ":"]
         for item in items:
             hint = item.private_wording or item.content.text
-            detail = describe_progress(item.content) if kind is ItemKind.GOAL else describe_months(item.content.months)
+            detail = describe_detail(item.content)
             shareable = (
                 "beyond the agreed level"
                 if item.above_level

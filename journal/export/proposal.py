@@ -308,12 +308,11 @@ def _themes(journal: Journal, engagement: Engagement, period: DateRange, session
     months: dict[str, set[str]] = defaultdict(set)
     for reflection in journal.all(Reflection):
         session = by_id.get(reflection.session_id or "")
+        month: set[str] | None = None  # another engagement's, a cancelled or planned session's, or outside the period
         if session is not None and session.status is SessionStatus.HELD and session.held_on in period:
             month = {session.held_on.strftime("%Y-%m")}
         elif reflection.session_id is None and reflection.engagement_id in (None, engagement.record_id):
             month = set() if reflection.written_at.date() in period else None
-        else:
-            month = None  # another engagement's, a cancelled or planned session's, or a session outside the period
         if month is not None:
             for theme_id in reflection.theme_ids:
                 months[theme_id] |= month

@@ -204,7 +204,10 @@ def _text(summary: Summary) -> str:
         lines += ["", heading, "-" * len(heading)]
         for item in items:
             wording, detail = _line(item)
-            lines.append(f"- {detail}: {wording}" if _leads(item) else f"- {wording}" + (f" ({detail})" if detail else ""))
+            if _leads(item):
+                lines.append(f"- {detail}: {wording}")
+            else:
+                lines.append(f"- {wording}" + (f" ({detail})" if detail else ""))
     lines += ["", APPROVAL, CONFIDENTIALITY, _prepared(summary)]
     return "\n".join(lines) + "\n"
 

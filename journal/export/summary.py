@@ -154,7 +154,7 @@ class SummaryItem:
             case ItemKind.SESSION_DATES:
                 return "session dates: " + ", ".join(format_day(day) for day in self.dates)
             case ItemKind.THEME:
-                return f"theme: {self.text} ({describe_months(self.months)})"
+                return f"theme: {self.text} ({describe_detail(self)})"
             case ItemKind.GOAL:
                 return f"goal: {self.text} ({describe_progress(self)})"
             case ItemKind.STATEMENT:
@@ -191,6 +191,14 @@ def describe_months(months: Iterable[str]) -> str:
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         parts.append(f"{listed} {year}")
     return "; ".join(parts)
+
+
+def describe_detail(item: SummaryItem) -> str:
+    """For the coachee: a goal's progress, or the months of a theme or statement ("between sessions only" for a
+    theme met only in free entries, which the sponsor's file shows with no months)."""
+    if item.kind is ItemKind.GOAL:
+        return describe_progress(item)
+    return describe_months(item.months) if item.months else "between sessions only"
 
 
 def describe_progress(item: SummaryItem) -> str:
@@ -282,6 +290,7 @@ __all__ = [
     "SummaryItem",
     "Trend",
     "Variant",
+    "describe_detail",
     "describe_months",
     "describe_period",
     "describe_progress",

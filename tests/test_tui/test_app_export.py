@@ -135,8 +135,9 @@ async def test_the_log_marks_an_export_never_confirmed(demo_path: Path, tmp_path
 
 def test_preview_snapshot(snap_compare: object, demo_path: Path) -> None:
     """You should see the sponsor summary screen: engagement, period "engagement", format markdown, the
-    proposed items with only the label, period and sessions held ticked, and on the right the Markdown
-    preview of exactly those three lines with the note that the coachee prepared and approved it."""
+    proposed items with only the label (the engagement's sponsor label "Leadership development"), period and
+    sessions held ticked, and on the right the Markdown preview of exactly those, after the agreed sharing level,
+    with the note that the coachee prepared and approved it."""
     from collections.abc import Callable
 
     from textual.pilot import Pilot

@@ -34,7 +34,16 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     run("new", "session", "--date", "2026-07-03")
     run("new", "session", "--date", "2026-08-14")
-    run("add", "Why I rescue @Sam when deadlines slip", "--theme", "Delegation", "--date", "2026-07-03")
+    run(
+        "add",
+        "Why I rescue @Sam when deadlines slip",
+        "--theme",
+        "Delegation",
+        "--date",
+        "2026-07-03",
+        "--session",
+        "1",
+    )
     run("new", "goal", "Stop rescuing Sam", "--sponsor-wording", "Delegating decisions")
     run("rate", "rescuing", "3", "--note", "Took the contract back", "--date", "2026-07-10")
     run("rate", "rescuing", "6", "--for-sponsor", "Good progress", "--date", "2026-08-10")
@@ -70,7 +79,11 @@ def _export(candour: Candour, *args: str, stdin: str = "", ok: bool = True) -> s
 def test_a_coachee_ticks_previews_writes_and_finds_the_export_in_the_log(candour: Candour, out: Path) -> None:
     listing = _export(candour, "--list")
     assert listing.stdout == ""  # the conversation goes to standard error
-    assert "[x]  1 label" in listing.stderr and "[ ]  4 session-dates" in listing.stderr
+    # The engagement has no label for the sponsor yet: its private title is ticked for no one.
+    assert "[ ]  1 label" in listing.stderr and "your title stays private" in listing.stderr
+    assert "[ ]  5 session-dates" in listing.stderr and "[ ] 11 support   " in listing.stderr
+    assert "support I would like from my sponsor" in listing.stderr
+    assert "theme Delegation → (no sponsor wording yet: --word ITEM=TEXT) (July 2026)" in listing.stderr
     assert "(no sponsor wording yet" in listing.stderr  # the theme Delegation has none
     theme = _item_id(listing.stderr, "theme")
 
@@ -96,14 +109,33 @@ def test_a_coachee_ticks_previews_writes_and_finds_the_export_in_the_log(candour
     assert "# Coaching summary: Leadership coaching" in text and "Empowering the team — July 2026" in text
     assert "Sessions held:** 2 of 6 planned" in text and "prepared and approved by the coachee" in text
     assert not any(private in text for private in PRIVATE)
-    assert "Saved the new sponsor wording" in done.stderr
+    assert "Kept" not in done.stderr  # wordings typed for one export are not kept unasked (--yes never asks)
+    again_worded = _export(candour, "--include", theme, "--show", "--yes", ok=False)
+    assert "no wording for the sponsor" in again_worded.stderr
 
     log = candour("exports", "--items").stdout
     assert "file" in log and "L1" in log and "for Acme" in log and str(written) in log
     assert hashlib.sha256(data).hexdigest() in log and "- theme: Empowering the team (July 2026)" in log
-    again = _export(candour, "--include", theme, "--yes", "-o", str(out), ok=False)
+    again = _export(
+        candour, "--include", theme, "--word", f"{theme}=Empowering the team", "--yes", "-o", str(out), ok=False
+    )
     assert again.returncode == 2 and "already exists" in again.stderr and again.stdout == ""
     assert written.read_bytes() == data
+
+
+def test_wordings_are_kept_for_the_engagement_only_when_asked(candour: Candour) -> None:
+    theme = _item_id(_export(candour, "--list").stderr, "theme")
+    worded = ("--include", theme, "--word", f"{theme}=Empowering the team", "--label", "Leadership coaching")
+    asked = _export(candour, *worded, "--show", stdin="y\n")  # keep the wordings?
+    assert "Keep the wordings you wrote" in asked.stderr and "Kept the new sponsor wording" in asked.stderr
+    later = _export(candour, "--show", "--yes", "--include", theme)
+    assert "# Coaching summary: Leadership coaching" in later.stdout and "Empowering the team" in later.stdout
+    declined = _export(candour, "--include", theme, "--word", f"{theme}=Growing the team", "--show", stdin="n\n")
+    assert "Growing the team" in declined.stdout and "Kept the new sponsor wording" not in declined.stderr
+    assert "Empowering the team" in _export(candour, "--show", "--yes", "--include", theme).stdout
+    flagged = _export(candour, "--include", theme, "--word", f"{theme}=Teams", "--show", "--yes", "--remember-wordings")
+    assert "Kept the new sponsor wording" in flagged.stderr
+    assert "Teams —" in _export(candour, "--show", "--yes", "--include", theme).stdout
 
 
 def test_an_export_to_a_full_disk_exits_8_writes_nothing_and_logs_nothing(candour: Candour, tmp_path: Path) -> None:
@@ -138,20 +170,23 @@ def test_items_above_the_agreed_level_need_the_override(candour: Candour, out: P
     assert refused.returncode == 2 and "above the L1 agreed" in refused.stderr
     assert list(out.iterdir()) == []
     allowed = _export(
-        candour, "--include", "goals", "--override", "--yes", "-o", str(out / "out.html"), "--format", "html"
+        candour, "--include", "goals", "--override", "goals", "--yes", "-o", str(out / "out.html"), "--format", "html"
     )
     assert "goes beyond the agreed sharing level L1" in allowed.stderr
     page = (out / "out.html").read_text(encoding="utf-8")
-    assert "Delegating decisions" in page and "<svg" in page and "3 → 6 out of 10, up" in page
+    assert "Delegating decisions" in page and "<svg" in page and "baseline 3, latest 6" in page
+    assert "beyond the agreed level" in page  # the file states the override, item by item
+    log = candour("exports", "--items").stdout
+    assert "L1+override" in log and "beyond the agreed level, by your choice:\n      - goal: Delegating" in log
 
 
 def test_a_blocked_item_stays_out_until_its_finding_is_kept_and_the_choice_is_remembered(candour: Candour) -> None:
-    args = ("--include", "goals", "--override", "--word", "goals=Handing the contract to Sam", "--show", "--yes")
+    args: tuple[str, ...] = ("--include", "goals", "--override", "goals", "--word", "goals=Handing the contract to Sam")
+    args += ("--show", "--yes")
     blocked = _export(candour, *args, ok=False)  # --yes never leaves an item out silently: nothing is shown
     assert blocked.returncode == 2 and "need an answer" in blocked.stderr
     assert "BLOCKS" in blocked.stderr and '"Sam": someone in your journal' in blocked.stderr
     assert "Left out: goal:" in blocked.stderr and "Handing the contract" not in blocked.stdout
-    assert "Saved the new sponsor wording" not in blocked.stderr  # a wording that was held back is not stored
     code = re.search(r"--keep ([0-9a-f]{6})", blocked.stderr)
     assert code
     wrong = _export(candour, *args, "--keep", "000000", ok=False)
@@ -177,13 +212,14 @@ def test_show_prints_exactly_the_summary(candour: Candour) -> None:
     shown = _export(candour, "--show", "--yes", "--format", "json")
     body = json.loads(shown.stdout)
     assert body["schema"] == "candour.sponsor-summary" and body["sessions_held"] == {"count": 2, "planned": 6}
-    assert body["label"] == "Leadership with Ana" and "give a label written for the sponsor" in shown.stderr
+    assert "label" not in body and "Leadership with Ana" not in shown.stdout  # the private title stays private
+    assert body["sharing_level"] == "L1"
     assert "no file written" in shown.stderr
 
 
 def test_the_coachee_can_tick_interactively_or_cancel(candour: Candour, out: Path) -> None:
-    cancelled = _export(candour, "-o", str(out), stdin="5 -3\nn\n")
-    assert "[ ]  5 coach" in cancelled.stderr and "Nothing was written" in cancelled.stderr
+    cancelled = _export(candour, "-o", str(out), stdin="6 -3\nn\n")
+    assert "[ ]  6 coach" in cancelled.stderr and "Nothing was written" in cancelled.stderr
     assert "Coach:** Ana Ruiz" in cancelled.stdout and "Sessions held" not in cancelled.stdout  # "-3" unticked it
     assert list(out.iterdir()) == []
     confirmed = _export(candour, "-o", str(out), stdin="\ny\n")
@@ -217,7 +253,8 @@ def test_export_all_warns_asks_and_never_replaces_unasked(candour: Candour, out:
 
 
 def test_a_sensitive_topic_goes_out_only_once_acknowledged(candour: Candour) -> None:
-    args = ("--include", "goals", "--override", "--word", "goals=Recovering from burnout and my divorce", "--show")
+    worded = "goals=Recovering from burnout and my divorce"
+    args = ("--include", "goals", "--override", "goals", "--word", worded, "--show")
     refused = _export(candour, *args, "--yes", ok=False)
     assert refused.returncode == 2 and "need an answer" in refused.stderr
     assert "burnout" not in refused.stdout and "screen" not in candour("exports").stdout

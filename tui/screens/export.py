@@ -45,8 +45,10 @@ from journal.export import (
     ExportStatus,
     Item,
     Linter,
+    Variant,
     export_everything,
     export_log,
+    preparation_sheet,
 )
 from tui.screens.base import JournalView
 from tui.screens.confirm import ConfirmScreen
@@ -98,8 +100,13 @@ class ExportScreen(Screen[None], JournalView):
             yield Select(
                 [(name, name) for name in EXPORT_FORMATS], value=DEFAULT_FORMAT, allow_blank=False, id="format"
             )
+            yield Select(
+                [(variant.title, variant.value) for variant in Variant],
+                value=Variant.SUMMARY.value,
+                allow_blank=False,
+                id="variant",
+            )
             yield Input(placeholder="For (e.g. Dee, my manager)", id="recipient")
-            yield Checkbox("Go beyond the agreed level", id="override")
         with Horizontal(id="export-body"):
             with Vertical(id="export-choices"):
                 yield Label("Tick what the sponsor may see (space):")
@@ -107,6 +114,7 @@ class ExportScreen(Screen[None], JournalView):
                 yield Label("Wording for the sponsor, for the highlighted item:")
                 yield Input(placeholder="Your words for the sponsor", id="wording")
                 yield Checkbox("Send my private wording for it instead", id="use-private")
+                yield Checkbox("Let it in beyond the agreed level (the summary says so)", id="beyond")
                 yield Label("Findings of the check (tick a blocked one to keep it):")
                 yield SelectionList[str](id="findings")
             with Vertical(id="export-preview"):
@@ -116,7 +124,9 @@ class ExportScreen(Screen[None], JournalView):
         with Horizontal(id="export-actions"):
             yield Input(placeholder="Where to write it", id="destination")
             yield Button("Write file", variant="primary", id="write")
+            yield Checkbox("Keep my new wordings for next time", id="remember")
             yield Button("Show only", id="show-only")
+            yield Button("Preparation sheet", id="prepare")
             yield Button("Cancel", id="cancel")
         yield Footer()
 
@@ -154,7 +164,8 @@ class ExportScreen(Screen[None], JournalView):
             self._status(str(error))
             return
         self.session.format = self._format()
-        self.session.override = self.query_one("#override", Checkbox).value
+        self.session.variant = self._variant()
+        self.session.remember_wordings = self.query_one("#remember", Checkbox).value
         level = self.session.proposal.level.name
         for item in self.session.items:
             items.add_option(Selection(item_label(item, level), item.item_id, item.item_id in self.session.ticked))
@@ -168,12 +179,25 @@ class ExportScreen(Screen[None], JournalView):
     def _kept_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         self._apply(lambda session: session.set_kept(event.selection_list.selected))
 
-    @on(Checkbox.Changed, "#override")
-    def _override_changed(self, event: Checkbox.Changed) -> None:
-        def allow(session: ExportSession) -> None:
-            session.override = event.value
+    @on(Checkbox.Changed, "#beyond")
+    def _beyond_chosen(self, event: Checkbox.Changed) -> None:
+        item = self.worded_item
+        if item is not None:
+            self._apply(lambda session: session.allow_beyond_level(item.item_id, event.value))
 
-        self._apply(allow)
+    @on(Checkbox.Changed, "#remember")
+    def _remember_chosen(self, event: Checkbox.Changed) -> None:
+        def remember(session: ExportSession) -> None:
+            session.remember_wordings = event.value
+
+        self._apply(remember)
+
+    @on(Select.Changed, "#variant")
+    def _variant_changed(self) -> None:
+        def choose(session: ExportSession) -> None:
+            session.variant = self._variant()
+
+        self._apply(choose)
 
     @on(Select.Changed, "#format")
     def _format_changed(self) -> None:
@@ -203,6 +227,7 @@ class ExportScreen(Screen[None], JournalView):
         self.query_one("#wording", Input).value = session.wording.get(item_id, "") if session else ""
         with self.prevent(Checkbox.Changed):
             self.query_one("#use-private", Checkbox).value = session is not None and item_id in session.use_private
+            self.query_one("#beyond", Checkbox).value = session is not None and item_id in session.overridden
 
     @on(Input.Changed, "#wording")
     def _wording_typed(self, event: Input.Changed) -> None:
@@ -266,6 +291,10 @@ class ExportScreen(Screen[None], JournalView):
         chosen = self.query_one("#format", Select).value
         return chosen if isinstance(chosen, str) else DEFAULT_FORMAT
 
+    def _variant(self) -> Variant:
+        chosen = self.query_one("#variant", Select).value
+        return Variant(chosen) if isinstance(chosen, str) else Variant.SUMMARY
+
     def _status(self, message: str) -> None:
         self.query_one("#export-status", Static).update(message)
 
@@ -288,20 +317,25 @@ class ExportScreen(Screen[None], JournalView):
         typed = self.query_one("#destination", Input).value.strip()
         destination = session.destination(Path(typed).expanduser() if typed else None, folder=Path.home())
 
+        replacing = destination.exists()  # asked here; should one appear meanwhile, the write still refuses
+
         def confirmed(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                done = session.write(destination, recipient=self._recipient())
+                done = session.write(destination, recipient=self._recipient(), overwrite=replacing)
             except CandourError as error:
                 self._status(str(error))
                 return
-            saved = " New sponsor wordings are saved in your journal." if done.reworded else ""
+            saved = " Your new wordings are kept for this engagement's next summaries." if done.reworded else ""
             self.notify(f"Written to {destination} and logged (SHA-256 {done.record.sha256[:12]}…).{saved}")
             self.dismiss()
 
         question = f"Write these {len(self.data):,} bytes to {destination}? The file is not encrypted."
-        self.app.push_screen(ConfirmScreen(question, "Write"), confirmed)
+        if replacing:
+            question = f"{destination} already exists. Replace it with these {len(self.data):,} bytes? "
+            question += "The file is not encrypted; the log will mark the earlier export as replaced."
+        self.app.push_screen(ConfirmScreen(question, "Replace" if replacing else "Write"), confirmed)
 
     @on(Button.Pressed, "#show-only")
     def action_show_only(self) -> None:
@@ -315,24 +349,36 @@ class ExportScreen(Screen[None], JournalView):
         self.refresh_preview()  # what was kept now shows as kept before
         self.app.push_screen(ShownSummary(data.decode("utf-8")))
 
+    @on(Button.Pressed, "#prepare")
+    def action_prepare(self) -> None:
+        """The coachee's private preparation sheet for the review: shown, never written or logged."""
+        if self.session is None:
+            return
+        note = "For you alone: nothing was written or logged."
+        self.app.push_screen(ShownSummary(preparation_sheet(self.session), note=note))
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss()
 
 
 class ShownSummary(ModalScreen[None]):
-    """A summary shown on screen only (logged, never written), e.g. for a three-way meeting."""
+    """A summary shown on screen only (logged, never written), e.g. for a three-way meeting; or the coachee's
+    private preparation sheet for it (neither written nor logged)."""
 
     BINDINGS = [Binding("escape", "dismiss", "Close")]
 
-    def __init__(self, text: str) -> None:
+    def __init__(
+        self, text: str, *, note: str = "Shown only: no file was written. This showing is in your export log."
+    ) -> None:
         super().__init__()
         self.text = text
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="shown-summary", classes="card"):
-            yield Static(self.text)
-            yield Static("Shown only: no file was written. This showing is in your export log.", classes="muted")
+            yield Static(self.text, markup=False)
+            yield Static(self.note, classes="muted")
 
 
 class ExportEverythingScreen(ModalScreen[None], JournalView):
@@ -396,7 +442,9 @@ class ExportLogScreen(Screen[None], JournalView):
             where = "on screen only" if record.shown_only else record.path
             if record.status is ExportStatus.PENDING:
                 where += f" ({UNCONFIRMED})"
-            level = f"{record.level.name}{' (override)' if record.override else ''}"
+            level = f"{record.level.name}{f' (+{len(record.beyond_level)} beyond)' if record.override else ''}"
+            if record.replaced_by:
+                where += " (replaced)"
             table.add_row(
                 f"{record.exported_at:%d %b %Y %H:%M}",
                 record.recipient,

@@ -26,7 +26,7 @@ from journal.export.log import (
 )
 from journal.export.period import PERIOD_EXAMPLES, WHOLE_ENGAGEMENT, parse_period
 from journal.export.personal import PERSONAL_FORMATS, WARNING, export_everything, render_everything
-from journal.export.preparation import PRIVATE_NOTICE, preparation_sheet
+from journal.export.preparation import PRIVATE_NOTICE, QUESTIONS, preparation_sheet
 from journal.export.proposal import DEFAULT_TICKED, Choice, Item, Proposal, keep_wordings, propose
 from journal.export.render import (
     APPROVAL,
@@ -81,6 +81,7 @@ __all__ = [
     "PERIOD_EXAMPLES",
     "PERSONAL_FORMATS",
     "PRIVATE_NOTICE",
+    "QUESTIONS",
     "SCHEMA_ID",
     "SCHEMA_VERSION",
     "SHARING_LEVELS",

@@ -9,16 +9,20 @@ import pytest
 
 from journal import Engagement, ExportRecord, Goal, InvalidInput, Journal, LintDismissal, Theme
 from journal.export import (
+    PRIVATE_NOTICE,
+    QUESTIONS,
     TEMPORARY_SUFFIX,
     ExportExists,
     ExportSession,
     FindingsUnanswered,
     Flag,
     LevelExceeded,
+    Variant,
     WordingNeeded,
     clean_export_folders,
     export_log,
     kept_finding_key,
+    preparation_sheet,
     render,
     resolve_destination,
 )
@@ -260,3 +264,31 @@ def test_leftovers_go_from_the_next_folder_and_every_folder_exported_to_before(
         leftover.write_text("half a summary")
     assert sorted(clean_export_folders(session.journal, later)) == sorted(leftovers)
     assert not any(leftover.exists() for leftover in leftovers)
+
+
+def test_the_preparation_sheet_is_the_coachees_alone_and_leaves_nothing_behind(
+    sample: Sample, session: ExportSession
+) -> None:
+    session.variant = Variant.MID_POINT
+    sheet = preparation_sheet(session)
+    assert sheet.startswith(PRIVATE_NOTICE + "\n")  # never to be mistaken for the summary
+    assert "Preparing the mid-point review of Leadership with Ana" in sheet
+    assert "Agreed sharing level: L2." in sheet and "Sessions used: 3 of 6 (3 remaining)." in sheet
+    # In the coachee's own words, with what the sponsor could be shown beside each.
+    assert '- Delegation (July and September 2026; for the sponsor: "Empowering the team")' in sheet
+    assert "- Trust (September 2026; no sponsor wording yet)" in sheet
+    assert "- Stop rescuing Sam (active; 3 → 7 out of 10, up;" in sheet
+    assert all(question in sheet for question in QUESTIONS)
+    assert export_log(sample.journal) == []  # shown, never logged
+    assert Variant.MID_POINT.title in session.preview().decode()  # the summary itself is the review's
+
+
+def test_a_review_variant_titles_the_summary_and_is_logged_like_any_export(
+    sample: Sample, session: ExportSession
+) -> None:
+    session.variant = Variant.parse("Final")
+    shown, done = session.show(recipient="Dee")
+    assert shown.decode().startswith("# Final review: Leadership with Ana")
+    assert done.record.shown_only and export_log(sample.journal) == [done.record]
+    with pytest.raises(InvalidInput, match="mid-point"):
+        Variant.parse("quarterly")

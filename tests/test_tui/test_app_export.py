@@ -133,6 +133,27 @@ async def test_the_log_marks_an_export_never_confirmed(demo_path: Path, tmp_path
         assert any(UNCONFIRMED in notification.message for notification in app._notifications)
 
 
+async def test_the_preparation_sheet_is_shown_for_the_coachee_alone(demo_path: Path) -> None:
+    from textual.widgets import Button, Select
+
+    from journal.export import PRIVATE_NOTICE, Variant
+    from tui.screens.export import ShownSummary
+
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot, app)
+        screen.query_one("#variant", Select).value = Variant.FINAL.value
+        await wait_for(pilot, lambda: preview_text(screen).startswith("# Final review"))
+        screen.query_one("#prepare", Button).press()
+        await wait_for(pilot, lambda: isinstance(app.screen, ShownSummary))
+        assert isinstance(app.screen, ShownSummary)
+        assert app.screen.text.startswith(PRIVATE_NOTICE) and "Preparing the final review" in app.screen.text
+        assert "nothing was written or logged" in app.screen.note
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert app.journal is not None and export_log(app.journal) == []
+
+
 def test_preview_snapshot(snap_compare: object, demo_path: Path) -> None:
     """You should see the sponsor summary screen: engagement, period "engagement", format markdown, the
     proposed items with only the label (the engagement's sponsor label "Leadership development"), period and

@@ -217,6 +217,16 @@ def test_show_prints_exactly_the_summary(candour: Candour) -> None:
     assert "no file written" in shown.stderr
 
 
+def test_a_review_has_its_title_and_a_private_preparation_sheet_that_leaves_nothing(candour: Candour) -> None:
+    sheet = _export(candour, "--prepare", "--variant", "mid-point")
+    assert sheet.stdout.startswith("PRIVATE: for you alone") and "Stop rescuing Sam" in sheet.stdout
+    assert "Preparing the mid-point review of Leadership with Ana" in sheet.stdout
+    assert "Nothing has been exported yet." in candour("exports").stdout  # shown, never logged
+    review = _export(candour, "--variant", "final", "--show", "--yes")
+    assert review.stdout.startswith("# Final review") and "Stop rescuing" not in review.stdout
+    assert "screen" in candour("exports").stdout
+
+
 def test_the_coachee_can_tick_interactively_or_cancel(candour: Candour, out: Path) -> None:
     cancelled = _export(candour, "-o", str(out), stdin="6 -3\nn\n")
     assert "[ ]  6 coach" in cancelled.stderr and "Nothing was written" in cancelled.stderr

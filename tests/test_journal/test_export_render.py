@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, example, given, settings
@@ -111,6 +113,28 @@ def test_the_level_variant_overrides_and_what_lies_ahead_are_stated_in_every_for
         {"kind": "focus", "text": "Pace of delivery", "beyond_agreed_level": False},
         {"kind": "support", "text": "Air cover with the board", "beyond_agreed_level": False},
     ]
+
+
+def _documented_keys(table_heading: str) -> set[str]:
+    """The keys a table of `journal/export/SCHEMA.md` documents: the first column of the table after a line."""
+    schema = (Path(__file__).parents[2] / "journal" / "export" / "SCHEMA.md").read_text(encoding="utf-8")
+    table = schema[schema.index(table_heading) :].split("\n\n")[1]
+    return set(re.findall(r"^\| `([a-z_]+)` \|", table, flags=re.MULTILINE))
+
+
+def test_schema_md_documents_every_key_the_json_has() -> None:
+    everything = replace(
+        FULL,
+        items=(
+            *FULL.items,
+            SummaryItem(ItemKind.SESSIONS_USED, count=3, planned=6),
+            SummaryItem(ItemKind.ENDS, dates=(date(2026, 12, 31),)),
+            SummaryItem(ItemKind.FOCUS, "Delegating the budget", beyond_level=True),
+        ),
+    )
+    body = json.loads(render(everything, "json"))
+    assert set(body) == _documented_keys("`candour export --format json` writes")
+    assert set(body["goals"][0]) == _documented_keys("A goal:")
 
 
 def test_plain_text_has_no_markup() -> None:

@@ -114,7 +114,7 @@ class ExportScreen(Screen[None], JournalView):
                 yield Label("Wording for the sponsor, for the highlighted item:")
                 yield Input(placeholder="Your words for the sponsor", id="wording")
                 yield Checkbox("Send my private wording for it instead", id="use-private")
-                yield Checkbox("Let it in beyond the agreed level (the summary says so)", id="beyond")
+                yield Checkbox("Let it in beyond the agreed level", id="beyond", disabled=True)
                 yield Label("Findings of the check (tick a blocked one to keep it):")
                 yield SelectionList[str](id="findings")
             with Vertical(id="export-preview"):
@@ -227,7 +227,9 @@ class ExportScreen(Screen[None], JournalView):
         self.query_one("#wording", Input).value = session.wording.get(item_id, "") if session else ""
         with self.prevent(Checkbox.Changed):
             self.query_one("#use-private", Checkbox).value = session is not None and item_id in session.use_private
-            self.query_one("#beyond", Checkbox).value = session is not None and item_id in session.overridden
+            beyond = self.query_one("#beyond", Checkbox)
+            beyond.value = session is not None and item_id in session.overridden
+            beyond.disabled = self.worded_item is None or not self.worded_item.above_level  # only above the level
 
     @on(Input.Changed, "#wording")
     def _wording_typed(self, event: Input.Changed) -> None:

@@ -88,7 +88,7 @@ _IN_N = re.compile(r"in ([0-9]{1,6}|an?|one) (day|week|month|year)s?")
 """A day ahead of today: "in 3 days", "in a week" (due dates)."""
 
 _NEXT_WEEKDAY = re.compile(r"next ([a-z]+)")
-"""The first given weekday after today: "next friday"."""
+"""The given weekday of next week (Monday to Sunday): "next friday"."""
 
 _WEEKDAY = re.compile(r"(last )?([a-z]+)")
 """A weekday name, "monday" or "last monday" (the name is checked against `_WEEKDAYS`)."""
@@ -186,16 +186,22 @@ def parse_range(text: str, clock: Clock) -> DateRange:
         raise InvalidInput(f"'{phrase}' falls outside the calendar Candour knows (years 1 to 9999).") from None
 
 
-def parse_day(text: str, clock: Clock) -> date:
+def parse_day(text: str, clock: Clock, *, ahead: bool = False) -> date:
     """Read a phrase naming one day, as for an option like `--date yesterday`.
 
-    Accepted: "today", "yesterday", "N days/weeks/months/years ago", weekday names ("monday" is the
-    latest Monday up to today, "last monday" the latest before today), ISO dates ("2026-09-01") and
-    written dates ("1 September 2026", "Sep 1, 2026").
+    Accepted: "today", "yesterday", "tomorrow", "N days/weeks/months/years ago", "in N days",
+    weekday names, ISO dates ("2026-09-01") and written dates ("1 September 2026", "Sep 1, 2026").
+
+    A weekday name depends on which way the date looks. For a date ahead (a due date, a target, a
+    planned session) "friday" is the coming Friday, today if today is one; otherwise it is the latest
+    Friday up to today. "last friday" is the latest before today, "next friday" the Friday of next week
+    (weeks run Monday to Sunday), whichever way the date looks: typed on a Wednesday, "next thursday"
+    is eight days away, never tomorrow.
 
     Args:
         text: The phrase as typed.
         clock: Where today's date comes from.
+        ahead: The date is expected in the future, so a bare weekday name means the coming one.
 
     Returns:
         The day the phrase names.
@@ -208,7 +214,7 @@ def parse_day(text: str, clock: Clock) -> date:
     if _is_compound(phrase):
         raise InvalidInput(f"'{phrase}' names a range of days, but one day is needed here. Try e.g. {DAY_EXAMPLES}.")
     try:
-        found = _parse_simple(phrase, clock.today())
+        found = _parse_simple(phrase, clock.today(), ahead=ahead)
     except (OverflowError, ValueError):
         raise InvalidInput(f"'{phrase}' falls outside the calendar Candour knows (years 1 to 9999).") from None
     if found is None:
@@ -294,15 +300,16 @@ def _part(part: str, whole: str, today: date) -> DateRange:
     return found
 
 
-def _parse_simple(phrase: str, today: date) -> DateRange | None:
-    """A phrase naming one day or one period, or None if it is none of those Candour reads."""
-    relative = _parse_relative(phrase, today)
+def _parse_simple(phrase: str, today: date, *, ahead: bool = False) -> DateRange | None:
+    """A phrase naming one day or one period, or None if it is none of those Candour reads (`ahead`: see
+    `parse_day`)."""
+    relative = _parse_relative(phrase, today, ahead=ahead)
     if relative is not None:
         return relative
     return _parse_calendar(phrase, today)
 
 
-def _parse_relative(phrase: str, today: date) -> DateRange | None:
+def _parse_relative(phrase: str, today: date, *, ahead: bool = False) -> DateRange | None:
     """Phrases counted from today: "yesterday", "this week", "3 days ago", "last 7 days", "monday"."""
     if phrase == "today":
         return DateRange.single(today)
@@ -339,10 +346,13 @@ def _parse_relative(phrase: str, today: date) -> DateRange | None:
         count = 1 if match[1] in {"a", "an", "one"} else int(match[1])
         return DateRange.single(_shift(today, count, match[2]))
     if (match := _NEXT_WEEKDAY.fullmatch(phrase)) and match[1] in _WEEKDAYS:
-        # "next friday" is the first Friday after today (a due date), never today itself.
-        ahead = (_WEEKDAYS[match[1]] - today.weekday()) % 7 or 7
-        return DateRange.single(today + timedelta(days=ahead))
+        # "next friday" is the Friday of next week, as people mean it: on a Wednesday, not the day after.
+        next_monday = today + timedelta(days=7 - today.weekday())
+        return DateRange.single(next_monday + timedelta(days=_WEEKDAYS[match[1]]))
     if (match := _WEEKDAY.fullmatch(phrase)) and match[2] in _WEEKDAYS:
+        if ahead and not match[1]:
+            # A due date "friday" is the coming Friday: the latest one would already be overdue.
+            return DateRange.single(today + timedelta(days=(_WEEKDAYS[match[2]] - today.weekday()) % 7))
         back = (today.weekday() - _WEEKDAYS[match[2]]) % 7
         if match[1] and back == 0:
             # "last monday" on a Monday means a week ago, never today.

@@ -202,8 +202,9 @@ def new() -> None:
 COMMANDS.append(new)
 
 
-def _day(journal: Journal, phrase: str | None) -> date | None:
-    return parse_day(phrase, journal.clock) if phrase else None
+def _day(journal: Journal, phrase: str | None, *, ahead: bool = False) -> date | None:
+    """The day a phrase names (`ahead`: a date in the future, where "friday" is the coming one)."""
+    return parse_day(phrase, journal.clock, ahead=ahead) if phrase else None
 
 
 @new.command("engagement")
@@ -245,7 +246,7 @@ def new_engagement(
                 coach,
                 sponsor,
                 _day(journal, start),
-                _day(journal, end),
+                _day(journal, end, ahead=True),
                 planned,
                 agreement,
                 sponsor_label=sponsor_label,
@@ -322,7 +323,7 @@ def new_goal(
                 sponsor_wording,
                 GoalStatus.parse(status),
                 criteria,
-                _day(journal, target),
+                _day(journal, target, ahead=True),
                 engagement.record_id if engagement else None,
                 target_rating,
             )
@@ -359,7 +360,7 @@ def new_action(context: Context, text: str, due: str | None, goal_ref: str | Non
         action = journal.save(
             Action(
                 text,
-                _day(journal, due),
+                _day(journal, due, ahead=True),
                 session_id=session.record_id if session else None,
                 goal_id=goal.record_id if goal else None,
                 created_on=journal.clock.today(),

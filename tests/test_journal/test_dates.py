@@ -286,16 +286,41 @@ def test_periods_include_days_after_today() -> None:
     ("text", "expected"),
     [
         ("tomorrow", "2026-09-16"),
-        ("next tuesday", "2026-09-22"),  # today is a Tuesday: next is a week on, never today
-        ("next friday", "2026-09-18"),
-        ("next fri", "2026-09-18"),
+        ("next tuesday", "2026-09-22"),  # today is a Tuesday: next week's, never today
+        ("next friday", "2026-09-25"),  # the Friday of next week, not this week's
+        ("next fri", "2026-09-25"),
+        ("friday", "2026-09-18"),  # a date ahead: the coming Friday, not the one already gone
+        ("tuesday", "2026-09-15"),
         ("in 3 days", "2026-09-18"),
         ("in a week", "2026-09-22"),
         ("in 2 months", "2026-11-15"),
     ],
 )
 def test_days_ahead_for_due_dates(text: str, expected: str) -> None:
-    assert parse_day(text, CLOCK) == d(expected)
+    assert parse_day(text, CLOCK, ahead=True) == d(expected)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@pytest.mark.parametrize("today", [TODAY + timedelta(days=offset) for offset in range(7)], ids=lambda day: f"{day:%A}")
+@pytest.mark.parametrize("number", range(7), ids=lambda number: WEEKDAYS[number])
+def test_every_weekday_name_on_every_weekday(today: date, number: int) -> None:
+    """The rule of `parse_day`, for each weekday typed on each weekday: ahead the coming one, today included;
+    otherwise the latest one up to today; "last" the latest before today; "next" that day of next week."""
+    clock, name = FixedClock.on(today), WEEKDAYS[number]
+    coming = parse_day(name, clock, ahead=True)
+    latest = parse_day(name, clock)
+    last = parse_day(f"last {name}", clock, ahead=True)
+    following = parse_day(f"next {name}", clock, ahead=True)
+    assert all(day.weekday() == number for day in (coming, latest, last, following))
+    assert today <= coming < today + timedelta(days=7)
+    assert today - timedelta(days=7) < latest <= today
+    assert today - timedelta(days=7) <= last < today
+    next_monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+    assert following == next_monday + timedelta(days=number)
+    assert parse_day(f"next {name}", clock) == following  # whichever way the date looks
+    assert (coming == today) == (latest == today) == (today.weekday() == number)
 
 
 def test_next_week_and_next_month_are_periods() -> None:

@@ -8,6 +8,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,14 @@ def test_goals_ratings_and_actions(candour: Candour) -> None:
     candour("done", "one-to-ones")
     assert "Book one-to-ones" not in candour("prep").stdout
     assert candour("rate", goal, "11", ok=False).returncode == 2
+
+
+def test_a_due_weekday_is_the_coming_one_never_one_already_gone(candour: Candour) -> None:
+    # Two days on: still ahead should the day change while the command runs.
+    ahead = date.today() + timedelta(days=2)
+    candour("new", "action", "Book the one-to-ones", "--due", f"{ahead:%A}".lower())
+    listed = candour("actions").stdout
+    assert "OVERDUE" not in listed and f"due {ahead.isoformat()}" in listed
 
 
 def test_an_engagement_has_a_label_for_the_sponsor_and_a_goal_a_target(candour: Candour) -> None:

@@ -40,14 +40,15 @@ class Form(ModalScreen[Saved], JournalView, Generic[Saved]):
     def show_error(self, message: str) -> None:
         self.query_one(".error", Static).update(message)
 
-    def day(self, field_id: str, *, required: bool = False) -> date | None:
-        """The date typed in a field (any date phrase), or None when blank and not required."""
+    def day(self, field_id: str, *, required: bool = False, ahead: bool = False) -> date | None:
+        """The date typed in a field (any date phrase), or None when blank and not required (`ahead`: a date in
+        the future, where "friday" is the coming one)."""
         text = self.query_one(f"#{field_id}", Input).value.strip()
         if not text:
             if required:
                 return self.journal.clock.today()
             return None
-        return parse_day(text, self.journal.clock)
+        return parse_day(text, self.journal.clock, ahead=ahead)
 
     def whole_number(self, field_id: str) -> int | None:
         """The whole number typed in a field, or None when blank (the model checks its range).
@@ -214,7 +215,7 @@ class GoalForm(Form[Goal]):
                 self.query_one("#title", Input).value,
                 self.query_one("#sponsor-wording", Input).value,
                 success_criteria=self.query_one("#criteria", TextArea).text,
-                target_date=self.day("target"),
+                target_date=self.day("target", ahead=True),
                 engagement_id=engagement.record_id if engagement else None,
                 target_rating=self.whole_number("target-rating"),
             )

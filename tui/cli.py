@@ -13,6 +13,7 @@ and `main`; the commands that write entries are in `tui.cli_writing`, those that
 from __future__ import annotations
 
 import os
+import select
 import sys
 from pathlib import Path
 
@@ -34,7 +35,15 @@ from journal import (
 from journal.process import forbid_core_dumps
 from tui import cli_inspect, cli_reading, cli_writing
 from tui.cli_context import Context, KdfSettings, pass_context
-from tui.exit_codes import EXIT_CANCELLED, EXIT_DAMAGED, EXIT_INTERNAL_ERROR, EXIT_SUCCESS, exit_code_for
+from tui.exit_codes import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_DAMAGED,
+    EXIT_FAILURE,
+    EXIT_INTERNAL_ERROR,
+    EXIT_SUCCESS,
+    exit_code_for,
+)
 
 
 class CandourGroup(click.Group):
@@ -65,12 +74,21 @@ class CandourGroup(click.Group):
 @click.option(
     "--passphrase-file", metavar="PATH", help="Read passphrases from PATH, one per line ('-' for standard input)."
 )
+@click.version_option(package_name="candour", prog_name="candour", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, journal: str | None, passphrase_file: str | None) -> None:
-    """Candour: an encrypted journal for coaching sessions, private unless you choose to share."""
+    """Candour: an encrypted journal for coaching sessions, private unless you choose to share.
+
+    Run without a command in a terminal to open the app.
+    """
     kdf = ctx.obj if isinstance(ctx.obj, KdfSettings) else KdfSettings()
     ctx.obj = Context(journal, passphrase_file, kdf)
     if ctx.invoked_subcommand is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # From a script or a pipe the app would wait for keys no one can type: explain the commands instead.
+            click.echo(ctx.get_help())
+            click.echo("candour: the app needs a terminal; from a script, run one of the commands above.", err=True)
+            raise SystemExit(EXIT_BAD_INPUT)
         run_app(ctx.obj)
 
 
@@ -333,7 +351,9 @@ def main(argv: list[str] | None = None, *, kdf: KdfSettings | None = None) -> No
         # `candour list | head`: the reader left; not an error worth a message.
         sys.stderr.close()
         raise SystemExit(EXIT_SUCCESS) from None
-    except SystemExit:
+    except SystemExit as leaving:
+        if leaving.code == EXIT_FAILURE and _reader_left():
+            raise SystemExit(EXIT_SUCCESS) from None  # as for BrokenPipeError above
         raise
     except Exception as error:  # the last line of defence against a leaking traceback
         click.echo(
@@ -342,6 +362,20 @@ def main(argv: list[str] | None = None, *, kdf: KdfSettings | None = None) -> No
             err=True,
         )
         raise SystemExit(EXIT_INTERNAL_ERROR) from None
+
+
+def _reader_left() -> bool:
+    """Whether standard output is a pipe whose reader has gone (`candour show ID | head -1`).
+
+    Click turns the broken pipe of a command's output into exit status 1 before `main` sees it; the
+    pipe itself tells the two apart: its write end reports an error once no one reads the other end.
+    """
+    try:
+        poller = select.poll()
+        poller.register(sys.__stdout__.fileno() if sys.__stdout__ else -1, select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError):
+        return False
 
 
 if __name__ == "__main__":

@@ -455,3 +455,29 @@ def test_verify_reports_a_dangling_link_and_exits_4(candour: Candour) -> None:
     assert verified.returncode == 4, (verified.stdout, verified.stderr)
     assert "Journal intact" not in verified.stdout
     assert f"reflection {reflection[:8]} links to theme {theme[:8]}, which is gone." in verified.stderr
+
+
+def test_a_reader_that_leaves_early_is_no_failure(candour: Candour) -> None:
+    """`candour show ID | head -1`: the output is larger than a pipe holds, so the write meets the closed pipe."""
+    saved = candour.new_id("add", "A long reflection. " * 5000)  # about 95 KB: more than a pipe holds
+    reading = subprocess.Popen(
+        [sys.executable, "-m", "tests.cheap_cli", "--journal", str(candour.journal), "show", saved],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "CANDOUR_PASSPHRASE": PASSPHRASE},
+    )
+    assert reading.stdout is not None and reading.stderr is not None
+    assert reading.stdout.read(10)  # as `head` does: a little, then gone
+    reading.stdout.close()
+    stderr = reading.stderr.read().decode()
+    assert reading.wait(60) == 0 and stderr == ""
+
+
+def test_version_and_no_app_without_a_terminal(candour: Candour) -> None:
+    from importlib.metadata import version
+
+    assert candour("--version").stdout == f"candour {version('candour')}\n"
+    bare = candour(ok=False)  # standard input and output are pipes here: no app could be used
+    assert bare.returncode == 2 and "Commands:" in bare.stdout and "export" in bare.stdout
+    assert "needs a terminal" in bare.stderr

@@ -501,9 +501,6 @@ def test_this_week_is_the_iso_week_of_today(today: date) -> None:
     assert last.end + timedelta(days=1) == week.start
 
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
 @given(today=SAFE_DAYS, number=st.integers(min_value=0, max_value=6), short=st.booleans())
 def test_weekdays_fall_in_the_past_week(today: date, number: int, short: bool) -> None:
     name = WEEKDAYS[number][:3] if short else WEEKDAYS[number]

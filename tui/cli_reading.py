@@ -155,20 +155,25 @@ def search(
 
 
 @command()
-@click.argument("record_ref", metavar="ID")
-@click.option("--revision", type=int, help="Show an older revision.")
+@click.argument("record_refs", metavar="ID...", nargs=-1, required=True)
+@click.option("--revision", type=int, help="Show an older revision (of one record).")
 @pass_context
-def show(context: Context, record_ref: str, revision: int | None) -> None:
-    """Show one record in full (any kind), by id or id prefix."""
+def show(context: Context, record_refs: tuple[str, ...], revision: int | None) -> None:
+    """Show records in full (any kind), by id or id prefix: several at once unlock the journal once."""
+    if revision is not None and len(record_refs) > 1:
+        raise InvalidInput("--revision shows an older revision of one record: give one id.")
     with context.journal() as journal:
-        value = journal.find(record_ref)
-        if revision is not None:
-            history = dict(journal.history(value.saved_id))
-            if revision not in history or history[revision] is None:
-                raise InvalidInput(f"There is no readable revision {revision} (see `candour history`).")
-            value = history[revision] or value
-        click.echo(record_markdown(journal, value))
-        click.echo(f"\nid {value.saved_id}")
+        values = [journal.find(record_ref) for record_ref in record_refs]  # every id checked before any output
+        for number, value in enumerate(values):
+            if revision is not None:
+                history = dict(journal.history(value.saved_id))
+                if revision not in history or history[revision] is None:
+                    raise InvalidInput(f"There is no readable revision {revision} (see `candour history`).")
+                value = history[revision] or value
+            if number:
+                click.echo("\n---\n")
+            click.echo(record_markdown(journal, value))
+            click.echo(f"\nid {value.saved_id}")
 
 
 @command()

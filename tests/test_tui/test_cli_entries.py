@@ -481,3 +481,15 @@ def test_version_and_no_app_without_a_terminal(candour: Candour) -> None:
     bare = candour(ok=False)  # standard input and output are pipes here: no app could be used
     assert bare.returncode == 2 and "Commands:" in bare.stdout and "export" in bare.stdout
     assert "needs a terminal" in bare.stderr
+
+
+def test_several_records_are_shown_with_one_unlock(candour: Candour) -> None:
+    first = candour.new_id("add", "First reflection of the week")
+    second = candour.new_id("add", "Second reflection, about @Sam")
+    shown = candour("show", first, second).stdout
+    assert shown.index("First reflection") < shown.index("\n---\n") < shown.index("Second reflection")
+    assert shown.count("\nid ") == 2
+    missing = candour("show", first, "ffffffff", ok=False)
+    assert missing.returncode == 6 and missing.stdout == ""  # every id is checked before anything is printed
+    both = candour("show", first, second, "--revision", "1", ok=False)
+    assert both.returncode == 2 and "give one id" in both.stderr

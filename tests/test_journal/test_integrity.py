@@ -296,9 +296,9 @@ def _replace_records_index(path: Path, tmp_path: Path, change: Callable[[sqlite3
     page_size, root = connection.execute(
         "SELECT page_size, rootpage FROM pragma_page_size, sqlite_schema WHERE name = 'sqlite_autoindex_records_1'"
     ).fetchone()
-    leaf_pages = connection.execute(
-        "SELECT count(*) FROM dbstat WHERE name = 'sqlite_autoindex_records_1'"
-    ).fetchone()[0]
+    leaf_pages = connection.execute("SELECT count(*) FROM dbstat WHERE name = 'sqlite_autoindex_records_1'").fetchone()[
+        0
+    ]
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
     assert leaf_pages == 1

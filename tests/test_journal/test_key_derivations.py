@@ -96,9 +96,7 @@ def test_a_wrong_passphrase_opens_nothing_to_change(created: Path, derivations: 
 # --- a journal unlocked a while ago (the app's settings): the passphrase is asked again and checked once ---
 
 
-def test_key_operations_on_an_open_journal_check_the_passphrase_once(
-    created: Path, derivations: Derivations
-) -> None:
+def test_key_operations_on_an_open_journal_check_the_passphrase_once(created: Path, derivations: Derivations) -> None:
     with Journal.open(created, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
         derivations.clear()
         journal.change_passphrase(PASSPHRASE, NEW_PASSPHRASE)

@@ -225,7 +225,6 @@ def test_a_read_failing_midway_through_the_cache_is_passed_over_and_leaves_no_th
         assert len(results(journal, "cafe")) == 400
 
 
-
 def test_a_reflection_saved_while_reflections_are_in_memory_is_cached_with_its_new_text(journal_path: Path) -> None:
     # The app decrypts every reflection at unlock before its first search: what that search seals for a
     # reflection changed since comes from memory, and must be the current revision's text.

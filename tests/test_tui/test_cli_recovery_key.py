@@ -107,9 +107,7 @@ def test_a_key_typed_back_wrong_changes_nothing(created: tuple[Path, str], comma
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_input_that_ends_before_the_key_is_typed_back_changes_nothing(
-    created: tuple[Path, str], command: str
-) -> None:
+def test_input_that_ends_before_the_key_is_typed_back_changes_nothing(created: tuple[Path, str], command: str) -> None:
     journal, old = created
     process = start(journal, command, "--passphrase-file", "-")
     answer(process, PASSPHRASE)

@@ -38,6 +38,7 @@ from journal.export import (
     clean_export_folders,
     clean_leftovers,
     describe_detail,
+    everything_for_output,
     export_everything,
     export_log,
     preparation_sheet,
@@ -374,9 +375,10 @@ def exports(context: Context, show_items: bool) -> None:
             where = "personal" if record.personal else "screen" if record.shown_only else "file"
             level = "" if record.personal else record.level.name + ("+override" if record.override else "")
             items = f"{len(record.items)} item{'s' if len(record.items) != 1 else ''}"
+            path = record.path or ("(standard output)" if record.personal and record.shown_only else "")
             line = (
                 f"{short_id(record.saved_id)}  {record.exported_at:%Y-%m-%d %H:%M}  {where:<8}  {record.format:<8}  "
-                f"{level:<11}  for {record.recipient or '—'}  {items}  sha256 {record.sha256[:16]}…  {record.path}"
+                f"{level:<11}  for {record.recipient or '—'}  {items}  sha256 {record.sha256[:16]}…  {path}"
             )
             click.echo(line.rstrip() + (f"  [{UNCONFIRMED}]" if record.status is ExportStatus.PENDING else ""))
             if record.status is ExportStatus.PENDING:
@@ -408,18 +410,30 @@ def _disclosed(record: ExportRecord) -> list[tuple[str, tuple[str, ...]]]:
 
 
 @command("export-all")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--format", "format_", type=click.Choice(PERSONAL_FORMATS), default="markdown", show_default=True)
 @click.option("--replace", is_flag=True, help="Replace the file if it exists.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (the warning is still shown).")
 @pass_context
 def export_all(context: Context, path: Path, format_: str, replace: bool, yes: bool) -> None:
-    """Write everything in the journal to PATH, unencrypted, for your own use (a copy you can read anywhere)."""
+    """Write everything in the journal to PATH, unencrypted, for your own use (a copy you can read anywhere).
+
+    PATH "-" writes it to standard output instead (for a pipe: `candour export-all - --format json | jq`),
+    never to a file named "-".
+    """
+    to_output = str(path) == "-"
     say(f"WARNING: {WARNING}")
-    if not yes and not click.confirm(f"Write an unencrypted copy of your whole journal to {path}?", err=True):
+    where = "standard output" if to_output else str(path)
+    if not yes and not click.confirm(f"Write an unencrypted copy of your whole journal to {where}?", err=True):
         say("Nothing was written.")
         return
     with context.journal() as journal:
+        if to_output:
+            data, logged = everything_for_output(journal, format_)
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            say(f"Written to standard output, SHA-256 {logged.sha256}. Logged in your journal.")
+            return
         clean_leftovers(path.resolve().parent)
         record = export_everything(journal, format_, path, overwrite=replace)
     say(f"Written to {record.path} (owner-only), SHA-256 {record.sha256}. Logged in your journal.")

@@ -25,7 +25,13 @@ from journal.export.log import (
     write_logged,
 )
 from journal.export.period import PERIOD_EXAMPLES, WHOLE_ENGAGEMENT, parse_period
-from journal.export.personal import PERSONAL_FORMATS, WARNING, export_everything, render_everything
+from journal.export.personal import (
+    PERSONAL_FORMATS,
+    WARNING,
+    everything_for_output,
+    export_everything,
+    render_everything,
+)
 from journal.export.preparation import PRIVATE_NOTICE, QUESTIONS, preparation_sheet
 from journal.export.proposal import DEFAULT_TICKED, Choice, Item, Proposal, keep_wordings, propose
 from journal.export.render import (
@@ -132,6 +138,7 @@ __all__ = [
     "describe_sessions",
     "describe_sessions_used",
     "dismissed_findings",
+    "everything_for_output",
     "export_everything",
     "export_log",
     "export_summary",

@@ -108,6 +108,23 @@ def export_everything(
         InvalidInput: a format other than Markdown or JSON.
         ExportExists, StorageError, ExportUnconfirmed: see `write_logged`.
     """
+    data, entry = _everything(journal, format, shown_only=False)
+    return write_logged(journal, entry, data, destination, overwrite=overwrite, mode=mode)
+
+
+def everything_for_output(journal: Journal, format: str) -> tuple[bytes, ExportRecord]:
+    """The whole journal as bytes for the caller to hand on (`candour export-all -` writes them to standard
+    output), logged as a personal export that wrote no file.
+
+    Raises:
+        InvalidInput: a format other than Markdown or JSON.
+    """
+    data, entry = _everything(journal, format, shown_only=True)
+    return data, journal.save(entry)
+
+
+def _everything(journal: Journal, format: str, *, shown_only: bool) -> tuple[bytes, ExportRecord]:
+    """The whole journal rendered, and its log entry (not yet saved)."""
     now = journal.clock.now().replace(tzinfo=None, microsecond=0)
     records = _records(journal)
     data = _render(records, format, now.isoformat(sep=" "))
@@ -120,8 +137,9 @@ def export_everything(
             f"{kind}: {len(values)} record{'s' if len(values) != 1 else ''}" for kind, values in records.items()
         ),
         personal=True,
+        shown_only=shown_only,
     )
-    return write_logged(journal, entry, data, destination, overwrite=overwrite, mode=mode)
+    return data, entry
 
 
 __all__ = [
@@ -130,6 +148,7 @@ __all__ = [
     "PERSONAL_SCHEMA_ID",
     "PERSONAL_SCHEMA_VERSION",
     "WARNING",
+    "everything_for_output",
     "export_everything",
     "render_everything",
 ]

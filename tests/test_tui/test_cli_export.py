@@ -17,7 +17,7 @@ from journal import Journal
 from journal.export import UNCONFIRMED, ExportRecord, ExportStatus, export_log
 from tests.conftest import CHEAP_LIMITS, PASSPHRASE
 from tests.full_disk import FILLER, full_disk
-from tests.test_tui.test_cli_entries import Candour
+from tests.test_tui.test_cli_entries import ROOT, Candour
 
 PRIVATE = ("Stop rescuing", "@Sam", "Leadership with Ana", "Took the contract back", "Delegation")
 
@@ -260,6 +260,17 @@ def test_export_all_warns_asks_and_never_replaces_unasked(candour: Candour, out:
     replaced = candour("export-all", str(target), "--yes", "--replace")
     assert "NOT encrypted" in replaced.stderr
     assert target.read_text(encoding="utf-8").startswith("# My Candour journal")
+
+
+def test_export_all_to_standard_output_writes_no_file_and_is_logged(candour: Candour) -> None:
+    shown = candour("export-all", "-", "--format", "json", "--yes")
+    body = json.loads(shown.stdout)
+    assert body["schema"] == "candour.personal-export" and body["records"]["reflection"]
+    assert not (ROOT / "-").exists()  # never a file named "-" where it ran
+    assert "NOT encrypted" in shown.stderr and "Written to standard output" in shown.stderr
+    logged = candour("exports").stdout
+    assert "personal" in logged and "(standard output)" in logged
+    assert hashlib.sha256(shown.stdout.encode()).hexdigest()[:16] in logged
 
 
 def test_a_sensitive_topic_goes_out_only_once_acknowledged(candour: Candour) -> None:

@@ -441,7 +441,9 @@ class ExportLogScreen(Screen[None], JournalView):
         journal = self.candour.journal
         records = export_log(journal) if journal is not None else []
         for record in records:
-            where = "on screen only" if record.shown_only else record.path
+            where = record.path
+            if record.shown_only:
+                where = "to standard output" if record.personal else "on screen only"
             if record.status is ExportStatus.PENDING:
                 where += f" ({UNCONFIRMED})"
             level = f"{record.level.name}{f' (+{len(record.beyond_level)} beyond)' if record.override else ''}"

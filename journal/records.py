@@ -161,16 +161,40 @@ class RecordStore:
             InvalidInput: not an id, too short, or several records match.
             RecordNotFound: nothing matches.
         """
+        entry = self._entry_by_prefix(id_or_prefix, deleted=False)
+        record = self.vault.get(entry.id_hex)
+        return codec.decode(record.kind, record.payload, record.record_id)
+
+    def find_deleted(self, id_or_prefix: str) -> Model:
+        """A deleted record by an id or an unambiguous prefix, as it was just before its deletion.
+
+        Raises:
+            InvalidInput: not an id, too short, or several deleted records match.
+            RecordNotFound: no deleted record matches (purged ones are gone for good).
+        """
+        return self._before_deletion(self._entry_by_prefix(id_or_prefix, deleted=True))
+
+    def deleted(self) -> list[Model]:
+        """Every deleted record that can still be restored, newest first, as it was before its deletion."""
+        return [self._before_deletion(entry) for entry in self.vault.entries(include_deleted=True) if entry.deleted]
+
+    def _before_deletion(self, entry: IndexEntry) -> Model:
+        record = self.vault.get(entry.id_hex, entry.revision - 1)  # the revision before the tombstone
+        return codec.decode(record.kind, record.payload, entry.id_hex)
+
+    def _entry_by_prefix(self, id_or_prefix: str, *, deleted: bool) -> IndexEntry:
+        """The index entry of the live (or, with `deleted`, the deleted) record an id or prefix names."""
         wanted = id_or_prefix.strip().lower()
         if len(wanted) < MIN_ID_PREFIX or not re.fullmatch(r"[0-9a-f]+", wanted):
             raise InvalidInput(f"{id_or_prefix!r} is not a record id (give at least {MIN_ID_PREFIX} hex characters).")
-        matches = [entry for entry in self.vault.entries() if entry.id_hex.startswith(wanted)]
+        entries = self.vault.entries(include_deleted=deleted)
+        matches = [entry for entry in entries if entry.deleted == deleted and entry.id_hex.startswith(wanted)]
+        state = "deleted record" if deleted else "record"
         if not matches:
-            raise RecordNotFound(f"There is no record whose id starts with {wanted}.")
+            raise RecordNotFound(f"There is no {state} whose id starts with {wanted}.")
         if len(matches) > 1:
-            raise InvalidInput(f"Several records start with {wanted}; type more of the id.")
-        record = self.vault.get(matches[0].id_hex)
-        return codec.decode(record.kind, record.payload, record.record_id)
+            raise InvalidInput(f"Several {state}s start with {wanted}; type more of the id.")
+        return matches[0]
 
     def all(self, model: type[M]) -> list[M]:
         """Every live value of a kind, newest first (decrypted once, then cached)."""

@@ -22,6 +22,7 @@ from journal import (
     InvalidInput,
     Journal,
     Person,
+    RecordNotFound,
     SearchFilters,
     SearchHit,
     Theme,
@@ -102,6 +103,7 @@ def _print_hits(hits: Sequence[SearchHit], *, snippets: bool) -> None:
 
 @command("list")
 @_filter_options
+@click.option("--deleted", is_flag=True, help="List deleted records of every kind, to restore with `candour restore`.")
 @pass_context
 def list_(
     context: Context,
@@ -111,9 +113,13 @@ def list_(
     person_ref: str | None,
     dates: str | None,
     limit: int,
+    deleted: bool,
 ) -> None:
-    """List the latest reflections (newest first), optionally filtered."""
+    """List the latest reflections (newest first), optionally filtered; or, with --deleted, what can be restored."""
     with context.journal() as journal:
+        if deleted:
+            _list_deleted(journal)
+            return
         if not any((engagement_ref, theme_ref, goal_ref, person_ref, dates)):
             reflections = journal.recent_reflections(limit)
             for reflection in reflections:
@@ -125,6 +131,14 @@ def list_(
             return
         filters = _filters(journal, frozenset({"reflection"}), engagement_ref, theme_ref, goal_ref, person_ref, dates)
         _print_hits(journal.search("", filters, limit), snippets=False)
+
+
+def _list_deleted(journal: Journal) -> None:
+    records = journal.deleted()
+    for value in records:
+        click.echo(f"{short_id(value.saved_id)}  {value.KIND:<12}  {summary_line(value)}")
+    if not records:
+        click.echo("Nothing is deleted: there is nothing to restore.")
 
 
 @command()
@@ -294,17 +308,19 @@ def delete(context: Context, record_ref: str) -> None:
 
 
 @command()
-@click.argument("record_id", metavar="ID")
+@click.argument("record_ref", metavar="ID")
 @pass_context
-def restore(context: Context, record_id: str) -> None:
-    """Undo a deletion (give the full id printed by `candour delete`)."""
+def restore(context: Context, record_ref: str) -> None:
+    """Undo a deletion, by id or id prefix (`candour list --deleted` lists what can be restored)."""
     with context.journal() as journal:
-        was_deleted = journal.is_deleted(record_id)
-        value = journal.restore(record_id)
-        if was_deleted:
-            click.echo(f"Restored {value.KIND} {short_id(value.saved_id)}.")
-        else:
-            click.echo(f"{value.KIND.capitalize()} {short_id(value.saved_id)} was not deleted: nothing to restore.")
+        try:
+            deleted = journal.find_deleted(record_ref)
+        except RecordNotFound:
+            live = journal.find(record_ref)  # not deleted: say so, or that nothing has that id
+            click.echo(f"{live.KIND.capitalize()} {short_id(live.saved_id)} was not deleted: nothing to restore.")
+            return
+        value = journal.restore(deleted.saved_id)
+        click.echo(f"Restored {value.KIND} {short_id(value.saved_id)}: {summary_line(value)}")
 
 
 @command()

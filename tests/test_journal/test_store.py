@@ -305,6 +305,25 @@ def test_delete_then_restore(journal: Journal) -> None:
     assert journal.all(Theme) == [theme]
 
 
+def test_deleted_records_are_listed_and_found_by_prefix_as_they_were(journal: Journal) -> None:
+    voice = journal.save(Theme("Voice"))
+    renamed = journal.save(replace(voice, label="Voice at board level"))
+    other = journal.save(Theme("Presence"))
+    assert journal.deleted() == []
+    journal.delete(renamed.saved_id)
+    assert journal.deleted() == [renamed]  # its last revision, not the first
+    assert journal.find_deleted(renamed.saved_id[:6]) == renamed
+    with pytest.raises(RecordNotFound, match="no deleted record"):
+        journal.find_deleted(other.saved_id)  # live, not deleted
+    with pytest.raises(RecordNotFound):
+        journal.find(renamed.saved_id)  # deleted: not found among the live ones
+    journal.restore(renamed.saved_id)
+    assert journal.deleted() == [] and journal.find(renamed.saved_id[:6]) == renamed
+    journal.delete(other.saved_id)
+    journal.purge(other.saved_id)
+    assert journal.deleted() == []  # purged is gone for good
+
+
 def test_delete_and_restore_before_anything_is_cached(journal: Journal) -> None:
     theme = journal.save(Theme("Voice"))
     fresh = Journal(journal.vault, clock())

@@ -170,8 +170,12 @@ def test_an_engagement_has_a_label_for_the_sponsor_and_a_goal_a_target(candour: 
 def test_edits_can_be_undone_and_deletes_restored(candour: Candour) -> None:
     theme = candour.new_id("new", "theme", "Conflict")
     full_id = candour("show", theme).stdout.split("id ")[-1].strip()
+    assert candour("list", "--deleted").stdout == "Nothing is deleted: there is nothing to restore.\n"
     candour("delete", theme)
     assert "Conflict" not in candour("themes").stdout
+    assert re.fullmatch(rf"{theme}\S*\s+theme\s+Conflict\n", candour("list", "--deleted").stdout)
+    assert "Restored theme" in candour("restore", theme).stdout  # the short id printed is enough
+    candour("delete", theme)
     assert "Restored theme" in candour("restore", full_id).stdout
     assert "was not deleted: nothing to restore" in candour("restore", full_id).stdout
     assert "Conflict" in candour("themes").stdout

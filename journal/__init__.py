@@ -57,6 +57,7 @@ from journal.models import (
     SponsorWording,
     Template,
     Theme,
+    tagged_themes,
 )
 from journal.passphrase import Strength, WeakPassphrase, assess_passphrase, require_strong_passphrase
 from journal.paths import default_journal_path, resolve_journal_path
@@ -154,4 +155,5 @@ __all__ = [
     "require_strong_passphrase",
     "resolve_journal_path",
     "section",
+    "tagged_themes",
 ]

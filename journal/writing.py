@@ -62,7 +62,8 @@ class Writing(RecordStore):
         labels = [Theme(label).label for label in themes]
         self._check_links(reflection)
         with self.transaction("save the reflection"):
-            theme_ids = tuple(self.theme_named(label).saved_id for label in labels)
+            # dict.fromkeys: a theme named twice ("--theme Conflict" and "#conflict") is linked once.
+            theme_ids = tuple(dict.fromkeys(self.theme_named(label).saved_id for label in labels))
             return self.save(replace(reflection, theme_ids=theme_ids, person_ids=self.link_people(reflection.text)))
 
     def link_people(self, text: str) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from journal import (
     format_day,
     normalize,
     parse_day,
+    tagged_themes,
 )
 from tui.cli_context import (
     CommandList,
@@ -81,7 +82,8 @@ def add(
 
     Typing it (run `candour add`, type, then Ctrl-D) keeps it out of your shell's history,
     where text given as an argument stays in clear. `@Name` in the text links a person
-    (created if new; `@Anna_Lee` for two words).
+    (created if new; `@Anna_Lee` for two words), and `#theme` names a theme, as --theme does
+    (`#work_life` for two words; "## Heading" is not a tag).
     """
     clock = SystemClock()
     written_at = None
@@ -96,7 +98,7 @@ def add(
             written_at=written_at,
             session=session,
             engagement=engagement,
-            themes=themes,
+            themes=(*themes, *tagged_themes(body or "")),
             title=title,
             mood=mood,
             energy=energy,

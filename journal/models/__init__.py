@@ -33,6 +33,7 @@ from journal.models.writing import (
     BETWEEN_SESSIONS,
     BRING_NEXT_TIME,
     BUILT_IN_TEMPLATES,
+    HASHTAG,
     MENTION,
     WHAT_WILL_I_DO,
     Draft,
@@ -42,6 +43,7 @@ from journal.models.writing import (
     Theme,
     drop_untouched_prompts,
     mentioned_names,
+    tagged_themes,
 )
 
 Model = (
@@ -100,6 +102,7 @@ __all__ = [
     "BRING_NEXT_TIME",
     "BUILT_IN_TEMPLATES",
     "EXPORT_FORMATS",
+    "HASHTAG",
     "LINK_FIELDS",
     "LOOSE_LINK_FIELDS",
     "MAX_TEXT_LENGTH",
@@ -131,4 +134,5 @@ __all__ = [
     "clean_text",
     "drop_untouched_prompts",
     "mentioned_names",
+    "tagged_themes",
 ]

@@ -178,6 +178,16 @@ def mentioned_names(text: str) -> list[str]:
 
 _POSSESSIVE = re.compile(r"['’]s$")
 
+HASHTAG = re.compile(r"(?<![\w#&/])#([^\W\d_][\w-]*(?<!-))")
+"""`#theme` in text added from the command line names a theme, as in jrnl; underscores stand for spaces
+(`#work_life`). A letter must follow the `#`: Markdown headings ("## What did I explore?"), "#1", "C#" and
+"page#part" are not tags."""
+
+
+def tagged_themes(text: str) -> list[str]:
+    """The themes named as `#theme` in `text`, in order of first use, underscores read as spaces."""
+    return list(dict.fromkeys(match.group(1).replace("_", " ") for match in HASHTAG.finditer(text)))
+
 
 @dataclass(frozen=True, repr=False)
 class Theme(Private):

@@ -35,6 +35,7 @@ from journal.models import (
     Theme,
     clean_text,
     mentioned_names,
+    tagged_themes,
 )
 
 SECRET = "Priya-told-me-about-her-divorce"
@@ -367,6 +368,19 @@ def test_template_renders_one_heading_per_prompt() -> None:
 )
 def test_mentioned_names(text: str, names: list[str]) -> None:
     assert mentioned_names(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "themes"),
+    [
+        ("A #Delegation habit and #work_life balance", ["Delegation", "work life"]),
+        ("## What did I explore?\n# A heading", []),  # Markdown headings are not tags
+        ("#1 priority in C#, F# or page#top; it&#39;s", []),
+        ("#Zoë-style #feedback-, then #feedback again", ["Zoë-style", "feedback"]),
+    ],
+)
+def test_tagged_themes(text: str, themes: list[str]) -> None:
+    assert tagged_themes(text) == themes
 
 
 @pytest.mark.parametrize(

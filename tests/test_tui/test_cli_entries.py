@@ -497,3 +497,13 @@ def test_several_records_are_shown_with_one_unlock(candour: Candour) -> None:
     assert missing.returncode == 6 and missing.stdout == ""  # every id is checked before anything is printed
     both = candour("show", first, second, "--revision", "1", ok=False)
     assert both.returncode == 2 and "give one id" in both.stderr
+
+
+def test_hashtags_in_added_text_name_themes_as_in_jrnl(candour: Candour) -> None:
+    text = "## What did I explore?\nThe #Delegation habit, #work_life balance and #delegation; C# and #1 are not tags."
+    candour("add", text, "--theme", "Delegation")
+    with Journal.open(candour.journal, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        (reflection,) = journal.all(Reflection)
+        labels = sorted(journal.get(Theme, theme_id).label for theme_id in reflection.theme_ids)
+        assert reflection.text == text  # the words stay as typed
+    assert labels == ["Delegation", "work life"]

@@ -8,7 +8,7 @@ commands that use them, so that every other command starts without them.
 from crypto import DEFAULT_LIMITS as DEFAULT_KDF_LIMITS
 from crypto import KdfLimits, KdfParams
 from journal.clock import Clock, FixedClock, SystemClock
-from journal.dates import DateRange, format_day, parse_day, parse_range
+from journal.dates import DateRange, format_day, parse_day, parse_moment, parse_range
 from journal.errors import (
     CandourError,
     DamagedJournal,
@@ -148,6 +148,7 @@ __all__ = [
     "format_day",
     "normalize",
     "parse_day",
+    "parse_moment",
     "parse_range",
     "probe_journal",
     "recovery_key_matches",

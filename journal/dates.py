@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from journal.clock import Clock
 from journal.errors import InvalidInput
@@ -222,6 +222,51 @@ def parse_day(text: str, clock: Clock, *, ahead: bool = False) -> date:
     if found.start != found.end:
         raise InvalidInput(f"'{phrase}' covers {found.describe()}, not a single day. Try e.g. {DAY_EXAMPLES}.")
     return found.start
+
+
+_TIME_OF_DAY = re.compile(
+    r"(?:^|\s)(?:at\s)?(?P<time>noon|midday|midnight|(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))?\s?(?P<half>am|pm)"
+    r"|(?P<hour24>[0-9]{1,2}):(?P<minute24>[0-9]{2}))$"
+)
+"""A time of day ending a phrase: "14:30", "3pm", "3:15 pm", "at 9am", "noon", "midnight"."""
+
+MOMENT_EXAMPLES = "'yesterday 3pm', '2026-09-10 14:30', 'noon' or 'monday at 9am'"
+
+
+def parse_moment(text: str, clock: Clock) -> tuple[date, time | None]:
+    """Read a day with an optional time of day, as for `candour add --date "yesterday 3pm"`.
+
+    The day is any phrase `parse_day` reads (today when only a time is given: "noon"); the time,
+    when given, ends the phrase: "14:30", "3pm", "3:15 pm", "at 9am", "noon", "midnight".
+
+    Returns:
+        The day, and the time of day given (None when the phrase names a day alone).
+    Raises:
+        InvalidInput: the day cannot be read, or the time is not on a clock ("25:00", "13pm").
+    """
+    phrase = _normalise(text)
+    found = _TIME_OF_DAY.search(phrase)
+    if found is None:
+        return parse_day(phrase, clock), None
+    day_phrase = phrase[: found.start()].strip() or "today"
+    return parse_day(day_phrase, clock), _time_of(found, phrase)
+
+
+def _time_of(found: re.Match[str], phrase: str) -> time:
+    """The time a `_TIME_OF_DAY` match names."""
+    named = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+    if found["time"] in named:
+        return named[found["time"]]
+    if found["hour24"] is not None:
+        hour, minute = int(found["hour24"]), int(found["minute24"])
+    else:
+        hour, minute = int(found["hour"]), int(found["minute"] or 0)
+        if not 1 <= hour <= 12:
+            raise InvalidInput(f"'{phrase}': a time with am or pm has an hour from 1 to 12.")
+        hour = hour % 12 + (12 if found["half"] == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"'{phrase}' has no such time of day; try e.g. {MOMENT_EXAMPLES}.")
+    return time(hour, minute)
 
 
 def _normalise(text: str) -> str:

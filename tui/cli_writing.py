@@ -31,6 +31,7 @@ from journal import (
     format_day,
     normalize,
     parse_day,
+    parse_moment,
     tagged_themes,
 )
 from tui.cli_context import (
@@ -62,7 +63,7 @@ command = COMMANDS.command
 @click.option("--session", "session_ref", metavar="N|ID", help="Tie it to a session: its number, 'last', or an id.")
 @click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Engagement (default: the current one).")
 @click.option("--theme", "themes", multiple=True, metavar="LABEL", help="A theme (created if new); repeatable.")
-@click.option("--date", "day", metavar="PHRASE", help="When it happened: 'yesterday', '2026-09-10', ...")
+@click.option("--date", "day", metavar="PHRASE", help="When: 'yesterday', '2026-09-10 14:30', 'monday 9am', ...")
 @click.option("--title", default="", help="A short title (private).")
 @click.option("--mood", type=click.IntRange(1, 5), help="Mood from 1 (low) to 5 (high).")
 @click.option("--energy", type=click.IntRange(1, 5), help="Energy from 1 (low) to 5 (high).")
@@ -87,8 +88,9 @@ def add(
     """
     clock = SystemClock()
     written_at = None
-    if day:  # that day, at the current time of day; read before the passphrase is asked
-        written_at = datetime.combine(parse_day(day, clock), clock.now().time())
+    if day:  # read before the passphrase is asked; without a time given, at the current time of day
+        on, at = parse_moment(day, clock)
+        written_at = datetime.combine(on, at or clock.now().time())
     with context.journal() as journal:
         body = text if text not in (None, "-") else context.text_from_stdin("reflection")
         session = find_session(journal, session_ref, engagement_ref) if session_ref else None

@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from journal.clock import Clock, FixedClock, SystemClock
-from journal.dates import OPEN_START, DateRange, format_day, parse_day, parse_range
+from journal.dates import OPEN_START, DateRange, format_day, parse_day, parse_moment, parse_range
 from journal.errors import InvalidInput
 
 TODAY = date(2026, 9, 15)
@@ -522,3 +522,35 @@ def test_months_ago_keeps_the_day_or_the_month_end(today: date, months: int) -> 
 def test_contains_matches_the_bounds(start: date, end: date, probe: date) -> None:
     assume(start <= end)
     assert (probe in DateRange(start, end)) == (start <= probe <= end)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "at"),
+    [
+        ("yesterday 3pm", "2026-09-14", time(15)),
+        ("2026-09-10 14:30", "2026-09-10", time(14, 30)),
+        ("noon", "2026-09-15", time(12)),
+        ("Monday at 9am", "2026-09-14", time(9)),
+        ("10 September 2026 at 7:05 PM", "2026-09-10", time(19, 5)),
+        ("3 days ago 08:00", "2026-09-12", time(8)),
+        ("12am", "2026-09-15", time(0)),
+        ("12pm", "2026-09-15", time(12)),
+        ("yesterday", "2026-09-14", None),  # a day alone keeps no time: the caller chooses one
+    ],
+)
+def test_a_day_may_end_with_a_time(text: str, day: str, at: time | None) -> None:
+    assert parse_moment(text, CLOCK) == (d(day), at)
+
+
+@given(st.times().map(lambda moment: moment.replace(second=0, microsecond=0)))
+def test_every_time_of_day_reads_back_in_both_clocks(moment: time) -> None:
+    hour12 = moment.hour % 12 or 12
+    half = "am" if moment.hour < 12 else "pm"
+    for written in (f"{moment:%H:%M}", f"{hour12}:{moment:%M}{half}", f"{hour12}:{moment:%M} {half}"):
+        assert parse_moment(f"2026-09-10 {written}", CLOCK) == (d("2026-09-10"), moment)
+
+
+@pytest.mark.parametrize("text", ["yesterday 25:00", "13pm", "0am", "noon 14:00", "10:75"])
+def test_a_time_not_on_a_clock_is_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_moment(text, CLOCK)

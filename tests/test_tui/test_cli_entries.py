@@ -507,3 +507,12 @@ def test_hashtags_in_added_text_name_themes_as_in_jrnl(candour: Candour) -> None
         labels = sorted(journal.get(Theme, theme_id).label for theme_id in reflection.theme_ids)
         assert reflection.text == text  # the words stay as typed
     assert labels == ["Delegation", "work life"]
+
+
+def test_a_back_dated_entry_keeps_the_time_given(candour: Candour) -> None:
+    candour("add", "After the session", "--date", "2026-09-10 14:30")
+    candour("add", "Before the board", "--date", "10 September 2026 at 8am")
+    listed = candour("list").stdout
+    assert "2026-09-10 14:30  After the session" in listed and "2026-09-10 08:00  Before the board" in listed
+    refused = candour("add", "Never saved", "--date", "yesterday 25:00", ok=False)
+    assert refused.returncode == 2 and "no such time of day" in refused.stderr

@@ -5,6 +5,8 @@ how the journal is opened, and how a user's words ("session 3", "the delegation 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import os
 import re
 import sys
@@ -141,6 +143,7 @@ class Context:
         probe_journal(self.journal_path)  # a missing, busy or newer-format file fails before the passphrase
         journal = Journal.open(self.journal_path, self.passphrase("Passphrase"), limits=self.kdf.limits)
         try:
+            _ID_LENGTH.set(functools.cache(lambda: journal.unambiguous_id_length(SHORT_ID_LENGTH)))
             yield journal
             left_out = journal.unreadable_summary()
             if left_out is not None:  # shown all that opens; the exit status still says the journal is damaged
@@ -322,8 +325,15 @@ def find_person(journal: Journal, wanted: str) -> Person:
 # --- output ---------------------------------------------------------------------------------
 
 SHORT_ID_LENGTH = 8
-"""Characters of an id shown in lists; any unambiguous prefix of four or more is accepted back."""
+"""The fewest characters of an id shown in lists; any unambiguous prefix of four or more is accepted back."""
+
+_ID_LENGTH: contextvars.ContextVar[Callable[[], int]] = contextvars.ContextVar(
+    "id_length", default=lambda: SHORT_ID_LENGTH
+)
+"""How many characters this command prints (more than eight when the journal holds ids that share eight),
+worked out the first time an id is printed."""
 
 
 def short_id(record_id: str) -> str:
-    return record_id[:SHORT_ID_LENGTH]
+    """An id as lists print it: long enough to name one record in the journal the command opened."""
+    return record_id[: _ID_LENGTH.get()()]

@@ -216,6 +216,10 @@ class KindTable:
             self._row_digests = dict(itertools.chain.from_iterable(map(_ID_AND_DIGEST.iter_unpack, self._runs)))
         return self._row_digests
 
+    def record_ids(self) -> list[bytes]:
+        """The raw id of every record, deleted ones included, in no particular order."""
+        return list(map(_RECORD_ID, self._all))
+
     def current_revisions(self, kind: str) -> dict[bytes, int]:
         """Each live record of `kind` → its current revision."""
         return {fields[0]: fields[2] for fields in self._matching(kind, include_deleted=False)}
@@ -250,6 +254,7 @@ class KindTable:
 
 
 _SORT_KEY = operator.itemgetter(4)
+_RECORD_ID = operator.itemgetter(0)
 
 _LOOKUPS = 200
 """Up to this many entries returned, each row digest is looked up in its bucket; more, and one pass over

@@ -344,6 +344,11 @@ class RecordStore:
         with self._file.mutex:
             return self._index.kind_table().newest_first(kind, False, limit)
 
+    def record_ids(self) -> list[bytes]:
+        """The raw id of every record, deleted ones included (nothing decrypted beyond the index)."""
+        with self._file.mutex:
+            return self._index.kind_table().record_ids()
+
     def current_revisions(self, kind: str) -> dict[bytes, int]:
         """Each live record of a kind (raw id) → its current revision: what checking derived data
         against the index needs, without building an `IndexEntry` for each."""

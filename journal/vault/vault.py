@@ -409,6 +409,10 @@ class Vault:
         """Index entries, newest (highest sort key) first, without decrypting any record."""
         return self._records.entries(kind, include_deleted=include_deleted)
 
+    def record_ids(self) -> list[bytes]:
+        """The raw id of every record, deleted ones included (see `RecordStore.record_ids`)."""
+        return self._records.record_ids()
+
     def recent(self, kind: str | None = None, limit: int = 10) -> list[IndexEntry]:
         """The `limit` entries with the highest sort key, without sorting the whole index."""
         return self._records.recent(kind, limit)

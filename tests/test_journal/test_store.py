@@ -813,3 +813,14 @@ def test_prep_lists_only_the_actions_of_its_engagement(journal_path: Path) -> No
         assert [action.text for action in journal.prep(ours).open_actions] == ["for any engagement"]
         assert len(journal.prep(other).open_actions) == 2
         assert later.record_id != journal.current_engagement().record_id  # type: ignore[union-attr]
+
+
+def test_ids_are_shown_long_enough_to_tell_every_record_apart(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal.save(Theme("Voice"))
+    assert journal.unambiguous_id_length(8) == 8  # one record: eight characters tell it apart
+    # At 50,000 records two ids sharing eight characters are likely: then one more than they share.
+    ids = ["0123456789ab" + "0" * 20, "ffffffff" + "0" * 24, "0123456789ac" + "0" * 20, "01234567" + "f" * 24]
+    monkeypatch.setattr(journal.vault, "record_ids", lambda: [bytes.fromhex(record_id) for record_id in ids])
+    assert journal.unambiguous_id_length(8) == 12

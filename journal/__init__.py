@@ -9,6 +9,7 @@ from crypto import DEFAULT_LIMITS as DEFAULT_KDF_LIMITS
 from crypto import KdfLimits, KdfParams
 from journal.clock import Clock, FixedClock, SystemClock
 from journal.dates import DateRange, format_day, parse_day, parse_moment, parse_range
+from journal.editing import editable_fields, edited
 from journal.errors import (
     CandourError,
     DamagedJournal,
@@ -145,6 +146,8 @@ __all__ = [
     "assess_passphrase",
     "default_journal_path",
     "draw_recovery_key",
+    "editable_fields",
+    "edited",
     "format_day",
     "normalize",
     "parse_day",

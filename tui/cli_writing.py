@@ -1,4 +1,4 @@
-"""The `candour` commands that write in the journal: add, done, rate, import and the `new` group.
+"""The `candour` commands that write in the journal: add, edit, done, rate, import and the `new` group.
 
 Each command unlocks the journal, does one thing through `journal`'s API, prints, and locks.
 """
@@ -6,6 +6,7 @@ Each command unlocks the journal, does one thing through `journal`'s API, prints
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from journal import (
     InvalidInput,
     Journal,
     Person,
+    Reflection,
     Session,
     SessionStatus,
     SharingAgreement,
@@ -28,6 +30,7 @@ from journal import (
     SystemClock,
     Template,
     Theme,
+    edited,
     format_day,
     normalize,
     parse_day,
@@ -44,7 +47,7 @@ from tui.cli_context import (
     pick,
     short_id,
 )
-from tui.describe import sparkline
+from tui.describe import sparkline, summary_line
 
 if TYPE_CHECKING:
     from journal.backup import Backup
@@ -107,6 +110,43 @@ def add(
         )
         where = f", session {session.number}" if session else ""
         click.echo(f"Saved reflection {short_id(reflection.saved_id)} ({format_day(reflection.day)}{where}).")
+
+
+@command()
+@click.argument("record_ref", metavar="ID")
+@click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE", help="Set a field, e.g. mood=4; repeatable.")
+@click.option("--text", "new_text", metavar="TEXT|-", help="New text ('-': standard input, also the default).")
+@pass_context
+def edit(context: Context, record_ref: str, settings: tuple[str, ...], new_text: str | None) -> None:
+    """Edit a record: its new text on standard input, fields with --set; saved as a new revision.
+
+    Text that comes empty or blank leaves the old text as it was (`candour edit ID --set mood=4 < /dev/null`
+    changes the mood alone). `candour history ID` shows the revisions, `candour revert ID REV` undoes one.
+    """
+    changes = dict(_field_setting(setting) for setting in settings)
+    with context.journal() as journal:
+        value = journal.find(record_ref)
+        reading = new_text in (None, "-") and not (settings and sys.stdin.isatty())
+        text = context.text_from_stdin(f"new text of the {value.KIND}") if reading else new_text
+        text = text if text and text.strip() else None  # blank: keep the words already there
+        if text is None and not changes:
+            raise InvalidInput("Nothing to change: give the new text on standard input, or --set FIELD=VALUE.")
+        changed = edited(value, changes, journal.clock, text=text)
+        if isinstance(changed, Reflection) and text is not None:
+            # New @mentions link their people; the links already there stay.
+            changed = dataclasses.replace(
+                changed, person_ids=tuple(dict.fromkeys((*changed.person_ids, *journal.link_people(text))))
+            )
+        saved = journal.save(changed)
+        revision = len(journal.history(saved.saved_id))
+        click.echo(f"Saved {saved.KIND} {short_id(saved.saved_id)} as revision {revision}: {summary_line(saved)}")
+
+
+def _field_setting(setting: str) -> tuple[str, str]:
+    name, equals, typed = setting.partition("=")
+    if not equals or not name.strip():
+        raise InvalidInput(f"--set takes FIELD=VALUE (e.g. mood=4), not {setting!r}.")
+    return name.strip().replace("-", "_"), typed
 
 
 @command()

@@ -516,3 +516,45 @@ def test_a_back_dated_entry_keeps_the_time_given(candour: Candour) -> None:
     assert "2026-09-10 14:30  After the session" in listed and "2026-09-10 08:00  Before the board" in listed
     refused = candour("add", "Never saved", "--date", "yesterday 25:00", ok=False)
     assert refused.returncode == 2 and "no such time of day" in refused.stderr
+
+
+def test_edit_saves_a_new_revision_and_never_blanks_the_words(candour: Candour) -> None:
+    saved = candour.new_id("add", "First draft of the reflection", "--mood", "2")
+    edited = candour("edit", saved, stdin="Rewritten after talking to @Priya\n")
+    assert "as revision 2" in edited.stdout
+    candour("edit", saved, "--set", "mood=4", "--set", "title=After the board")  # no text comes: kept
+    candour("edit", saved, "--set", "energy=3", stdin="   \n")  # blank text is no text: kept
+    with Journal.open(candour.journal, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        (reflection,) = journal.all(Reflection)
+        assert reflection.text == "Rewritten after talking to @Priya\n"
+        assert (reflection.mood, reflection.energy, reflection.title) == (4, 3, "After the board")
+        assert [person.name for person in journal.all(Person)] == ["Priya"]
+        assert reflection.person_ids == (journal.all(Person)[0].saved_id,)
+        saved_id = reflection.saved_id
+        assert [old.text for _, old in journal.history(saved_id) if isinstance(old, Reflection)] == [
+            "First draft of the reflection",
+            "Rewritten after talking to @Priya\n",
+            "Rewritten after talking to @Priya\n",
+            "Rewritten after talking to @Priya\n",
+        ]
+    assert "revision 1: First draft" in candour("history", saved_id[:8]).stdout
+
+    goal = candour.new_id("new", "goal", "Delegate more")
+    candour("edit", goal, "--set", "status=achieved", "--set", "target-rating=8")
+    action = candour.new_id("new", "action", "Book the one-to-ones")
+    ahead = date.today() + timedelta(days=2)
+    candour("edit", action, "--set", f"due_on={ahead:%A}")
+    assert f"due {ahead.isoformat()}" in candour("actions").stdout
+    with Journal.open(candour.journal, PASSPHRASE, limits=CHEAP_LIMITS) as journal:
+        (saved_goal,) = journal.all(Goal)
+        assert (saved_goal.status.value, saved_goal.target_rating) == ("achieved", 8)
+
+    for args, said in [
+        (("--set", "colour=blue"), "no field 'colour'"),
+        (("--set", "mood=9"), "mood"),
+        (("--set", "mood"), "FIELD=VALUE"),
+        ((), "Nothing to change"),
+        (("--set", "session_id=abcd"), "no field 'session_id'"),  # links are managed where they are made
+    ]:
+        refused = candour("edit", saved, *args, ok=False)
+        assert refused.returncode == 2 and said in refused.stderr, (args, refused.stderr)

@@ -134,6 +134,31 @@ def demo(context: Context, fresh: bool) -> None:
     run_app(context, demo_passphrase=DEMO_PASSPHRASE)
 
 
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+COMPLETION_VARIABLE = "_CANDOUR_COMPLETE"
+"""The environment variable click's shell completion answers through (`_<PROG>_COMPLETE`)."""
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(COMPLETION_SHELLS))
+def completion(shell: str) -> None:
+    """Print the shell code that completes candour's commands and options, to load in SHELL's start-up file.
+
+    \b
+    bash:  eval "$(candour completion bash)"    in ~/.bashrc
+    zsh:   eval "$(candour completion zsh)"     in ~/.zshrc
+    fish:  candour completion fish > ~/.config/fish/completions/candour.fish
+    """
+    # click's own completion (`_CANDOUR_COMPLETE=bash_source candour` prints the same): no journal is opened,
+    # and nothing of the journal is ever completed, only commands, options and choices.
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # every shell in COMPLETION_SHELLS has one
+    click.echo(completer(cli, {}, "candour", COMPLETION_VARIABLE).source())
+
+
 @cli.command()
 @pass_context
 def where(context: Context) -> None:

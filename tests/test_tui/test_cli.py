@@ -202,3 +202,24 @@ def test_a_typo_after_weak_tries_says_what_happened(monkeypatch: pytest.MonkeyPa
     context = Context(str(tmp_path / "journal.candour"), None, KdfSettings())
     with pytest.raises(InvalidInput, match="differed on the last of 3 tries"):
         context.new_passphrase("Passphrase")
+
+
+def test_completion_completes_commands_and_options_in_a_real_bash() -> None:
+    installed = Path(sys.executable).parent  # where the package's `candour` command is installed
+    script = (
+        'eval "$(candour completion bash)"; '
+        "COMP_WORDS=(candour exp); COMP_CWORD=1; _candour_completion candour; printf '%s\\n' \"${COMPREPLY[@]}\"; "
+        "COMPREPLY=(); COMP_WORDS=(candour export --var); COMP_CWORD=2; _candour_completion candour; "
+        "printf '%s\\n' \"${COMPREPLY[@]}\""
+    )
+    completed = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{installed}{os.pathsep}{os.environ['PATH']}"},
+        timeout=60,
+        check=True,
+    )
+    assert completed.stdout.split() == ["export", "export-all", "exports", "--variant"]
+    for shell in ("zsh", "fish"):
+        assert "_CANDOUR_COMPLETE" in candour(Path("unused.candour"), "completion", shell).stdout

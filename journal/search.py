@@ -62,6 +62,12 @@ class SearchFilters:
 
     engagement_id: str | None = None
     theme_id: str | None = None
+    all_themes: frozenset[str] = frozenset()
+    """Linked to every one of these themes (beside `theme_id`)."""
+    any_themes: frozenset[str] = frozenset()
+    """Linked to at least one of these themes (when any are given)."""
+    not_themes: frozenset[str] = frozenset()
+    """Linked to none of these themes."""
     goal_id: str | None = None
     person_id: str | None = None
     dates: DateRange | None = None
@@ -314,9 +320,13 @@ class SearchIndex:
             return False
         if filters.dates is not None and (document.day is None or document.day not in filters.dates):
             return False
-        for linked in (filters.theme_id, filters.goal_id):
+        for linked in (filters.theme_id, filters.goal_id, *filters.all_themes):
             if linked and linked not in document.links and linked != document.record_id:
                 return False
+        if filters.any_themes and not (filters.any_themes & document.links or document.record_id in filters.any_themes):
+            return False
+        if filters.not_themes & document.links or document.record_id in filters.not_themes:
+            return False
         if filters.person_id and filters.person_id not in document.links:
             # An unlinked mention by name counts too (text typed before the person existed, or
             # imported), in words or as `@Anna_Lee`.

@@ -6,9 +6,12 @@ Each command unlocks the journal, does one thing through `journal`'s API, prints
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import click
@@ -50,39 +53,66 @@ command = COMMANDS.command
 # --- reading --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FilterChoice:
+    """The filters `list` and `search` share, as typed: the journal resolves them in `_filters`."""
+
+    engagement: str | None = None
+    themes: tuple[str, ...] = ()
+    """All of these themes."""
+    any_themes: tuple[str, ...] = ()
+    not_themes: tuple[str, ...] = ()
+    goal: str | None = None
+    person: str | None = None
+    dates: str | None = None
+
+    def any_given(self) -> bool:
+        return any(getattr(self, field.name) for field in dataclasses.fields(self))
+
+
 def _filter_options(function: Callable[..., None]) -> Callable[..., None]:
-    """The filters `list` and `search` share."""
+    """The filters `list` and `search` share, handed to the command as one `choice`, and the limit."""
+    options = [
+        click.option("--engagement", metavar="NAME|ID", help="Only this engagement."),
+        click.option("--theme", "themes", multiple=True, metavar="LABEL", help="Linked to this theme (several: all)."),
+        click.option("--any-theme", "any_themes", multiple=True, metavar="LABEL", help="Linked to one of these."),
+        click.option("--not-theme", "not_themes", multiple=True, metavar="LABEL", help="Not linked to this theme."),
+        click.option("--goal", metavar="GOAL", help="Only this goal, its check-ins and actions."),
+        click.option("--person", metavar="NAME", help="Only what mentions this person."),
+        click.option("--date", "dates", metavar="PHRASE", help="'last month', 'since 2026-09-01', '2026-09', ..."),
+    ]
+    names = [field.name for field in dataclasses.fields(FilterChoice)]
+
+    @functools.wraps(function)
+    def gathered(*args: object, **given: object) -> None:
+        choice = FilterChoice(**{name: given.pop(name) for name in names})  # type: ignore[arg-type]
+        function(*args, choice=choice, **given)
+
+    wrapped: Callable[..., None] = gathered
     for option in reversed(
         [
-            click.option("--engagement", "engagement_ref", metavar="NAME|ID", help="Only this engagement."),
-            click.option("--theme", "theme_ref", metavar="LABEL", help="Only what is linked to this theme."),
-            click.option("--goal", "goal_ref", metavar="GOAL", help="Only this goal, its check-ins and actions."),
-            click.option("--person", "person_ref", metavar="NAME", help="Only what mentions this person."),
-            click.option("--date", "dates", metavar="PHRASE", help="'last month', 'since 2026-09-01', '2026-09', ..."),
+            *options,
             click.option(
                 "-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1), help="At most this many."
             ),
         ]
     ):
-        function = option(function)
-    return function
+        wrapped = option(wrapped)
+    return wrapped
 
 
-def _filters(
-    journal: Journal,
-    kinds: frozenset[str],
-    engagement_ref: str | None,
-    theme_ref: str | None,
-    goal_ref: str | None,
-    person_ref: str | None,
-    dates: str | None,
-) -> SearchFilters:
+def _filters(journal: Journal, kinds: frozenset[str], choice: FilterChoice) -> SearchFilters:
+    def themes(labels: tuple[str, ...]) -> frozenset[str]:
+        return frozenset(find_theme(journal, label).saved_id for label in labels)
+
     return SearchFilters(
-        engagement_id=find_engagement(journal, engagement_ref).record_id if engagement_ref else None,
-        theme_id=find_theme(journal, theme_ref).record_id if theme_ref else None,
-        goal_id=find_goal(journal, goal_ref).record_id if goal_ref else None,
-        person_id=find_person(journal, person_ref).record_id if person_ref else None,
-        dates=parse_range(dates, journal.clock) if dates else None,
+        engagement_id=find_engagement(journal, choice.engagement).record_id if choice.engagement else None,
+        all_themes=themes(choice.themes),
+        any_themes=themes(choice.any_themes),
+        not_themes=themes(choice.not_themes),
+        goal_id=find_goal(journal, choice.goal).record_id if choice.goal else None,
+        person_id=find_person(journal, choice.person).record_id if choice.person else None,
+        dates=parse_range(choice.dates, journal.clock) if choice.dates else None,
         kinds=kinds,
     )
 
@@ -105,22 +135,13 @@ def _print_hits(hits: Sequence[SearchHit], *, snippets: bool) -> None:
 @_filter_options
 @click.option("--deleted", is_flag=True, help="List deleted records of every kind, to restore with `candour restore`.")
 @pass_context
-def list_(
-    context: Context,
-    engagement_ref: str | None,
-    theme_ref: str | None,
-    goal_ref: str | None,
-    person_ref: str | None,
-    dates: str | None,
-    limit: int,
-    deleted: bool,
-) -> None:
+def list_(context: Context, choice: FilterChoice, limit: int, deleted: bool) -> None:
     """List the latest reflections (newest first), optionally filtered; or, with --deleted, what can be restored."""
     with context.journal() as journal:
         if deleted:
             _list_deleted(journal)
             return
-        if not any((engagement_ref, theme_ref, goal_ref, person_ref, dates)):
+        if not choice.any_given():
             reflections = journal.recent_reflections(limit)
             for reflection in reflections:
                 click.echo(
@@ -129,7 +150,7 @@ def list_(
             if not reflections:
                 click.echo("No reflections yet. Write one with: candour add")
             return
-        filters = _filters(journal, frozenset({"reflection"}), engagement_ref, theme_ref, goal_ref, person_ref, dates)
+        filters = _filters(journal, frozenset({"reflection"}), choice)
         _print_hits(journal.search("", filters, limit), snippets=False)
 
 
@@ -149,11 +170,7 @@ def _list_deleted(journal: Journal) -> None:
 def search(
     context: Context,
     words: tuple[str, ...],
-    engagement_ref: str | None,
-    theme_ref: str | None,
-    goal_ref: str | None,
-    person_ref: str | None,
-    dates: str | None,
+    choice: FilterChoice,
     limit: int,
     kinds: tuple[str, ...],
 ) -> None:
@@ -161,7 +178,7 @@ def search(
     # A word holding spaces was quoted in the shell to mean a phrase; one holding quotes already says what it means.
     query = " ".join(f'"{word}"' if " " in word and '"' not in word else word for word in words)
     with context.journal() as journal:
-        filters = _filters(journal, frozenset(kinds), engagement_ref, theme_ref, goal_ref, person_ref, dates)
+        filters = _filters(journal, frozenset(kinds), choice)
         hits = journal.search(query, filters, limit)
         _print_hits(hits, snippets=True)
         if not hits:

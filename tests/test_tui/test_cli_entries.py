@@ -558,3 +558,23 @@ def test_edit_saves_a_new_revision_and_never_blanks_the_words(candour: Candour) 
     ]:
         refused = candour("edit", saved, *args, ok=False)
         assert refused.returncode == 2 and said in refused.stderr, (args, refused.stderr)
+
+
+def test_theme_filters_combine(candour: Candour) -> None:
+    candour("add", "Only delegation", "--theme", "Delegation")
+    candour("add", "Only presence", "--theme", "Presence")
+    candour("add", "Both of them", "--theme", "Delegation", "--theme", "Presence")
+    candour("add", "Neither")
+
+    def listed(*filters: str) -> list[str]:
+        return sorted(line.split("  ")[-1].strip() for line in candour("list", *filters).stdout.splitlines())
+
+    assert listed("--theme", "Delegation", "--theme", "Presence") == ["Both of them"]
+    assert listed("--any-theme", "Delegation", "--any-theme", "Presence") == [
+        "Both of them",
+        "Only delegation",
+        "Only presence",
+    ]
+    assert listed("--theme", "Delegation", "--not-theme", "Presence") == ["Only delegation"]
+    found = candour("search", "only", "--not-theme", "Delegation").stdout
+    assert "Only presence" in found and "Only delegation" not in found

@@ -43,17 +43,56 @@ normalize = fold
 the export linter's fold too, so that searching "lukasz" finds "Łukasz" as the linter flags it."""
 
 
-_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_TERM = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a search asks for: each group holds terms of which one must match, and no excluded term may."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> list[str]:
+        """Every term that may match, for snippets."""
+        return [term for group in self.groups for term in group]
+
+    def matches(self, folded: str) -> bool:
+        """Whether a document's folded text answers the query."""
+        return all(any(term in folded for term in group) for group in self.groups) and not any(
+            term in folded for term in self.excluded
+        )
+
+
+def parse_query(query: str) -> Query:
+    """Read a query: words or "quoted phrases", every one of which must match; `OR` between two terms lets
+    either match; a term written `-word` (or `-"a phrase"`) must not. Case and accents are ignored; a hyphen
+    inside a word ("self-esteem") is part of it."""
+    groups: list[list[str]] = []
+    excluded: list[str] = []
+    either = False
+    for minus, phrase, word in _TERM.findall(query):
+        if word == "OR" and groups:
+            either = True
+            continue
+        negated = bool(minus) or (word.startswith("-") and len(word) > 1)
+        term = fold((phrase if minus or phrase else word.removeprefix("-") if negated else word).strip())
+        if not term:
+            continue
+        if negated:
+            excluded.append(term)
+        elif either:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        either = False
+    return Query(tuple(tuple(group) for group in groups), tuple(excluded))
 
 
 def query_terms(query: str) -> list[str]:
-    """The normalised terms of a query: words, or "quoted phrases"; every term must match."""
-    terms = []
-    for phrase, word in _TERM.findall(query):
-        term = fold((phrase or word).strip())
-        if term:
-            terms.append(term)
-    return terms
+    """The normalised terms a query looks for (see `parse_query`), without those it excludes."""
+    return parse_query(query).terms
 
 
 @dataclass(frozen=True)
@@ -181,18 +220,20 @@ class SearchIndex:
         """Records matching every term of `query` (all records if it is blank) and every filter, newest first.
 
         Args:
-            query: words or "quoted phrases"; case and accents are ignored.
+            query: words or "quoted phrases", `OR` and `-word` (see `parse_query`); case and accents are ignored.
             filters: narrow by engagement, theme, goal, person, date range, kinds.
             limit: at most this many hits (None for all).
             original_texts: fetches the original text of records indexed from the cache, for snippets.
         """
-        terms = query_terms(query)
-        self._parse_candidates(terms)
+        parsed = parse_query(query)
+        terms = parsed.terms
+        # Only a term that must match narrows which cached documents are worth parsing.
+        self._parse_candidates([group[0] for group in parsed.groups if len(group) == 1])
         person_names = self._people.get(filters.person_id, ()) if filters.person_id else ()
         hits = [
             document
             for document in self._documents.values()
-            if all(term in document.folded for term in terms) and self._passes(document, filters, person_names)
+            if parsed.matches(document.folded) and self._passes(document, filters, person_names)
         ]
         hits.sort(key=lambda document: (document.when, document.record_id), reverse=True)
         chosen = hits if limit is None else hits[:limit]

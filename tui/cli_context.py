@@ -237,11 +237,13 @@ pass_context = click.make_pass_decorator(Context)
 class CommandList(list[click.Command]):
     """Commands a module defines for the `candour` group, which `tui.cli` registers."""
 
-    def command(self, name: str | None = None) -> Callable[[Callable[..., None]], click.Command]:
+    def command(
+        self, name: str | None = None, *, context_settings: dict[str, bool] | None = None
+    ) -> Callable[[Callable[..., None]], click.Command]:
         """`click.command` that also adds the command to this list."""
 
         def register(function: Callable[..., None]) -> click.Command:
-            made: click.Command = click.command(name)(function)
+            made: click.Command = click.command(name, context_settings=context_settings)(function)
             self.append(made)
             return made
 

@@ -162,7 +162,7 @@ def _list_deleted(journal: Journal) -> None:
         click.echo("Nothing is deleted: there is nothing to restore.")
 
 
-@command()
+@command(context_settings={"ignore_unknown_options": True})  # "-salary" is a word to exclude, not an option
 @click.argument("words", nargs=-1, required=True)
 @_filter_options
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(SEARCHABLE_KINDS), help="Only records of this kind.")
@@ -174,7 +174,11 @@ def search(
     limit: int,
     kinds: tuple[str, ...],
 ) -> None:
-    """Search everything private: words (all must match) or "quoted phrases"; case and accents ignored."""
+    """Search everything private: words (all must match) or "quoted phrases"; case and accents ignored.
+
+    `OR` between two words lets either match (`delegation OR trust`); `-word` leaves out what holds it
+    (`budget -salary`; put `--` before the words when one could be read as an option, as `-n` is).
+    """
     # A word holding spaces was quoted in the shell to mean a phrase; one holding quotes already says what it means.
     query = " ".join(f'"{word}"' if " " in word and '"' not in word else word for word in words)
     with context.journal() as journal:

@@ -20,10 +20,12 @@ from journal.dates import parse_range
 from journal.models import Action, CheckIn, Engagement, Goal, Model, Person, Reflection, Session, Template, Theme
 from journal.search import (
     SNIPPET_WIDTH,
+    Query,
     SearchFilters,
     SearchIndex,
     _containing,
     normalize,
+    parse_query,
     query_terms,
     snippet,
 )
@@ -563,3 +565,18 @@ def test_a_removed_or_reindexed_record_leaves_no_cached_text_in_memory() -> None
     assert world.find("slipping") == set()
     assert world.find("rescheduled") == {world.check_in.saved_id}
     assert world.via_session.saved_id in world.find("offsite")
+
+
+@pytest.mark.parametrize(
+    ("query", "parsed"),
+    [
+        ("delegation OR trust budget -salary", Query((("delegation", "trust"), ("budget",)), ("salary",))),
+        ('"Team Lead" -"pay rise" self-esteem', Query((("team lead",), ("self-esteem",)), ("pay rise",))),
+        ("OR first", Query((("or",), ("first",)))),  # OR with nothing before it is a word
+        ("Zoë OR zoe", Query((("zoe", "zoe"),))),
+        ("", Query()),
+    ],
+)
+def test_queries_read_or_and_minus(query: str, parsed: Query) -> None:
+    assert parse_query(query) == parsed
+    assert parse_query("a OR b").matches("just b here") and not parse_query("a -b").matches("a and b")

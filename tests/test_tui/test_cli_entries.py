@@ -578,3 +578,19 @@ def test_theme_filters_combine(candour: Candour) -> None:
     assert listed("--theme", "Delegation", "--not-theme", "Presence") == ["Only delegation"]
     found = candour("search", "only", "--not-theme", "Delegation").stdout
     assert "Only presence" in found and "Only delegation" not in found
+
+
+def test_search_understands_or_and_minus(candour: Candour) -> None:
+    candour("add", "Delegation and the budget")
+    candour("add", "Trust and the budget, and my salary")
+    candour("add", "Presence in the room")
+
+    def found(*words: str) -> list[str]:
+        lines = candour("search", *words, ok=False).stdout.splitlines()
+        return sorted(line.split("  ")[-1].strip() for line in lines if not line.startswith(" "))
+
+    assert found("delegation", "OR", "trust") == ["Delegation and the budget", "Trust and the budget, and my salary"]
+    assert found("budget", "-salary") == ["Delegation and the budget"]
+    # OR joins the terms beside it: (budget or presence), without "my salary".
+    assert found("budget", '-"my salary"', "OR", "presence") == ["Delegation and the budget", "Presence in the room"]
+    assert found("--kind", "reflection", "--", "-budget") == ["Presence in the room"]

@@ -81,6 +81,9 @@ _MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.? ([0-9]{1,2}),? ([0-9]{4})")
 _AGO = re.compile(r"([0-9]{1,6}|an?|one) (day|week|month|year)s? ago")
 """One day counted back, "3 days ago"; six digits at most keeps counts inside what dates and int() accept."""
 
+_QUARTER = re.compile(r"q([1-4]) ?([0-9]{4})|([0-9]{4}) ?-? ?q([1-4])")
+"""A calendar quarter: "q3 2026", "2026-q3", "2026 q3"."""
+
 _LAST_N = re.compile(r"(?:last|past) ([0-9]{1,6}) (day|week)s?")
 """Days up to today, "last 7 days" or "past 2 weeks"."""
 
@@ -375,6 +378,10 @@ def _parse_relative(phrase: str, today: date, *, ahead: bool = False) -> DateRan
         else:
             year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
         return _month_range(year, month)
+    if phrase in {"this quarter", "last quarter", "next quarter"}:
+        step = {"last quarter": -1, "this quarter": 0, "next quarter": 1}[phrase]
+        index = today.year * 4 + (today.month - 1) // 3 + step  # quarters counted from year 0
+        return _quarter_range(phrase, index // 4, index % 4 + 1)
     if phrase in {"this year", "last year"}:
         year = today.year if phrase == "this year" else today.year - 1
         return DateRange(date(year, 1, 1), date(year, 12, 31))
@@ -410,6 +417,9 @@ def _parse_calendar(phrase: str, today: date) -> DateRange | None:
     """Phrases naming calendar dates: "2026-09-01", "2026-09", "2026", "2026-W37", "September 2026"."""
     if match := _ISO_DAY.fullmatch(phrase):
         return DateRange.single(_calendar_day(phrase, int(match[1]), int(match[2]), int(match[3])))
+    if match := _QUARTER.fullmatch(phrase):
+        quarter, year = (match[1], match[2]) if match[1] else (match[4], match[3])
+        return _quarter_range(phrase, int(year), int(quarter))
     if match := _ISO_MONTH.fullmatch(phrase):
         year, month = int(match[1]), int(match[2])
         _check_month(phrase, year, month)
@@ -461,6 +471,14 @@ def _iso_week(phrase: str, year: int, week: int) -> DateRange:
         raise InvalidInput(f"'{phrase}' is not a week: {year} has ISO weeks 1 to {weeks_in_year}.")
     monday = date.fromisocalendar(year, week, 1)
     return DateRange(monday, monday + timedelta(days=6))
+
+
+def _quarter_range(phrase: str, year: int, quarter: int) -> DateRange:
+    """The whole of one calendar quarter (Q1 is January to March)."""
+    if not 1 <= year <= 9999:
+        raise InvalidInput(f"'{phrase}' falls outside the calendar Candour knows (years 1 to 9999).")
+    first_month = 3 * (quarter - 1) + 1
+    return DateRange(_month_range(year, first_month).start, _month_range(year, first_month + 2).end)
 
 
 def _month_range(year: int, month: int) -> DateRange:

@@ -554,3 +554,23 @@ def test_every_time_of_day_reads_back_in_both_clocks(moment: time) -> None:
 def test_a_time_not_on_a_clock_is_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_moment(text, CLOCK)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("Q3 2026", "2026-07-01", "2026-09-30"),
+        ("2026-q4", "2026-10-01", "2026-12-31"),
+        ("this quarter", "2026-07-01", "2026-09-30"),  # today is 15 September 2026
+        ("last quarter", "2026-04-01", "2026-06-30"),
+        ("next quarter", "2026-10-01", "2026-12-31"),
+        ("q1 2026 to q2 2026", "2026-01-01", "2026-06-30"),
+        ("since Q2 2026", "2026-04-01", "2026-09-15"),
+    ],
+)
+def test_quarters_are_ranges_wherever_ranges_are_read(text: str, start: str, end: str) -> None:
+    assert parse_range(text, CLOCK) == DateRange(d(start), d(end))
+
+
+def test_last_quarter_in_january_is_the_year_before() -> None:
+    assert parse_range("last quarter", on(d("2026-01-05"))) == DateRange(d("2025-10-01"), d("2025-12-31"))

@@ -594,3 +594,11 @@ def test_search_understands_or_and_minus(candour: Candour) -> None:
     # OR joins the terms beside it: (budget or presence), without "my salary".
     assert found("budget", '-"my salary"', "OR", "presence") == ["Delegation and the budget", "Presence in the room"]
     assert found("--kind", "reflection", "--", "-budget") == ["Presence in the room"]
+
+
+def test_quarters_filter_lists_and_searches(candour: Candour) -> None:
+    candour("add", "In the third quarter", "--date", "2026-08-10")
+    candour("add", "In the fourth quarter", "--date", "2026-11-10")
+    listed = candour("list", "--date", "Q3 2026").stdout
+    assert "In the third quarter" in listed and "fourth" not in listed
+    assert "In the fourth quarter" in candour("search", "quarter", "--date", "2026-Q4").stdout

@@ -8,6 +8,7 @@ commands that use them, so that every other command starts without them.
 from crypto import DEFAULT_LIMITS as DEFAULT_KDF_LIMITS
 from crypto import KdfLimits, KdfParams
 from journal.clock import Clock, FixedClock, SystemClock
+from journal.codec import fields_as_json
 from journal.dates import DateRange, format_day, parse_day, parse_moment, parse_range
 from journal.editing import editable_fields, edited
 from journal.errors import (
@@ -148,6 +149,7 @@ __all__ = [
     "draw_recovery_key",
     "editable_fields",
     "edited",
+    "fields_as_json",
     "format_day",
     "normalize",
     "parse_day",

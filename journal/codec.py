@@ -31,9 +31,14 @@ M = TypeVar("M", bound=Model)
 
 def encode(value: Model) -> bytes:
     """The JSON bytes sealed for `value` (without its record id)."""
-    body = {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "record_id"}
-    body["v"] = PAYLOAD_VERSION
+    body: dict[str, object] = {**fields_as_json(value), "v": PAYLOAD_VERSION}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def fields_as_json(value: Model) -> dict[str, object]:
+    """Every field of `value` but its record id, as JSON-ready values under the names they are sealed with:
+    what the personal export and the command line's `--json` print, so their field names are the file's own."""
+    return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "record_id"}
 
 
 def decode(kind: str, payload: bytes, record_id: str) -> Model:

@@ -458,7 +458,7 @@ def _texts(value: Model) -> list[str]:
         case Action():
             return [value.text]
         case Theme():
-            return [value.label, value.sponsor_wording, value.description]
+            return [*value.names, value.sponsor_wording, value.description]
         case Person():
             return [*value.names, value.note]
         case _:

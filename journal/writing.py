@@ -8,13 +8,16 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from journal.errors import InvalidInput
 from journal.models import (
     BUILT_IN_TEMPLATES,
+    LINK_FIELDS,
     Action,
     CheckIn,
     Draft,
     Engagement,
     Goal,
+    Model,
     Person,
     Preferences,
     Reflection,
@@ -73,8 +76,8 @@ class Writing(RecordStore):
         return tuple(dict.fromkeys(self.person_named(name).saved_id for name in mentioned_names(text)))
 
     def theme_named(self, label: str) -> Theme:
-        """The theme with this label (ignoring case and accents), created if there is none."""
-        return self._named(Theme(label), lambda theme: (theme.label,))
+        """The theme with this label or alias (ignoring case and accents), created if there is none."""
+        return self._named(Theme(label), lambda theme: theme.names)
 
     def person_named(self, name: str) -> Person:
         """The person with this name or alias (ignoring case and accents), created if there is none."""
@@ -90,6 +93,33 @@ class Writing(RecordStore):
             if any(normalize(name) == wanted for name in names(existing)):
                 return existing
         return self.save(new)
+
+    def merge(self, keep: Theme | Person, other: Theme | Person) -> Theme | Person:
+        """Make `other` part of `keep` (a typo theme into the real one, two names of one person), in one
+        transaction: every record linking to `other` links to `keep` instead, `keep` takes `other`'s names as
+        aliases (so `#typo` and `@Nickname` find it from now on) and whatever text `keep` lacks, the sponsor
+        wording `other` had in an engagement moves to `keep` where `keep` has none, and `other` is deleted
+        (restorable, then linked to nothing).
+
+        Raises:
+            InvalidInput: the two are one record, or of different kinds.
+        """
+        if type(keep) is not type(other) or keep.saved_id == other.saved_id:
+            raise InvalidInput("Merge two different records of one kind: two themes, or two people.")
+        with self.transaction("merge the people" if isinstance(keep, Person) else "merge the themes"):
+            for value in self.links_to(other.saved_id):
+                self.save(_relinked(value, other.saved_id, keep.saved_id))
+            self._move_kept_wordings(f"theme:{other.saved_id}", f"theme:{keep.saved_id}")
+            merged = _merged(keep, other)
+            self.delete(other.saved_id)
+            return self.save(merged)
+
+    def _move_kept_wordings(self, old_item: str, new_item: str) -> None:
+        """Give `new_item` the sponsor wording each engagement kept for `old_item`, where it kept none of its own."""
+        for engagement in self.all(Engagement):
+            wording = engagement.kept_wording(old_item)
+            if wording and not engagement.kept_wording(new_item):
+                self.save(engagement.keeping({new_item: wording}))
 
     def check_in(
         self, goal: Goal, rating: int, *, note: str = "", sponsor_statement: str = "", on: date | None = None
@@ -219,3 +249,26 @@ class Writing(RecordStore):
         if preferences.recovery_key_confirmed == confirmed:  # also a journal with no settings yet: confirmed
             return preferences
         return self.save_preferences(replace(preferences, recovery_key_confirmed=confirmed))
+
+
+def _relinked(value: Model, old_id: str, new_id: str) -> Model:
+    """`value` with every link to `old_id` pointing at `new_id` instead (a list of links keeps one of each)."""
+    changes: dict[str, object] = {}
+    for name in LINK_FIELDS.get(type(value), {}):
+        linked = getattr(value, name)
+        if isinstance(linked, tuple) and old_id in linked:
+            changes[name] = tuple(dict.fromkeys(new_id if one == old_id else one for one in linked))
+        elif linked == old_id:
+            changes[name] = new_id
+    return replace(value, **changes)  # type: ignore[arg-type]  # each change holds ids, as its field does
+
+
+def _merged(keep: Theme | Person, other: Theme | Person) -> Theme | Person:
+    """`keep` with `other`'s names among its aliases and `other`'s text where `keep` has none."""
+    own_name = normalize(keep.names[0])
+    changes: dict[str, object] = {
+        "aliases": tuple(name for name in (*keep.aliases, *other.names) if normalize(name) != own_name)
+    }
+    for text in ("sponsor_wording", "description") if isinstance(keep, Theme) else ("note",):
+        changes[text] = getattr(keep, text) or getattr(other, text)
+    return replace(keep, **changes)  # type: ignore[arg-type]  # each change is of its field's type

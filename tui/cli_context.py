@@ -317,7 +317,7 @@ def find_goal(journal: Journal, wanted: str) -> Goal:
 
 
 def find_theme(journal: Journal, wanted: str) -> Theme:
-    return pick(journal.all(Theme), wanted, "theme", lambda theme: (theme.label, theme.sponsor_wording))
+    return pick(journal.all(Theme), wanted, "theme", lambda theme: (*theme.names, theme.sponsor_wording))
 
 
 def find_person(journal: Journal, wanted: str) -> Person:

@@ -45,6 +45,7 @@ from journal.export import (
     resolve_destination,
 )
 from tui.cli_context import CommandList, Context, find_engagement, pass_context, short_id
+from tui.cli_json import echo_document, json_item, json_option
 
 COMMANDS = CommandList()
 """Registered on the `candour` group by `tui.cli`."""
@@ -359,8 +360,9 @@ def _tell_remembered(done: Done) -> None:
 
 @command("exports")
 @click.option("--items", "show_items", is_flag=True, help="Also list what each export shared, and its full hash.")
+@json_option
 @pass_context
-def exports(context: Context, show_items: bool) -> None:
+def exports(context: Context, show_items: bool, as_json: bool) -> None:
     """The export log: what left the journal, when, for whom, in which format, with a hash of the bytes.
 
     An entry is logged before its file is written; one whose export stopped before the file was confirmed
@@ -368,6 +370,9 @@ def exports(context: Context, show_items: bool) -> None:
     """
     with context.journal() as journal:
         records = export_log(journal)
+        if as_json:  # each entry whole, items and hash included
+            echo_document("exports", map(json_item, records))
+            return
         if not records:
             click.echo("Nothing has been exported yet.")
             return

@@ -42,6 +42,7 @@ from tui.cli_context import (
     pass_context,
     short_id,
 )
+from tui.cli_json import echo_document, json_item, json_option
 from tui.describe import prep_markdown, record_markdown, sparkline, summary_line
 
 COMMANDS = CommandList()
@@ -134,15 +135,19 @@ def _print_hits(hits: Sequence[SearchHit], *, snippets: bool) -> None:
 @command("list")
 @_filter_options
 @click.option("--deleted", is_flag=True, help="List deleted records of every kind, to restore with `candour restore`.")
+@json_option
 @pass_context
-def list_(context: Context, choice: FilterChoice, limit: int, deleted: bool) -> None:
+def list_(context: Context, choice: FilterChoice, limit: int, deleted: bool, as_json: bool) -> None:
     """List the latest reflections (newest first), optionally filtered; or, with --deleted, what can be restored."""
     with context.journal() as journal:
         if deleted:
-            _list_deleted(journal)
+            _list_deleted(journal, as_json=as_json)
             return
         if not choice.any_given():
             reflections = journal.recent_reflections(limit)
+            if as_json:
+                echo_document("list", map(json_item, reflections))
+                return
             for reflection in reflections:
                 click.echo(
                     f"{short_id(reflection.saved_id)}  {reflection.written_at:%Y-%m-%d %H:%M}  {reflection.heading()}"
@@ -151,11 +156,18 @@ def list_(context: Context, choice: FilterChoice, limit: int, deleted: bool) -> 
                 click.echo("No reflections yet. Write one with: candour add")
             return
         filters = _filters(journal, frozenset({"reflection"}), choice)
-        _print_hits(journal.search("", filters, limit), snippets=False)
+        hits = journal.search("", filters, limit)
+        if as_json:
+            echo_document("list", (json_item(journal.find(hit.record_id)) for hit in hits))
+            return
+        _print_hits(hits, snippets=False)
 
 
-def _list_deleted(journal: Journal) -> None:
+def _list_deleted(journal: Journal, *, as_json: bool) -> None:
     records = journal.deleted()
+    if as_json:
+        echo_document("list", (json_item(value, deleted=True) for value in records))
+        return
     for value in records:
         click.echo(f"{short_id(value.saved_id)}  {value.KIND:<12}  {summary_line(value)}")
     if not records:
@@ -166,6 +178,7 @@ def _list_deleted(journal: Journal) -> None:
 @click.argument("words", nargs=-1, required=True)
 @_filter_options
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(SEARCHABLE_KINDS), help="Only records of this kind.")
+@json_option
 @pass_context
 def search(
     context: Context,
@@ -173,6 +186,7 @@ def search(
     choice: FilterChoice,
     limit: int,
     kinds: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Search everything private: words (all must match) or "quoted phrases"; case and accents ignored.
 
@@ -184,6 +198,9 @@ def search(
     with context.journal() as journal:
         filters = _filters(journal, frozenset(kinds), choice)
         hits = journal.search(query, filters, limit)
+        if as_json:
+            echo_document("search", (json_item(journal.find(hit.record_id), snippet=hit.snippet) for hit in hits))
+            return
         _print_hits(hits, snippets=True)
         if not hits:
             click.echo("Nothing matches.", err=True)
@@ -192,19 +209,25 @@ def search(
 @command()
 @click.argument("record_refs", metavar="ID...", nargs=-1, required=True)
 @click.option("--revision", type=int, help="Show an older revision (of one record).")
+@json_option
 @pass_context
-def show(context: Context, record_refs: tuple[str, ...], revision: int | None) -> None:
+def show(context: Context, record_refs: tuple[str, ...], revision: int | None, as_json: bool) -> None:
     """Show records in full (any kind), by id or id prefix: several at once unlock the journal once."""
     if revision is not None and len(record_refs) > 1:
         raise InvalidInput("--revision shows an older revision of one record: give one id.")
     with context.journal() as journal:
         values = [journal.find(record_ref) for record_ref in record_refs]  # every id checked before any output
+        if revision is not None:
+            history = dict(journal.history(values[0].saved_id))
+            older = history.get(revision)
+            if older is None:
+                raise InvalidInput(f"There is no readable revision {revision} (see `candour history`).")
+            values = [older]
+        if as_json:
+            about = {} if revision is None else {"revision": revision}
+            echo_document("show", (json_item(value, **about) for value in values))
+            return
         for number, value in enumerate(values):
-            if revision is not None:
-                history = dict(journal.history(value.saved_id))
-                if revision not in history or history[revision] is None:
-                    raise InvalidInput(f"There is no readable revision {revision} (see `candour history`).")
-                value = history[revision] or value
             if number:
                 click.echo("\n---\n")
             click.echo(record_markdown(journal, value))
@@ -213,13 +236,19 @@ def show(context: Context, record_refs: tuple[str, ...], revision: int | None) -
 
 @command()
 @click.option("--all", "show_all", is_flag=True, help="Include achieved and dropped goals.")
+@json_option
 @pass_context
-def goals(context: Context, show_all: bool) -> None:
+def goals(context: Context, show_all: bool, as_json: bool) -> None:
     """Goals with their status and rating history."""
     with context.journal() as journal:
         shown = [
             goal for goal in journal.all(Goal) if show_all or goal.status in (GoalStatus.ACTIVE, GoalStatus.NOT_STARTED)
         ]
+        if as_json:
+            echo_document(
+                "goals", (json_item(goal, check_ins=list(map(json_item, journal.goal_history(goal)))) for goal in shown)
+            )
+            return
         for goal in shown:
             ratings = [check_in.rating for check_in in journal.goal_history(goal)]
             latest = f"{ratings[-1]}/10" if ratings else "not rated"
@@ -230,12 +259,20 @@ def goals(context: Context, show_all: bool) -> None:
 
 
 @command()
+@json_option
 @pass_context
-def themes(context: Context) -> None:
+def themes(context: Context, as_json: bool) -> None:
     """Themes, with how many reflections touched each in recent months."""
     with context.journal() as journal:
         frequency = journal.theme_frequency()
-        for theme in sorted(journal.all(Theme), key=lambda theme: theme.label.casefold()):
+        shown = sorted(journal.all(Theme), key=lambda theme: theme.label.casefold())
+        if as_json:
+            by_month = {theme.saved_id: dict(sorted(frequency.get(theme.saved_id, {}).items())) for theme in shown}
+            echo_document(
+                "themes", (json_item(theme, reflections_by_month=by_month[theme.saved_id]) for theme in shown)
+            )
+            return
+        for theme in shown:
             months = frequency.get(theme.saved_id, Counter[str]())
             total = sum(months.values())
             recent = ", ".join(f"{month}: {count}" for month, count in sorted(months.items())[-4:])
@@ -244,13 +281,18 @@ def themes(context: Context) -> None:
 
 @command()
 @click.option("--all", "show_all", is_flag=True, help="Include actions already done.")
+@json_option
 @pass_context
-def actions(context: Context, show_all: bool) -> None:
+def actions(context: Context, show_all: bool, as_json: bool) -> None:
     """Actions you committed to: open ones first, overdue marked (tick one with `candour done`)."""
     with context.journal() as journal:
         today = journal.clock.today()
         shown = [action for action in journal.all(Action) if show_all or not action.done]
-        for action in sorted(shown, key=lambda action: (action.done, action.due_on or date.max)):
+        shown.sort(key=lambda action: (action.done, action.due_on or date.max))
+        if as_json:
+            echo_document("actions", (json_item(action, overdue=action.is_overdue(today)) for action in shown))
+            return
+        for action in shown:
             due = f"due {action.due_on}" if action.due_on else ""
             state = "done" if action.done else "OVERDUE" if action.is_overdue(today) else "open"
             click.echo(f"{short_id(action.saved_id)}  {state:<8} {due:<14}  {action.text}")
@@ -259,20 +301,39 @@ def actions(context: Context, show_all: bool) -> None:
 
 
 @command()
+@json_option
 @pass_context
-def people(context: Context) -> None:
+def people(context: Context, as_json: bool) -> None:
     """The people you mention (always private; the export linter keeps their names out of summaries)."""
     with context.journal() as journal:
-        for person in sorted(journal.all(Person), key=lambda person: normalize(person.name)):
+        shown = sorted(journal.all(Person), key=lambda person: normalize(person.name))
+        if as_json:
+            echo_document("people", map(json_item, shown))
+            return
+        for person in shown:
             aliases = f"  (also {', '.join(person.aliases)})" if person.aliases else ""
             click.echo(f"{short_id(person.saved_id)}  {person.name}{aliases}")
 
 
 @command()
+@json_option
 @pass_context
-def engagements(context: Context) -> None:
+def engagements(context: Context, as_json: bool) -> None:
     """Engagements with their sessions held and sharing level."""
     with context.journal() as journal:
+        if as_json:
+            echo_document(
+                "engagements",
+                (
+                    json_item(
+                        engagement,
+                        progress=dataclasses.asdict(journal.progress(engagement)),
+                        sessions=[json_item(session) for session in journal.sessions_of(engagement)],
+                    )
+                    for engagement in journal.all(Engagement)
+                ),
+            )
+            return
         for engagement in journal.all(Engagement):
             progress = journal.progress(engagement)
             click.echo(

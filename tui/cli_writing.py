@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +43,9 @@ from tui.cli_context import (
     Context,
     find_engagement,
     find_goal,
+    find_person,
     find_session,
+    find_theme,
     pass_context,
     pick,
     short_id,
@@ -384,7 +387,7 @@ def new_theme(context: Context, label: str, sponsor_wording: str, description: s
     """Create a theme (private label, optional sponsor wording)."""
     with context.journal() as journal:
         wanted = normalize(Theme(label).label)
-        if any(normalize(theme.label) == wanted for theme in journal.all(Theme)):
+        if any(normalize(name) == wanted for theme in journal.all(Theme) for name in theme.names):
             raise InvalidInput("A theme with that label already exists (case and accents aside); nothing was added.")
         theme = journal.save(Theme(label, sponsor_wording, description))
         click.echo(f"Created theme {short_id(theme.saved_id)}.")
@@ -438,3 +441,62 @@ def new_template(context: Context, name: str, prompts: tuple[str, ...]) -> None:
     with context.journal() as journal:
         template = journal.save(Template(name, prompts))
         click.echo(f"Added template {short_id(template.saved_id)} with {len(template.prompts)} prompts.")
+
+
+# --- themes and people: merging and aliases --------------------------------------------------
+
+NAMED_KINDS: dict[str, Callable[[Journal, str], Theme | Person]] = {"theme": find_theme, "person": find_person}
+"""The kinds that go by names, with how a typed name or id finds one."""
+
+
+@command()
+@click.argument("kind", type=click.Choice(sorted(NAMED_KINDS)))
+@click.argument("keep_ref", metavar="KEEP")
+@click.argument("other_ref", metavar="OTHER")
+@pass_context
+def merge(context: Context, kind: str, keep_ref: str, other_ref: str) -> None:
+    """Merge OTHER into KEEP (two themes, or two people; by name or id): everything linked to OTHER is linked to
+    KEEP, OTHER's name becomes one of KEEP's aliases, and OTHER is deleted (`candour restore` brings it back,
+    unlinked). One transaction: all of it happens, or none."""
+    with context.journal() as journal:
+        find = NAMED_KINDS[kind]
+        keep, other = find(journal, keep_ref), find(journal, other_ref)
+        linked = len(journal.links_to(other.saved_id))
+        merged = journal.merge(keep, other)
+        click.echo(
+            f"Merged {short_id(other.saved_id)} into {kind} {short_id(merged.saved_id)} ({merged.names[0]}): "
+            f"{linked} record{'s' if linked != 1 else ''} re-linked; also known as {', '.join(merged.aliases)}."
+        )
+
+
+@command()
+@click.argument("kind", type=click.Choice(sorted(NAMED_KINDS)))
+@click.argument("ref", metavar="NAME|ID")
+@click.argument("aliases", metavar="ALIAS...", nargs=-1)
+@click.option("--remove", "removals", multiple=True, metavar="ALIAS", help="Forget this alias; repeatable.")
+@pass_context
+def alias(context: Context, kind: str, ref: str, aliases: tuple[str, ...], removals: tuple[str, ...]) -> None:
+    """Give a theme or a person other names (`#alias` and `@Alias` then link it), or forget some with --remove.
+    Without ALIAS or --remove, print the aliases it has."""
+    with context.journal() as journal:
+        value = NAMED_KINDS[kind](journal, ref)
+        if aliases or removals:
+            forgotten = {normalize(name) for name in removals}
+            missing = [name for name in removals if normalize(name) not in map(normalize, value.aliases)]
+            if missing:
+                raise InvalidInput(f"It has no alias {missing[0]!r}; nothing was changed.")
+            _refuse_names_in_use(journal, value, aliases)
+            kept = tuple(name for name in value.aliases if normalize(name) not in forgotten)
+            value = journal.save(dataclasses.replace(value, aliases=(*kept, *aliases)))
+        click.echo(f"{value.names[0]}: {', '.join(value.aliases) if value.aliases else 'no aliases'}")
+
+
+def _refuse_names_in_use(journal: Journal, value: Theme | Person, names: tuple[str, ...]) -> None:
+    """An alias must name one record only: refuse one that another theme (or person) already goes by."""
+    wanted = {normalize(name) for name in names}
+    for other in journal.all(type(value)):
+        if other.saved_id != value.saved_id and wanted & {normalize(name) for name in other.names}:
+            raise InvalidInput(
+                f"Another {value.KIND} ({short_id(other.saved_id)}) already goes by one of those names: "
+                f"merge the two with `candour merge {value.KIND} KEEP OTHER` instead."
+            )

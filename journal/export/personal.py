@@ -43,9 +43,7 @@ def _records(journal: Journal) -> dict[str, list[dict[str, object]]]:
 
 def _fields(value: Model) -> dict[str, object]:
     # The codec's own JSON, so that every field of every kind is included without a list to keep in step.
-    body: dict[str, object] = json.loads(codec.encode(value))
-    body.pop("v", None)
-    return {"id": value.saved_id, **body}
+    return {"id": value.saved_id, **codec.fields_as_json(value)}
 
 
 def render_everything(journal: Journal, format: str, *, exported_at: str) -> bytes:

@@ -189,6 +189,13 @@ def tagged_themes(text: str) -> list[str]:
     return list(dict.fromkeys(match.group(1).replace("_", " ") for match in HASHTAG.finditer(text)))
 
 
+def _clean_aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """Aliases each cleaned to one line, the first of equal ones kept."""
+    if not isinstance(aliases, (tuple, list)):
+        raise InvalidInput("Aliases must be a list of names.")
+    return tuple(dict.fromkeys(clean_text(alias, "alias", required=True, one_line=True) for alias in aliases))
+
+
 @dataclass(frozen=True, repr=False)
 class Theme(Private):
     """A topic the coachee works on; the sponsor wording is what an export may show."""
@@ -198,12 +205,20 @@ class Theme(Private):
     """Private label."""
     sponsor_wording: str = ""
     description: str = ""
+    aliases: tuple[str, ...] = ()
+    """Other labels that mean this theme (a merged theme's label among them): `#alias` links this one."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:
         self._clean("label", "theme label", required=True, one_line=True)
         self._clean("sponsor_wording", "sponsor wording", one_line=True)
         self._clean("description", "theme description")
+        object.__setattr__(self, "aliases", _clean_aliases(self.aliases))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The label and every alias."""
+        return (self.label, *self.aliases)
 
     @property
     def sort_key(self) -> date:
@@ -225,10 +240,7 @@ class Person(Private):
 
     def __post_init__(self) -> None:
         self._clean("name", "person's name", required=True, one_line=True)
-        aliases = tuple(
-            dict.fromkeys(clean_text(alias, "alias", required=True, one_line=True) for alias in self.aliases)
-        )
-        object.__setattr__(self, "aliases", aliases)
+        object.__setattr__(self, "aliases", _clean_aliases(self.aliases))
         self._clean("note", "note about the person")
 
     @property

@@ -46,9 +46,9 @@ class Candour:
             assert result.returncode == 0, (args, result.stdout, result.stderr)
         return result
 
-    def new_id(self, *args: str) -> str:
+    def new_id(self, *args: str, stdin: str = "") -> str:
         """Run a creating command and return the short id it printed."""
-        output = self(*args).stdout
+        output = self(*args, stdin=stdin).stdout
         found = re.search(r"\b([0-9a-f]{8})\b", output)
         assert found, output
         return found.group(1)

@@ -140,6 +140,7 @@ class RecordStore:
         """
         _check_record_fields(kind, sort_key)
         with self._file.mutex:
+            self._refuse_if_changed()
             if record_id is None:
                 entry = IndexEntry(self._index.new_id(), 1, 1, kind, sort_key)
             else:
@@ -158,6 +159,7 @@ class RecordStore:
             The new records' index entries, in the order given.
         """
         with self._file.mutex:
+            self._refuse_if_changed()
             records_key = self._keyring.keys().records
             staged: dict[int, Bucket] = {}
             rows: list[tuple[bytes, int, bytes, bytes]] = []
@@ -180,6 +182,7 @@ class RecordStore:
     def delete(self, record_id: str) -> IndexEntry:
         """Delete a record, reversibly: a tombstone revision is written; `restore` undoes it, `purge` makes it final."""
         with self._file.mutex:
+            self._refuse_if_changed()
             entry = self._index.entry(parse_record_id(record_id))
             if entry.deleted:
                 return entry
@@ -190,6 +193,7 @@ class RecordStore:
     def restore(self, record_id: str) -> IndexEntry:
         """Undo `delete`: the revision before the tombstone becomes current again (as a new revision)."""
         with self._file.mutex:
+            self._refuse_if_changed()
             entry = self._index.entry(parse_record_id(record_id))
             if not entry.deleted:
                 return entry
@@ -201,6 +205,7 @@ class RecordStore:
     def purge(self, record_id: str) -> None:
         """Remove a record and all its revisions for good (secure delete zeroes their pages)."""
         with self._file.mutex:
+            self._refuse_if_changed()
             raw_id = parse_record_id(record_id)
             self._index.entry(raw_id)
             bucket = index_format.bucket_of(raw_id)
@@ -217,6 +222,7 @@ class RecordStore:
     def prune(self, record_id: str) -> None:
         """Remove a record's older revisions for good, keeping the current one."""
         with self._file.mutex:
+            self._refuse_if_changed()
             entry = self._index.entry(parse_record_id(record_id))
             bucket = index_format.bucket_of(entry.record_id)
             entries = dict(self._index.bucket(bucket))
@@ -374,6 +380,13 @@ class RecordStore:
             rows = self._file.db().execute(_READ_CHAIN, (entry.record_id, revision, entry.revision)).fetchall()
         envelope = walk_chain(entry, rows, revision)[revision]
         return crypto.open_envelope(records_key, envelope, RECORDS_TABLE, entry.record_id, revision)
+
+    def _refuse_if_changed(self) -> None:
+        """Before a write reads the index for it: refuse at once when another program wrote the journal since it
+        was read (`SealedIndex.check_current`), so the write is not misread as a rolled-back index when the
+        other program's new rows are met first. The same check inside the write's transaction stays the guard."""
+        with sqlite_errors("read the journal"):
+            self._index.check_current(self._file.db())
 
     def _write_revision(self, entry: IndexEntry, payload: bytes, action: str) -> IndexEntry:
         records_key = self._keyring.keys().records

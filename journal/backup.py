@@ -190,10 +190,10 @@ def import_backup(journal: Journal, backup: Backup) -> BackupReport:
                 elif model in _NAMED and (named := _same_name(journal, relinked)) is not None:
                     new_ids[file_id] = _merge_named(journal, named, relinked, file_id, backup.origin)
                     already_there[model.KIND] += 1
-                elif model is Draft and journal.current_draft() is not None:
+                elif isinstance(relinked, Draft) and journal.draft_like(relinked) is not None:
                     left_out.append(
-                        f"draft {file_id[:8]}: this journal keeps one draft and has its own; the file's is in the "
-                        "file, to copy from."
+                        f"draft {file_id[:8]}: this journal has its own draft for the same session; the file's is "
+                        "in the file, to copy from."
                     )
                 else:
                     fresh.append((file_id, relinked))

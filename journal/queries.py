@@ -14,9 +14,12 @@ from journal.models import (
     WHAT_WILL_I_DO,
     Action,
     CheckIn,
+    Draft,
     Engagement,
+    ExportRecord,
     Goal,
     GoalStatus,
+    LintDismissal,
     Model,
     Person,
     Reflection,
@@ -196,6 +199,38 @@ class Queries(RecordStore):
         sessions = [session for session in self.all(Session) if session.engagement_id == engagement.record_id]
         return sorted(sessions, key=lambda session: (session.held_on, session.number))
 
+    def engagement_records(self, engagement: Engagement) -> list[Model]:
+        """Everything that belongs to one engagement, each record once, those that link to others before the
+        records they link to (the order they can be erased in): drafts, reflections, check-ins, actions, goals,
+        sessions, the findings kept and the exports logged for it, the engagement itself; then the themes and
+        people its reflections name that no reflection of another engagement names."""
+        own = engagement.saved_id
+        sessions = self.sessions_of(engagement)
+        session_ids = {session.saved_id for session in sessions}
+        reflections = [r for r in self.all(Reflection) if r.engagement_id == own or r.session_id in session_ids]
+        reflection_ids = {reflection.saved_id for reflection in reflections}
+        goals = [goal for goal in self.all(Goal) if goal.engagement_id == own]
+        goal_ids = {goal.saved_id for goal in goals}
+        drafts = [
+            draft
+            for draft in self.all(Draft)
+            if draft.engagement_id == own or draft.session_id in session_ids or draft.reflection_id in reflection_ids
+        ]
+        check_ins = [check_in for check_in in self.all(CheckIn) if check_in.goal_id in goal_ids]
+        actions = [a for a in self.all(Action) if a.session_id in session_ids or a.goal_id in goal_ids]
+        kept = [value for model in (LintDismissal, ExportRecord) for value in self.all(model)]
+        loose = [value for value in kept if getattr(value, "engagement_id", None) == own]
+        others = [r for r in self.all(Reflection) if r.saved_id not in reflection_ids]
+        named_elsewhere = {linked for r in others for linked in (*r.theme_ids, *r.person_ids)}
+        named_here = dict.fromkeys(linked for r in reflections for linked in (*r.theme_ids, *r.person_ids))
+        names = [
+            value
+            for model in (Theme, Person)
+            for value in self.all(model)
+            if value.saved_id in named_here and value.saved_id not in named_elsewhere
+        ]
+        return [*drafts, *reflections, *check_ins, *actions, *goals, *sessions, *loose, engagement, *names]
+
     def progress(self, engagement: Engagement) -> EngagementProgress:
         """Sessions held (and cancelled) against those planned."""
         statuses = Counter(session.status for session in self.sessions_of(engagement))
@@ -204,9 +239,9 @@ class Queries(RecordStore):
         )
 
     def current_engagement(self) -> Engagement | None:
-        """The engagement running today, else the one that started last."""
+        """The engagement running today, else the one that started last; archived ones only when all are."""
         today = self.clock.today()
-        engagements = self.all(Engagement)
+        engagements = [e for e in self.all(Engagement) if not e.archived] or self.all(Engagement)
         running = [
             engagement
             for engagement in engagements
@@ -283,7 +318,7 @@ class Queries(RecordStore):
             last_rated[check_in.goal_id] = max(check_in.rated_on, last_rated.get(check_in.goal_id, date.min))
         due = []
         for goal in self.all(Goal):
-            if goal.status is not GoalStatus.ACTIVE:
+            if goal.status is not GoalStatus.ACTIVE or goal.archived:
                 continue
             if engagement is not None and goal.engagement_id not in (None, engagement.record_id):
                 continue

@@ -11,7 +11,7 @@ import crypto
 from crypto import KdfLimits, KdfParams
 from journal import codec
 from journal.clock import Clock
-from journal.models import Preferences
+from journal.models import Engagement, Preferences
 from journal.queries import SEARCHABLE_KINDS, EngagementProgress, PrepDigest, Queries
 from journal.records import MIN_ID_PREFIX, RecordStore, sort_key
 from journal.recovery_key import draw_recovery_key
@@ -178,6 +178,17 @@ class Journal(Writing, Queries):
         with self.transaction("rotate the journal keys"):
             self.vault.rotate_keys(passphrase, recovery_key)
             return self.note_recovery_key_confirmed()
+
+    def erase_engagement(self, engagement: Engagement) -> int:
+        """Erase an engagement and everything that belongs to it (`engagement_records`), every revision, for
+        good, in one transaction; returns how many records went. The file keeps no copy: erased rows are
+        zeroed (SQLite's secure delete), and the search cache forgets them with their records.
+        """
+        doomed = self.engagement_records(engagement)
+        with self.transaction("erase the engagement"):
+            for value in doomed:
+                self.purge(value.saved_id)
+        return len(doomed)
 
     def backup(self, destination: Path) -> None:
         """Write a consistent encrypted copy of the journal (same passphrase and recovery key) to `destination`.

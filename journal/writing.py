@@ -114,6 +114,15 @@ class Writing(RecordStore):
             self.delete(other.saved_id)
             return self.save(merged)
 
+    def goes_by(self, value: Theme | Person, names: Iterable[str]) -> Theme | Person | None:
+        """Another theme (or person) that already goes by one of `names`, ignoring case and accents: an alias
+        must name one record only, so such a name is refused and the two merged instead."""
+        wanted = {normalize(name) for name in names}
+        for other in self.all(type(value)):
+            if other.saved_id != value.record_id and wanted & {normalize(name) for name in other.names}:
+                return other
+        return None
+
     def _move_kept_wordings(self, old_item: str, new_item: str) -> None:
         """Give `new_item` the sponsor wording each engagement kept for `old_item`, where it kept none of its own."""
         for engagement in self.all(Engagement):
@@ -174,29 +183,65 @@ class Writing(RecordStore):
             template=reflection.template,
         )
 
+    def drafts(self) -> list[Draft]:
+        """Every unfinished draft (one per session, per engagement between sessions, per reflection being
+        edited), the one saved last first."""
+        return sorted(self.all(Draft), key=lambda draft: draft.saved_at or datetime.min, reverse=True)
+
     def current_draft(self) -> Draft | None:
-        """The draft left open (at most one is kept), if any."""
-        drafts = self.all(Draft)
+        """The draft saved last (the one open when the journal locked), if any."""
+        drafts = self.drafts()
         return drafts[0] if drafts else None
 
+    def draft_like(self, draft: Draft) -> Draft | None:
+        """The saved draft for the same thing as `draft` (`Draft.slot`), if there is one."""
+        return next((saved for saved in self.all(Draft) if saved.slot == draft.slot), None)
+
     def save_draft(self, draft: Draft) -> Draft:
-        """Save the draft, replacing any other, in one transaction.
+        """Save the draft, replacing the one for the same thing (and its own earlier save), in one transaction.
 
         Each save is a new record, at revision 1, and the draft saved before it is erased: the file never
-        holds more than one draft's half-written text, and nothing in it counts the saves. Revision numbers
+        holds more than one half-written text per draft, and nothing in it counts the saves. Revision numbers
         are stored in clear, so one that rose with every autosave would show how long the coachee typed.
         """
+        now = self.clock.now().replace(tzinfo=None)
+        # Kept after every other draft's time (a clock showing one moment twice, or going back), so the draft saved
+        # last is the one the app reopens.
+        latest = max((saved.saved_at for saved in self.all(Draft) if saved.saved_at is not None), default=None)
+        if latest is not None and latest >= now:
+            now = latest + timedelta(microseconds=1)
         with self.transaction("save the draft"):
-            saved = self.save(replace(draft, record_id=None, saved_at=self.clock.now().replace(tzinfo=None)))
+            saved = self.save(replace(draft, record_id=None, saved_at=now))
             for earlier in self.all(Draft):
-                if earlier.saved_id != saved.saved_id:
+                replaced = earlier.slot == saved.slot or earlier.saved_id == draft.record_id
+                if earlier.saved_id != saved.saved_id and replaced:
                     self.purge(earlier.saved_id)
         return saved
 
-    def discard_draft(self) -> None:
-        """Erase every draft for good."""
-        for draft in self.all(Draft):
-            self.purge(draft.saved_id)
+    def move_draft(self, draft: Draft, session: Session | None, engagement: Engagement | None = None) -> Draft:
+        """The draft of a new reflection moved to another session (or, with `session` None, to between sessions
+        of `engagement`), saved there in one transaction.
+
+        Raises:
+            InvalidInput: the draft edits a saved reflection (it stays with it), or the other session already
+                has a draft (open that one first: neither is overwritten).
+        """
+        if draft.reflection_id is not None:
+            raise InvalidInput("A draft editing a saved reflection stays with it; move the reflection instead.")
+        moved = draft.with_content(
+            session_id=session.saved_id if session else None,
+            engagement_id=session.engagement_id if session else engagement.saved_id if engagement else None,
+        )
+        waiting = self.draft_like(moved)
+        if waiting is not None and waiting.saved_id != draft.record_id:
+            raise InvalidInput("That session already has an unfinished draft: open it, save or discard it, first.")
+        return self.save_draft(moved)
+
+    def discard_draft(self, draft: Draft | None = None) -> None:
+        """Erase a draft for good: the one for the same thing as `draft`, or every draft when None."""
+        for saved in self.all(Draft):
+            if draft is None or saved.slot == draft.slot or saved.saved_id == draft.record_id:
+                self.purge(saved.saved_id)
 
     def save_reflection_from(self, draft: Draft) -> Reflection:
         """Turn a draft into a saved reflection (new, or a new revision of the one edited), create the
@@ -228,7 +273,7 @@ class Writing(RecordStore):
             saved = self.save(replace(reflection, theme_ids=theme_ids, person_ids=person_ids))
             if actions:
                 self.save_many(actions)
-            self.discard_draft()
+            self.discard_draft(draft)
         return saved
 
     def preferences(self) -> Preferences:

@@ -13,7 +13,7 @@ from journal import codec
 from journal.errors import InvalidInput
 from journal.export.log import sha256_hex, write_logged
 from journal.export.write import DEFAULT_MODE
-from journal.models import MODEL_TYPES, ExportRecord, Model
+from journal.models import MODEL_TYPES, Engagement, ExportRecord, Model, Reflection
 from journal.store import Journal
 
 PERSONAL_FORMATS = ("markdown", "json")
@@ -31,14 +31,26 @@ WARNING = (
 """Shown before a personal export is written, and at the top of the file."""
 
 
-def _records(journal: Journal) -> dict[str, list[dict[str, object]]]:
-    """Every live record of every kind as JSON-ready values, oldest first within a kind."""
+def _records(journal: Journal, engagement: Engagement | None = None) -> dict[str, list[dict[str, object]]]:
+    """Every live record of every kind (or only those of one engagement) as JSON-ready values, oldest first
+    within a kind."""
     everything: dict[str, list[dict[str, object]]] = {}
+    only = None if engagement is None else _engagement_copy(journal, engagement)
     for model in MODEL_TYPES:
-        values: list[Model] = list(reversed(journal.all(model)))
+        values: list[Model] = [v for v in reversed(journal.all(model)) if only is None or v.saved_id in only]
         if values:
             everything[model.KIND] = [_fields(value) for value in values]
     return everything
+
+
+def _engagement_copy(journal: Journal, engagement: Engagement) -> set[str]:
+    """The ids a copy of one engagement holds: its records, and every theme and person its reflections name
+    (also those other engagements name, which erasing it would keep)."""
+    records = journal.engagement_records(engagement)
+    named = {
+        linked for value in records if isinstance(value, Reflection) for linked in (*value.theme_ids, *value.person_ids)
+    }
+    return {value.saved_id for value in records} | named
 
 
 def _fields(value: Model) -> dict[str, object]:
@@ -98,15 +110,22 @@ def _markdown_fields(value: dict[str, object], prefix: str = "") -> list[str]:
 
 
 def export_everything(
-    journal: Journal, format: str, destination: Path, *, overwrite: bool = False, mode: int = DEFAULT_MODE
+    journal: Journal,
+    format: str,
+    destination: Path,
+    *,
+    overwrite: bool = False,
+    mode: int = DEFAULT_MODE,
+    engagement: Engagement | None = None,
 ) -> ExportRecord:
-    """Write the whole journal to `destination` (atomically, owner-only), logged first as a personal export.
+    """Write the whole journal (or one engagement's part of it: a copy to keep before erasing it) to
+    `destination` (atomically, owner-only), logged first as a personal export.
 
     Raises:
         InvalidInput: a format other than Markdown or JSON.
         ExportExists, StorageError, ExportUnconfirmed: see `write_logged`.
     """
-    data, entry = _everything(journal, format, shown_only=False)
+    data, entry = _everything(journal, format, shown_only=False, engagement=engagement)
     return write_logged(journal, entry, data, destination, overwrite=overwrite, mode=mode)
 
 
@@ -121,10 +140,12 @@ def everything_for_output(journal: Journal, format: str) -> tuple[bytes, ExportR
     return data, journal.save(entry)
 
 
-def _everything(journal: Journal, format: str, *, shown_only: bool) -> tuple[bytes, ExportRecord]:
-    """The whole journal rendered, and its log entry (not yet saved)."""
+def _everything(
+    journal: Journal, format: str, *, shown_only: bool, engagement: Engagement | None = None
+) -> tuple[bytes, ExportRecord]:
+    """The whole journal (or one engagement's records) rendered, and its log entry (not yet saved)."""
     now = journal.clock.now().replace(tzinfo=None, microsecond=0)
-    records = _records(journal)
+    records = _records(journal, engagement)
     data = _render(records, format, now.isoformat(sep=" "))
     entry = ExportRecord(
         exported_at=now,
@@ -136,6 +157,7 @@ def _everything(journal: Journal, format: str, *, shown_only: bool) -> tuple[byt
         ),
         personal=True,
         shown_only=shown_only,
+        engagement_id=engagement.saved_id if engagement else None,
     )
     return data, entry
 

@@ -103,6 +103,8 @@ class Engagement(Private):
     """How the sponsor knows the engagement (the title is the coachee's own, and may say more)."""
     wordings: tuple[SponsorWording, ...] = ()
     """Sponsor wordings kept for this engagement's summaries, one per item: never shared with another sponsor."""
+    archived: bool = False
+    """Ended and put away: kept and searchable, but no longer the current engagement nor opened in the timeline."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:

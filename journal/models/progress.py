@@ -53,6 +53,8 @@ class Goal(Private):
     engagement_id: str | None = None
     target_rating: int | None = None
     """Where the coachee means to be on the 0-10 scale by the engagement's end."""
+    archived: bool = False
+    """Put away: kept with its check-ins, but no longer listed among the goals, nor proposed to rate."""
     record_id: str | None = None
 
     def __post_init__(self) -> None:

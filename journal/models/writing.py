@@ -315,5 +315,15 @@ class Draft(Private):
         return self.text.strip() == self.starting_text.strip() and not (self.title or self.actions)
 
     @property
+    def slot(self) -> tuple[str | None, ...]:
+        """What the draft is for, of which the journal keeps one draft each: the reflection being edited, or a
+        new reflection on a session, or one between sessions of an engagement."""
+        if self.reflection_id is not None:
+            return ("edit", self.reflection_id)
+        if self.session_id is not None:
+            return ("session", self.session_id)
+        return ("between", self.engagement_id)
+
+    @property
     def sort_key(self) -> date:
         return date.min

@@ -133,7 +133,7 @@ def test_a_failed_editor_save_leaves_no_theme_person_action_or_reflection(
     )
     before = _file_hash(journal.vault.path)
 
-    def full_disk() -> None:
+    def full_disk(draft: Draft | None = None) -> None:
         raise StorageError("Could not erase the draft: the disk is full.")
 
     monkeypatch.setattr(journal, "discard_draft", full_disk)  # the last step of the save fails

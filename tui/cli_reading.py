@@ -235,14 +235,16 @@ def show(context: Context, record_refs: tuple[str, ...], revision: int | None, a
 
 
 @command()
-@click.option("--all", "show_all", is_flag=True, help="Include achieved and dropped goals.")
+@click.option("--all", "show_all", is_flag=True, help="Include achieved, dropped and archived goals.")
 @json_option
 @pass_context
 def goals(context: Context, show_all: bool, as_json: bool) -> None:
     """Goals with their status and rating history."""
     with context.journal() as journal:
         shown = [
-            goal for goal in journal.all(Goal) if show_all or goal.status in (GoalStatus.ACTIVE, GoalStatus.NOT_STARTED)
+            goal
+            for goal in journal.all(Goal)
+            if show_all or (goal.status in (GoalStatus.ACTIVE, GoalStatus.NOT_STARTED) and not goal.archived)
         ]
         if as_json:
             echo_document(

@@ -492,11 +492,9 @@ def alias(context: Context, kind: str, ref: str, aliases: tuple[str, ...], remov
 
 
 def _refuse_names_in_use(journal: Journal, value: Theme | Person, names: tuple[str, ...]) -> None:
-    """An alias must name one record only: refuse one that another theme (or person) already goes by."""
-    wanted = {normalize(name) for name in names}
-    for other in journal.all(type(value)):
-        if other.saved_id != value.saved_id and wanted & {normalize(name) for name in other.names}:
-            raise InvalidInput(
-                f"Another {value.KIND} ({short_id(other.saved_id)}) already goes by one of those names: "
-                f"merge the two with `candour merge {value.KIND} KEEP OTHER` instead."
-            )
+    other = journal.goes_by(value, names)
+    if other is not None:
+        raise InvalidInput(
+            f"Another {value.KIND} ({short_id(other.saved_id)}) already goes by one of those names: "
+            f"merge the two with `candour merge {value.KIND} KEEP OTHER` instead."
+        )

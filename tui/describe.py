@@ -12,15 +12,19 @@ from typing import TypeVar
 from journal import (
     Action,
     CheckIn,
+    Draft,
     Engagement,
+    ExportRecord,
     Goal,
     Journal,
+    LintDismissal,
     Model,
     Person,
     PrepDigest,
     RecordNotFound,
     Reflection,
     Session,
+    Template,
     Theme,
     format_day,
 )
@@ -29,6 +33,28 @@ from journal.text import shortened
 M = TypeVar("M", bound=Model)
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+KIND_NAMES = {
+    Engagement.KIND: "engagement",
+    Session.KIND: "session",
+    Reflection.KIND: "reflection",
+    Theme.KIND: "theme",
+    Goal.KIND: "goal",
+    CheckIn.KIND: "check-in",
+    Action.KIND: "action",
+    Person.KIND: "person",
+    Template.KIND: "template",
+    Draft.KIND: "draft",
+    LintDismissal.KIND: "kept finding",
+    ExportRecord.KIND: "logged export",
+}
+"""The kinds as the app names them to a person."""
+
+
+def kind_name(value: Model) -> str:
+    """The record's kind as the app names it to a person."""
+    return KIND_NAMES.get(value.KIND, value.KIND)
 
 
 def sparkline(ratings: Sequence[int], high: int = 10) -> str:
@@ -63,6 +89,8 @@ def summary_line(value: Model, width: int = 70) -> str:
             text = value.label
         case Person():
             text = value.name
+        case Session():
+            text = f"{value.number} · {value.held_on:%d %b %Y} · {value.status.value}"
         case Action():
             text = f"{value.text} ({'done' if value.done else 'open'})"
         case CheckIn():
@@ -204,3 +232,16 @@ def _linked(journal: Journal, model: type[M], record_id: str) -> M | str:
         return journal.get(model, record_id)
     except RecordNotFound:
         return f"(missing {model.KIND} {record_id[:8]})"
+
+
+def draft_context(journal: Journal, draft: Draft) -> str:
+    """What a draft is for, in words: "New reflection · After session 3 (12 Sep 2026)", "Editing · Between
+    sessions"."""
+    if draft.session_id:
+        session = _linked(journal, Session, draft.session_id)
+        what = (
+            f"After session {session.number} ({session.held_on:%d %b %Y})" if isinstance(session, Session) else session
+        )
+    else:
+        what = "Between sessions"
+    return f"{'Editing' if draft.reflection_id else 'New reflection'} · {what}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,8 @@ def test_the_whole_text_comes_back_as_the_journal_holds_it(candour: Candour, lin
         held = journal.find(saved)
     assert isinstance(held, Reflection)
     assert shown["record"]["text"] == held.text
-    assert held.text == text  # what was typed, unchanged
+    # What was typed, unchanged but for Unicode's canonical form (NFC: the same text, one way of encoding it).
+    assert held.text == unicodedata.normalize("NFC", text)
 
 
 def test_merging_a_typo_theme_relinks_everything_and_keeps_the_typo_as_an_alias(candour: Candour) -> None:

@@ -6,6 +6,7 @@ and look at the report before committing.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
@@ -17,15 +18,17 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, ListView, Markdown, OptionList, Static, TextArea, Tree
 
-from journal import FixedClock
+from journal import Engagement, FixedClock, Person, Reflection, Session, Theme
 from journal.demo import DEMO_PASSPHRASE, create_demo
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS
 from tests.test_tui.test_app import TIMEOUT
 from tui.app import CandourApp, make_app
 from tui.screens.editor import EditorScreen
+from tui.screens.ending import EndEngagementScreen
 from tui.screens.goals import GoalsScreen
 from tui.screens.main import MainScreen
 from tui.screens.prep import PrepScreen
+from tui.screens.records import DeletedScreen, HistoryScreen, ManageScreen, NamesScreen, RecordForm, RecordRow
 from tui.screens.search import SearchScreen
 
 SIZE = (120, 40)
@@ -188,3 +191,106 @@ def test_first_run(snap_compare: SnapCompare, journal_path: Path) -> None:
     passphrase field with its strength meter and the field to type it again."""
     app = make_app(journal_path, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
     assert snap_compare(app, terminal_size=SIZE, run_before=showing(lambda app: focused(app, "first")))
+
+
+def _on(screen: type, widget_id: str) -> State:
+    """The screen is showing with `widget_id` focused."""
+    return lambda app: isinstance(app.screen, screen) and focused(app, widget_id)
+
+
+def _cursor_on(app: App[Any], wanted: Callable[[object], bool]) -> None:
+    """Put the timeline's cursor on the first node whose record `wanted` accepts."""
+    tree = app.screen.query_one(Tree)
+    for line in range(tree.last_line + 1):
+        node = tree.get_node_at_line(line)
+        if node is not None and wanted(node.data):
+            tree.move_cursor(node)
+            return
+    raise AssertionError("no such record in the timeline")
+
+
+def on_record_then(
+    wanted: Callable[[object], bool], *keys: str, shows: State
+) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Unlock, put the cursor on the record `wanted` accepts, press `keys`, wait until the app `shows`."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await unlocked_then(shows=_timeline_focused)(pilot)
+        _cursor_on(pilot.app, wanted)
+        await pilot.press(*keys)
+        await settle(pilot, shows)
+
+    return run_before
+
+
+def test_manage_menu_of_a_reflection(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
+    """You should see a centred card naming the reflection by its first words, and the choices: edit the text,
+    edit the date, title, mood and energy, history, and delete."""
+    managed = on_record_then(lambda data: isinstance(data, Reflection), "m", shows=_on(ManageScreen, "manage-choices"))
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=managed)
+
+
+def test_record_form_of_a_session(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
+    """You should see "Edit the session" with its date (2026-11-30), number 6, status "planned" and its agenda
+    "How it went with Priya", each field with a hint of what to type, and Save and Cancel."""
+    planned = on_record_then(
+        lambda data: isinstance(data, Session) and data.number == 6, "e", shows=_on(RecordForm, "field-held_on")
+    )
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=planned)
+
+
+def test_history_of_an_edited_theme(snap_compare: SnapCompare, journal_path: Path) -> None:
+    """You should see the history of the theme "Presence at work": revision 2 (current) and revision 1, and
+    below what revision 2 changed: "-label: Presence" and "+label: Presence at work"."""
+    with create_demo(journal_path, CLOCK, kdf=CHEAP_KDF, limits=CHEAP_LIMITS) as journal:
+        theme = next(theme for theme in journal.all(Theme) if theme.label == "Presence")
+        journal.save(dataclasses.replace(theme, label="Presence at work"))
+    app = make_app(journal_path, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK, demo_passphrase=DEMO_PASSPHRASE)
+
+    def changes_shown(app: App[Any]) -> bool:
+        if not _on(HistoryScreen, "revisions")(app):
+            return False
+        return "+label" in str(app.screen.query_one("#revision-changes", Static).render())
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await unlocked_then(shows=_timeline_focused)(pilot)
+        await pilot.app.run_action("main('names')")
+        await settle(pilot, _on(NamesScreen, "names"))
+        names = pilot.app.screen
+        assert isinstance(names, NamesScreen)
+        listing = names.query_one("#names", ListView)
+        rows = [row for row in listing.children if isinstance(row, RecordRow)]
+        listing.index = next(n for n, row in enumerate(rows) if getattr(row.value, "label", "") == "Presence at work")
+        await pilot.press("h")
+        await settle(pilot, changes_shown)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_deleted_records(snap_compare: SnapCompare, journal_path: Path) -> None:
+    """You should see "Deleted records (Enter restores one)" and one deleted record: the person “Alex”."""
+    with create_demo(journal_path, CLOCK, kdf=CHEAP_KDF, limits=CHEAP_LIMITS) as journal:
+        unlinked = journal.save(Person("Alex"))
+        journal.delete(unlinked.saved_id)
+    app = make_app(journal_path, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK, demo_passphrase=DEMO_PASSPHRASE)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await unlocked_then(shows=_timeline_focused)(pilot)
+        await pilot.app.run_action("main('deleted')")
+        await settle(pilot, _on(DeletedScreen, "deleted"))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_end_of_an_engagement(snap_compare: SnapCompare, demo_app: CandourApp) -> None:
+    """You should see "End “Leadership coaching”", what archiving, a copy and erasing each do, and the buttons
+    Archive (focused), Export a copy…, Erase for good… and Cancel."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await on_record_then(lambda data: isinstance(data, Engagement), "m", shows=_on(ManageScreen, "manage-choices"))(
+            pilot
+        )
+        await pilot.press("down", "enter")
+        await settle(pilot, _on(EndEngagementScreen, "archive"))
+
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)

@@ -12,35 +12,51 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
-from journal import Action, format_day
+from journal import Action, Model, format_day
 from tui.screens.base import JournalView
+from tui.screens.records import act_on_record, manage_record
 
 
 class ActionsScreen(Screen[None], JournalView):
-    """Space ticks an action done; the change is saved at once (as a new revision)."""
+    """Space ticks an action done; the change is saved at once (as a new revision). `m` edits, shows the
+    history of, or deletes the highlighted one. Done or not is said in words, not by the tick's colour alone."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [
+        Binding("m", "manage", "Manage"),
+        Binding("e", "edit", "Edit"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Your actions (space marks one done):")
+        yield Label("Your actions (space marks one done, e edits, m for more):")
         yield SelectionList[str](id="actions")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.refresh_actions()
+        self.query_one("#actions", SelectionList).focus()
+
+    def refresh_actions(self, select: str | None = None) -> None:
+        """List the actions again, keeping the highlight on `select` (an action's id) when it is still there."""
         today = self.journal.clock.today()
         actions = sorted(self.journal.all(Action), key=lambda action: (action.done, action.due_on or date.max))
         listing = self.query_one("#actions", SelectionList)
-        for action in actions:
-            due = ""
-            if action.due_on:
-                due = f" (due {format_day(action.due_on)}{', OVERDUE' if action.is_overdue(today) else ''})"
-            listing.add_option(Selection(action.text + due, action.saved_id, action.done))
+        with self.prevent(SelectionList.SelectionToggled):
+            listing.clear_options()
+            for action in actions:
+                listing.add_option(Selection(_action_label(action, today), action.saved_id, action.done))
+        ids = [action.saved_id for action in actions]
         if actions:
-            listing.highlighted = 0
+            listing.highlighted = ids.index(select) if select in ids else 0
         else:
             self.notify("No actions yet: add them below a reflection in the editor.")
-        listing.focus()
+
+    def _highlighted(self) -> Action | None:
+        listing = self.query_one("#actions", SelectionList)
+        if listing.highlighted is None:
+            return None
+        return self.journal.get(Action, listing.get_option_at_index(listing.highlighted).value)
 
     @on(SelectionList.SelectionToggled)
     def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
@@ -48,3 +64,24 @@ class ActionsScreen(Screen[None], JournalView):
         done = event.selection.value in event.selection_list.selected
         self.journal.save(dataclasses.replace(action, done=done))
         self.notify("Marked done." if done else "Marked not done.")
+        self.refresh_actions(select=action.saved_id)
+
+    def action_manage(self) -> None:
+        action = self._highlighted()
+        if action is not None:
+            manage_record(self, action, self._changed)
+
+    def action_edit(self) -> None:
+        action = self._highlighted()
+        if action is not None:
+            act_on_record(self, action, "edit", self._changed)
+
+    def _changed(self, value: Model | None) -> None:
+        self.refresh_actions(select=value.saved_id if value is not None else None)
+
+
+def _action_label(action: Action, today: date) -> str:
+    """The action's text, then whether it is done, overdue or open, in words."""
+    state = "done" if action.done else "OVERDUE" if action.is_overdue(today) else "open"
+    due = f", due {format_day(action.due_on)}" if action.due_on else ""
+    return f"{action.text} ({state}{due})"

@@ -4,6 +4,7 @@ seconds and whenever the journal locks, so nothing typed is ever lost."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,9 +14,23 @@ from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from journal import CandourError, Draft, Journal, Person, Reflection, Session, Theme, normalize
+from journal import (
+    CandourError,
+    Draft,
+    Engagement,
+    Journal,
+    Model,
+    Person,
+    Reflection,
+    Session,
+    Template,
+    Theme,
+    normalize,
+)
+from tui.describe import draft_context
 from tui.screens.base import JournalView, Lockable
 from tui.screens.confirm import ConfirmScreen
+from tui.screens.records import PickScreen
 
 AUTOSAVE_SECONDS = 3.0
 """How often typed text is saved as an encrypted draft (and only when it changed)."""
@@ -55,6 +70,8 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
         Binding("ctrl+s", "save", "Save reflection", priority=True),
         Binding("escape", "close", "Close (keeps the draft)"),
         Binding("f2", "discard", "Discard draft"),  # ctrl+d deletes a character in the text area
+        Binding("f3", "move", "Move to another session"),
+        Binding("f4", "template", "Template"),
     ]
 
     def __init__(self, draft: Draft) -> None:
@@ -104,12 +121,7 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
         yield Footer()
 
     def _heading(self, journal: Journal) -> str:
-        if self.draft.session_id:
-            session = journal.get(Session, self.draft.session_id)
-            what = f"After session {session.number} ({session.held_on:%d %b %Y})"
-        else:
-            what = "Between sessions"
-        return f"{'Editing' if self.draft.reflection_id else 'New reflection'} · {what}"
+        return draft_context(journal, self.draft)
 
     def _actions_text(self) -> str:
         return "\n".join(f"• {action}" for action in self.draft.actions)
@@ -200,17 +212,83 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
                 self.draft = self.journal.save_draft(draft)
                 self.app.notify("Draft kept (encrypted); it reopens when you start a reflection.")
             else:
-                self.journal.discard_draft()
+                self.journal.discard_draft(draft)
             self._finished = True
         self.dismiss(None)
+
+    def action_move(self) -> None:
+        """Move the draft to another session (written after the wrong one, or before it was added)."""
+
+        def moved(draft: Draft) -> None:
+            self.draft = draft
+            self.query_one("#editor-context", Static).update(self._heading(self.journal))
+
+        self._newest_autosave += 1  # an autosave still on its way would save the draft where it was
+        move_draft(self, self.current_draft(), moved, lock=self._draft_writes)
+
+    def action_template(self) -> None:
+        """Start from one of the templates, the coachee's own beside the built-in ones: its prompts replace an
+        untouched text, and are added after a text already written (nothing typed is ever replaced)."""
+        templates: list[Model] = list(self.journal.templates())
+
+        def picked(template: Model | None) -> None:
+            if not isinstance(template, Template):
+                return
+            draft = self.current_draft()
+            area = self.query_one("#text", TextArea)
+            if draft.text.strip() == draft.starting_text.strip():
+                text = template.render()
+                self.draft = draft.with_content(text=text, starting_text=text, template=template.name)
+                area.load_text(text)
+                area.move_cursor((1, 0))
+            else:
+                area.move_cursor(area.document.end)
+                area.insert("\n\n" + template.render())
+            area.focus()
+
+        self.app.push_screen(PickScreen("Start from which template?", templates), picked)
 
     def action_discard(self) -> None:
         def answered(discard: bool | None) -> None:
             if discard:
                 with self._draft_writes:
-                    self.journal.discard_draft()
+                    self.journal.discard_draft(self.draft)
                     self._finished = True
                 self.app.notify("Draft discarded.")
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmScreen("Throw away this draft? It cannot be brought back.", "Discard"), answered)
+
+
+def move_draft(
+    screen: JournalView, draft: Draft, then: Callable[[Draft], None], *, lock: threading.Lock | None = None
+) -> None:
+    """Ask which session `draft` is for, move it there (saved at once) and hand the moved draft to `then`.
+    `lock`: the editor's lock on writing its draft, held while the moved one is saved."""
+    journal = screen.journal
+    if draft.reflection_id is not None:
+        screen.app.notify("This draft edits a saved reflection: it stays with it.")
+        return
+    sessions: list[Model] = [
+        session
+        for engagement in journal.all(Engagement)
+        for session in reversed(journal.sessions_of(engagement))
+        if session.saved_id != draft.session_id
+    ]
+    if not sessions:
+        screen.app.notify("There is no other session to move it to: add one first (a).")
+        return
+
+    def picked(session: Model | None) -> None:
+        if not isinstance(session, Session) or screen.candour.journal is None:
+            return
+        try:
+            with lock or threading.Lock():
+                moved = journal.move_draft(draft, session)
+        except CandourError as error:
+            screen.app.notify(str(error), title="Not moved", severity="warning")
+            return
+        screen.app.notify(f"Draft moved to session {session.number} ({session.held_on:%d %b %Y}).")
+        then(moved)
+
+    screen.app.push_screen(PickScreen("Move the draft to which session?", sessions), picked)

@@ -383,17 +383,24 @@ class ShownSummary(ModalScreen[None]):
             yield Static(self.note, classes="muted")
 
 
-class ExportEverythingScreen(ModalScreen[None], JournalView):
-    """The whole journal, unencrypted, for the coachee's own use: behind a clear warning and a confirmation."""
+class ExportEverythingScreen(ModalScreen[bool], JournalView):
+    """The whole journal (or one engagement's records, a copy to keep when it ends), unencrypted, for the
+    coachee's own use: behind a clear warning. Dismisses with whether a file was written."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Cancel (writes nothing)")]
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel (writes nothing)")]
+
+    def __init__(self, engagement: Engagement | None = None) -> None:
+        super().__init__()
+        self.engagement = engagement
 
     def compose(self) -> ComposeResult:
+        what = f"“{self.engagement.title}”" if self.engagement else "everything"
+        name = "candour-engagement-copy.md" if self.engagement else "candour-journal-export.md"
         with Vertical(id="export-everything", classes="card"):
-            yield Static("Export everything for yourself", classes="title")
+            yield Static(f"Export {what} for yourself", classes="title")
             yield Static(WARNING, classes="error")
             yield Select([(name, name) for name in PERSONAL_FORMATS], value="markdown", allow_blank=False, id="format")
-            yield Input(str(Path.home() / "candour-journal-export.md"), id="destination")
+            yield Input(str(Path.home() / name), id="destination")
             with Horizontal(classes="buttons"):
                 yield Button("Write unencrypted file", variant="error", id="write-everything")
                 yield Button("Cancel", id="cancel-everything")
@@ -407,7 +414,7 @@ class ExportEverythingScreen(ModalScreen[None], JournalView):
 
     @on(Button.Pressed, "#cancel-everything")
     def _cancel(self) -> None:
-        self.dismiss()
+        self.dismiss(False)
 
     @on(Button.Pressed, "#write-everything")
     def write(self) -> None:
@@ -417,12 +424,13 @@ class ExportEverythingScreen(ModalScreen[None], JournalView):
             return
         destination = Path(self.query_one("#destination", Input).value).expanduser()
         try:
-            export_everything(journal, chosen, destination)
+            export_everything(journal, chosen, destination, engagement=self.engagement)
         except CandourError as error:
             self.query_one("#everything-status", Static).update(str(error))
             return
-        self.app.notify(f"Your whole journal was written, unencrypted, to {destination}.", severity="warning")
-        self.dismiss()
+        what = "A copy of the engagement" if self.engagement else "Your whole journal"
+        self.app.notify(f"{what} was written, unencrypted, to {destination}.", severity="warning")
+        self.dismiss(True)
 
 
 class ExportLogScreen(Screen[None], JournalView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -75,46 +76,58 @@ class Form(ModalScreen[Saved], JournalView, Generic[Saved]):
 
 
 class EngagementForm(Form[Engagement]):
-    """A coaching engagement and the sharing agreement reached in three-way contracting."""
+    """A coaching engagement and the sharing agreement reached in three-way contracting: a new one, or every
+    field of an existing one (saved as a new revision)."""
 
-    def __init__(self, *, first_run: bool = False) -> None:
+    def __init__(self, *, first_run: bool = False, existing: Engagement | None = None) -> None:
         super().__init__()
         self.first_run = first_run
+        self.existing = existing
 
     def compose(self) -> ComposeResult:
+        old = self.existing or Engagement("-", agreement=SharingAgreement(SharingLevel.L1))
+
+        def day(value: date | None) -> str:
+            return value.isoformat() if value else ""
+
         with VerticalScroll(id="engagement-form", classes="card form"):
-            yield Static("Your coaching engagement", classes="title")
+            yield Static("Edit the engagement" if self.existing else "Your coaching engagement", classes="title")
             if self.first_run:
                 yield Static("One engagement is one coaching contract. You can add more later.")
             yield Label("Title (private)")
-            yield Input(placeholder="e.g. Leadership coaching 2026", id="title")
+            yield Input(
+                self.existing.title if self.existing else "", placeholder="e.g. Leadership coaching 2026", id="title"
+            )
             yield Label("Label for the sponsor (what a summary calls it; the title stays yours)")
-            yield Input(placeholder="e.g. Leadership development", id="sponsor-label")
+            yield Input(old.sponsor_label, placeholder="e.g. Leadership development", id="sponsor-label")
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Label("Coach")
-                    yield Input(id="coach")
+                    yield Input(old.coach, id="coach")
                 with Vertical():
                     yield Label("Sponsor (the organisation paying)")
-                    yield Input(id="sponsor")
+                    yield Input(old.sponsor, id="sponsor")
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Label("Starts (e.g. 2026-09-01, today)")
-                    yield Input(id="starts")
+                    yield Input(day(old.starts_on), id="starts")
                 with Vertical():
                     yield Label("Sessions planned")
-                    yield Input(type="integer", id="planned")
+                    yield Input(str(old.planned_sessions or ""), type="integer", id="planned")
+            if self.existing:
+                yield Label("Ends (e.g. 2027-03-31; empty if not agreed)")
+                yield Input(day(old.ends_on), id="ends")
             yield Label("What the sponsor may see, as agreed with your coach and sponsor")
             yield Select(
                 [(f"{level.name}: {level.description}", level) for level in SharingLevel],
-                value=SharingLevel.L1,
+                value=old.agreement.level,
                 allow_blank=False,
                 id="level",
             )
             yield Label("Agreed with (optional)")
-            yield Input(placeholder="e.g. my coach and my manager", id="agreed-with")
+            yield Input(old.agreement.agreed_with, placeholder="e.g. my coach and my manager", id="agreed-with")
             yield Label("Limits of confidentiality you agreed (private)")
-            yield TextArea(id="note")
+            yield TextArea(old.agreement.confidentiality_note, id="note")
             yield Static("", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -128,23 +141,30 @@ class EngagementForm(Form[Engagement]):
         self.dismiss(None)
 
     def save(self) -> Engagement:
-        level = self.query_one("#level", Select).value
+        chosen = self.query_one("#level", Select).value
+        level = chosen if isinstance(chosen, SharingLevel) else SharingLevel.L0
+        old = self.existing
+        # A new level is a new agreement, reached today; the same level keeps the day it was agreed.
+        agreed_on = old.agreement.agreed_on if old and old.agreement.level is level else self.journal.clock.today()
         agreement = SharingAgreement(
-            level if isinstance(level, SharingLevel) else SharingLevel.L0,
-            self.journal.clock.today(),
+            level,
+            agreed_on,
             self.query_one("#agreed-with", Input).value,
             self.query_one("#note", TextArea).text,
         )
-        engagement = Engagement(
-            self.query_one("#title", Input).value,
-            coach=self.query_one("#coach", Input).value,
-            sponsor=self.query_one("#sponsor", Input).value,
-            starts_on=self.day("starts"),
-            planned_sessions=self.whole_number("planned"),
-            agreement=agreement,
-            sponsor_label=self.query_one("#sponsor-label", Input).value,
-        )
-        return self.journal.save(engagement)
+        fields = {
+            "title": self.query_one("#title", Input).value,
+            "coach": self.query_one("#coach", Input).value,
+            "sponsor": self.query_one("#sponsor", Input).value,
+            "starts_on": self.day("starts"),
+            "planned_sessions": self.whole_number("planned"),
+            "agreement": agreement,
+            "sponsor_label": self.query_one("#sponsor-label", Input).value,
+        }
+        if old is None:
+            return self.journal.save(Engagement(**fields))  # type: ignore[arg-type]  # each field of its type
+        changed = dataclasses.replace(old, ends_on=self.day("ends", ahead=True), **fields)  # type: ignore[arg-type]
+        return changed if changed == old else self.journal.save(changed)
 
 
 class SessionForm(Form[Session]):
@@ -234,6 +254,8 @@ class CheckInForm(Form[CheckIn]):
             yield Static(f"Check in: {self.goal.title}", classes="title")
             yield Label("Where are you now, from 0 to 10?")
             yield Input(type="integer", max_length=2, id="rating")
+            yield Label("On (empty for today; e.g. yesterday, monday, 2026-09-10)")
+            yield Input(id="rated-on")
             yield Label("Note (private)")
             yield Input(id="note")
             yield Label("Statement for the sponsor (optional, shared only at level L3 and if you tick it)")
@@ -258,4 +280,5 @@ class CheckInForm(Form[CheckIn]):
             int(rating),
             note=self.query_one("#note", Input).value,
             sponsor_statement=self.query_one("#statement", Input).value,
+            on=self.day("rated-on"),
         )

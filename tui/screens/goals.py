@@ -9,10 +9,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown, Static
 
-from journal import CheckIn, Goal, GoalStatus
+from journal import CheckIn, Goal, GoalStatus, Model
 from tui.describe import goal_markdown, sparkline
 from tui.screens.base import JournalView
 from tui.screens.forms import CheckInForm, GoalForm
+from tui.screens.records import PickScreen, act_on_record, manage_record
 
 
 class GoalRow(ListItem):
@@ -30,7 +31,8 @@ class GoalRow(ListItem):
             with Vertical(classes="goal-text"):
                 yield Label(self.goal.title, classes="goal-title")
                 wording = self.goal.sponsor_wording or "no sponsor wording yet"
-                yield Label(f"{self.goal.status.value} · {latest} · for the sponsor: {wording}", classes="muted")
+                state = f"{self.goal.status.value}{' · archived' if self.goal.archived else ''}"
+                yield Label(f"{state} · {latest} · for the sponsor: {wording}", classes="muted")
             # Drawn on a fixed 0-10 scale (the framework's sparkline rescales to the data, so 4→5 would look
             # like 0→10), one bar per check-in, the latest twenty.
             yield Static(sparkline(ratings[-20:]), classes="goal-trend")
@@ -42,6 +44,10 @@ class GoalsScreen(Screen[None], JournalView):
     BINDINGS = [
         Binding("r", "check_in", "Check in"),
         Binding("n", "new_goal", "New goal"),
+        Binding("e", "edit", "Edit"),
+        Binding("c", "check_ins", "Edit a check-in"),
+        Binding("m", "manage", "Manage"),
+        Binding("a", "show_archived", "Show archived"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -57,27 +63,83 @@ class GoalsScreen(Screen[None], JournalView):
         self.refresh_goals()
         self.query_one("#goals", ListView).focus()
 
-    def refresh_goals(self) -> None:
-        goals = sorted(self.journal.all(Goal), key=lambda goal: (goal.status is not GoalStatus.ACTIVE, goal.title))
+    def refresh_goals(self, select: Goal | None = None) -> None:
+        """List the goals again, the highlight staying on `select` (or where it was) when that goal is still there."""
+        if select is None:
+            select = self._highlighted()
+        goals = sorted(
+            (goal for goal in self.journal.all(Goal) if self.showing_archived or not goal.archived),
+            key=lambda goal: (goal.archived, goal.status is not GoalStatus.ACTIVE, goal.title),
+        )
         listing = self.query_one("#goals", ListView)
         listing.clear()
         for goal in goals:
             listing.append(GoalRow(goal, self.journal.goal_history(goal)))
         if goals:
-            listing.index = 0
+            ids = [goal.saved_id for goal in goals]
+            listing.index = ids.index(select.saved_id) if select is not None and select.saved_id in ids else 0
         else:
             self.query_one("#goal-detail", Markdown).update("No goals yet: press **n** to add one.")
 
     @on(ListView.Highlighted)
-    def _highlighted(self, event: ListView.Highlighted) -> None:
+    def _goal_highlighted(self, event: ListView.Highlighted) -> None:
         if isinstance(event.item, GoalRow):
             self.query_one("#goal-detail", Markdown).update(goal_markdown(event.item.goal, event.item.history))
+
+    showing_archived = False
+    """Whether archived goals are listed too (`a` switches)."""
+
+    def action_show_archived(self) -> None:
+        self.showing_archived = not self.showing_archived
+        self.notify("Archived goals are listed too." if self.showing_archived else "Archived goals are hidden.")
+        self.refresh_goals()
+
+    def _highlighted(self) -> Goal | None:
+        """The goal the cursor is on."""
+        item = self.query_one("#goals", ListView).highlighted_child
+        return item.goal if isinstance(item, GoalRow) else None
+
+    def action_manage(self) -> None:
+        goal = self._highlighted()
+        if goal is not None:
+            manage_record(self, goal, self._changed)
+
+    def action_edit(self) -> None:
+        goal = self._highlighted()
+        if goal is not None:
+            act_on_record(self, goal, "edit", self._changed)
+
+    def action_check_ins(self) -> None:
+        """Pick one of the highlighted goal's check-ins to edit or backdate."""
+        goal = self._highlighted()
+        if goal is None:
+            return
+        history: list[Model] = list(reversed(self.journal.goal_history(goal)))
+        if not history:
+            self.notify("No check-ins yet: r checks in.")
+            return
+
+        def picked(check_in: Model | None) -> None:
+            if check_in is not None:
+                manage_record(self, check_in, lambda _: self.refresh_goals(goal))
+
+        self.app.push_screen(PickScreen(f"Which check-in of “{goal.title}”?", history), picked)
+
+    def _changed(self, value: Model | None) -> None:
+        self.refresh_goals(value if isinstance(value, Goal) else None)
+        self._show_highlighted()
+
+    def _show_highlighted(self) -> None:
+        goal = self._highlighted()
+        if goal is not None:
+            self.query_one("#goal-detail", Markdown).update(goal_markdown(goal, self.journal.goal_history(goal)))
 
     def action_new_goal(self) -> None:
         def saved(goal: Goal | None) -> None:
             if goal is not None:
                 self.notify("Goal saved. Check in on it with r.")
-                self.refresh_goals()
+                self.refresh_goals(goal)
+                self._show_highlighted()
 
         self.app.push_screen(GoalForm(), saved)
 
@@ -89,9 +151,7 @@ class GoalsScreen(Screen[None], JournalView):
         def saved(check_in: CheckIn | None) -> None:
             if check_in is not None:
                 self.notify("Check-in saved.")
-                self.refresh_goals()
-                self.query_one("#goal-detail", Markdown).update(
-                    goal_markdown(item.goal, self.journal.goal_history(item.goal))
-                )
+                self.refresh_goals(item.goal)
+                self._show_highlighted()
 
         self.app.push_screen(CheckInForm(item.goal), saved)

@@ -17,10 +17,19 @@ from journal import (
     Reflection,
     Session,
 )
-from tui.describe import record_markdown
+from tui.describe import draft_context, record_markdown
 from tui.screens.base import JournalView
-from tui.screens.editor import EditorScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.editor import EditorScreen, move_draft
 from tui.screens.forms import EngagementForm, SessionForm
+from tui.screens.records import (
+    DeletedScreen,
+    ManageScreen,
+    NamesScreen,
+    TemplatesScreen,
+    act_on_record,
+    manage_choices,
+)
 
 RECENT_SHOWN = 15
 """Reflections listed under "Recent" (decrypted at once, however large the journal)."""
@@ -28,7 +37,7 @@ RECENT_SHOWN = 15
 FREE_ENTRIES_SHOWN = 50
 """Free entries listed under an engagement; older ones are found with search."""
 
-Item = Engagement | Session | Reflection | None
+Item = Engagement | Session | Reflection | Draft | None
 
 
 class MainScreen(Screen[None], JournalView):
@@ -38,6 +47,9 @@ class MainScreen(Screen[None], JournalView):
         Binding("n", "reflect", "Reflect on session"),
         Binding("f", "free_entry", "Free entry"),
         Binding("e", "edit", "Edit", show=False),
+        Binding("m", "manage", "Manage"),
+        Binding("d", "delete", "Delete", show=False),
+        Binding("h", "history", "History", show=False),
         Binding("a", "new_session", "Add session", show=False),
         Binding("g", "goals", "Goals"),
         Binding("slash", "search", "Search"),
@@ -78,6 +90,11 @@ class MainScreen(Screen[None], JournalView):
         journal = self.journal
         tree: Tree[Item] = self.query_one("#timeline", Tree)
         tree.clear()
+        drafts = journal.drafts()
+        if drafts:
+            waiting = tree.root.add(f"Unfinished drafts ({len(drafts)})", None, expand=True)
+            for draft in drafts:
+                waiting.add_leaf(f"✎ {draft_context(journal, draft)}", draft)
         recent = tree.root.add("Recent", None, expand=True)
         for reflection in journal.recent_reflections(RECENT_SHOWN):
             recent.add_leaf(_reflection_label(reflection), reflection)
@@ -87,8 +104,9 @@ class MainScreen(Screen[None], JournalView):
             by_session.setdefault(reflection.session_id, []).append(reflection)
         for engagement in journal.all(Engagement):
             progress = journal.progress(engagement)
+            archived = " · archived" if engagement.archived else ""
             node = tree.root.add(
-                f"{engagement.title} · {progress.describe()}", engagement, expand=engagement == current
+                f"{engagement.title} · {progress.describe()}{archived}", engagement, expand=engagement == current
             )
             for session in reversed(journal.sessions_of(engagement)):
                 reflections = by_session.get(session.record_id, [])
@@ -156,6 +174,12 @@ class MainScreen(Screen[None], JournalView):
         match item:
             case Reflection() | Session() | Engagement():
                 self.show_markdown(record_markdown(journal, item))
+            case Draft():
+                saved = f", saved {item.saved_at:%d %b %Y %H:%M}" if item.saved_at else ""
+                self.show_markdown(
+                    f"*{draft_context(journal, item)}: unfinished{saved}. **e** opens it; **m** moves or "
+                    f"discards it.*\n\n{item.text}"
+                )
             case _:
                 pass
 
@@ -189,17 +213,93 @@ class MainScreen(Screen[None], JournalView):
 
     def action_edit(self) -> None:
         item = self.selected
-        if not isinstance(item, Reflection):
-            self.notify("Select a reflection to edit.")
+        if isinstance(item, Draft):
+            self.open_editor(item)
+        elif isinstance(item, Reflection):
+            self.open_editor(self.journal.draft_for(item))
+        elif item is not None:
+            act_on_record(self, item, "edit", self._record_changed)
+        else:
+            self.notify("Select a reflection, session or engagement to edit.")
+
+    def action_manage(self) -> None:
+        """Everything that can be done with the selected record: edit, history, delete, end an engagement."""
+        item = self.selected
+        if item is None:
+            self.notify("Select a reflection, session or engagement first.")
             return
-        self.open_editor(self.journal.draft_for(item))
+        if isinstance(item, Draft):
+            self._manage_draft(item)
+            return
+
+        def chosen(action: str | None) -> None:
+            if action == "edit_text":
+                self.action_edit()
+            elif action is not None and self.candour.journal is not None:
+                act_on_record(self, item, action, self._record_changed)
+
+        self.app.push_screen(ManageScreen(item, manage_choices(item)), chosen)
+
+    def _manage_draft(self, draft: Draft) -> None:
+        choices = [
+            ("open", "Open it in the editor (e)"),
+            ("move", "Move it to another session"),
+            ("discard", "Discard it"),
+        ]
+
+        def chosen(action: str | None) -> None:
+            if action == "open":
+                self.open_editor(draft)
+            elif action == "move":
+                move_draft(self, draft, lambda moved: self.refresh_timeline(select=moved))
+            elif action == "discard":
+                self.app.push_screen(
+                    ConfirmScreen("Throw away this draft? It cannot be brought back.", "Discard"),
+                    lambda yes: self._discard(draft) if yes else None,
+                )
+
+        self.app.push_screen(ManageScreen(draft, choices), chosen)
+
+    def _discard(self, draft: Draft) -> None:
+        self.journal.discard_draft(draft)
+        self.notify("Draft discarded.")
+        self.refresh_timeline()
+
+    def action_delete(self) -> None:
+        if isinstance(self.selected, Draft):
+            self._manage_draft(self.selected)
+        elif self.selected is not None:
+            act_on_record(self, self.selected, "delete", self._record_changed)
+
+    def action_history(self) -> None:
+        if self.selected is not None and not isinstance(self.selected, Draft):
+            act_on_record(self, self.selected, "history", self._record_changed)
+
+    def _record_changed(self, value: object) -> None:
+        """A record was edited, reverted, archived (select it) or deleted (None): show the journal as it now is."""
+        self.refresh_timeline(select=value if isinstance(value, (Engagement, Session, Reflection, Draft)) else None)
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (deleted records restored, themes merged): show what changed there."""
+        if self.candour.journal is not None:
+            self.refresh_timeline(select=self.selected)
+
+    def action_deleted(self) -> None:
+        self.app.push_screen(DeletedScreen())
+
+    def action_names(self) -> None:
+        self.app.push_screen(NamesScreen())
+
+    def action_templates(self) -> None:
+        self.app.push_screen(TemplatesScreen())
 
     def open_editor(self, draft: Draft) -> None:
-        """Open the editor on `draft`, unless an unfinished draft exists: only one is kept, so it comes first."""
-        existing = self.journal.current_draft()
+        """Open the editor on `draft`, or on the unfinished draft for the same session (or reflection), which
+        comes first: one is kept for each, and it is never overwritten."""
+        existing = self.journal.draft_like(draft)
         if existing is not None and existing.record_id != draft.record_id:
             if not existing.same_content(draft):
-                self.notify("You have an unfinished draft: it is open again. Save or discard it first.")
+                self.notify("Your unfinished draft for this is open again: save it, or discard it (F2).")
             draft = existing
         self.app.push_screen(EditorScreen(draft), self._editor_closed)
 

@@ -23,7 +23,7 @@ from typing import Self, TypeVar, cast
 from journal import codec
 from journal.clock import Clock, SystemClock
 from journal.errors import DamagedJournal, InvalidInput, RecordInUse, RecordNotFound
-from journal.models import LINK_FIELDS, Model, Reflection
+from journal.models import LINK_FIELDS, Model, Reflection, Session
 from journal.search import SearchIndex
 from journal.vault import IndexEntry, Vault
 
@@ -113,6 +113,8 @@ class RecordStore:
             RecordNotFound: the value links to a record that does not exist, or updates one that does not.
         """
         self._check_links(value)
+        if isinstance(value, Session):
+            self._check_session_number(value)
         if value.record_id is not None and self.vault.entry(value.record_id).kind != value.KIND:
             # The vault would relabel the record, and the cache of its real kind would keep the old value.
             raise RecordNotFound(f"Record {value.record_id} is not a {value.KIND}.")
@@ -376,6 +378,19 @@ class RecordStore:
             f"Cannot {doing} {record_id[:8]}: {what} link to it ({ids}). "
             "Delete those, or remove the link from them, first."
         )
+
+    def _check_session_number(self, session: Session) -> None:
+        """Refuse a session numbered as another of its engagement: "session 5" must name one session."""
+        for other in self.all(Session):
+            if (
+                other.engagement_id == session.engagement_id
+                and other.number == session.number
+                and other.saved_id != session.record_id
+            ):
+                raise InvalidInput(
+                    f"This engagement already has a session {session.number} (on {other.held_on:%d %B %Y}): "
+                    "give this one another number."
+                )
 
     def _check_links(self, value: Model) -> None:
         """Refuse a value that links to a record that does not exist (or is of the wrong kind)."""

@@ -50,7 +50,7 @@ from tui.cli_context import (
     pick,
     short_id,
 )
-from tui.describe import sparkline, summary_line
+from tui.describe import counted, sparkline, summary_line
 
 if TYPE_CHECKING:
     from journal.backup import Backup
@@ -235,7 +235,7 @@ def _import_backup(context: Context, backup: Backup) -> None:
 
 
 def _counts(counts: Counter[str]) -> str:
-    return ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in counts.items())
+    return ", ".join(counted(count, kind) for kind, count in counts.items())
 
 
 # --- the `new` group ----------------------------------------------------------------------------

@@ -52,6 +52,14 @@ KIND_NAMES = {
 """The kinds as the app names them to a person."""
 
 
+IRREGULAR_PLURALS = {"person": "people", "kept finding": "kept findings"}
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 reflection", "3 reflections", "2 people"."""
+    return f"{count} {noun if count == 1 else IRREGULAR_PLURALS.get(noun, noun + 's')}"
+
+
 def kind_name(value: Model) -> str:
     """The record's kind as the app names it to a person."""
     return KIND_NAMES.get(value.KIND, value.KIND)
@@ -94,7 +102,7 @@ def summary_line(value: Model, width: int = 70) -> str:
         case Action():
             text = f"{value.text} ({'done' if value.done else 'open'})"
         case CheckIn():
-            text = f"{value.rating}/10 {value.note}"
+            text = f"{value.rated_on:%d %b %Y}: {value.rating}/10 {value.note}"
         case _:
             text = " · ".join(shown for _, shown in fields_of(value))
     return shortened(" ".join(text.split()), width)

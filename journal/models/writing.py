@@ -190,10 +190,11 @@ def tagged_themes(text: str) -> list[str]:
 
 
 def _clean_aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
-    """Aliases each cleaned to one line, the first of equal ones kept."""
+    """Aliases each cleaned to one line, the first of those equal but for case kept."""
     if not isinstance(aliases, (tuple, list)):
         raise InvalidInput("Aliases must be a list of names.")
-    return tuple(dict.fromkeys(clean_text(alias, "alias", required=True, one_line=True) for alias in aliases))
+    cleaned = (clean_text(alias, "alias", required=True, one_line=True) for alias in aliases)
+    return tuple({alias.casefold(): alias for alias in reversed(list(cleaned))}.values())[::-1]
 
 
 @dataclass(frozen=True, repr=False)

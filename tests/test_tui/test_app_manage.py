@@ -18,6 +18,7 @@ from journal import (
     FixedClock,
     Goal,
     Journal,
+    Person,
     RecordNotFound,
     Reflection,
     Session,
@@ -163,8 +164,8 @@ async def test_a_session_with_reflections_is_not_deleted_and_the_message_says_wh
         session = journal.get(Session, reflection.session_id or "")
         select(app, session)
         await pilot.press("d")
-        await wait_for(pilot, lambda: notified(app, "is linked from"))
-        [said] = [str(note.message) for note in app._notifications if "is linked from" in str(note.message)]
+        await wait_for(pilot, lambda: notified(app, "was not deleted"))
+        [said] = [str(note.message) for note in app._notifications if "was not deleted" in str(note.message)]
         assert "1 reflection" in said and f"Session {session.number}" not in said
         assert isinstance(app.screen, MainScreen)
         assert not journal.is_deleted(session.saved_id)
@@ -208,7 +209,7 @@ async def test_sessions_goals_check_ins_and_actions_are_edited_in_the_app(demo_p
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is goals)
         assert journal.get(Goal, goal.saved_id).status.value == "achieved"
-        assert goals._highlighted() == journal.get(Goal, goal.saved_id)  # the selection stays on the goal
+        await wait_for(pilot, lambda: goals._highlighted() == journal.get(Goal, goal.saved_id))  # the selection stays
         before = journal.goal_history(goal)[-1]
         await pilot.press("c")
         await wait_for(pilot, lambda: on(app, PickScreen, "#pick-list"))
@@ -345,20 +346,16 @@ async def test_each_session_keeps_its_own_draft_and_a_draft_moves_to_another(
         await wait_for(pilot, lambda: on(app, EditorScreen, "#text"))
         editor = app.screen
         assert "about the fourth" in editor.query_one("#text", TextArea).text
-        # Moving it to a session that has a draft is refused, and loses nothing.
+        # A session that has a draft is not offered (neither would be overwritten); between sessions is.
         await pilot.press("f3")
         await wait_for(pilot, lambda: on(app, PickScreen, "#pick-list"))
         picker = app.screen
         assert isinstance(picker, PickScreen)
-        await pilot.press(*["down"] * [v.saved_id for v in picker.values].index(second.saved_id), "enter")
-        await wait_for(pilot, lambda: notified(app, "already has an unfinished draft"))
-        assert app.screen is editor
+        offered = [v.saved_id for v in picker.values]
+        assert second.saved_id not in offered and first.saved_id not in offered
+        assert any(label.startswith("Between sessions") for label in picker.labels)
         target = next(s for s in held if s.saved_id not in drafts)
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: on(app, PickScreen, "#pick-list"))
-        picker = app.screen
-        assert isinstance(picker, PickScreen)
-        await pilot.press(*["down"] * [v.saved_id for v in picker.values].index(target.saved_id), "enter")
+        await pilot.press(*["down"] * offered.index(target.saved_id), "enter")
         await wait_for(pilot, lambda: {d.session_id for d in journal.drafts()} == {target.saved_id, second.saved_id})
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
@@ -433,3 +430,39 @@ async def test_an_archived_goal_leaves_the_list_and_comes_back_on_request(demo_p
         assert goal.saved_id not in {g.saved_id for g, _ in journal.prep().goals_to_rate}
         await pilot.press("a")
         await wait_for(pilot, lambda: len(listing.children) == listed)
+
+
+async def test_a_renamed_person_keeps_the_old_name_and_sessions_keep_their_numbers(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        journal = journal_of(app)
+        await app.run_action("main('names')")
+        await wait_for(pilot, lambda: on(app, NamesScreen, "#names"))
+        names = app.screen
+        assert isinstance(names, NamesScreen)
+        listing = names.query_one("#names", ListView)
+        await wait_for(pilot, lambda: listing.highlighted_child is not None)
+        while (highlighted := names._highlighted()) is None or highlighted.names[0] != "Priya":
+            await pilot.press("down")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: on(app, RecordForm, "#field-name"))
+        app.screen.query_one("#field-name", Input).value = "Priya Shah"
+        await app.screen.run_action("save")
+        await wait_for(pilot, lambda: app.screen is names)
+        renamed = next(person for person in journal.all(Person) if person.name == "Priya Shah")
+        assert "Priya" in renamed.aliases
+        assert journal.person_named("Priya").saved_id == renamed.saved_id  # older `@Priya` still means her
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+
+        sessions = sorted(journal.all(Session), key=lambda s: s.number)
+        select(app, sessions[-1])
+        await pilot.press("e")
+        await wait_for(pilot, lambda: on(app, RecordForm, ".error"))
+        app.screen.query_one("#field-number", Input).value = str(sessions[0].number)
+        await app.screen.run_action("save")
+        await wait_for(pilot, lambda: "already has a session" in text_of(app, ".error"))
+        assert journal.get(Session, sessions[-1].saved_id).number == sessions[-1].number

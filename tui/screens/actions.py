@@ -24,6 +24,8 @@ class ActionsScreen(Screen[None], JournalView):
     BINDINGS = [
         Binding("m", "manage", "Manage"),
         Binding("e", "edit", "Edit"),
+        Binding("h", "history", "History", show=False),
+        Binding("d", "delete", "Delete", show=False),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -72,9 +74,18 @@ class ActionsScreen(Screen[None], JournalView):
             manage_record(self, action, self._changed)
 
     def action_edit(self) -> None:
+        self._act("edit")
+
+    def action_history(self) -> None:
+        self._act("history")
+
+    def action_delete(self) -> None:
+        self._act("delete")
+
+    def _act(self, name: str) -> None:
         action = self._highlighted()
         if action is not None:
-            act_on_record(self, action, "edit", self._changed)
+            act_on_record(self, action, name, self._changed)
 
     def _changed(self, value: Model | None) -> None:
         self.refresh_actions(select=value.saved_id if value is not None else None)

@@ -263,32 +263,40 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
 def move_draft(
     screen: JournalView, draft: Draft, then: Callable[[Draft], None], *, lock: threading.Lock | None = None
 ) -> None:
-    """Ask which session `draft` is for, move it there (saved at once) and hand the moved draft to `then`.
-    `lock`: the editor's lock on writing its draft, held while the moved one is saved."""
+    """Ask which session `draft` is for (or the time between sessions of an engagement), move it there (saved at
+    once) and hand the moved draft to `then`. Places that already have a draft are not offered: neither would
+    be overwritten. `lock`: the editor's lock on writing its draft, held while the moved one is saved."""
     journal = screen.journal
     if draft.reflection_id is not None:
         screen.app.notify("This draft edits a saved reflection: it stays with it.")
         return
-    sessions: list[Model] = [
-        session
-        for engagement in journal.all(Engagement)
-        for session in reversed(journal.sessions_of(engagement))
-        if session.saved_id != draft.session_id
-    ]
-    if not sessions:
-        screen.app.notify("There is no other session to move it to: add one first (a).")
+    taken = {saved.slot for saved in journal.drafts() if saved.saved_id != draft.record_id} | {draft.slot}
+    places: list[Model] = []
+    labels: list[str] = []
+    for engagement in journal.all(Engagement):
+        if Draft(text="", engagement_id=engagement.saved_id).slot not in taken:
+            places.append(engagement)
+            labels.append(f"Between sessions · {engagement.title}")
+        for session in reversed(journal.sessions_of(engagement)):
+            if Draft(text="", session_id=session.saved_id).slot not in taken:
+                places.append(session)
+                labels.append(f"Session {session.number} · {session.held_on:%d %b %Y} · {engagement.title}")
+    if not places:
+        screen.app.notify("There is nowhere else to move it: every other session has a draft already.")
         return
 
-    def picked(session: Model | None) -> None:
-        if not isinstance(session, Session) or screen.candour.journal is None:
+    def picked(place: Model | None) -> None:
+        if not isinstance(place, (Session, Engagement)) or screen.candour.journal is None:
             return
+        session = place if isinstance(place, Session) else None
+        engagement = place if isinstance(place, Engagement) else None
         try:
             with lock or threading.Lock():
-                moved = journal.move_draft(draft, session)
+                moved = journal.move_draft(draft, session, engagement)
         except CandourError as error:
             screen.app.notify(str(error), title="Not moved", severity="warning")
             return
-        screen.app.notify(f"Draft moved to session {session.number} ({session.held_on:%d %b %Y}).")
+        screen.app.notify(f"Draft moved: {draft_context(journal, moved)}.")
         then(moved)
 
-    screen.app.push_screen(PickScreen("Move the draft to which session?", sessions), picked)
+    screen.app.push_screen(PickScreen("Move the draft to which session?", places, labels), picked)

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from journal import CandourError, Engagement
-from tui.describe import kind_name
+from tui.describe import counted, kind_name
 from tui.screens.base import JournalView
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export import ExportEverythingScreen
@@ -74,7 +74,7 @@ class EndEngagementScreen(ModalScreen[str | None], JournalView):
     def erase(self) -> None:
         doomed = self.journal.engagement_records(self.engagement)
         counts = Counter(kind_name(value) for value in doomed)
-        listed = ", ".join(f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in sorted(counts.items()))
+        listed = ", ".join(counted(count, kind) for kind, count in sorted(counts.items()))
 
         def answered(yes: bool | None) -> None:
             if not yes or self.candour.journal is None:

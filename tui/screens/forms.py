@@ -39,7 +39,10 @@ class Form(ModalScreen[Saved], JournalView, Generic[Saved]):
         self.dismiss(None)
 
     def show_error(self, message: str) -> None:
-        self.query_one(".error", Static).update(message)
+        """Say what is wrong where it is seen: the error line is scrolled into view."""
+        error = self.query_one(".error", Static)
+        error.update(message)
+        self.call_after_refresh(error.scroll_visible)
 
     def day(self, field_id: str, *, required: bool = False, ahead: bool = False) -> date | None:
         """The date typed in a field (any date phrase), or None when blank and not required (`ahead`: a date in

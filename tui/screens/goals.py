@@ -47,7 +47,9 @@ class GoalsScreen(Screen[None], JournalView):
         Binding("e", "edit", "Edit"),
         Binding("c", "check_ins", "Edit a check-in"),
         Binding("m", "manage", "Manage"),
-        Binding("a", "show_archived", "Show archived"),
+        Binding("h", "history", "History", show=False),
+        Binding("d", "delete", "Delete", show=False),
+        Binding("a", "show_archived", "Archived too"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -77,7 +79,9 @@ class GoalsScreen(Screen[None], JournalView):
             listing.append(GoalRow(goal, self.journal.goal_history(goal)))
         if goals:
             ids = [goal.saved_id for goal in goals]
-            listing.index = ids.index(select.saved_id) if select is not None and select.saved_id in ids else 0
+            wanted = ids.index(select.saved_id) if select is not None and select.saved_id in ids else 0
+            # Set once the new rows are in place: set at once, it is lost as the old rows are removed.
+            self.call_after_refresh(setattr, listing, "index", wanted)
         else:
             self.query_one("#goal-detail", Markdown).update("No goals yet: press **n** to add one.")
 
@@ -105,9 +109,18 @@ class GoalsScreen(Screen[None], JournalView):
             manage_record(self, goal, self._changed)
 
     def action_edit(self) -> None:
+        self._act("edit")
+
+    def action_history(self) -> None:
+        self._act("history")
+
+    def action_delete(self) -> None:
+        self._act("delete")
+
+    def _act(self, action: str) -> None:
         goal = self._highlighted()
         if goal is not None:
-            act_on_record(self, goal, "edit", self._changed)
+            act_on_record(self, goal, action, self._changed)
 
     def action_check_ins(self) -> None:
         """Pick one of the highlighted goal's check-ins to edit or backdate."""
@@ -121,7 +134,7 @@ class GoalsScreen(Screen[None], JournalView):
 
         def picked(check_in: Model | None) -> None:
             if check_in is not None:
-                manage_record(self, check_in, lambda _: self.refresh_goals(goal))
+                manage_record(self, check_in, lambda _: self._changed(goal))
 
         self.app.push_screen(PickScreen(f"Which check-in of “{goal.title}”?", history), picked)
 

@@ -123,7 +123,7 @@ class MainScreen(Screen[None], JournalView):
                 "# Welcome\n\nCreate your first engagement with **E**, then add a session with **a** "
                 "and reflect on it with **n**. Free entries between sessions: **f**."
             )
-        elif select is None or not self._move_cursor_to(tree, select):
+        elif (select is None or not self._move_cursor_to(tree, select)) and not self._move_cursor_to(tree, current):
             self.show(current)
         self._say_what_was_left_out()
 
@@ -166,6 +166,12 @@ class MainScreen(Screen[None], JournalView):
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
         self.show(event.node.data)
+
+    @on(Tree.NodeSelected)
+    def _selected(self, event: Tree.NodeSelected[Item]) -> None:
+        """Enter on a reflection or a draft opens it in the editor (on a heading it folds or unfolds it)."""
+        if isinstance(event.node.data, (Reflection, Draft)):
+            self.action_edit()
 
     # --- the detail pane ---------------------------------------------------------------------
 
@@ -268,11 +274,15 @@ class MainScreen(Screen[None], JournalView):
     def action_delete(self) -> None:
         if isinstance(self.selected, Draft):
             self._manage_draft(self.selected)
+        elif self.selected is None:
+            self.notify("Select a reflection, session or engagement first.")
         elif self.selected is not None:
             act_on_record(self, self.selected, "delete", self._record_changed)
 
     def action_history(self) -> None:
-        if self.selected is not None and not isinstance(self.selected, Draft):
+        if self.selected is None or isinstance(self.selected, Draft):
+            self.notify("Select a reflection, session or engagement to see its history.")
+        else:
             act_on_record(self, self.selected, "history", self._record_changed)
 
     def _record_changed(self, value: object) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import textwrap
 import typing
 from collections import Counter
 from collections.abc import Callable
@@ -32,13 +33,14 @@ from journal import (
     Model,
     Person,
     Reflection,
+    Session,
     Template,
     Theme,
     editable_fields,
     edited,
     normalize,
 )
-from tui.describe import fields_of, kind_name, summary_line
+from tui.describe import counted, kind_name, summary_line
 from tui.screens.base import JournalView
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.ending import EndEngagementScreen
@@ -63,7 +65,7 @@ FIELD_HINTS = {
     "target_rating": "0 to 10, or empty",
     "done": "yes or no",
     "archived": "yes or no",
-    "ordinary_word": "yes or no: the name is also a word you use",
+    "ordinary_word": "yes if the name is also an everyday word, like Will or Grace",
 }
 """What to type, shown beside a field's name."""
 
@@ -95,13 +97,12 @@ def describe(value: Model) -> str:
 
 
 def what_links_to(journal: Journal, value: Model) -> str | None:
-    """What stops a deletion, in words ("3 reflections and 1 session"), or None when nothing links to it."""
+    """What links to a record (and so stops its deletion), in words ("3 reflections and 1 action"), or None."""
     linking = journal.links_to(value.saved_id)
     if not linking:
         return None
     counts = Counter(kind_name(linked) for linked in linking)
-    parts = [f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in sorted(counts.items())]
-    return " and ".join(parts)
+    return " and ".join(counted(count, kind) for kind, count in sorted(counts.items()))
 
 
 def delete_record(screen: JournalView, value: Model, then: Callable[[], None]) -> None:
@@ -111,7 +112,9 @@ def delete_record(screen: JournalView, value: Model, then: Callable[[], None]) -
     app = screen.app
     if linked is not None:
         app.notify(
-            f"The {describe(value)} is linked from {linked}: delete those, or remove the link from them, first.",
+            f"The {describe(value)} was not deleted: it has {linked} linked to it. Delete those first "
+            "(a draft: open it and save or discard it)"
+            + (", or keep the session and mark it cancelled (e)." if isinstance(value, Session) else "."),
             title="Not deleted",
             severity="warning",
             timeout=10,
@@ -168,6 +171,8 @@ class RecordForm(Form[Model]):
                 content = as_words(getattr(self.value, name))
                 if name in MULTILINE_FIELDS:
                     yield TextArea(content, id=f"field-{name}", classes="record-text")
+                elif self.value.record_id is None:  # a new record: its example stays an example
+                    yield Input(placeholder=f"e.g. {content}", id=f"field-{name}")
                 else:
                     yield Input(content, id=f"field-{name}")
             if isinstance(self.value, (Theme, Person)):
@@ -175,7 +180,11 @@ class RecordForm(Form[Model]):
                 yield Input(", ".join(self.value.aliases), id="field-aliases")
             if isinstance(self.value, Template):
                 yield Label("Prompts, one a line (each becomes a heading of the reflection)")
-                yield TextArea("\n".join(self.value.prompts), id="field-prompts", classes="record-text")
+                prompts = "\n".join(self.value.prompts)
+                if self.value.record_id is None:
+                    yield TextArea(placeholder=prompts, id="field-prompts", classes="record-text")
+                else:
+                    yield TextArea(prompts, id="field-prompts", classes="record-text")
             yield Static("", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -202,13 +211,22 @@ class RecordForm(Form[Model]):
             name: self._typed(name) for name in self.fields if self._typed(name) != as_words(getattr(self.value, name))
         }
         value = edited(self.value, changes, self.journal.clock)
-        if isinstance(value, (Theme, Person)):
+        if isinstance(value, (Theme, Person)) and isinstance(self.value, (Theme, Person)):
             aliases = tuple(name.strip() for name in self._typed("aliases").split(",") if name.strip())
+            old_name = self.value.names[0]
+            if normalize(value.names[0]) != normalize(old_name) and old_name not in aliases:
+                # Renamed: the old name goes on meaning it, as after a merge, so `@Sam` in older text still links here.
+                aliases = (*aliases, old_name)
             self._refuse_names_in_use(value, aliases)
             value = dataclasses.replace(value, aliases=aliases)
         if isinstance(value, Template):
             prompts = tuple(line.strip() for line in self._typed("prompts").splitlines() if line.strip())
             value = dataclasses.replace(value, prompts=prompts)
+            if any(
+                normalize(other.name) == normalize(value.name) and other.record_id != value.record_id
+                for other in self.journal.templates()
+            ):
+                raise InvalidInput(f"There is already a template called “{value.name}”: choose another name.")
         if value == self.value and value.record_id is not None:
             return value
         return self.journal.save(value)
@@ -225,31 +243,60 @@ class RecordForm(Form[Model]):
 # --- history ----------------------------------------------------------------------------------
 
 
-def _lines(value: Model | None) -> list[str]:
-    """A revision as lines to compare: each filled-in field, long text on lines of its own."""
+CREATED = "(created)"
+"""What stands before a record's first revision in its history."""
+
+CHANGES_WIDTH = 72
+"""Where a changed line is wrapped, each piece keeping its sign."""
+
+
+def _lines(value: Model | str | None, prefix: str = "") -> list[str]:
+    """A revision as lines to compare: each filled-in field as words (yes and no, dates as typed back), a nested
+    part's fields under its name, long text on lines of its own; links (ids) left out."""
     if value is None:
         return ["(deleted)"]
+    if isinstance(value, str):
+        return [value]
     lines = []
-    for name, text in fields_of(value):
+    for field in dataclasses.fields(value):
+        content = getattr(value, field.name)
+        name = prefix + field.name.replace("_", " ")
+        if field.name.endswith(("_id", "_ids")) or content in (None, "", ()):
+            continue
+        if dataclasses.is_dataclass(content) and not isinstance(content, type):
+            lines += _lines(typing.cast(Model, content), f"{name} ")
+            continue
+        if isinstance(content, tuple):
+            text = ", ".join(getattr(item, "text", None) or as_words(item) for item in content)
+        elif field.name == "level":
+            text = content.name  # the sharing level as agreed: L0 to L3
+        else:
+            text = as_words(content)
         parts = text.splitlines() or [""]
         lines.append(f"{name}: {parts[0]}")
         lines += [f"    {part}" for part in parts[1:]]
     return lines
 
 
-def revision_changes(older: Model | None, newer: Model | None) -> str:
-    """What a revision changed, line by line: "- " before what it took away, "+ " before what it put in
-    (signs, not only colours, carry the meaning)."""
-    changed = [
-        "…" if line.startswith("@@") else line
-        for line in difflib.unified_diff(_lines(older), _lines(newer), lineterm="", n=1)
-        if not line.startswith(("---", "+++"))
-    ]
+def revision_changes(older: Model | str | None, newer: Model | None) -> str:
+    """What a revision changed, line by line: "-" before what it took away, "+" before what it put in (signs,
+    not only colours, carry the meaning, and a long line wrapped keeps its sign on every piece). `older` is
+    `CREATED` for a record's first revision."""
+    changed = []
+    for line in difflib.unified_diff(_lines(older), _lines(newer), lineterm="", n=1):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            changed.append("…")
+            continue
+        sign, text = line[:1], line[1:]
+        pieces = textwrap.wrap(text, CHANGES_WIDTH, drop_whitespace=False) or [""]
+        changed += [sign + piece for piece in pieces]
     return "\n".join(changed) if changed else "(no change in what is shown)"
 
 
 class RevisionRow(ListItem):
-    def __init__(self, revision: int, value: Model | None, previous: Model | None, current: bool) -> None:
+    def __init__(self, revision: int, value: Model | None, previous: Model | str | None, current: bool) -> None:
         super().__init__()
         self.revision = revision
         self.value = value
@@ -274,7 +321,7 @@ class HistoryScreen(ModalScreen[Model | None]):
         super().__init__()
         self.value = value
         kept = journal.history(value.saved_id)
-        previous: list[Model | None] = [None, *(old for _, old in kept[:-1])]
+        previous: list[Model | str | None] = [CREATED, *(old for _, old in kept[:-1])]
         last = kept[-1][0] if kept else 0
         self.rows = [
             (revision, old, before, revision == last) for (revision, old), before in zip(kept, previous, strict=True)
@@ -358,12 +405,12 @@ def manage_choices(value: Model) -> list[tuple[str, str]]:
         choices.append(("edit_text", "Edit the text (e)"))
         choices.append(("edit", "Edit the date, title, mood and energy"))
     elif isinstance(value, Engagement):
-        choices.append(("edit", "Edit the engagement and its sharing agreement"))
+        choices.append(("edit", "Edit the engagement and its sharing agreement (e)"))
         if value.archived:
             choices.append(("unarchive", "Take it out of the archive"))
         choices.append(("end", "End the engagement: archive, export a copy, or erase it"))
     else:
-        choices.append(("edit", f"Edit the {kind_name(value)}"))
+        choices.append(("edit", f"Edit the {kind_name(value)} (e)"))
     if isinstance(value, (Theme, Person)):
         choices.append(("merge", f"Merge another {kind_name(value)} into this one"))
     if isinstance(value, Goal):
@@ -430,6 +477,15 @@ class DeletedScreen(Screen[None], JournalView):
             self.notify(str(error), title="Not restored", severity="error")
             return
         self.notify(f"Restored the {describe(restored)}.")
+        if isinstance(restored, (Theme, Person)):
+            other = self.journal.goes_by(restored, restored.names)
+            if other is not None:
+                self.notify(
+                    f"“{other.names[0]}” also goes by one of its names (it was merged there): rename one of the two, "
+                    "or merge them again (Themes and people).",
+                    severity="warning",
+                    timeout=15,
+                )
         self.refresh_list()
 
 
@@ -466,7 +522,7 @@ class NamesScreen(Screen[None], JournalView):
         rows: list[RecordRow] = []
         for theme in sorted(journal.all(Theme), key=lambda theme: normalize(theme.label)):
             count = sum(frequency.get(theme.saved_id, {}).values())
-            rows.append(RecordRow(theme, f"theme   {_named(theme)} · {count} reflection{'s' if count != 1 else ''}"))
+            rows.append(RecordRow(theme, f"theme   {_named(theme)} · {counted(count, 'reflection')}"))
         for person in sorted(journal.all(Person), key=lambda person: normalize(person.name)):
             rows.append(RecordRow(person, f"person  {_named(person)}"))
         listing.extend(rows)
@@ -510,15 +566,17 @@ class PickScreen(ModalScreen[Model | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Back")]
 
-    def __init__(self, question: str, values: list[Model]) -> None:
+    def __init__(self, question: str, values: list[Model], labels: list[str] | None = None) -> None:
         super().__init__()
         self.question = question
         self.values = values
+        self.labels = labels or [describe(value) for value in values]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick", classes="card"):
             yield Static(self.question, classes="title")
-            yield ListView(*(RecordRow(value) for value in self.values), id="pick-list")
+            rows = (RecordRow(value, label) for value, label in zip(self.values, self.labels, strict=True))
+            yield ListView(*rows, id="pick-list")
 
     def on_mount(self) -> None:
         listing = self.query_one("#pick-list", ListView)
@@ -586,6 +644,7 @@ def act_on_record(screen: JournalView, value: Model, action: str, then: Callable
 
     def changed(saved: Model | None) -> None:
         if saved is not None:
+            app.notify(f"Saved the {describe(saved)}.")
             then(saved)
 
     match action:

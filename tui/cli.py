@@ -12,7 +12,6 @@ and `main`; the commands that write entries are in `tui.cli_writing`, those that
 
 from __future__ import annotations
 
-import os
 import select
 import sys
 from pathlib import Path
@@ -21,12 +20,10 @@ import click
 
 from journal import (
     CandourError,
-    DamagedJournal,
     InvalidInput,
     Journal,
     JournalExists,
     SystemClock,
-    UnsupportedFormat,
     draw_recovery_key,
     probe_journal,
     recovery_key_matches,
@@ -108,30 +105,25 @@ def run_app(context: Context, demo_passphrase: str | None = None) -> None:
 
 
 @cli.command()
-@click.option("--fresh", is_flag=True, help="Throw the demo journal away and make a new one.")
 @pass_context
-def demo(context: Context, fresh: bool) -> None:
-    """Open a demo journal with sample content (its passphrase is shown), to look around safely."""
+def demo(context: Context) -> None:
+    """Open a new demo journal with sample content (its passphrase is shown), to look around safely; it is
+    removed when you quit."""
     # Imported here: only this command needs them, and every other command starts faster without.
     import shutil
     import tempfile
 
     from journal.demo import DEMO_PASSPHRASE, create_demo
 
-    folder = Path(tempfile.gettempdir()) / f"candour-demo-{os.getuid()}"
-    context.journal_path = folder / "demo.candour"
-    if context.journal_path.exists() and not fresh:
-        try:
-            probe_journal(context.journal_path)
-        except (UnsupportedFormat, DamagedJournal):
-            fresh = True  # a demo left by an older Candour: nothing of value in it, make a new one
-    if fresh and folder.exists():
-        shutil.rmtree(folder)
-    if not context.journal_path.exists():
-        click.echo(f"Creating a demo journal in {folder}…", err=True)
+    folder = Path(tempfile.mkdtemp(prefix="candour-demo-"))  # private to this user (0700), new each time
+    try:
+        context.journal_path = folder / "demo.candour"
+        click.echo("Creating a demo journal (removed when you quit)…", err=True)
         create_demo(context.journal_path, SystemClock(), kdf=context.kdf.params, limits=context.kdf.limits).close()
-    click.echo(f"Demo journal passphrase: {DEMO_PASSPHRASE}", err=True)
-    run_app(context, demo_passphrase=DEMO_PASSPHRASE)
+        click.echo(f"Demo journal passphrase: {DEMO_PASSPHRASE}", err=True)
+        run_app(context, demo_passphrase=DEMO_PASSPHRASE)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 COMPLETION_SHELLS = ("bash", "zsh", "fish")

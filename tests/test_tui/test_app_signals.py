@@ -13,6 +13,7 @@ import os
 import re
 import select
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -281,3 +282,35 @@ async def test_the_exit_message_says_the_draft_is_lost_when_saving_it_failed(
         monkeypatch.setattr(app.journal, "save_draft", fail)
         assert app.save_and_close() == DRAFT_NOT_SAVED
         assert app.journal is None  # closed all the same: the keys are gone
+
+
+def test_the_demo_journal_is_new_each_time_and_removed_on_quit(tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.cheap_cli", "demo"],
+        cwd=ROOT,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**os.environ, "TERM": "xterm-256color", "TMPDIR": str(temporary)},
+        start_new_session=True,
+        preexec_fn=_make_controlling_terminal,
+    )
+    os.close(slave)
+    running = Terminal(process, master)
+    try:
+        running.wait_for_text("Your journal is locked")
+        [folder] = list(temporary.glob("candour-demo-*"))
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # only its owner can look inside
+        assert (folder / "demo.candour").exists()
+        running.type("\x11")  # Ctrl+Q
+        assert running.wait_for_exit() == 0
+        assert not list(temporary.iterdir())
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(TIMEOUT)
+        running.close()

@@ -6,9 +6,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input, Static
 
 from journal import Strength, assess_passphrase
+
+METER_CELLS = 4
+
+
+def meter(strength: Strength | None) -> str:
+    """The strength as filled and empty squares and a word, so it reads the same without colour:
+    "■■■□ strong (3 of 4)"; every square empty, and "very weak", for a score of 0."""
+    if strength is None:
+        return "□" * METER_CELLS + " strength: type a passphrase"
+    filled = strength.score
+    verdict = "" if strength.acceptable else ", too weak"
+    return f"{'■' * filled}{'□' * (METER_CELLS - filled)} {strength.label} ({filled} of {METER_CELLS}){verdict}"
 
 
 class NewPassphrase(Vertical):
@@ -16,16 +28,17 @@ class NewPassphrase(Vertical):
 
     DEFAULT_CSS = """
     NewPassphrase { height: auto; }
-    NewPassphrase ProgressBar { margin: 0 0 0 1; }
-    NewPassphrase #strength-advice { color: $text-muted; margin: 0 1; }
+    NewPassphrase #strength-meter { margin: 0 1; height: 1; }
+    NewPassphrase #strength-advice { color: $text-muted; margin: 0 1; height: 3; }
     """
+    # The advice keeps three lines whatever it says, so the card does not jump as it grows.
 
     class Chosen(Message):
         """Enter was pressed in the second field with an acceptable passphrase."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="New passphrase (a few unrelated words work well)", password=True, id="first")
-        yield ProgressBar(total=4, show_eta=False, show_percentage=False, id="strength-meter")
+        yield Static(meter(None), id="strength-meter")
         yield Static("", id="strength-advice")
         yield Input(placeholder="Type it again", password=True, id="second")
 
@@ -36,17 +49,17 @@ class NewPassphrase(Vertical):
     def _judge(self, event: Input.Changed) -> None:
         event.stop()
         self._strength = assess_passphrase(event.value) if event.value else None
-        meter = self.query_one(ProgressBar)
+        self.query_one("#strength-meter", Static).update(meter(self._strength))
         advice = self.query_one("#strength-advice", Static)
         if self._strength is None:
-            meter.update(progress=0)
             advice.update("")
-            return
-        meter.update(progress=self._strength.score)
-        if self._strength.acceptable:
-            advice.update(f"Strength: {self._strength.label}. Guessing it would take {self._strength.crack_time}.")
+        elif self._strength.acceptable:
+            advice.update(
+                f"Strong enough. Someone holding your journal file and guessing 10,000 times a second (more than "
+                f"Candour's slow key derivation lets them) would need {self._strength.crack_time} to find it."
+            )
         else:
-            advice.update(f"Too weak ({self._strength.label}). {self._strength.advice}")
+            advice.update(f"Too weak to protect your journal. {self._strength.advice}")
 
     @on(Input.Submitted, "#first")
     def _next(self, event: Input.Submitted) -> None:

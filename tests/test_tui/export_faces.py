@@ -332,14 +332,14 @@ async def _keep(pilot: Pilot[Any], screen: ExportScreen, word: str) -> None:
 async def _refused(pilot: Pilot[Any], screen: ExportScreen) -> str:
     """What the status line says; asking to write then leaves the screen where it is, and nothing is logged."""
     said = str(screen.query_one("#export-status", Static).render())
-    await pilot.press("ctrl+w")
+    await pilot.press("f5")
     assert pilot.app.screen is screen
     await pilot.press("escape")
     return said
 
 
 async def _show(pilot: Pilot[Any], screen: ExportScreen) -> bytes:
-    await pilot.press("ctrl+o")
+    await pilot.press("f4")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ShownSummary))
     modal = pilot.app.screen
     assert isinstance(modal, ShownSummary)
@@ -351,6 +351,6 @@ async def _show(pilot: Pilot[Any], screen: ExportScreen) -> bytes:
 
 async def _write(pilot: Pilot[Any], screen: ExportScreen, folder: Path) -> None:
     screen.query_one("#destination", Input).value = str(folder)  # a folder: the file takes the suggested name
-    await pilot.press("ctrl+w")
+    await pilot.press("f5")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
     await pilot.click("#yes")

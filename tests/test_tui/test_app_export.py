@@ -85,7 +85,7 @@ async def test_confirmed_export_writes_exactly_the_preview_and_logs_it(demo_path
         screen.query_one("#recipient", Input).value = "Dee"
         screen.query_one("#destination", Input).value = str(target)
         previewed = preview_text(screen).encode()
-        await pilot.press("ctrl+w")
+        await pilot.press("f5")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#yes")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
@@ -102,7 +102,7 @@ async def test_cancelling_writes_nothing_and_logs_nothing(demo_path: Path, tmp_p
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_export(pilot, app)
         screen.query_one("#destination", Input).value = str(target)
-        await pilot.press("ctrl+w")
+        await pilot.press("f5")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#no")
         await pilot.press("escape")
@@ -155,10 +155,10 @@ async def test_the_preparation_sheet_is_shown_for_the_coachee_alone(demo_path: P
 
 
 def test_preview_snapshot(snap_compare: object, demo_path: Path) -> None:
-    """You should see the sponsor summary screen: engagement, period "engagement", format markdown, the
-    proposed items with only the label (the engagement's sponsor label "Leadership development"), period and
-    sessions held ticked, and on the right the Markdown preview of exactly those, after the agreed sharing level,
-    with the note that the coachee prepared and approved it."""
+    """You should see the sponsor summary screen: engagement, an empty period field (its placeholder says the
+    whole engagement), format markdown, the proposed items with only the label (the engagement's sponsor label
+    "Leadership development"), period and sessions held ticked, and on the right the Markdown preview of exactly
+    those, after the agreed sharing level, with the note that the coachee prepared and approved it."""
     from collections.abc import Callable
 
     from textual.pilot import Pilot

@@ -71,8 +71,9 @@ class ExportScreen(Screen[None], JournalView):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel (writes nothing)"),
-        Binding("ctrl+w", "write", "Write file"),
-        Binding("ctrl+o", "show_only", "Show on screen only"),
+        # Function keys: no text field uses them (Ctrl+W deletes a word in one), so they work wherever the focus is.
+        Binding("f5", "write", "Write file", priority=True),
+        Binding("f4", "show_only", "Show on screen only", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -96,7 +97,8 @@ class ExportScreen(Screen[None], JournalView):
                 prompt="Engagement",
                 id="engagement",
             )
-            yield Input(WHOLE_ENGAGEMENT, placeholder="Period: engagement, last quarter, 2026-09", id="period")
+            # Empty means the whole engagement: the placeholder says so, rather than a word to delete first.
+            yield Input(placeholder="Period: all of it, or last quarter, 2026-09…", id="period")
             yield Select(
                 [(name, name) for name in EXPORT_FORMATS], value=DEFAULT_FORMAT, allow_blank=False, id="format"
             )

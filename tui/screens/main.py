@@ -43,23 +43,26 @@ Item = Engagement | Session | Reflection | Draft | None
 class MainScreen(Screen[None], JournalView):
     """Engagements → sessions → reflections, and the selected one in full."""
 
+    # In the order a new user needs them: the footer shows the first ones that fit, F1 lists them all.
     BINDINGS = [
-        Binding("n", "reflect", "Reflect on session"),
+        Binding("f1", "app.help", "Keys"),
+        Binding("a", "new_session", "Add session"),
+        Binding("n", "reflect", "Reflect"),
         Binding("f", "free_entry", "Free entry"),
-        Binding("e", "edit", "Edit", show=False),
+        Binding("e", "edit", "Edit"),
+        Binding("slash", "search", "Search"),
+        Binding("g", "goals", "Goals"),
+        Binding("x", "export", "Sponsor summary"),
+        Binding("ctrl+l", "app.lock", "Lock"),  # the app's own key, listed here to be seen before the rest
+        Binding("q", "app.quit", "Quit"),
         Binding("m", "manage", "Manage"),
+        Binding("t", "actions", "Actions"),
+        Binding("p", "prep", "Prep", show=False),
         Binding("d", "delete", "Delete", show=False),
         Binding("h", "history", "History", show=False),
-        Binding("a", "new_session", "Add session", show=False),
-        Binding("g", "goals", "Goals"),
-        Binding("slash", "search", "Search"),
-        Binding("p", "prep", "Prep"),
-        Binding("t", "actions", "Actions", show=False),
-        Binding("x", "export", "Sponsor summary"),
         Binding("X", "exports", "What I disclosed", show=False),
-        Binding("comma", "settings", "Settings"),
+        Binding("comma", "settings", "Settings", show=False),
         Binding("E", "new_engagement", "New engagement", show=False),
-        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -68,7 +71,7 @@ class MainScreen(Screen[None], JournalView):
             yield Tree[Item]("Journal", id="timeline")
             with VerticalScroll(id="detail-pane"):
                 yield Markdown(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     _left_out_said: str | None = None
     """The last word about unreadable records this screen gave, so it is said once, not at every refresh."""

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from journal import CandourError, Preferences, draw_recovery_key, recovery_key_matches
@@ -70,10 +71,47 @@ class SettingsScreen(Screen[None], JournalView):
             yield Static("", id="settings-status", classes="error")
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.query_one("#auto-lock", Input).focus()
+
+    # Enter in a section's last field does what its button does.
+    @on(Input.Submitted, "#auto-lock")
+    def _auto_lock_entered(self) -> None:
+        self.save_preferences()
+
+    @on(Input.Submitted, "#current")
+    def _current_entered(self) -> None:
+        self.query_one("#first", Input).focus()
+
+    @on(NewPassphrase.Chosen)
+    def _new_passphrase_entered(self) -> None:
+        self.change_passphrase()
+
+    @on(Input.Submitted, "#recovery-passphrase")
+    def _recovery_passphrase_entered(self) -> None:
+        self.new_recovery_key()
+
+    @on(Input.Submitted, "#rotate-passphrase")
+    def _rotate_passphrase_entered(self) -> None:
+        self.rotate()
+
+    _working: Widget | None = None
+    """Where the user was when a key operation started: it shows the operation running until it ends."""
+
     def _status(self, message: str) -> None:
+        """Say what is happening: a message ending in "…" is an operation under way, shown running where the user
+        is (the field or button they used); any other is also a notification, as the status line may be out of
+        view."""
         self.query_one("#settings-status", Static).update(message)
-        if message and not message.endswith("…"):
-            self.notify(message, severity="warning")  # the status line may be scrolled out of view
+        busy = message.endswith("…")
+        if busy and self._working is None and self.focused is not None:
+            self._working = self.focused
+            self._working.loading = True
+        elif not busy and self._working is not None:
+            self._working.loading = False
+            self._working = None
+        if message and not busy:
+            self.notify(message, severity="warning")
 
     @on(Button.Pressed, "#save-preferences")
     def save_preferences(self) -> None:
@@ -117,6 +155,7 @@ class SettingsScreen(Screen[None], JournalView):
         self.query_one("#current", Input).value = ""
         self.query_one(NewPassphrase).clear()
         self._status("")
+        self.query_one("#current", Input).focus()
         self.notify("Passphrase changed. Copies of the file made before still open with the old one.")
 
     @on(Button.Pressed, "#new-recovery-key")

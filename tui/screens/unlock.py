@@ -38,19 +38,27 @@ class UnlockScreen(Screen[Unlocked], AppView):
         self.query_one("#unlocking").display = False
         self.query_one("#passphrase", Input).focus()
 
+    _tried: str | None = None
+    """The passphrase being tried, while its key is derived."""
+
     @on(Input.Submitted, "#passphrase")
     @on(Button.Pressed, "#unlock-button")
     def start_unlock(self) -> None:
         field = self.query_one("#passphrase", Input)
-        if not field.value:
+        if not field.value or self._tried is not None:
             return
+        self._tried = field.value
         self._busy(True)
         self.unlock(field.value)
 
     def _busy(self, busy: bool) -> None:
+        """While the key is derived the buttons are off, and the field keeps the focus: disabled, it would hand
+        the focus to the "Forgot passphrase?" link, which the next space typed would press."""
         self.query_one("#unlocking").display = busy
-        self.query_one("#passphrase", Input).disabled = busy
         self.query_one("#unlock-button", Button).disabled = busy
+        self.query_one("#recover-button", Button).disabled = busy
+        if not busy:
+            self._tried = None
 
     @work(thread=True, exclusive=True, group="unlock")
     def unlock(self, passphrase: str) -> None:
@@ -69,10 +77,11 @@ class UnlockScreen(Screen[Unlocked], AppView):
         self.app.call_from_thread(self._succeeded, journal, recovery_key)
 
     def _failed(self, error: CandourError) -> None:
+        tried = self._tried
         self._busy(False)
         field = self.query_one("#passphrase", Input)
-        if isinstance(error, WrongPassphrase):
-            field.value = ""
+        if isinstance(error, WrongPassphrase) and tried is not None and field.value.startswith(tried):
+            field.value = field.value[len(tried) :]  # the wrong one goes; what was typed after it stays
         self.query_one("#unlock-error", Static).update(str(error))
         field.focus()
 

@@ -1,0 +1,91 @@
+"""The keyboard model of the app, driven with Textual's Pilot: the focus stays where the user types, and no
+binding is one a focused text field also uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.binding import Binding
+from textual.widgets import Input, TextArea
+
+from journal import FixedClock, Journal, assess_passphrase
+from journal.demo import DEMO_PASSPHRASE
+from tests.conftest import CHEAP_LIMITS
+from tests.test_tui.test_app import SIZE, _focused_id, _unlock_error, app_for, type_text, unlock, wait_for
+from tui.screens.export import ExportScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.unlock import UnlockScreen
+from tui.widgets.passphrase import meter
+
+
+async def test_a_wrong_passphrase_keeps_the_focus_in_its_field_and_a_space_typed_meanwhile_stays_text(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen) and _focused_id(app) == "passphrase")
+        screen = app.screen
+        assert isinstance(screen, UnlockScreen)
+        unlocking = screen
+        for attempt in range(3):
+            await type_text(pilot, f"not it {attempt}")
+            await pilot.press("enter")
+            # Typed while the key is checked: it goes to the field, never to the "Forgot passphrase?" link.
+            await type_text(pilot, " next")
+            assert _focused_id(app) == "passphrase"
+            await wait_for(pilot, lambda: "Wrong passphrase" in _unlock_error(app) and unlocking._tried is None)
+            assert app.screen is screen and _focused_id(app) == "passphrase"
+            field = screen.query_one("#passphrase", Input)
+            assert field.value == " next"  # the wrong one went; what was typed after it stayed
+            field.value = ""
+
+
+def _keys(bindings: list[Binding | tuple[str, ...]]) -> set[str]:
+    """Every key a list of bindings takes ("ctrl+w,ctrl+backspace" is two)."""
+    keys = (binding.key if isinstance(binding, Binding) else binding[0] for binding in bindings)
+    return {key for listed in keys for key in listed.split(",")}
+
+
+def test_the_summary_keys_are_not_ones_a_text_field_uses() -> None:
+    used_by_fields = _keys(list(Input.BINDINGS)) | _keys(list(TextArea.BINDINGS))
+    assert "ctrl+w" in used_by_fields  # the key that deleted a word instead of writing the file
+    # Escape is the one shared key, with one meaning everywhere: back out (of a field's selection, of a screen).
+    assert not (_keys(list(ExportScreen.BINDINGS)) - {"escape"}) & used_by_fields
+
+
+def test_the_strength_meter_reads_without_colour() -> None:
+    weakest = meter(assess_passphrase("password"))
+    assert weakest.startswith("□□□□") and "very weak" in weakest and "too weak" in weakest  # visible at score 0
+    strong = meter(assess_passphrase("quokka marmalade zeppelin lantern"))
+    assert strong.startswith("■■■") and "too weak" not in strong
+    assert meter(None).startswith("□□□□")
+
+
+async def test_settings_start_in_their_first_field_and_enter_does_what_the_section_button_does(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    new = "another passphrase for the demo"
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("comma")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen) and _focused_id(app) == "auto-lock")
+        screen = app.screen
+        screen.query_one("#auto-lock", Input).value = "9"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.auto_lock_seconds == 9 * 60)
+        screen.query_one("#current", Input).focus()
+        await type_text(pilot, DEMO_PASSPHRASE)
+        await pilot.press("enter")
+        assert _focused_id(app) == "first"
+        await type_text(pilot, new)
+        await pilot.press("enter")
+        assert _focused_id(app) == "second"
+        await type_text(pilot, new)
+        await pilot.press("enter")  # changes the passphrase, showing it is under way where the user typed
+        await wait_for(pilot, lambda: notified_passphrase_changed(app))
+    Journal.open(demo_path, new, limits=CHEAP_LIMITS).close()
+
+
+def notified_passphrase_changed(app: object) -> bool:
+    return any("Passphrase changed" in str(note.message) for note in getattr(app, "_notifications", []))

@@ -64,7 +64,7 @@ from journal.models import (
 from journal.passphrase import Strength, WeakPassphrase, assess_passphrase, require_strong_passphrase
 from journal.paths import default_journal_path, resolve_journal_path
 from journal.recovery_key import draw_recovery_key, recovery_key_matches
-from journal.search import SearchFilters, SearchHit, normalize
+from journal.search import SearchFilters, SearchHit, match_spans, normalize
 from journal.store import (
     SEARCHABLE_KINDS,
     EngagementProgress,
@@ -151,6 +151,7 @@ __all__ = [
     "edited",
     "fields_as_json",
     "format_day",
+    "match_spans",
     "normalize",
     "parse_day",
     "parse_moment",

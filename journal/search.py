@@ -487,3 +487,25 @@ def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> str:
     begin = max(0, centre - width // 3)
     extract = " ".join(text[begin : begin + width].split())
     return (ELLIPSIS if begin else "") + extract + (ELLIPSIS if begin + width < len(text) else "")
+
+
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the terms a query looks for appear in `text` (case and accents ignored, as search matches them), as
+    (start, end) spans of `text` in order, overlapping ones joined: what a result list highlights."""
+    terms = [term for term in parse_query(query).terms if term]
+    if not terms:
+        return []
+    folded = Folded.of(text)
+    spans = []
+    for term in terms:
+        start = folded.folded.find(term)
+        while start >= 0:
+            spans.append(folded.span(start, start + len(term)))
+            start = folded.folded.find(term, start + len(term))
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined

@@ -30,6 +30,7 @@ from journal import (
     Journal,
     KdfLimits,
     KdfParams,
+    Model,
     Preferences,
     RecoveryKeyToConfirm,
     SystemClock,
@@ -264,6 +265,14 @@ class CandourApp(GuardedApp):
             self.pop_screen()
         if isinstance(self.screen, MainScreen):
             await self.screen.run_action(action)
+
+    def reveal(self, record: Model, *, edit: bool = False) -> None:
+        """Back to the main view with `record` selected (and opened to edit, with `edit`): where search results
+        lead."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
+            self.pop_screen()
+        if isinstance(self.screen, MainScreen):
+            self.screen.reveal(record, edit=edit)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -17,6 +17,7 @@ from journal import (
     Journal,
     KdfLimits,
     KdfParams,
+    Model,
     Preferences,
     RecoveryKeyToConfirm,
     SystemClock,
@@ -48,6 +49,9 @@ class JournalHost(Protocol):
     """The open journal, None while locked."""
     preferences: Preferences
     """The coachee's settings now in force."""
+
+    def reveal(self, record: Model, *, edit: bool = False) -> None:
+        """Back to the main view with `record` selected (and open in the editor or its form, with `edit`)."""
 
 
 @dataclass(frozen=True)

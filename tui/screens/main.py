@@ -14,6 +14,7 @@ from journal import (
     BETWEEN_SESSIONS,
     Draft,
     Engagement,
+    Model,
     Reflection,
     Session,
 )
@@ -29,6 +30,7 @@ from tui.screens.records import (
     TemplatesScreen,
     act_on_record,
     manage_choices,
+    manage_record,
 )
 
 RECENT_SHOWN = 15
@@ -113,7 +115,9 @@ class MainScreen(Screen[None], JournalView):
             )
             for session in reversed(journal.sessions_of(engagement)):
                 reflections = by_session.get(session.record_id, [])
-                session_node = node.add(_session_label(session), session, expand=bool(reflections))
+                session_node = node.add(
+                    _session_label(session), session, expand=bool(reflections), allow_expand=bool(reflections)
+                )  # a session with nothing under it shows no expander
                 for reflection in reflections:
                     session_node.add_leaf(_reflection_label(reflection), reflection)
             free = [r for r in by_session.get(None, []) if r.engagement_id == engagement.record_id]
@@ -287,6 +291,23 @@ class MainScreen(Screen[None], JournalView):
             self.notify("Select a reflection, session or engagement to see its history.")
         else:
             act_on_record(self, self.selected, "history", self._record_changed)
+
+    def reveal(self, record: Model, *, edit: bool = False) -> None:
+        """Select `record` where the timeline shows it (a reflection, session or engagement; anything else opens
+        its Manage menu here), and open it to edit with `edit`."""
+        if isinstance(record, (Engagement, Session, Reflection)):
+            tree: Tree[Item] = self.query_one("#timeline", Tree)
+            if not self._move_cursor_to(tree, record):
+                self.show(record)  # not listed (an entry older than those shown): shown all the same
+            if edit:
+                if isinstance(record, Reflection):
+                    self.open_editor(self.journal.draft_for(record))
+                else:
+                    act_on_record(self, record, "edit", self._record_changed)
+        elif edit:
+            act_on_record(self, record, "edit", self._record_changed)
+        else:
+            manage_record(self, record, self._record_changed)
 
     def _record_changed(self, value: object) -> None:
         """A record was edited, reverted, archived (select it) or deleted (None): show the journal as it now is."""

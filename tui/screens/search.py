@@ -3,6 +3,7 @@ engagement and a date phrase."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from journal import CandourError, Engagement, Goal, Person, SearchFilters, SearchHit, Theme, parse_range
+from journal import CandourError, Engagement, Goal, Person, SearchFilters, SearchHit, Theme, match_spans, parse_range
 from tui.describe import record_markdown
 from tui.screens.base import JournalView
 
@@ -19,9 +20,13 @@ RESULTS_SHOWN = 100
 
 
 class SearchScreen(Screen[None], JournalView):
-    """Type to search; Enter or a click shows the record."""
+    """Type to search; Down goes to the results; Enter on one shows it in the journal, `e` opens it to edit."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("down", "to_results", "Results", show=False),  # from a field: no field uses Down
+        Binding("e", "edit_result", "Edit", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         journal = self.journal
@@ -85,11 +90,33 @@ class SearchScreen(Screen[None], JournalView):
     def _show_hits(self, hits: list[SearchHit]) -> None:
         results = self.query_one("#results", OptionList)
         results.clear_options()
+        query = self.query_one("#query", Input).value
         for hit in hits:
             day = f"{hit.day:%d %b %Y}" if hit.day else ""
-            results.add_option(Option(f"{day:<12}{hit.kind:<11}{hit.title}\n{hit.snippet}", id=hit.record_id))
+            shown = Text.assemble(
+                f"{day:<12}{hit.kind:<11}", _marked(hit.title, query), "\n", _marked(hit.snippet, query)
+            )
+            results.add_option(Option(shown, id=hit.record_id))
         count = f"{len(hits)}{'+' if len(hits) == RESULTS_SHOWN else ''}"
         self._show_status(f"{count} result{'s' if len(hits) != 1 else ''}")
+
+    def action_to_results(self) -> None:
+        results = self.query_one("#results", OptionList)
+        if isinstance(self.focused, Input) and results.option_count:
+            results.focus()
+            results.highlighted = results.highlighted or 0
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.candour.reveal(self.journal.find(event.option.id))
+
+    def action_edit_result(self) -> None:
+        results = self.query_one("#results", OptionList)
+        if self.focused is results and results.highlighted is not None:
+            record_id = results.get_option_at_index(results.highlighted).id
+            if record_id is not None:
+                self.candour.reveal(self.journal.find(record_id), edit=True)
 
     @on(OptionList.OptionHighlighted)
     def _preview(self, event: OptionList.OptionHighlighted) -> None:
@@ -97,3 +124,11 @@ class SearchScreen(Screen[None], JournalView):
         if record_id is None:
             return
         self.query_one("#result", Markdown).update(record_markdown(self.journal, self.journal.find(record_id)))
+
+
+def _marked(text: str, query: str) -> Text:
+    """`text` with what the query matched in bold and underlined: seen without colour too."""
+    shown = Text(text)
+    for start, end in match_spans(text, query):
+        shown.stylize("bold underline", start, end)
+    return shown

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from rich.text import Text
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
-from journal import FixedClock, Journal, assess_passphrase
+import tui.app
+from journal import FixedClock, Journal, Reflection, assess_passphrase, draw_recovery_key
 from journal.demo import DEMO_PASSPHRASE
 from tests.conftest import CHEAP_LIMITS
 from tests.test_tui.test_app import SIZE, _focused_id, _unlock_error, app_for, type_text, unlock, wait_for
 from tui.screens.export import ExportScreen
+from tui.screens.main import MainScreen
+from tui.screens.search import SearchScreen
 from tui.screens.settings import SettingsScreen
+from tui.screens.setup import RecoveryKeyScreen
 from tui.screens.unlock import UnlockScreen
 from tui.widgets.passphrase import meter
 
@@ -89,3 +96,56 @@ async def test_settings_start_in_their_first_field_and_enter_does_what_the_secti
 
 def notified_passphrase_changed(app: object) -> bool:
     return any("Passphrase changed" in str(note.message) for note in getattr(app, "_notifications", []))
+
+
+async def test_search_goes_down_to_its_results_and_enter_shows_one_in_the_journal(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen) and _focused_id(app) == "query")
+        search = app.screen
+        await type_text(pilot, "delegated hiring")  # the letters of the screen's keys (e, d) are text here
+        assert search.query_one("#query", Input).value == "delegated hiring"
+        results = search.query_one("#results", OptionList)
+        await wait_for(pilot, lambda: results.option_count > 0)
+        first = results.get_option_at_index(0)
+        marked = first.prompt
+        assert isinstance(marked, Text) and any("underline" in str(span.style) for span in marked.spans)
+        await pilot.press("down")
+        assert _focused_id(app) == "results" and results.highlighted == 0
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        selected = main.selected
+        assert isinstance(selected, Reflection) and selected.saved_id == first.id
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_recovery_key_screen_shows_its_button_and_says_a_wrong_group_beside_the_field(
+    size: tuple[int, int],
+) -> None:
+    key = draw_recovery_key()
+
+    class ShowsTheKey(App[int]):
+        CSS_PATH = Path(tui.app.__file__).parent / "app.tcss"  # the app's own styles
+
+        def on_mount(self) -> None:
+            self.push_screen(RecoveryKeyScreen(key))
+
+    app = ShowsTheKey()
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, RecoveryKeyScreen) and _focused_id(app) == "last-group")
+        screen = app.screen
+        button = screen.query_one("#confirm")
+        field = screen.query_one("#last-group")
+        shown = screen.region
+        assert button.region.height > 0 and shown.contains_region(button.region)
+        await type_text(pilot, "ZZZZ" if not key.endswith("ZZZZ") else "YYYY")
+        await pilot.press("enter")
+        error = screen.query_one("#recovery-error", Static)
+        await wait_for(pilot, lambda: "not the last group" in str(error.render()))
+        assert 0 <= error.region.y - field.region.bottom <= 2  # just under the field, not far below

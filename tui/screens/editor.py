@@ -32,10 +32,13 @@ from tui.screens.base import JournalView, Lockable
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.records import PickScreen
 
+SCALE_ENDS = {1: " low", 5: " high"}
+"""Mood and energy run from 1 (low) to 5 (high): the ends say which is which."""
+
 AUTOSAVE_SECONDS = 3.0
 """How often typed text is saved as an encrypted draft (and only when it changed)."""
 
-SCALE = [(str(value), value) for value in range(1, 6)]
+SCALE = [(f"{value}{SCALE_ENDS.get(value, '')}", value) for value in range(1, 6)]
 
 
 class ListSuggester(Suggester):
@@ -109,10 +112,10 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
                         id="people",
                     )
                 with Vertical(classes="narrow"):
-                    yield Label("Mood")
+                    yield Label("Mood 1-5")
                     yield Select(SCALE, value=self.draft.mood or Select.NULL, prompt="-", id="mood")
                 with Vertical(classes="narrow"):
-                    yield Label("Energy")
+                    yield Label("Energy 1-5")
                     yield Select(SCALE, value=self.draft.energy or Select.NULL, prompt="-", id="energy")
             yield Label("Actions: type one and press Enter")
             yield Input(placeholder="e.g. Ask Sam for feedback by Friday", id="new-action")

@@ -96,7 +96,7 @@ class RecoveryKeyScreen(ModalScreen[bool]):
             )
             yield Static(self._recovery_key, id="recovery-key")
             yield Label("To check, type the last group of four characters:")
-            with Horizontal():
+            with Horizontal(id="last-group-row"):
                 yield Input(placeholder="XXXX", max_length=4, id="last-group")
                 yield Button("I have written it down", variant="primary", id="confirm")
             yield Static("", id="recovery-error", classes="error")

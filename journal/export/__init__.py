@@ -11,7 +11,15 @@ Both faces (the command line and the app) drive one `ExportSession`::
     done = session.write(path, recipient="Acme")   # written atomically, logged, findings kept
 """
 
-from journal.export.errors import ExportExists, ExportUnconfirmed, FindingsUnanswered, LevelExceeded, WordingNeeded
+from journal.export.errors import (
+    ExportExists,
+    ExportUnconfirmed,
+    FindingsUnanswered,
+    ItemError,
+    ItemNote,
+    LevelExceeded,
+    WordingNeeded,
+)
 from journal.export.linter import Finding, Linter, Rule, Severity, TermPack, WordList, default_packs, default_words
 from journal.export.log import (
     UNCONFIRMED,
@@ -110,7 +118,9 @@ __all__ = [
     "FindingsUnanswered",
     "Flag",
     "Item",
+    "ItemError",
     "ItemKind",
+    "ItemNote",
     "LevelExceeded",
     "LintDismissal",
     "Linter",

@@ -2,14 +2,48 @@
 
 from __future__ import annotations
 
-from journal.errors import CandourError, StorageError
+from dataclasses import dataclass
+
+from journal.errors import CandourError, InvalidInput, StorageError
 
 
-class LevelExceeded(CandourError):
+@dataclass(frozen=True)
+class ItemNote:
+    """A sentence about one item of a summary. `str()` names the item by its short id ("goal:28c28ae2"), as the
+    command line and the export log do, so it never quotes private text; `naming` names it as the coachee knows
+    it, for their own screen alone."""
+
+    template: str
+    """The sentence, with "{item}" where the item is named."""
+    item_id: str
+    short_id: str
+
+    def __str__(self) -> str:
+        return self.naming(self.short_id)
+
+    def naming(self, name: str) -> str:
+        """The sentence with `name` for the item (capitalised when it opens the sentence)."""
+        text = self.template.replace("{item}", name)
+        return text[:1].upper() + text[1:]
+
+
+class ItemError(CandourError):
+    """An export error about one item: `str()` names it by id; `note.naming` lets the app name it."""
+
+    def __init__(self, note: ItemNote) -> None:
+        super().__init__(str(note))
+        self.note = note
+
+
+class WordingRefused(ItemError, InvalidInput):
+    """A wording for the sponsor that cannot be used: empty, too long, or given for a fact."""
+
+
+class LevelExceeded(ItemError):
     """An item above the sharing level agreed for the engagement was chosen without the explicit override."""
 
 
-class WordingNeeded(CandourError):
+class WordingNeeded(ItemError):
     """An item was chosen that has no wording for the sponsor yet (write one, or choose the private wording)."""
 
 
@@ -26,4 +60,13 @@ class ExportUnconfirmed(StorageError):
     """The file was written, but the journal refused to confirm its log entry: the entry stays unconfirmed."""
 
 
-__all__ = ["ExportExists", "ExportUnconfirmed", "FindingsUnanswered", "LevelExceeded", "WordingNeeded"]
+__all__ = [
+    "ExportExists",
+    "ExportUnconfirmed",
+    "FindingsUnanswered",
+    "ItemError",
+    "ItemNote",
+    "LevelExceeded",
+    "WordingNeeded",
+    "WordingRefused",
+]

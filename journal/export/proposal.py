@@ -21,7 +21,7 @@ from datetime import date
 
 from journal.dates import DateRange, format_day
 from journal.errors import InvalidInput
-from journal.export.errors import LevelExceeded, WordingNeeded
+from journal.export.errors import ItemError, ItemNote, LevelExceeded, WordingNeeded, WordingRefused
 from journal.export.period import within_engagement
 from journal.export.summary import (
     LOOKING_AHEAD_NAMES,
@@ -76,6 +76,10 @@ class Item:
         """The id as shown in lists: the kind and the first eight characters of the record id."""
         kind, _, record_id = self.item_id.partition(":")
         return f"{kind}:{record_id[:8]}" if record_id else kind
+
+    def note(self, template: str) -> ItemNote:
+        """A sentence about this item, with "{item}" where it is named (by id, or by name in the app)."""
+        return ItemNote(template, self.item_id, self.short_id)
 
     @property
     def needs_wording(self) -> bool:
@@ -153,22 +157,28 @@ class Proposal:
         return Choice(frozenset(item.item_id for item in self.items if item.default))
 
     def warnings(self, choice: Choice) -> list[str]:
+        """What the coachee should know before approving `choice`, one sentence each (see `notes`)."""
+        return [str(note) for note in self.notes(choice)]
+
+    def notes(self, choice: Choice) -> list[ItemNote]:
         """What the coachee should know before approving `choice` (beyond-level items, private wordings).
 
         Returns:
-            One sentence per warning; they name items by id, never quote private text.
+            One note per warning; they name items by id (or, in the app, by name), never quote private text.
         """
         notes = []
         for item_id in sorted(choice.ticked):
             item = self.item(item_id)
             if item.above_level:
                 notes.append(
-                    f"{item.short_id} goes beyond the agreed sharing level {self.level.name} "
-                    f"({item.kind.level.name} needed): included only because you chose to override it; the summary "
-                    "says so."
+                    item.note(
+                        f"{{item}} goes beyond the agreed sharing level {self.level.name} "
+                        f"({item.kind.level.name} needed): included only because you chose to override it; the "
+                        "summary says so."
+                    )
                 )
             if self.sends_private(item, choice):
-                notes.append(f"{item.short_id} is sent in your private wording, not a wording written for the sponsor.")
+                notes.append(item.note("{item} is sent in your private wording, not one written for the sponsor."))
         return notes
 
     def sends_private(self, item: Item, choice: Choice) -> bool:
@@ -188,21 +198,10 @@ class Proposal:
             LevelExceeded: an item above the agreed level without the override.
             WordingNeeded: an item with no wording for the sponsor, neither written now nor taken from the private one.
         """
-        chosen: list[tuple[str, SummaryItem]] = []
         for item_id in choice.wording:
             if not self.item(item_id).kind.worded:
-                raise InvalidInput(f"{self.item(item_id).short_id} is a fact, not a wording: it cannot be reworded.")
-        for item_id in choice.ticked:
-            item = self.item(item_id)
-            if item.above_level and item_id not in choice.override:
-                raise LevelExceeded(
-                    f"{item.short_id} needs sharing level {item.kind.level.name}, above the {self.level.name} agreed "
-                    "for this engagement. Leave it out, or override the agreement for this item explicitly."
-                )
-            content = dataclasses.replace(item.content, beyond_level=item.above_level)
-            if item.kind.worded:
-                content = dataclasses.replace(content, text=self._wording(item, choice))
-            chosen.append((item_id, content))
+                raise WordingRefused(self.item(item_id).note("{item} is a fact, not a wording: it cannot be reworded."))
+        chosen = [(item_id, self._content(self.item(item_id), choice)) for item_id in choice.ticked]
         chosen = _one_line_per_theme_wording(chosen)
         chosen.sort(key=lambda pair: display_order(pair[1]))
         return Summary(
@@ -213,21 +212,50 @@ class Proposal:
             variant=choice.variant,
         )
 
+    def waiting(self, choice: Choice) -> list[ItemError]:
+        """Why each ticked item that cannot go in yet cannot (no wording, above the level, a refused wording), so
+        that the rest can be previewed while the coachee answers; `build` refuses the whole choice instead."""
+        waiting = []
+        for item_id in sorted(choice.ticked):
+            try:
+                self._content(self.item(item_id), choice)
+            except ItemError as error:
+                waiting.append(error)
+        return waiting
+
+    def _content(self, item: Item, choice: Choice) -> SummaryItem:
+        """What the sponsor would read of a ticked item, as `choice` words it.
+
+        Raises:
+            LevelExceeded, WordingNeeded, WordingRefused: see `build`.
+        """
+        if item.above_level and item.item_id not in choice.override:
+            raise LevelExceeded(
+                item.note(
+                    f"{{item}} needs sharing level {item.kind.level.name}, above the {self.level.name} agreed "
+                    "for this engagement. Leave it out, or override the agreement for this item explicitly."
+                )
+            )
+        content = dataclasses.replace(item.content, beyond_level=item.above_level)
+        if item.kind.worded:
+            content = dataclasses.replace(content, text=self._wording(item, choice))
+        return content
+
     @staticmethod
     def _wording(item: Item, choice: Choice) -> str:
         if item.item_id in choice.wording:
             written = neutralise(choice.wording[item.item_id])
             if not written:
-                raise InvalidInput(f"The wording for {item.short_id} is empty.")
+                raise WordingRefused(item.note("The wording for {item} is empty."))
             if len(written) > MAX_TITLE_LENGTH:
-                raise InvalidInput(f"The wording for {item.short_id} is too long (at most {MAX_TITLE_LENGTH}).")
+                raise WordingRefused(item.note(f"The wording for {{item}} is too long (at most {MAX_TITLE_LENGTH})."))
             return written
         if item.content.text:
             return neutralise(item.content.text)
         if item.item_id in choice.use_private and item.private_wording:
             return neutralise(item.private_wording)
         private = ", or choose explicitly to send your private wording" if item.private_wording else ""
-        raise WordingNeeded(f"{item.short_id} has no wording for the sponsor yet: write one{private}.")
+        raise WordingNeeded(item.note(f"{{item}} has no wording for the sponsor yet: write one{private}."))
 
 
 def _one_line_per_theme_wording(chosen: list[tuple[str, SummaryItem]]) -> list[tuple[str, SummaryItem]]:

@@ -20,11 +20,11 @@ kept for this engagement alone, so its next summary starts from them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from journal.dates import DateRange
-from journal.export.errors import FindingsUnanswered
+from journal.export.errors import FindingsUnanswered, ItemError, ItemNote
 from journal.export.linter import Finding, Linter, Rule
 from journal.export.log import Disclosure, export_summary, show_summary
 from journal.export.period import WHOLE_ENGAGEMENT, parse_period
@@ -70,12 +70,17 @@ class Check:
     """Every finding, item by item, in the order the items were linted."""
     left_out: tuple[Item, ...]
     """Ticked items the linter holds back until they are reworded or their findings kept."""
-    warnings: tuple[str, ...]
+    notes: tuple[ItemNote, ...]
     """What the coachee should know before approving (beyond-level items, private wordings)."""
     kept: tuple[str, ...]
     """Codes of the findings kept for this export."""
     private_wordings: tuple[Item, ...] = ()
     """Items that go out in the journal's private wording, chosen explicitly."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notes as the command line and the log give them: items named by id."""
+        return tuple(str(note) for note in self.notes)
 
     @property
     def unanswered(self) -> tuple[Flag, ...]:
@@ -150,6 +155,7 @@ class ExportSession:
         self._private: set[str] = set()
         self._kept: set[str] = set()
         self._checked: Check | None = None
+        self._ready: tuple[Check, tuple[ItemError, ...]] | None = None
 
     @classmethod
     def start(
@@ -293,6 +299,7 @@ class ExportSession:
 
     def _changed(self) -> None:
         self._checked = None
+        self._ready = None
 
     # --- what would leave -------------------------------------------------------------------------
 
@@ -311,20 +318,35 @@ class ExportSession:
             self._checked = self._check()
         return self._checked
 
-    def _check(self) -> Check:
-        choice = self.choice()
+    def check_ready(self) -> tuple[Check, tuple[ItemError, ...]]:
+        """The check of the ticked items that can go in now, and why each other ticked item cannot yet.
+
+        For a preview while the coachee is still answering: `write` and `show` take `check`, which refuses
+        the whole choice while anything ticked is waiting, so nothing ticked is ever dropped silently.
+        """
+        if self._ready is None:
+            choice = self.choice()
+            waiting = tuple(self.proposal.waiting(choice))
+            ready = replace(choice, ticked=choice.ticked - {error.note.item_id for error in waiting})
+            self._ready = (self.check() if not waiting else self._check(ready, drop_stale=False)), waiting
+        return self._ready
+
+    def _check(self, choice: Choice | None = None, *, drop_stale: bool = True) -> Check:
+        choice = choice or self.choice()
         built = self.proposal.build(choice)
         review = review_summary(built, self.linter, dismissed_findings(self.journal, self.proposal.engagement_id))
         codes = review.codes()
-        self._kept &= codes.keys()
-        blocked = review.blocking(self._kept)
+        kept = self._kept & codes.keys()
+        if drop_stale:
+            self._kept = kept
+        blocked = review.blocking(kept)
         flags = tuple(
             Flag(
                 item=self.proposal.item(item_id),
                 code=code,
                 finding=finding,
                 kept_before=review.is_dismissed(item_id, finding),
-                kept_now=code in self._kept,
+                kept_now=code in kept,
                 holds_back=finding in blocked.get(item_id, ()),
             )
             for code, (item_id, finding) in codes.items()
@@ -334,14 +356,15 @@ class ExportSession:
             review=review,
             flags=flags,
             left_out=tuple(self.proposal.item(item_id) for item_id in blocked),
-            warnings=tuple(self.proposal.warnings(choice)),
-            kept=tuple(code for code in codes if code in self._kept),
+            notes=tuple(self.proposal.notes(choice)),
+            kept=tuple(code for code in codes if code in kept),
             private_wordings=tuple(item for item in self.items if self.proposal.sends_private(item, choice)),
         )
 
-    def preview(self) -> bytes:
-        """The exact bytes a file would hold (and a showing would show), in the session's format."""
-        return render(self.check().summary, self.format)
+    def preview(self, check: Check | None = None) -> bytes:
+        """The exact bytes a file would hold (and a showing would show), in the session's format: of `check`'s
+        summary (e.g. `check_ready`'s), else of the whole choice."""
+        return render((check or self.check()).summary, self.format)
 
     def suggested_name(self) -> str:
         """A file name for the summary in the session's format ("coaching-summary-2026-09-30.md")."""

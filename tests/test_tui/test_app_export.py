@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, SelectionList, TextArea
+from textual.widgets import DataTable, Input, OptionList, Select, SelectionList, Static, TabbedContent, TextArea
 
 from journal import FixedClock, Journal
 from journal.demo import DEMO_PASSPHRASE
 from journal.export import UNCONFIRMED, ExportRecord, ExportStatus, export_log
 from tests.conftest import CHEAP_LIMITS
-from tests.test_tui.test_app import unlock, wait_for
+from tests.test_tui.test_app import _focused_id, type_text, unlock, wait_for
 from tui.app import make_app
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.export import ExportLogScreen, ExportScreen
+from tui.screens.export import STEP_FOCUS, ExportLogScreen, ExportScreen
 from tui.screens.main import MainScreen
 
 CLOCK = FixedClock.on(date(2026, 11, 26))
@@ -197,3 +198,80 @@ async def test_exporting_everything_warns_and_writes_the_whole_journal(demo_path
         assert [record.personal for record in export_log(app.journal)] == [True]
     written = target.read_text(encoding="utf-8")
     assert "supplier contract" in written and "NOT encrypted" in written
+
+
+ID = re.compile(r"\b[a-z-]+:[0-9a-f]{8}")
+"""An item's id as the journal's messages give it ("goal:28c28ae2"): the app names items instead."""
+
+
+def on_screen_text(screen: ExportScreen) -> str:
+    """Everything the summary's lists and status say to the coachee."""
+    said = [str(screen.query_one("#export-status", Static).render())]
+    for selector in ("#items", "#findings", "#to-word"):
+        listed = screen.query_one(selector, OptionList)
+        said += [str(listed.get_option_at_index(index).prompt) for index in range(listed.option_count)]
+    return "\n".join(said)
+
+
+async def test_an_item_waiting_for_words_keeps_the_rest_in_view_and_is_named(demo_path: Path) -> None:
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_export(pilot, app)
+        session = screen.session
+        assert session is not None
+        statement = next(item for item in session.items if item.item_id.startswith("statement:"))
+        focus = session.proposal.item("focus")
+        assert focus.needs_wording and focus.above_level
+        tick(screen, statement.item_id)
+        tick(screen, "focus")
+        word_tab = screen.query_one("#steps", TabbedContent).get_tab("step-word")
+        await wait_for(pilot, lambda: "(2 waiting)" in str(word_tab.label))
+        # What waits is named as the coachee knows it; the rest of the summary stays in the preview.
+        assert "Sessions held" in preview_text(screen)
+        assert statement.hint[:1].upper() + statement.hint[1:] in on_screen_text(screen)
+        assert "Focus for the next period needs sharing level" in on_screen_text(screen)
+        assert not ID.search(on_screen_text(screen)), on_screen_text(screen)
+
+        await pilot.press("f3")  # step 2: the waiting items come first, the first one is being worded
+        await wait_for(pilot, lambda: _focused_id(app) == "to-word" and screen.worded_item is not None)
+        while screen.worded_item is not None and screen.worded_item.item_id != "focus":
+            await pilot.press("down")
+        await pilot.press("tab", "tab")  # past the wording field (it has no private wording to send) to "let it in"
+        await wait_for(pilot, lambda: _focused_id(app) == "beyond")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "focus" in session.overridden)
+        await pilot.press("shift+tab")
+        await wait_for(pilot, lambda: _focused_id(app) == "wording")
+        await type_text(pilot, "Delegating more")
+        await wait_for(pilot, lambda: "Delegating more" in preview_text(screen))
+        # The item's line says what it now holds, not that it still needs a wording.
+        items = screen.query_one("#items", SelectionList)
+        line = str(items.get_option_at_index([item.item_id for item in session.items].index("focus")).prompt)
+        assert "Delegating more" in line and "needs a wording" not in line
+        assert "(1 waiting)" in str(word_tab.label)
+
+        await pilot.press("f5")  # the statement still waits: nothing is written, and it is named
+        assert app.screen is screen
+        assert "needs sharing level" in str(screen.query_one("#export-status", Static).render())
+        assert not ID.search(on_screen_text(screen))
+
+
+async def test_every_step_of_the_summary_fits_80_by_24(demo_path: Path) -> None:
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_export(pilot, app)
+        tabs = screen.query_one("#steps", TabbedContent)
+        for step, field in STEP_FOCUS.items():
+            await wait_for(pilot, lambda step=step: tabs.active == f"step-{step}")
+            await wait_for(pilot, lambda field=field: _focused_id(app) == field.lstrip("#"))
+            pane = tabs.get_pane(f"step-{step}")
+            shown = pane.query("Input, Select, SelectionList, OptionList, Checkbox, Button, TextArea, .step-help")
+            assert shown
+            for widget in shown:
+                if isinstance(widget.parent, Select):
+                    continue  # a drop-down's own list, shown only when it opens
+                region = widget.region
+                assert region.height > 0 and screen.region.contains_region(region), (step, widget)
+            await pilot.press("f3")
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: tabs.active == "step-preview")

@@ -262,8 +262,8 @@ async def test_every_step_of_the_summary_fits_80_by_24(demo_path: Path) -> None:
         screen = await open_export(pilot, app)
         tabs = screen.query_one("#steps", TabbedContent)
         for step, field in STEP_FOCUS.items():
-            await wait_for(pilot, lambda step=step: tabs.active == f"step-{step}")
-            await wait_for(pilot, lambda field=field: _focused_id(app) == field.lstrip("#"))
+            await wait_for(pilot, lambda: tabs.active == f"step-{step}")  # noqa: B023 (awaited at once)
+            await wait_for(pilot, lambda: _focused_id(app) == field.lstrip("#"))  # noqa: B023 (awaited at once)
             pane = tabs.get_pane(f"step-{step}")
             shown = pane.query("Input, Select, SelectionList, OptionList, Checkbox, Button, TextArea, .step-help")
             assert shown

@@ -21,6 +21,7 @@ from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
 from journal import (
     DEFAULT_KDF_LIMITS,
@@ -67,12 +68,36 @@ STOP_GRACE_SECONDS = 5.0
 
 IDLE_CHECK_SECONDS = 1.0
 
+HIGH_CONTRAST = Theme(
+    name="candour-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#1A1A1A",
+    success="#00FF00",
+    warning="#FFFF00",
+    error="#FF6E6E",
+    dark=True,
+    # Muted text at full strength: nothing the coachee must read is dimmed.
+    variables={"text-muted": "#FFFFFF", "footer-key-foreground": "#FFFF00"},
+)
+"""White and yellow on black, no dimmed text: for low vision and bright rooms."""
+
+APP_THEMES = {"dark": "textual-dark", "light": "textual-light", "high-contrast": HIGH_CONTRAST.name}
+"""The coachee's theme preference → the theme the app draws with."""
+
 
 class CandourApp(GuardedApp):
     """The journal app. Screens reach the journal through `self.app.journal` only while unlocked."""
 
     CSS_PATH = "app.tcss"
     TITLE = "Candour"
+    # Screens narrower than 100 columns get the class "-narrow", wider ones "-wide": app.tcss lays rows of fields
+    # out in two lines on a narrow screen, so that no label is cut.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     COMMANDS = GuardedApp.COMMANDS | {CandourCommands}
     BINDINGS = [
         Binding("ctrl+l", "lock", "Lock", priority=True),
@@ -81,6 +106,8 @@ class CandourApp(GuardedApp):
 
     def __init__(self, settings: AppSettings) -> None:
         super().__init__()
+        self.register_theme(HIGH_CONTRAST)
+        self._animation_level_given = self.animation_level
         self.settings = settings
         self.journal: Journal | None = None
         self.preferences = Preferences()
@@ -162,9 +189,12 @@ class CandourApp(GuardedApp):
         self._last_activity = time.monotonic()
 
     def apply_preferences(self, preferences: Preferences) -> None:
-        """Use the coachee's settings: auto-lock delay and light or dark theme."""
+        """Use the coachee's settings: auto-lock delay, theme and motion."""
         self.preferences = preferences
-        self.theme = "textual-light" if preferences.theme == "light" else "textual-dark"
+        self.theme = APP_THEMES.get(preferences.theme, "textual-dark")
+        # Reduced motion turns every animation off (Textual's loading indicator then says "Loading" instead of
+        # pulsing); otherwise the level the environment asks for (TEXTUAL_ANIMATIONS) stands.
+        self.animation_level = "none" if preferences.reduced_motion else self._animation_level_given
 
     def on_settings_screen_preferences_saved(self, message: SettingsScreen.PreferencesSaved) -> None:
         self.apply_preferences(message.preferences)

@@ -182,8 +182,9 @@ def engagement_markdown(journal: Journal, engagement: Engagement) -> str:
     return "\n\n".join(lines)
 
 
-def goal_markdown(goal: Goal, history: Sequence[CheckIn]) -> str:
-    """A goal with its wording for the sponsor, criteria and every rating."""
+def goal_markdown(goal: Goal, history: Sequence[CheckIn], *, trend: bool = True) -> str:
+    """A goal with its wording for the sponsor, criteria and every rating; `trend` adds the ratings as a
+    sparkline (left out where a chart shows them)."""
     lines = [f"# Goal: {goal.title}", f"Status: {goal.status.value}"]
     lines.append(f"For the sponsor: {goal.sponsor_wording or '(not written yet)'}")
     if goal.target_date:
@@ -191,7 +192,7 @@ def goal_markdown(goal: Goal, history: Sequence[CheckIn]) -> str:
     if goal.success_criteria:
         lines += ["## Success looks like", goal.success_criteria]
     if history:
-        lines += ["## Ratings", sparkline([check_in.rating for check_in in history])]
+        lines += ["## Ratings"] + ([sparkline([check_in.rating for check_in in history])] if trend else [])
         lines += [f"- {format_day(c.rated_on)}: **{c.rating}/10** {c.note}" for c in history]
     return "\n\n".join(lines)
 

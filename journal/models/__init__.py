@@ -22,6 +22,7 @@ from journal.models.engagement import (
 from journal.models.progress import Action, CheckIn, Goal, GoalStatus
 from journal.models.settings import (
     EXPORT_FORMATS,
+    THEMES,
     ConfidentialTerm,
     ExportRecord,
     ExportStatus,
@@ -109,6 +110,7 @@ __all__ = [
     "MAX_TITLE_LENGTH",
     "MENTION",
     "MODEL_TYPES",
+    "THEMES",
     "WHAT_WILL_I_DO",
     "Action",
     "CheckIn",

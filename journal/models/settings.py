@@ -18,6 +18,9 @@ from journal.models.base import (
 )
 from journal.models.engagement import SharingLevel
 
+THEMES = ("dark", "light", "high-contrast")
+"""The app's looks; high contrast is white and yellow on black, with no dimmed text."""
+
 
 @dataclass(frozen=True, repr=False)
 class Preferences(Private):
@@ -27,6 +30,9 @@ class Preferences(Private):
     auto_lock_minutes: int = 5
     """Idle minutes before the app locks itself."""
     theme: str = "dark"
+    """One of `THEMES`."""
+    reduced_motion: bool = False
+    """No animations: nothing slides, fades or spins (a busy indicator is a word instead)."""
     recovery_key_confirmed: bool = True
     """Whether the recovery key given when the journal was created reached the coachee (retyped in the app,
     printed by `candour init`). Saved False until then, so a first run stopped before that step offers a new
@@ -35,8 +41,8 @@ class Preferences(Private):
 
     def __post_init__(self) -> None:
         check_scale(self.auto_lock_minutes, "auto-lock delay (minutes)", 1, 240)
-        if self.theme not in ("dark", "light"):
-            raise InvalidInput("The theme must be dark or light.")
+        if self.theme not in THEMES:
+            raise InvalidInput(f"The theme must be one of: {', '.join(THEMES)}.")
 
     @property
     def sort_key(self) -> date:

@@ -155,27 +155,6 @@ async def test_the_preparation_sheet_is_shown_for_the_coachee_alone(demo_path: P
         assert app.journal is not None and export_log(app.journal) == []
 
 
-def test_preview_snapshot(snap_compare: object, demo_path: Path) -> None:
-    """You should see the sponsor summary screen: engagement, an empty period field (its placeholder says the
-    whole engagement), format markdown, the proposed items with only the label (the engagement's sponsor label
-    "Leadership development"), period and sessions held ticked, and on the right the Markdown preview of exactly
-    those, after the agreed sharing level, with the note that the coachee prepared and approved it."""
-    from collections.abc import Callable
-
-    from textual.pilot import Pilot
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        await open_export(pilot, pilot.app)
-        screen = pilot.app.screen
-        assert isinstance(screen, ExportScreen)
-        screen.query_one("#destination", Input).value = "coaching-summary.md"  # not this machine's home
-        await pilot.pause(0.3)
-
-    compare: Callable[..., bool] = snap_compare  # type: ignore[assignment]
-    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK, demo_passphrase=DEMO_PASSPHRASE)
-    assert compare(app, terminal_size=SIZE, run_before=run_before)
-
-
 async def test_exporting_everything_warns_and_writes_the_whole_journal(demo_path: Path, tmp_path: Path) -> None:
     from textual.widgets import Static
 

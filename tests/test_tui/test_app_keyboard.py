@@ -9,19 +9,22 @@ import pytest
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, ListView, OptionList, Select, Static, TextArea
 
 import tui.app
-from journal import FixedClock, Journal, Reflection, assess_passphrase, draw_recovery_key
+from journal import FixedClock, Journal, Preferences, Reflection, assess_passphrase, draw_recovery_key
 from journal.demo import DEMO_PASSPHRASE
 from tests.conftest import CHEAP_LIMITS
 from tests.test_tui.test_app import SIZE, _focused_id, _unlock_error, app_for, type_text, unlock, wait_for
 from tui.screens.export import ExportScreen
+from tui.screens.forms import CheckInForm
+from tui.screens.goals import GoalsScreen
 from tui.screens.main import MainScreen
 from tui.screens.search import SearchScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.setup import RecoveryKeyScreen
 from tui.screens.unlock import UnlockScreen
+from tui.widgets.goal_chart import GoalChart
 from tui.widgets.passphrase import meter
 
 
@@ -149,3 +152,53 @@ async def test_the_recovery_key_screen_shows_its_button_and_says_a_wrong_group_b
         error = screen.query_one("#recovery-error", Static)
         await wait_for(pilot, lambda: "not the last group" in str(error.render()))
         assert 0 <= error.region.y - field.region.bottom <= 2  # just under the field, not far below
+
+
+async def test_high_contrast_and_reduced_motion_are_kept_and_put_in_force_at_each_unlock(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("comma")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen) and _focused_id(app) == "auto-lock")
+        screen = app.screen
+        screen.query_one("#theme", Select).value = "high-contrast"
+        screen.query_one("#reduced-motion", Checkbox).value = True
+        screen.query_one("#save-preferences", Button).press()
+        await wait_for(pilot, lambda: app.theme == tui.app.HIGH_CONTRAST.name and app.animation_level == "none")
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        app.apply_preferences(Preferences())  # as a new process starts, before the journal's are read
+        assert app.animation_level != "none"
+        await unlock(pilot)
+        await wait_for(pilot, lambda: app.theme == tui.app.HIGH_CONTRAST.name and app.animation_level == "none")
+
+
+async def test_a_goals_chart_has_the_dates_and_the_scale_and_follows_the_selection(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen) and _focused_id(app) == "goals")
+        chart = app.screen.query_one(GoalChart)
+
+        def drawn() -> str:
+            picture = chart.render()
+            return picture.plain if isinstance(picture, Text) else ""
+
+        await wait_for(pilot, lambda: "18/09/2026" in drawn())  # the first goal's first check-in
+        assert "10┤" in drawn() and "0┤" in drawn()  # the whole 0-10 scale, whatever the ratings
+        first = drawn()
+        await pilot.press("down")
+        await wait_for(pilot, lambda: drawn() != first)
+        goals = app.screen.query_one("#goals", ListView)
+        await pilot.press("r")  # a check-in on the second goal, and the selection stays on it
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckInForm))
+        form = app.screen
+        assert isinstance(form, CheckInForm) and form.goal.title == "Stop rescuing: let the team own decisions"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        assert goals.index == 1

@@ -33,7 +33,7 @@ class ActionsScreen(Screen[None], JournalView):
         yield Header()
         yield Label("Your actions (space marks one done, e edits, m for more):")
         yield SelectionList[str](id="actions")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_actions()

@@ -70,10 +70,10 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
     """Writes a new reflection, or edits one; returns the saved reflection (None if closed unsaved)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save reflection", priority=True),
-        Binding("escape", "close", "Close (keeps the draft)"),
-        Binding("f2", "discard", "Discard draft"),  # ctrl+d deletes a character in the text area
-        Binding("f3", "move", "Move to another session"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "close", "Close, draft kept"),
+        Binding("f2", "discard", "Discard"),  # ctrl+d deletes a character in the text area
+        Binding("f3", "move", "Move"),
         Binding("f4", "template", "Template"),
     ]
 
@@ -100,12 +100,12 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
                     yield Label("Themes")
                     yield Input(
                         ", ".join(self.draft.themes),
-                        placeholder="e.g. Delegation, Conflict",
+                        placeholder="e.g. Delegation",
                         suggester=ListSuggester([theme.label for theme in journal.all(Theme)]),
                         id="themes",
                     )
                 with Vertical():
-                    yield Label("People (also @Name in the text)")
+                    yield Label("People (or @Name)")
                     yield Input(
                         ", ".join(self.draft.people),
                         suggester=ListSuggester([name for person in journal.all(Person) for name in person.names]),
@@ -121,7 +121,7 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
             yield Input(placeholder="e.g. Ask Sam for feedback by Friday", id="new-action")
             yield Static(self._actions_text(), id="actions")
             yield Static("", id="editor-status", classes="muted")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def _heading(self, journal: Journal) -> str:
         return draft_context(journal, self.draft)

@@ -178,7 +178,7 @@ class ExportScreen(Screen[None], JournalView):
                     yield Button("Preparation sheet", id="prepare")
                     yield Button("Cancel", id="cancel")
         yield Static("", id="export-status", classes="error")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._linter = Linter.for_journal(self.journal)
@@ -591,7 +591,7 @@ class ExportLogScreen(Screen[None], JournalView):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="export-log", cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#export-log", DataTable)

@@ -1,4 +1,5 @@
-"""The goals view: every goal with its status and rating history drawn as a sparkline, and quick check-ins."""
+"""The goals view: every goal with its status and latest ratings, the selected one's ratings as a dated chart on the
+0-10 scale, and quick check-ins."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tui.describe import goal_markdown, sparkline
 from tui.screens.base import JournalView
 from tui.screens.forms import CheckInForm, GoalForm
 from tui.screens.records import PickScreen, act_on_record, manage_record
+from tui.widgets.goal_chart import GoalChart
 
 
 class GoalRow(ListItem):
@@ -58,8 +60,9 @@ class GoalsScreen(Screen[None], JournalView):
         with Horizontal():
             yield ListView(id="goals")
             with VerticalScroll(id="goal-detail-pane"):
+                yield GoalChart(id="goal-chart")
                 yield Markdown(id="goal-detail")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_goals()
@@ -88,7 +91,7 @@ class GoalsScreen(Screen[None], JournalView):
     @on(ListView.Highlighted)
     def _goal_highlighted(self, event: ListView.Highlighted) -> None:
         if isinstance(event.item, GoalRow):
-            self.query_one("#goal-detail", Markdown).update(goal_markdown(event.item.goal, event.item.history))
+            self._show(event.item.goal, event.item.history)
 
     showing_archived = False
     """Whether archived goals are listed too (`a` switches)."""
@@ -145,7 +148,12 @@ class GoalsScreen(Screen[None], JournalView):
     def _show_highlighted(self) -> None:
         goal = self._highlighted()
         if goal is not None:
-            self.query_one("#goal-detail", Markdown).update(goal_markdown(goal, self.journal.goal_history(goal)))
+            self._show(goal, self.journal.goal_history(goal))
+
+    def _show(self, goal: Goal, history: list[CheckIn]) -> None:
+        """The goal in full beside the list: its chart, then its words and every rating."""
+        self.query_one("#goal-chart", GoalChart).show(goal, history)
+        self.query_one("#goal-detail", Markdown).update(goal_markdown(goal, history, trend=False))
 
     def action_new_goal(self) -> None:
         def saved(goal: Goal | None) -> None:

@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+# The footers leave the command palette out, so that an 80-column footer has room for the screen's own keys;
+# this list is where it is found.
 ALWAYS = [
     ("Ctrl+L", "Lock the journal now (it also locks by itself when idle)"),
     ("Ctrl+P", "Command palette: every action by name"),

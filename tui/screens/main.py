@@ -32,6 +32,7 @@ from tui.screens.records import (
     manage_choices,
     manage_record,
 )
+from tui.widgets.timeline import FittingTree
 
 RECENT_SHOWN = 15
 """Reflections listed under "Recent" (decrypted at once, however large the journal)."""
@@ -50,13 +51,13 @@ class MainScreen(Screen[None], JournalView):
         Binding("f1", "app.help", "Keys"),
         Binding("a", "new_session", "Add session"),
         Binding("n", "reflect", "Reflect"),
-        Binding("f", "free_entry", "Free entry"),
-        Binding("e", "edit", "Edit"),
         Binding("slash", "search", "Search"),
         Binding("g", "goals", "Goals"),
-        Binding("x", "export", "Sponsor summary"),
+        Binding("x", "export", "Summary"),
         Binding("ctrl+l", "app.lock", "Lock"),  # the app's own key, listed here to be seen before the rest
         Binding("q", "app.quit", "Quit"),
+        Binding("e", "edit", "Edit"),
+        Binding("f", "free_entry", "Free entry"),
         Binding("m", "manage", "Manage"),
         Binding("t", "actions", "Actions"),
         Binding("p", "prep", "Prep", show=False),
@@ -70,10 +71,10 @@ class MainScreen(Screen[None], JournalView):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal():
-            yield Tree[Item]("Journal", id="timeline")
+            yield FittingTree[Item]("Journal", id="timeline")
             with VerticalScroll(id="detail-pane"):
                 yield Markdown(id="detail")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     _left_out_said: str | None = None
     """The last word about unreadable records this screen gave, so it is said once, not at every refresh."""

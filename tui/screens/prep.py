@@ -22,7 +22,7 @@ class PrepScreen(Screen[None], JournalView):
         yield Header()
         with VerticalScroll(id="prep-pane"):
             yield Markdown(id="prep")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         journal = self.candour.journal

@@ -336,7 +336,7 @@ class HistoryScreen(ModalScreen[Model | None]):
             with VerticalScroll(id="revision-changes-pane"):
                 yield Static("", id="revision-changes")
             yield Static("", classes="error")
-            yield Footer()
+            yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         listing = self.query_one("#revisions", ListView)
@@ -447,7 +447,7 @@ class DeletedScreen(Screen[None], JournalView):
         yield Header()
         yield Label("Deleted records (Enter restores one):", classes="muted")
         yield ListView(id="deleted")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_list()
@@ -508,7 +508,7 @@ class NamesScreen(Screen[None], JournalView):
         yield Header()
         yield Label("Themes and people (e edit, m merge another into this one, d delete):", classes="muted")
         yield ListView(id="names")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_list()
@@ -682,7 +682,7 @@ class TemplatesScreen(Screen[None], JournalView):
         yield Header()
         yield Label("Templates (n new, e edit, d delete; built-in ones cannot be changed):", classes="muted")
         yield ListView(id="templates")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_list()

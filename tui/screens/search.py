@@ -44,7 +44,7 @@ class SearchScreen(Screen[None], JournalView):
             yield OptionList(id="results")
             with VerticalScroll(id="result-pane"):
                 yield Markdown(id="result")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from journal import CandourError, Preferences, draw_recovery_key, recovery_key_matches
 from tui.screens.base import JournalView
@@ -46,8 +46,12 @@ class SettingsScreen(Screen[None], JournalView):
             with Horizontal(classes="setting"):
                 yield Label("Theme")
                 yield Select(
-                    [("Dark", "dark"), ("Light", "light")], value=preferences.theme, allow_blank=False, id="theme"
+                    [("Dark", "dark"), ("Light", "light"), ("High contrast", "high-contrast")],
+                    value=preferences.theme,
+                    allow_blank=False,
+                    id="theme",
                 )
+            yield Checkbox("Reduce motion (no animations)", preferences.reduced_motion, id="reduced-motion")
             yield Button("Save preferences", id="save-preferences")
 
             yield Static("Change passphrase", classes="title")
@@ -69,7 +73,7 @@ class SettingsScreen(Screen[None], JournalView):
             yield Input(placeholder="Passphrase", password=True, id="rotate-passphrase")
             yield Button("Rotate keys", id="rotate")
             yield Static("", id="settings-status", classes="error")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#auto-lock", Input).focus()
@@ -122,6 +126,7 @@ class SettingsScreen(Screen[None], JournalView):
                 self.candour.preferences,
                 auto_lock_minutes=int(minutes) if minutes.isdigit() else 0,
                 theme=theme if isinstance(theme, str) else "dark",
+                reduced_motion=self.query_one("#reduced-motion", Checkbox).value,
             )
             saved = self.journal.save_preferences(preferences)
         except CandourError as error:

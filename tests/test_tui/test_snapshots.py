@@ -376,8 +376,10 @@ def _summary_step(step: str, *, tick: str = "") -> Callable[[Pilot[Any]], Awaita
         screen = pilot.app.screen
         assert isinstance(screen, ExportScreen) and screen.session is not None
         if tick:
-            (item,) = [item for item in screen.session.items if item.item_id.startswith(tick)]
+            session = screen.session
+            (item,) = [item for item in session.items if item.item_id.startswith(tick)]
             screen.query_one("#items", SelectionList).select(item.item_id)
+            await settle(pilot, lambda app: item.item_id in session.ticked)
         screen.query_one("#destination", Input).value = "coaching-summary.md"  # not this machine's home
         await pilot.press(*["f3"] * list(STEP_FOCUS).index(step))
         await settle(pilot, _summary_at(step))

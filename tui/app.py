@@ -38,7 +38,7 @@ from journal import (
 )
 from tui.commands import CandourCommands
 from tui.exit_codes import stopped_by
-from tui.screens.base import AppSettings, Lockable, Unlocked
+from tui.screens.base import AppSettings, Lockable, Unlocked, after_typed_keys
 from tui.screens.editor import EditorScreen
 from tui.screens.forms import EngagementForm
 from tui.screens.help import HelpScreen
@@ -204,6 +204,10 @@ class CandourApp(GuardedApp):
         self.push_screen(MainScreen())
 
     def action_lock(self) -> None:
+        """Lock (Ctrl+L): once the keys typed before it have reached the editor, see `lock`."""
+        after_typed_keys(self, self.lock)
+
+    def lock(self) -> None:
         """Save any draft encrypted, drop every decrypted value, and return to the unlock screen."""
         journal = self.journal
         if journal is None:
@@ -238,12 +242,16 @@ class CandourApp(GuardedApp):
 
     def _lock_when_idle(self) -> None:
         if self.journal is not None and time.monotonic() - self._last_activity >= self.auto_lock_seconds:
-            self.action_lock()
+            self.lock()
 
     async def action_quit(self) -> None:
-        """Quit, saving any draft first."""
-        self.close_journal()
-        self.exit(0)
+        """Quit, saving any draft first, with the keys typed before Ctrl+Q in it."""
+
+        def quit_now() -> None:
+            self.close_journal()
+            self.exit(0)
+
+        after_typed_keys(self, quit_now)
 
     def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         """Every way out saves the draft first, while the editor holding it is still on the screen stack:

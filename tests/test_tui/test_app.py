@@ -242,7 +242,7 @@ async def test_the_lock_key_works_from_every_screen(demo_path: Path, clock: Fixe
             await pilot.press(key)
             assert isinstance(app.screen, screen)
             await pilot.press("ctrl+l")
-            assert isinstance(app.screen, UnlockScreen) and app.journal is None
+            await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen) and app.journal is None)
             await unlock(pilot)
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from textual import events
+from textual.keys import _character_to_key
 from textual.widgets import Static, TextArea
 
 from journal import Draft, Engagement, FixedClock, Journal, Reflection, Session, Template
@@ -265,3 +267,37 @@ def test_an_older_autosave_finishing_last_does_not_replace_a_newer_draft(tmp_pat
     draft = asyncio.run(older_autosave_lands_last(path, clock))
 
     assert draft is not None and "first and then more" in draft.text
+
+
+BURST = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABC0123456789 .,é中"), min_size=1, max_size=40)
+"""What a fast typist or a paste sends to the terminal in one read."""
+
+
+async def type_in_one_burst_then(path: Path, clock: FixedClock, typed: str, key: str) -> None:
+    """Open a free entry, then send `typed` and `key` as a terminal sends one read: every key event queued
+    before the app handles any of them."""
+    app = app_for(path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot, PASSPHRASE)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+        for character in typed:
+            app.post_message(events.Key(_character_to_key(character), character))
+        app.post_message(events.Key(key, None))
+        await wait_for(pilot, lambda: not isinstance(app.screen, EditorScreen) or app.journal is None)
+
+
+@settings(max_examples=9, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(typed=BURST, key=st.sampled_from(["ctrl+s", "ctrl+l", "ctrl+q"]))
+def test_keys_typed_in_one_burst_before_save_lock_or_quit_are_all_kept(typed: str, key: str) -> None:
+    """Ctrl+S, Ctrl+L and Ctrl+Q act at once (priority keys) while the keys before them still wait for the
+    editor: what they save must hold every one of those keys."""
+    with tempfile.TemporaryDirectory() as folder:
+        path, clock = new_journal(Path(folder))
+        asyncio.run(type_in_one_burst_then(path, clock, typed, key))
+        with unlock_vault(path) as vault:
+            journal = Journal(vault)
+            reflections, draft = journal.all(Reflection), journal.current_draft()
+    kept = reflections[0].text if key == "ctrl+s" and reflections else (draft.text if draft else "")
+    if typed.strip() or key != "ctrl+s":
+        assert nfc(typed).strip() in kept, (typed, key, kept)

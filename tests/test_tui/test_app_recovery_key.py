@@ -114,7 +114,7 @@ async def test_locking_on_the_replacement_writes_nothing_and_the_next_unlock_dra
     app = app_for(journal_path, clock)
     async with app.run_test(size=SIZE) as pilot:
         shown = await _unlock_to_the_key(pilot)
-        app.action_lock()
+        app.lock()
         assert app.journal is None
         again = await _unlock_to_the_key(pilot)  # the next unlock resumes at the key, with another one
         assert again != shown

@@ -7,6 +7,7 @@ without an import circle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -98,3 +99,20 @@ class Lockable:
 
     def save_before_lock(self, journal: Journal) -> None:
         raise NotImplementedError
+
+
+def after_typed_keys(app: App[Any], callback: Callable[[], object]) -> None:
+    """Run `callback` once the focused field has handled every key already sent to it.
+
+    A priority binding (Ctrl+S, Ctrl+L, Ctrl+Q, F5…) is handled by the app the moment its key arrives, while the
+    keys typed just before it still wait in the focused field's queue: a fast typist or a paste sends several in
+    one read. Acting at once would save, lock or quit without the last words typed.
+
+    The callback then runs on the app's own queue, not the field's: a screen it opens reports back to whoever
+    opened it, and the field may be gone by then (locking removes it).
+    """
+    focused = app.focused
+    if focused is None:
+        callback()
+    else:
+        focused.call_later(app.call_later, callback)

@@ -28,7 +28,7 @@ from journal import (
     normalize,
 )
 from tui.describe import draft_context
-from tui.screens.base import JournalView, Lockable
+from tui.screens.base import JournalView, Lockable, after_typed_keys
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.records import PickScreen
 
@@ -199,6 +199,11 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
             event.input.value = ""
 
     def action_save(self) -> None:
+        after_typed_keys(self.app, self._save)
+
+    def _save(self) -> None:
+        if self._finished:  # a second Ctrl+S typed before the first one was handled
+            return
         with self._draft_writes:
             try:
                 reflection = self.journal.save_reflection_from(self.current_draft())

@@ -60,7 +60,7 @@ from journal.export import (
     resolve_destination,
     suggested_name,
 )
-from tui.screens.base import JournalView
+from tui.screens.base import JournalView, after_typed_keys
 from tui.screens.confirm import ConfirmScreen
 
 STEPS = {"choose": "1 Choose", "word": "2 Word", "check": "3 Check", "preview": "4 Preview", "write": "5 Write"}
@@ -460,8 +460,14 @@ class ExportScreen(Screen[None], JournalView):
             return None
         return session
 
-    @on(Button.Pressed, "#write")
     def action_write(self) -> None:
+        after_typed_keys(self.app, self.write)  # a wording typed just before F5 is part of what is written
+
+    def action_show_only(self) -> None:
+        after_typed_keys(self.app, self.show_only)
+
+    @on(Button.Pressed, "#write")
+    def write(self) -> None:
         session = self._ready_to_leave()
         if session is None:
             return
@@ -489,7 +495,7 @@ class ExportScreen(Screen[None], JournalView):
         self.app.push_screen(ConfirmScreen(question, "Replace" if replacing else "Write"), confirmed)
 
     @on(Button.Pressed, "#show-only")
-    def action_show_only(self) -> None:
+    def show_only(self) -> None:
         session = self._ready_to_leave()
         if session is None:
             return

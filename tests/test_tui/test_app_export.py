@@ -7,7 +7,17 @@ import re
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, OptionList, Select, SelectionList, Static, TabbedContent, TextArea
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Input,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TabbedContent,
+    TextArea,
+)
 
 from journal import FixedClock, Journal
 from journal.demo import DEMO_PASSPHRASE
@@ -18,6 +28,7 @@ from tui.app import make_app
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.export import STEP_FOCUS, ExportLogScreen, ExportScreen
 from tui.screens.main import MainScreen
+from tui.widgets.ticks import EMPTY, TICKED
 
 CLOCK = FixedClock.on(date(2026, 11, 26))
 SIZE = (130, 42)
@@ -254,3 +265,17 @@ async def test_every_step_of_the_summary_fits_80_by_24(demo_path: Path) -> None:
             await pilot.press("f3")
         await pilot.press("f2")
         await wait_for(pilot, lambda: tabs.active == "step-preview")
+
+
+async def test_ticked_and_empty_boxes_differ_without_colour(demo_path: Path) -> None:
+    app = make_app(demo_path, limits=CHEAP_LIMITS, clock=CLOCK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(pilot, app)
+        items = screen.query_one("#items", SelectionList)
+        order = [item.item_id for item in screen.session.items] if screen.session else []
+        lines = {item_id: items.render_line(row).text for row, item_id in enumerate(order[: items.size.height])}
+        assert lines["label"].lstrip()[1] == TICKED and lines["coach"].lstrip()[1] == EMPTY
+        remember = screen.query_one("#remember", Checkbox)
+        assert TICKED not in str(remember.render())
+        remember.value = True
+        await wait_for(pilot, lambda: TICKED in str(remember.render()))

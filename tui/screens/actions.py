@@ -15,6 +15,7 @@ from textual.widgets.selection_list import Selection
 from journal import Action, Model, format_day
 from tui.screens.base import JournalView
 from tui.screens.records import act_on_record, manage_record
+from tui.widgets.ticks import TickList
 
 
 class ActionsScreen(Screen[None], JournalView):
@@ -32,7 +33,7 @@ class ActionsScreen(Screen[None], JournalView):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label("Your actions (space marks one done, e edits, m for more):")
-        yield SelectionList[str](id="actions")
+        yield TickList[str](id="actions")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -62,6 +62,7 @@ from journal.export import (
 )
 from tui.screens.base import JournalView, after_typed_keys
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.ticks import TickBox, TickList
 
 STEPS = {"choose": "1 Choose", "word": "2 Word", "check": "3 Check", "preview": "4 Preview", "write": "5 Write"}
 """The summary's steps, in order: each a tab of its own (pane "step-choose"…), so that each fits a small terminal."""
@@ -143,7 +144,7 @@ class ExportScreen(Screen[None], JournalView):
                 # Empty means the whole engagement: the placeholder says so, rather than a word to delete first.
                 yield Input(placeholder="Period: empty for all of it, or last quarter, 2026-09…", id="period")
                 yield Static("Tick what the sponsor may see (space). F3: the next step.", classes="step-help")
-                yield SelectionList[str](id="items")
+                yield TickList[str](id="items")
             with TabPane(STEPS["word"], id="step-word"):
                 yield Static(
                     "Ticked items that take your words or your say: pick one, then answer below.", classes="step-help"
@@ -151,14 +152,14 @@ class ExportScreen(Screen[None], JournalView):
                 yield OptionList(id="to-word")
                 yield Static("", id="worded-for", classes="muted")
                 yield Input(placeholder="Your words for the sponsor", id="wording")
-                yield Checkbox("Send my private wording instead", id="use-private")
-                yield Checkbox("Let it in beyond the agreed level", id="beyond", disabled=True)
+                yield TickBox("Send my private wording instead", id="use-private")
+                yield TickBox("Let it in beyond the agreed level", id="beyond", disabled=True)
             with TabPane(STEPS["check"], id="step-check"):
                 yield Static(
                     "What the check found in the words that would leave. Tick a finding to let it go out as written.",
                     classes="step-help",
                 )
-                yield SelectionList[str](id="findings")
+                yield TickList[str](id="findings")
             with TabPane(STEPS["preview"], id="step-preview"):
                 with Horizontal(classes="export-row"):
                     yield Static("Exactly what will be written, as", classes="inline")
@@ -171,7 +172,7 @@ class ExportScreen(Screen[None], JournalView):
                 yield Input(placeholder="e.g. Dee, my manager", id="recipient")
                 yield Static("Where to write it (the file is not encrypted)", classes="step-help")
                 yield Input(placeholder="A file, or a folder for the suggested name", id="destination")
-                yield Checkbox("Keep my new wordings for next time", id="remember")
+                yield TickBox("Keep my new wordings for next time", id="remember")
                 with Horizontal(classes="buttons"):
                     yield Button("Write file", variant="primary", id="write")
                     yield Button("Show only", id="show-only")

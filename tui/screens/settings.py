@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 from journal import CandourError, Preferences, draw_recovery_key, recovery_key_matches
 from tui.screens.base import JournalView
 from tui.widgets.passphrase import NewPassphrase
+from tui.widgets.ticks import TickBox
 
 T = TypeVar("T")
 
@@ -51,7 +52,7 @@ class SettingsScreen(Screen[None], JournalView):
                     allow_blank=False,
                     id="theme",
                 )
-            yield Checkbox("Reduce motion (no animations)", preferences.reduced_motion, id="reduced-motion")
+            yield TickBox("Reduce motion (no animations)", preferences.reduced_motion, id="reduced-motion")
             yield Button("Save preferences", id="save-preferences")
 
             yield Static("Change passphrase", classes="title")

@@ -11,6 +11,7 @@ escape sequences.
 
 from __future__ import annotations
 
+import gc
 import signal
 import time
 from collections.abc import Iterable
@@ -215,6 +216,7 @@ class CandourApp(GuardedApp):
         self._save_drafts(journal)
         self.journal = None
         journal.close()
+        gc.unfreeze()  # what the main view froze after loading (see MainScreen._reflections_loaded) is freed now
         # Pop every screen that showed journal content; their widgets (and the text in them) go with them.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):
             self.pop_screen()

@@ -9,7 +9,7 @@ import pytest
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Button, Checkbox, Input, ListView, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, ListView, OptionList, Select, Static, TextArea, Tree
 
 import tui.app
 from journal import FixedClock, Journal, Preferences, Reflection, assess_passphrase, draw_recovery_key
@@ -202,3 +202,39 @@ async def test_a_goals_chart_has_the_dates_and_the_scale_and_follows_the_selecti
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
         assert goals.index == 1
+
+
+async def test_a_very_long_reflection_shows_its_first_pages_and_opens_whole_with_ctrl_end_at_its_end(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    paragraph = "What I did not say to Priya, and why it matters more than what I said. " * 12
+    text = "\n\n".join(f"## Part {number}\n\n{paragraph}" for number in range(200)) + "\n\nThe very last words."
+    assert len(text) > 150_000
+    with Journal.open(demo_path, DEMO_PASSPHRASE, limits=CHEAP_LIMITS, clock=clock) as journal:
+        journal.save(Reflection(text=text, written_at=clock.now(), title="A long evening"))
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and _focused_id(app) == "timeline")
+        tree = app.screen.query_one(Tree)
+        lines = [tree.get_node_at_line(line) for line in range(tree.last_line + 1)]
+        long_one = next(
+            n for n, node in enumerate(lines) if node and getattr(node.data, "title", "") == "A long evening"
+        )
+        tree.cursor_line = long_one
+        plain = app.screen.query_one("#detail-text", TextArea)
+        await wait_for(pilot, lambda: plain.display and "e opens the whole text" in plain.text)
+        assert plain.text.startswith("# A long evening") and "The very last words." not in plain.text
+        assert not app.screen.query_one("#detail-pane").display
+        tree.cursor_line = long_one + 1  # a short record: formatted again
+        await wait_for(pilot, lambda: not plain.display and not plain.text)
+        tree.cursor_line = long_one
+        await pilot.press("e")
+        await wait_for(pilot, lambda: _focused_id(app) == "text")
+        area = app.screen.query_one("#text", TextArea)
+        assert area.text == text  # the editor has all of it
+        await pilot.press("ctrl+end")
+        await wait_for(pilot, lambda: area.cursor_location == area.document.end)
+        assert "The very last words." in area.document.get_line(area.cursor_location[0])
+        await pilot.press("ctrl+home")
+        await wait_for(pilot, lambda: area.cursor_location == (0, 0))

@@ -75,6 +75,9 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
         Binding("f2", "discard", "Discard"),  # ctrl+d deletes a character in the text area
         Binding("f3", "move", "Move"),
         Binding("f4", "template", "Template"),
+        # The text area moves to a line's start and end; these go to the whole text's (it has no binding of its own).
+        Binding("ctrl+home", "text_edge(True)", "Start of the text", show=False),
+        Binding("ctrl+end", "text_edge(False)", "End of the text", show=False),
     ]
 
     def __init__(self, draft: Draft) -> None:
@@ -223,6 +226,12 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
                 self.journal.discard_draft(draft)
             self._finished = True
         self.dismiss(None)
+
+    def action_text_edge(self, start: bool) -> None:
+        """Put the cursor at the start or the end of the text, and the text there in view."""
+        area = self.query_one("#text", TextArea)
+        area.focus()
+        area.move_cursor((0, 0) if start else area.document.end, center=True)
 
     def action_move(self) -> None:
         """Move the draft to another session (written after the wrong one, or before it was added)."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Tree
+from textual.widgets import Footer, Header, Markdown, TextArea, Tree
 
 from journal import (
     AFTER_SESSION,
@@ -35,6 +37,10 @@ from tui.screens.records import (
 from tui.widgets.timeline import FittingTree
 
 RECENT_SHOWN = 15
+
+LARGE_TEXT = 20_000
+"""Characters beyond which the detail pane shows a record's plain text instead of formatting it (see
+`MainScreen.show_markdown`); a reflection of a few pages stays formatted."""
 """Reflections listed under "Recent" (decrypted at once, however large the journal)."""
 
 FREE_ENTRIES_SHOWN = 50
@@ -74,6 +80,7 @@ class MainScreen(Screen[None], JournalView):
             yield FittingTree[Item]("Journal", id="timeline")
             with VerticalScroll(id="detail-pane"):
                 yield Markdown(id="detail")
+            yield TextArea(id="detail-text", read_only=True, soft_wrap=True, show_cursor=False)
         yield Footer(compact=True, show_command_palette=False)
 
     _left_out_said: str | None = None
@@ -165,6 +172,10 @@ class MainScreen(Screen[None], JournalView):
     def _reflections_loaded(self) -> None:
         if self.candour.journal is not None and self.is_attached:
             self.refresh_timeline(select=self.selected)
+            # Everything read so far is kept until the journal locks: the cycle collector need not walk it
+            # again. Its full passes over a large journal's records stalled the screen for 150 ms at a time
+            # (the app unfreezes and collects them when it locks).
+            gc.freeze()
 
     @property
     def selected(self) -> Item:
@@ -198,7 +209,19 @@ class MainScreen(Screen[None], JournalView):
                 pass
 
     def show_markdown(self, text: str) -> None:
-        self.query_one("#detail", Markdown).update(text)
+        """Show `text` as formatted Markdown; a long one as the plain text of its first pages, in a pane that
+        draws only the lines in view. Formatting a 200 KB reflection built thousands of widgets and froze the
+        app for two seconds each time the cursor passed over it; the whole text is in the editor (e)."""
+        large = len(text) > LARGE_TEXT
+        pane, plain = self.query_one("#detail-pane"), self.query_one("#detail-text", TextArea)
+        pane.display, plain.display = not large, large
+        if large:
+            rest = f"{len(text) - LARGE_TEXT:,} more characters"
+            plain.load_text(f"{text[:LARGE_TEXT]}…\n\n({rest}: e opens the whole text.)")
+            self.query_one("#detail", Markdown).update("")
+        else:
+            plain.load_text("")
+            self.query_one("#detail", Markdown).update(text)
 
     # --- actions ------------------------------------------------------------------------------
 

@@ -69,6 +69,9 @@ STOP_GRACE_SECONDS = 5.0
 
 IDLE_CHECK_SECONDS = 1.0
 
+LOCK_WARNING_SECONDS = 15.0
+"""How long before locking when idle the app says so (a third of the delay, when that is shorter)."""
+
 HIGH_CONTRAST = Theme(
     name="candour-high-contrast",
     primary="#FFFF00",
@@ -113,6 +116,8 @@ class CandourApp(GuardedApp):
         self.journal: Journal | None = None
         self.preferences = Preferences()
         self._last_activity = time.monotonic()
+        self._lock_warned = False
+        """Whether the coachee was told the journal is about to lock, since they last typed."""
         # By default SIGTERM and SIGHUP end the process at once, losing whatever was typed since the last
         # autosave. Handled on the app's thread, so the draft is read from the editor where it lives.
         self._stop_signals = SignalRelay(self, STOP_SIGNALS, self._stop_on_signal)
@@ -240,11 +245,18 @@ class CandourApp(GuardedApp):
             event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
         ):
             self._last_activity = time.monotonic()
+            self._lock_warned = False
         await super().on_event(event)
 
     def _lock_when_idle(self) -> None:
-        if self.journal is not None and time.monotonic() - self._last_activity >= self.auto_lock_seconds:
+        if self.journal is None:
+            return
+        left = self.auto_lock_seconds - (time.monotonic() - self._last_activity)
+        if left <= 0:
             self.lock()
+        elif left <= min(LOCK_WARNING_SECONDS, self.auto_lock_seconds / 3) and not self._lock_warned:
+            self._lock_warned = True
+            self.notify(f"Locking in {left:.0f} s, as nothing was typed: press any key to stay.", timeout=left)
 
     async def action_quit(self) -> None:
         """Quit, saving any draft first, with the keys typed before Ctrl+Q in it."""

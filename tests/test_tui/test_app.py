@@ -570,3 +570,19 @@ async def test_a_damaged_record_is_named_and_the_rest_of_the_journal_shown(demo_
             shown.add(getattr(node.data, "saved_id", None))
         assert {other.saved_id for other in others} <= shown  # the timeline lists the rest
         assert damaged.saved_id not in shown
+
+
+async def test_the_app_says_it_is_about_to_lock_and_a_key_keeps_it_open(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock, auto_lock_seconds=60.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        app._last_activity = time.monotonic() - 50  # ten seconds from the lock, as after fifty idle ones
+
+        def warned() -> bool:
+            return any("Locking in" in str(note.message) for note in app._notifications)
+
+        await wait_for(pilot, warned)
+        assert app.journal is not None  # said before, not instead of, locking
+        await pilot.press("down")  # any key: the idle time starts again
+        assert app.journal is not None and not app._lock_warned

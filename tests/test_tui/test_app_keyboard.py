@@ -238,3 +238,22 @@ async def test_a_very_long_reflection_shows_its_first_pages_and_opens_whole_with
         assert "The very last words." in area.document.get_line(area.cursor_location[0])
         await pilot.press("ctrl+home")
         await wait_for(pilot, lambda: area.cursor_location == (0, 0))
+
+
+async def test_a_name_after_at_in_the_text_is_offered_and_ctrl_n_completes_it(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: _focused_id(app) == "text")
+        await type_text(pilot, "Lunch with @pr")
+        status = app.screen.query_one("#editor-status", Static)
+        await wait_for(pilot, lambda: "@priya? Ctrl+N completes it." in str(status.render()))
+        await pilot.press("ctrl+n")
+        area = app.screen.query_one("#text", TextArea)
+        await wait_for(pilot, lambda: "Lunch with @priya" in area.text)
+        await type_text(pilot, " today")  # nothing left to complete: Ctrl+N types nothing
+        await pilot.press("ctrl+n")
+        assert "Lunch with @priya today" in area.text

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import textual.constants
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, ListView, Markdown, OptionList, SelectionList, Static, TabbedContent, TextArea, Tree
@@ -64,6 +65,13 @@ CLOCK = FixedClock.on(date(2026, 11, 26))
 
 SnapCompare = Callable[..., bool]
 State = Callable[[App[Any]], bool]
+
+
+@pytest.fixture(autouse=True)
+def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing moves while a picture is taken (a step's tab underline slides to it): as with reduced motion, which
+    the app offers, every app made here starts with animations off."""
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
 
 
 @pytest.fixture(autouse=True)

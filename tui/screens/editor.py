@@ -3,6 +3,7 @@ seconds and whenever the journal locks, so nothing typed is ever lost."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
@@ -61,6 +62,10 @@ class ListSuggester(Suggester):
         return None
 
 
+MENTION_BEFORE_CURSOR = re.compile(r"(?<![\w@])@([^\W\d_][\w'’.-]*)$")
+"""`@` and the start of a name, just before the cursor (as `journal.MENTION` reads a whole one)."""
+
+
 def split_list(value: str) -> list[str]:
     """The items of a comma-separated field, trimmed, blanks dropped."""
     return [item.strip() for item in value.split(",") if item.strip()]
@@ -76,6 +81,7 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
         Binding("f3", "move", "Move"),
         Binding("f4", "template", "Template"),
         # The text area moves to a line's start and end; these go to the whole text's (it has no binding of its own).
+        Binding("ctrl+n", "complete_name", "Complete @name"),  # shown while a name can be completed
         Binding("ctrl+home", "text_edge(True)", "Start of the text", show=False),
         Binding("ctrl+end", "text_edge(False)", "End of the text", show=False),
     ]
@@ -131,6 +137,37 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
 
     def _actions_text(self) -> str:
         return "\n".join(f"• {action}" for action in self.draft.actions)
+
+    _completion = ""
+    """The rest of the name `@…` before the cursor could be completed with (Ctrl+N), or nothing."""
+
+    @on(TextArea.Changed, "#text")
+    @on(TextArea.SelectionChanged, "#text")
+    def _offer_completion(self) -> None:
+        """After `@` and the start of a known name, say which name Ctrl+N completes (the first in order)."""
+        area = self.query_one("#text", TextArea)
+        row, column = area.cursor_location
+        typed = MENTION_BEFORE_CURSOR.search(area.document.get_line(row)[:column])
+        completion = ""
+        if typed:
+            start = typed.group(1).casefold()
+            names = sorted(name.replace(" ", "_") for person in self.journal.all(Person) for name in person.names)
+            whole = next((name for name in names if name.casefold().startswith(start) and len(name) > len(start)), "")
+            completion = whole[len(start) :]
+            if completion:
+                self._status(f"@{typed.group(1)}{completion}? Ctrl+N completes it.")
+        if completion != self._completion:
+            self._completion = completion
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "complete_name":
+            return bool(self._completion)  # in the footer only while there is a name to complete
+        return True
+
+    def action_complete_name(self) -> None:
+        if self._completion:
+            self.query_one("#text", TextArea).insert(self._completion)
 
     def on_mount(self) -> None:
         area = self.query_one("#text", TextArea)

@@ -13,12 +13,11 @@ from textual.widgets import Footer, Header, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from journal import Action, Model, format_day
-from tui.screens.base import JournalView
-from tui.screens.records import act_on_record, manage_record
+from tui.screens.records import ActsOnHighlighted
 from tui.widgets.ticks import TickList
 
 
-class ActionsScreen(Screen[None], JournalView):
+class ActionsScreen(Screen[None], ActsOnHighlighted):
     """Space ticks an action done; the change is saved at once (as a new revision). `m` edits, shows the
     history of, or deletes the highlighted one. Done or not is said in words, not by the tick's colour alone."""
 
@@ -68,25 +67,6 @@ class ActionsScreen(Screen[None], JournalView):
         self.journal.save(dataclasses.replace(action, done=done))
         self.notify("Marked done." if done else "Marked not done.")
         self.refresh_actions(select=action.saved_id)
-
-    def action_manage(self) -> None:
-        action = self._highlighted()
-        if action is not None:
-            manage_record(self, action, self._changed)
-
-    def action_edit(self) -> None:
-        self._act("edit")
-
-    def action_history(self) -> None:
-        self._act("history")
-
-    def action_delete(self) -> None:
-        self._act("delete")
-
-    def _act(self, name: str) -> None:
-        action = self._highlighted()
-        if action is not None:
-            act_on_record(self, action, name, self._changed)
 
     def _changed(self, value: Model | None) -> None:
         self.refresh_actions(select=value.saved_id if value is not None else None)

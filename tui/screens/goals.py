@@ -12,9 +12,8 @@ from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown,
 
 from journal import CheckIn, Goal, GoalStatus, Model
 from tui.describe import goal_markdown, sparkline
-from tui.screens.base import JournalView
 from tui.screens.forms import CheckInForm, GoalForm
-from tui.screens.records import PickScreen, act_on_record, manage_record
+from tui.screens.records import ActsOnHighlighted, PickScreen, manage_record
 from tui.widgets.goal_chart import GoalChart
 
 
@@ -40,7 +39,7 @@ class GoalRow(ListItem):
             yield Static(sparkline(ratings[-20:]), classes="goal-trend")
 
 
-class GoalsScreen(Screen[None], JournalView):
+class GoalsScreen(Screen[None], ActsOnHighlighted):
     """Goals with their progress; `r` checks in on the selected goal."""
 
     BINDINGS = [
@@ -105,25 +104,6 @@ class GoalsScreen(Screen[None], JournalView):
         """The goal the cursor is on."""
         item = self.query_one("#goals", ListView).highlighted_child
         return item.goal if isinstance(item, GoalRow) else None
-
-    def action_manage(self) -> None:
-        goal = self._highlighted()
-        if goal is not None:
-            manage_record(self, goal, self._changed)
-
-    def action_edit(self) -> None:
-        self._act("edit")
-
-    def action_history(self) -> None:
-        self._act("history")
-
-    def action_delete(self) -> None:
-        self._act("delete")
-
-    def _act(self, action: str) -> None:
-        goal = self._highlighted()
-        if goal is not None:
-            act_on_record(self, goal, action, self._changed)
 
     def action_check_ins(self) -> None:
         """Pick one of the highlighted goal's check-ins to edit or backdate."""

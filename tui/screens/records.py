@@ -723,3 +723,35 @@ class TemplatesScreen(Screen[None], JournalView):
         template = self._own()
         if template is not None:
             delete_record(self, template, self.refresh_list)
+
+
+class ActsOnHighlighted(JournalView):
+    """m, e, h and d on a screen that lists records: manage, edit, history or delete the highlighted one.
+
+    The screen says which record is highlighted (`_highlighted`) and what to refresh once it changed
+    (`_changed`, given the record as it now is, or None when it is gone)."""
+
+    def _highlighted(self) -> Model | None:
+        raise NotImplementedError
+
+    def _changed(self, value: Model | None) -> None:
+        raise NotImplementedError
+
+    def action_manage(self) -> None:
+        record = self._highlighted()
+        if record is not None:
+            manage_record(self, record, self._changed)
+
+    def action_edit(self) -> None:
+        self._act("edit")
+
+    def action_history(self) -> None:
+        self._act("history")
+
+    def action_delete(self) -> None:
+        self._act("delete")
+
+    def _act(self, action: str) -> None:
+        record = self._highlighted()
+        if record is not None:
+            act_on_record(self, record, action, self._changed)

@@ -4,6 +4,7 @@ search, check-in, settings, and the guards against plaintext leaving behind the 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import sqlite3
 import stat
@@ -586,3 +587,15 @@ async def test_the_app_says_it_is_about_to_lock_and_a_key_keeps_it_open(demo_pat
         assert app.journal is not None  # said before, not instead of, locking
         await pilot.press("down")  # any key: the idle time starts again
         assert app.journal is not None and not app._lock_warned
+
+
+async def test_what_the_main_view_read_is_frozen_from_the_collector_only_until_the_lock(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and gc.get_freeze_count() > 0)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert gc.get_freeze_count() == 0  # the decrypted records can be collected once locked

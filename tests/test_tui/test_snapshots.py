@@ -17,7 +17,19 @@ import pytest
 import textual.constants
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, ListView, Markdown, OptionList, SelectionList, Static, TabbedContent, TextArea, Tree
+from textual.widgets import (
+    Footer,
+    Input,
+    ListView,
+    Markdown,
+    OptionList,
+    SelectionList,
+    Static,
+    TabbedContent,
+    TextArea,
+    Tree,
+)
+from textual.widgets._footer import FooterKey
 
 from journal import (
     Engagement,
@@ -369,9 +381,12 @@ def _summary_at(step: str) -> State:
         screen = app.screen
         if not isinstance(screen, ExportScreen) or not screen.data:
             return False
-        return screen.query_one("#steps", TabbedContent).active == f"step-{step}" and focused(
-            app, STEP_FOCUS[step].lstrip("#")
-        )
+        tabs = screen.query_one("#steps", TabbedContent)
+        if tabs.active != f"step-{step}" or not focused(app, STEP_FOCUS[step].lstrip("#")):
+            return False
+        # The tab is chosen before its pane is laid out and the footer has its keys again: wait for both.
+        laid_out = app.focused is not None and app.focused.region.height > 0
+        return laid_out and bool(screen.query_one(Footer).query(FooterKey))
 
     return shown
 

@@ -18,7 +18,6 @@ import textual.constants
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import (
-    Footer,
     Input,
     ListView,
     Markdown,
@@ -128,14 +127,24 @@ def _drawn(app: App[Any]) -> bool:
     return not app.workers and all(not md.lock.is_locked and bool(md.children) == bool(md.source) for md in documents)
 
 
+def _footer_keys(app: App[Any]) -> list[int]:
+    """Which key widgets the footer shows now: it rebuilds them after the focus moves, a refresh later."""
+    return [id(key) for key in app.screen.query(FooterKey)]
+
+
 async def settle(pilot: Pilot[Any], state: State) -> None:
     """Let the app run until it shows `state` with nothing left to draw, checked each time the framework has
-    processed every message pending on the screen and finished its animations."""
+    processed every message pending on the screen and finished its animations; and until a further pass
+    leaves the footer as it was (it rebuilds its keys a refresh after the bindings change)."""
     deadline = time.monotonic() + TIMEOUT
     while True:
         await pilot.wait_for_scheduled_animations()
         if state(pilot.app) and _drawn(pilot.app):
-            return
+            footer = _footer_keys(pilot.app)
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            if state(pilot.app) and _drawn(pilot.app) and _footer_keys(pilot.app) == footer:
+                return
         if time.monotonic() > deadline:
             raise AssertionError("the app did not reach the state to picture in time")
 
@@ -386,7 +395,7 @@ def _summary_at(step: str) -> State:
             return False
         # The tab is chosen before its pane is laid out and the footer has its keys again: wait for both.
         laid_out = app.focused is not None and app.focused.region.height > 0
-        return laid_out and bool(screen.query_one(Footer).query(FooterKey))
+        return laid_out and bool(_footer_keys(app))
 
     return shown
 

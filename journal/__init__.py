@@ -9,7 +9,7 @@ from crypto import DEFAULT_LIMITS as DEFAULT_KDF_LIMITS
 from crypto import KdfLimits, KdfParams
 from journal.clock import Clock, FixedClock, SystemClock
 from journal.codec import fields_as_json
-from journal.dates import DateRange, format_day, parse_day, parse_moment, parse_range
+from journal.dates import DateRange, due_day_in, format_day, parse_day, parse_moment, parse_range
 from journal.editing import editable_fields, edited
 from journal.errors import (
     CandourError,
@@ -149,6 +149,7 @@ __all__ = [
     "assess_passphrase",
     "default_journal_path",
     "draw_recovery_key",
+    "due_day_in",
     "editable_fields",
     "edited",
     "fields_as_json",

@@ -236,6 +236,22 @@ _TIME_OF_DAY = re.compile(
 MOMENT_EXAMPLES = "'yesterday 3pm', '2026-09-10 14:30', 'noon' or 'monday at 9am'"
 
 
+DUE_AT_THE_END = re.compile(r"\bby\s+(?P<day>[^,;:]+?)[\s.!?]*$", re.IGNORECASE)
+"""An action's closing "by <day>" ("Ask Sam for feedback by Friday.")."""
+
+
+def due_day_in(text: str, clock: Clock) -> date | None:
+    """The day an action's own words set it due ("… by Friday", "… by 2026-12-10"), or None when they name no
+    day Candour reads. The words themselves stay as typed."""
+    found = DUE_AT_THE_END.search(text)
+    if found is None:
+        return None
+    try:
+        return parse_day(found.group("day"), clock, ahead=True)
+    except InvalidInput:
+        return None
+
+
 def parse_moment(text: str, clock: Clock) -> tuple[date, time | None]:
     """Read a day with an optional time of day, as for `candour add --date "yesterday 3pm"`.
 

@@ -479,13 +479,20 @@ SNIPPET_WIDTH = 90
 """Characters of context shown around a match."""
 
 
+MARKUP_AT_LINE_START = re.compile(r"^[ \t]{0,3}(?:#{1,6}|>|[-*+]|\d+[.)])[ \t]+", re.MULTILINE)
+"""Markdown's heading, quote and list marks, which say nothing in a one-line extract."""
+EMPHASIS_MARKS = re.compile(r"\*\*|__|`")
+
+
 def snippet(text: str, terms: list[str], width: int = SNIPPET_WIDTH) -> str:
-    """A one-line extract of `text` around the first match of any term (or its start when none match)."""
+    """A one-line extract of `text` around the first match of any term (or its start when none match), read as
+    words: Markdown's marks left out."""
     folded = Folded.of(text)
     positions = [found for term in terms if (found := folded.folded.find(term)) >= 0]
     centre = folded.origin[min(positions)] if positions else 0
     begin = max(0, centre - width // 3)
-    extract = " ".join(text[begin : begin + width].split())
+    words = EMPHASIS_MARKS.sub("", MARKUP_AT_LINE_START.sub("", text[begin : begin + width]))
+    extract = " ".join(words.split())
     return (ELLIPSIS if begin else "") + extract + (ELLIPSIS if begin + width < len(text) else "")
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from journal.dates import due_day_in
 from journal.errors import InvalidInput
 from journal.models import (
     BUILT_IN_TEMPLATES,
@@ -264,7 +265,11 @@ class Writing(RecordStore):
             goal_ids=existing.goal_ids if existing else (),
             record_id=draft.reflection_id,
         )
-        actions = [Action(text, session_id=draft.session_id, created_on=self.clock.today()) for text in draft.actions]
+        today = self.clock.today()
+        actions = [
+            Action(text, due_day_in(text, self.clock), session_id=draft.session_id, created_on=today)
+            for text in draft.actions
+        ]
         self._check_links(reflection)
         with self.transaction("save the reflection"):
             theme_ids = tuple(self.theme_named(label).saved_id for label in draft.themes)

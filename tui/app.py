@@ -39,7 +39,7 @@ from journal import (
 )
 from tui.commands import CandourCommands
 from tui.exit_codes import stopped_by
-from tui.screens.base import AppSettings, Lockable, Unlocked, after_typed_keys
+from tui.screens.base import AppSettings, Lockable, Reopened, Unlocked, after_typed_keys
 from tui.screens.editor import EditorScreen
 from tui.screens.forms import EngagementForm
 from tui.screens.help import HelpScreen
@@ -106,6 +106,11 @@ class CandourApp(GuardedApp):
     BINDINGS = [
         Binding("ctrl+l", "lock", "Lock", priority=True),
         Binding("f1", "help", "Keys"),
+        # Tab moves the focus as soon as it arrives, before the keys queued behind it reach the field it leaves
+        # (the screen's own Tab waits its turn in the focused field's queue, so a fast typist's next letters
+        # landed in the field they had just left).
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, settings: AppSettings) -> None:
@@ -116,6 +121,8 @@ class CandourApp(GuardedApp):
         self.journal: Journal | None = None
         self.preferences = Preferences()
         self._last_activity = time.monotonic()
+        self._reopen_after_unlock: str | None = None
+        """The main view's action that opens the screen showing when the journal last locked (see `Reopened`)."""
         self._lock_warned = False
         """Whether the coachee was told the journal is about to lock, since they last typed."""
         # By default SIGTERM and SIGHUP end the process at once, losing whatever was typed since the last
@@ -206,8 +213,10 @@ class CandourApp(GuardedApp):
         self.apply_preferences(message.preferences)
 
     def show_journal(self) -> None:
-        """Show the main view, and the editor again if a draft was left open when the journal locked."""
-        self.push_screen(MainScreen())
+        """Show the main view, and the editor again if a draft was left open when the journal locked, else the
+        screen that was showing then."""
+        reopen, self._reopen_after_unlock = self._reopen_after_unlock, None
+        self.push_screen(MainScreen(reopen=reopen))
 
     def action_lock(self) -> None:
         """Lock (Ctrl+L): once the keys typed before it have reached the editor, see `lock`."""
@@ -221,6 +230,9 @@ class CandourApp(GuardedApp):
         self._save_drafts(journal)
         self.journal = None
         journal.close()
+        self._reopen_after_unlock = next(
+            (screen.OPENED_BY for screen in reversed(self.screen_stack) if isinstance(screen, Reopened)), None
+        )
         gc.unfreeze()  # what the main view froze after loading (see MainScreen._reflections_loaded) is freed now
         # Pop every screen that showed journal content; their widgets (and the text in them) go with them.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import TypeVar
 
 from journal import (
@@ -82,8 +83,9 @@ def record_markdown(journal: Journal, value: Model) -> str:
         case Goal():
             return goal_markdown(value, journal.goal_history(value))
         case _:
-            title = value.KIND.capitalize()
-            return "\n\n".join([f"# {title}", *(f"**{name}**: {shown}" for name, shown in fields_of(value))])
+            title = kind_name(value).capitalize()
+            fields = (f"**{name.capitalize()}**: {shown}" for name, shown in fields_of(value))
+            return "\n\n".join([f"# {title}", *fields])
 
 
 def summary_line(value: Model, width: int = 70) -> str:
@@ -109,16 +111,26 @@ def summary_line(value: Model, width: int = 70) -> str:
 
 
 def fields_of(value: Model) -> list[tuple[str, str]]:
-    """The filled-in fields of a value as (name, text), leaving out ids."""
-    shown = []
-    for field in dataclasses.fields(value):
-        content = getattr(value, field.name)
-        if field.name.endswith(("_id", "_ids")) or content in (None, "", ()):
-            continue
-        if isinstance(content, tuple):
-            content = ", ".join(map(str, content))
-        shown.append((field.name.replace("_", " "), str(getattr(content, "value", content))))
-    return shown
+    """The filled-in fields of a value as (name, words), leaving out ids: "done" reads "no", a day reads
+    "23 November 2026"."""
+    return [
+        (field.name.replace("_", " "), shown_value(content))
+        for field in dataclasses.fields(value)
+        if not field.name.endswith(("_id", "_ids")) and (content := getattr(value, field.name)) not in (None, "", ())
+    ]
+
+
+def shown_value(content: object) -> str:
+    """A field's value in words, to read (not to type back: see the record form for that)."""
+    if isinstance(content, bool):
+        return "yes" if content else "no"
+    if isinstance(content, datetime):
+        return f"{format_day(content.date())}, {content:%H:%M}"
+    if isinstance(content, date):
+        return format_day(content)
+    if isinstance(content, tuple):
+        return ", ".join(shown_value(part) for part in content)
+    return str(getattr(content, "value", content))  # an enum: its word
 
 
 def reflection_markdown(journal: Journal, reflection: Reflection) -> str:

@@ -385,9 +385,10 @@ _RENDERERS: dict[str, Callable[[Summary], str]] = {
 
 
 def suggested_name(summary: Summary, format: str = DEFAULT_FORMAT) -> str:
-    """A file name for the summary: "coaching-summary-" and the period's end (or the day it was prepared)."""
+    """A file name for the summary: "coaching-summary-" and the period's end, or the day it was prepared when that
+    comes first (a summary halfway through an engagement is not named after a day still to come)."""
     periods = summary.of_kind(ItemKind.PERIOD)
-    day: date = periods[0].dates[-1] if periods else summary.prepared_on
+    day: date = min(periods[0].dates[-1], summary.prepared_on) if periods else summary.prepared_on
     return f"coaching-summary-{day.isoformat()}{FORMAT_SUFFIXES.get(format, '.txt')}"
 
 

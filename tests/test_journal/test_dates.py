@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from journal.clock import Clock, FixedClock, SystemClock
-from journal.dates import OPEN_START, DateRange, format_day, parse_day, parse_moment, parse_range
+from journal.dates import OPEN_START, DateRange, due_day_in, format_day, parse_day, parse_moment, parse_range
 from journal.errors import InvalidInput
 
 TODAY = date(2026, 9, 15)
@@ -574,3 +574,18 @@ def test_quarters_are_ranges_wherever_ranges_are_read(text: str, start: str, end
 
 def test_last_quarter_in_january_is_the_year_before() -> None:
     assert parse_range("last quarter", on(d("2026-01-05"))) == DateRange(d("2025-10-01"), d("2025-12-31"))
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Ask Sam for feedback by Friday", date(2026, 9, 18)),  # TODAY is a Tuesday: the coming Friday
+        ("Send the plan by 2026-10-01.", date(2026, 10, 1)),
+        ("Book the room BY tomorrow!", date(2026, 9, 16)),
+        ("Stand by the decision", None),  # "by" not followed by a day
+        ("Ask by Friday, then decide", None),  # the day is not where the action ends
+        ("Read the report", None),
+    ],
+)
+def test_an_action_ending_by_a_day_is_due_that_day(text: str, due: date | None) -> None:
+    assert due_day_in(text, CLOCK) == due

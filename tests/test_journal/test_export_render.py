@@ -225,6 +225,8 @@ def test_an_unknown_format_is_refused() -> None:
 def test_suggested_names_end_with_the_period() -> None:
     assert suggested_name(FULL, "html") == "coaching-summary-2026-09-30.html"
     assert re.fullmatch(r"coaching-summary-2026-10-05\.md", suggested_name(_summary()))
+    ongoing = _summary(SummaryItem(ItemKind.PERIOD, dates=(date(2026, 9, 1), date(2027, 3, 31))))
+    assert suggested_name(ongoing) == "coaching-summary-2026-10-05.md"  # the day it was prepared, not one to come
 
 
 # --- Markdown as a reader's renderer reads it ------------------------------------------------------

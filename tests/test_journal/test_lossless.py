@@ -128,7 +128,7 @@ def test_a_failed_editor_save_leaves_no_theme_person_action_or_reflection(
             text="## What did I explore?\nWith @Dee",
             themes=("Brand new theme",),
             people=("Sam",),
-            actions=("Call Dee",),
+            actions=("Call Dee", "Ask Sam for feedback by 2026-12-04"),
         )
     )
     before = _file_hash(journal.vault.path)
@@ -149,6 +149,9 @@ def test_a_failed_editor_save_leaves_no_theme_person_action_or_reflection(
     assert {person.name for person in journal.all(Person)} == {"Sam", "Dee"}
     assert saved.text == "## What did I explore?\nWith @Dee"
     assert journal.current_draft() is None
+    # Each action as typed; the one ending "by <day>" is due that day.
+    due = {action.text: action.due_on for action in journal.all(Action)}
+    assert due == {"Call Dee": None, "Ask Sam for feedback by 2026-12-04": date(2026, 12, 4)}
 
 
 def test_a_failed_add_leaves_no_new_theme(journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -203,6 +203,9 @@ def test_snippet_of_a_phrase_and_of_a_text_without_match() -> None:
     text = "Straße " * 30 + "a hard  conversation\nabout scope"
     assert "hard conversation" in snippet(text, ["hard  conversation"])
     assert snippet("Short text.", []) == "Short text."
+    assert (
+        snippet("## What happened?\n\n- **Big** day, `really`\n> quoted", []) == "What happened? Big day, really quoted"
+    )
     assert snippet("word " * 40, ["absent"]).startswith("word word")
 
 

@@ -26,6 +26,7 @@ from journal.demo import DEMO_PASSPHRASE
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tui.app import CRASH_MESSAGE, CandourApp, make_app
 from tui.screens import editor
+from tui.screens.base import Reopened
 from tui.screens.editor import EditorScreen
 from tui.screens.forms import CheckInForm, EngagementForm
 from tui.screens.goals import GoalsScreen
@@ -71,7 +72,8 @@ async def unlock(pilot: Pilot[int], passphrase: str = DEMO_PASSPHRASE) -> None:
     assert isinstance(app.screen, UnlockScreen)
     app.screen.query_one("#passphrase", Input).value = passphrase
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, (MainScreen, EditorScreen)) or _unlock_error(app))
+    # The main view, or the editor or another screen that was open when the journal locked.
+    await wait_for(pilot, lambda: isinstance(app.screen, (MainScreen, EditorScreen, Reopened)) or _unlock_error(app))
 
 
 def _unlock_error(app: object) -> str:
@@ -245,6 +247,9 @@ async def test_the_lock_key_works_from_every_screen(demo_path: Path, clock: Fixe
             await pilot.press("ctrl+l")
             await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen) and app.journal is None)
             await unlock(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, screen))  # noqa: B023 (awaited at once)
+            await pilot.press("escape")  # the screen that was open comes back; the next one opens from the main view
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
 
 
 async def test_search_finds_text_live_ignoring_case_and_accents(demo_path: Path, clock: FixedClock) -> None:

@@ -116,7 +116,10 @@ async def test_cancelling_writes_nothing_and_logs_nothing(demo_path: Path, tmp_p
         screen.query_one("#destination", Input).value = str(target)
         await pilot.press("f5")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.click("#no")
+        await pilot.press("enter")  # the focus starts on Cancel: Enter writes nothing, and says so
+        await wait_for(pilot, lambda: app.screen is screen)
+        status = screen.query_one("#export-status", Static)
+        await wait_for(pilot, lambda: "Nothing written" in str(status.render()))
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
     assert not target.exists() and [child.name for child in tmp_path.iterdir()] == ["data"]
@@ -262,6 +265,9 @@ async def test_every_step_of_the_summary_fits_80_by_24(demo_path: Path) -> None:
                     continue  # a drop-down's own list, shown only when it opens
                 region = widget.region
                 assert region.height > 0 and screen.region.contains_region(region), (step, widget)
+            # The footer offers "Back" from the second step on, and "Next step" up to the fourth.
+            assert ("f2" in app.active_bindings) == (step != "choose")
+            assert ("f3" in app.active_bindings) == (step != "write")
             await pilot.press("f3")
         await pilot.press("f2")
         await wait_for(pilot, lambda: tabs.active == "step-preview")

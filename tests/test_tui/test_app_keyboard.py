@@ -3,23 +3,35 @@ binding is one a focused text field also uses."""
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, ListView, OptionList, Select, Static, TextArea, Tree
 
 import tui.app
-from journal import FixedClock, Journal, Preferences, Reflection, assess_passphrase, draw_recovery_key
+from journal import FixedClock, Goal, Journal, Preferences, Reflection, assess_passphrase, draw_recovery_key
 from journal.demo import DEMO_PASSPHRASE
-from tests.conftest import CHEAP_LIMITS
+from tests.conftest import CHEAP_LIMITS, PASSPHRASE
 from tests.test_tui.test_app import SIZE, _focused_id, _unlock_error, app_for, type_text, unlock, wait_for
-from tui.screens.export import ExportScreen
-from tui.screens.forms import CheckInForm
+from tests.test_tui.test_app_lossless import new_journal
+from tui.screens.ending import EndEngagementScreen
+from tui.screens.export import ExportEverythingScreen, ExportScreen
+from tui.screens.forms import CheckInForm, EngagementForm, Form, GoalForm, SessionForm
 from tui.screens.goals import GoalsScreen
+from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.screens.records import RecordForm
 from tui.screens.search import SearchScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.setup import RecoveryKeyScreen
@@ -189,7 +201,7 @@ async def test_a_goals_chart_has_the_dates_and_the_scale_and_follows_the_selecti
             picture = chart.render()
             return picture.plain if isinstance(picture, Text) else ""
 
-        await wait_for(pilot, lambda: "18/09/2026" in drawn())  # the first goal's first check-in
+        await wait_for(pilot, lambda: "2026-09-18" in drawn())  # the first goal's first check-in, as ISO dates
         assert "10┤" in drawn() and "0┤" in drawn()  # the whole 0-10 scale, whatever the ratings
         first = drawn()
         await pilot.press("down")
@@ -199,8 +211,12 @@ async def test_a_goals_chart_has_the_dates_and_the_scale_and_follows_the_selecti
         await wait_for(pilot, lambda: isinstance(app.screen, CheckInForm))
         form = app.screen
         assert isinstance(form, CheckInForm) and form.goal.title == "Stop rescuing: let the team own decisions"
-        await pilot.press("escape")
+        await type_text(pilot, "9")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        assert goals.index == 1
+        # Drawn again at once, with the new rating, without moving the selection.
+        await wait_for(pilot, lambda: chart.points[-1:] == ((clock.today(), 9),))
         assert goals.index == 1
 
 
@@ -257,3 +273,125 @@ async def test_a_name_after_at_in_the_text_is_offered_and_ctrl_n_completes_it(
         await type_text(pilot, " today")  # nothing left to complete: Ctrl+N types nothing
         await pilot.press("ctrl+n")
         assert "Lunch with @priya today" in area.text
+
+
+def _screens_to_fit(journal: Journal) -> dict[str, Screen[Any]]:
+    """Every modal card and form, built over the demo journal, by name."""
+    engagement = journal.current_engagement()
+    assert engagement is not None
+    goal = journal.all(Goal)[0]
+    session = journal.sessions_of(engagement)[0]
+    screens: dict[str, Screen[Any]] = {
+        "new engagement": EngagementForm(),
+        "edit engagement": EngagementForm(existing=engagement),
+        "new session": SessionForm(engagement),
+        "new goal": GoalForm(),
+        "check-in": CheckInForm(goal),
+        "edit session": RecordForm(session),
+        "edit goal": RecordForm(goal),
+        "end engagement": EndEngagementScreen(engagement),
+        "export everything": ExportEverythingScreen(),
+        "keys": HelpScreen(),
+        "settings": SettingsScreen(),
+    }
+    assert set(screens) == set(CARDS)
+    return screens
+
+
+def _fully_shown(widget: Widget) -> bool:
+    """Whether all of a widget is on screen: inside the screen and inside the shown part of every container that
+    scrolls it."""
+    region = widget.region
+    if region.height == 0 or not widget.screen.region.contains_region(region):
+        return False
+    return all(ancestor.region.contains_region(region) for ancestor in widget.ancestors if isinstance(ancestor, Widget))
+
+
+CARDS = [
+    "new engagement",
+    "edit engagement",
+    "new session",
+    "new goal",
+    "check-in",
+    "edit session",
+    "edit goal",
+    "end engagement",
+    "export everything",
+    "keys",
+    "settings",
+]
+
+
+@pytest.mark.parametrize("name", CARDS)
+async def test_every_field_and_button_of_a_card_is_reached_by_tab_and_shown_at_80_by_24(
+    demo_path: Path, clock: FixedClock, name: str
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.journal is not None
+        screen = _screens_to_fit(app.journal)[name]
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: app.screen is screen and app.focused is not None)
+        reachable = list(screen.focus_chain)
+        assert reachable
+        seen: list[Widget] = []
+        for _ in reachable:
+            focused = app.focused
+            assert focused is not None
+            await wait_for(pilot, lambda: _fully_shown(focused))  # noqa: B023 (awaited at once)
+            seen.append(focused)
+            await pilot.press("tab")
+        assert set(seen) == set(reachable)
+        if isinstance(screen, Form):  # a form's error line is brought into view when it says something
+            screen.show_error("Something to say.")
+            error = screen.query_one(".error", Static)
+            await wait_for(pilot, lambda: _fully_shown(error))
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.text(alphabet="abcxyz ", min_size=1, max_size=6), second=st.text(alphabet="abcxyz", max_size=6))
+def test_keys_typed_in_one_burst_after_tab_go_to_the_next_field(first: str, second: str) -> None:
+    """Tab, then a key at once (a fast typist, a paste): the key goes to the field Tab moved to, never to the
+    one it left."""
+
+    async def type_in_one_burst(path: Path, clock: FixedClock) -> tuple[str, str]:
+        app = app_for(path, clock)
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock(pilot, PASSPHRASE)
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+            app.push_screen(GoalForm())
+            await wait_for(pilot, lambda: _focused_id(app) == "title")
+            for key in [*first, "tab", *second]:
+                app.post_message(events.Key("space" if key == " " else key, key if len(key) == 1 else None))
+            await wait_for(pilot, lambda: _focused_id(app) == "sponsor-wording")
+            await pilot.pause()
+            title, wording = (app.screen.query_one(f"#{name}", Input).value for name in ("title", "sponsor-wording"))
+            return title, wording
+
+    with tempfile.TemporaryDirectory() as folder:
+        assert asyncio.run(type_in_one_burst(*new_journal(Path(folder)))) == (first, second)
+
+
+async def test_unlocking_opens_again_the_screen_that_showed_when_the_journal_locked(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        locked_over = app.screen
+        await pilot.press("ctrl+l")
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen) and app.screen is not locked_over)
+        assert [type(screen) for screen in app.screen_stack[-2:]] == [MainScreen, GoalsScreen]
+        await pilot.press("escape")  # back to the main view underneath, as before the lock
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("ctrl+l")  # from the main view: the main view again, nothing over it
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)

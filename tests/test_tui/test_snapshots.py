@@ -529,7 +529,7 @@ def test_check_in_form(snap_compare: SnapCompare, size: tuple[int, int], demo_ap
 
 def test_themes_and_people(snap_compare: SnapCompare, size: tuple[int, int], demo_app: CandourApp) -> None:
     """You should see "Themes and people": each theme and person with its aliases and how many records name
-    it, and the footer's Edit, Merge into, Delete, History and Back."""
+    it, and the footer's Edit, Merge another in, Delete, History and Back."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await unlocked_then(shows=_timeline_focused)(pilot)

@@ -13,13 +13,16 @@ from textual.widgets import Footer, Header, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from journal import Action, Model, format_day
+from tui.screens.base import Reopened
 from tui.screens.records import ActsOnHighlighted
 from tui.widgets.ticks import TickList
 
 
-class ActionsScreen(Screen[None], ActsOnHighlighted):
+class ActionsScreen(Screen[None], ActsOnHighlighted, Reopened):
     """Space ticks an action done; the change is saved at once (as a new revision). `m` edits, shows the
     history of, or deletes the highlighted one. Done or not is said in words, not by the tick's colour alone."""
+
+    OPENED_BY = "actions"
 
     BINDINGS = [
         Binding("m", "manage", "Manage"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from journal import (
     DEFAULT_KDF_LIMITS,
@@ -92,6 +92,14 @@ class JournalView(AppView):
         if journal is None:
             raise RuntimeError("the journal is locked")
         return journal
+
+
+class Reopened:
+    """A screen the main view opens, opened again after an unlock if it was the one showing when the journal
+    locked. Only which screen it was is remembered, never anything it showed."""
+
+    OPENED_BY: ClassVar[str]
+    """The main view's action that opens it (e.g. "goals")."""
 
 
 class Lockable:

@@ -60,12 +60,15 @@ from journal.export import (
     resolve_destination,
     suggested_name,
 )
-from tui.screens.base import JournalView, after_typed_keys
+from tui.screens.base import JournalView, Reopened, after_typed_keys
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.ticks import TickBox, TickList
 
 STEPS = {"choose": "1 Choose", "word": "2 Word", "check": "3 Check", "preview": "4 Preview", "write": "5 Write"}
 """The summary's steps, in order: each a tab of its own (pane "step-choose"…), so that each fits a small terminal."""
+
+FINDINGS_HELP = "What the check found in the words that would leave. Tick a finding to let it go out as written."
+NOTHING_FOUND = "Nothing found in the words that would leave: no names, no sensitive topics. Nothing to answer here."
 
 STEP_FOCUS = {
     "choose": "#items",
@@ -100,8 +103,10 @@ def item_label(item: Item, session: ExportSession) -> Content:
     return Content(shown)  # plain text: a title with brackets is not markup
 
 
-class ExportScreen(Screen[None], JournalView):
+class ExportScreen(Screen[None], JournalView, Reopened):
     """Choose, word, check and preview a summary, then write it; nothing is written until the coachee confirms."""
+
+    OPENED_BY = "export"
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -155,10 +160,7 @@ class ExportScreen(Screen[None], JournalView):
                 yield TickBox("Send my private wording instead", id="use-private")
                 yield TickBox("Let it in beyond the agreed level", id="beyond", disabled=True)
             with TabPane(STEPS["check"], id="step-check"):
-                yield Static(
-                    "What the check found in the words that would leave. Tick a finding to let it go out as written.",
-                    classes="step-help",
-                )
+                yield Static(FINDINGS_HELP, id="check-help", classes="step-help")
                 yield TickList[str](id="findings")
             with TabPane(STEPS["preview"], id="step-preview"):
                 with Horizontal(classes="export-row"):
@@ -194,9 +196,18 @@ class ExportScreen(Screen[None], JournalView):
         order = [f"step-{step}" for step in STEPS]
         tabs.active = order[max(0, min(len(order) - 1, order.index(tabs.active) + by))]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No "Back" on the first step, no "Next step" on the last (the footer leaves them out)."""
+        if action == "step" and self.is_mounted:
+            active = self.query_one("#steps", TabbedContent).active
+            edge = "step-choose" if parameters == (-1,) else f"step-{list(STEPS)[-1]}"
+            return active != edge
+        return True
+
     @on(TabbedContent.TabActivated, "#steps")
     def _step_opened(self, event: TabbedContent.TabActivated) -> None:
         step = (event.pane.id or "").removeprefix("step-")
+        self.refresh_bindings()
         if step in STEP_FOCUS:
             self.query_one(STEP_FOCUS[step]).focus()
         listed = self.query_one("#to-word", OptionList)
@@ -426,8 +437,8 @@ class ExportScreen(Screen[None], JournalView):
                 # A sensitive topic is kept (ticked) to say it may go out as written; other warnings need no answer.
                 answerable = flag.finding.blocks or flag.unacknowledged or flag.kept_now
                 findings.add_option(Selection(label, flag.code, flag.kept_now, disabled=not answerable))
-            if not check.flags:
-                findings.add_option(Selection("Nothing found: no names, no sensitive topics.", "", disabled=True))
+        # Said in words above the list rather than as a line of it, which would carry an empty tick box.
+        self.query_one("#check-help", Static).update(FINDINGS_HELP if check.flags else NOTHING_FOUND)
 
     def _format(self) -> str:
         chosen = self.query_one("#format", Select).value
@@ -479,6 +490,7 @@ class ExportScreen(Screen[None], JournalView):
 
         def confirmed(yes: bool | None) -> None:
             if not yes:
+                self._status(f"Nothing written. {destination} is as it was." if replacing else "Nothing written.")
                 return
             try:
                 done = session.write(destination, recipient=self._recipient(), overwrite=replacing)
@@ -590,8 +602,10 @@ class ExportEverythingScreen(ModalScreen[bool], JournalView):
         self.dismiss(True)
 
 
-class ExportLogScreen(Screen[None], JournalView):
+class ExportLogScreen(Screen[None], JournalView, Reopened):
     """Everything disclosed so far: when, for whom, at which level, which items, and a hash of the bytes."""
+
+    OPENED_BY = "exports"
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 

@@ -178,7 +178,7 @@ class SessionForm(Form[Session]):
         self.engagement = engagement
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="session-form", classes="card form"):
+        with VerticalScroll(id="session-form", classes="card form"):
             yield Static(f"New session: {self.engagement.title}", classes="title")
             yield Label("Date (e.g. today, next thursday, 2026-09-10)")
             yield Input(placeholder="today", id="held-on")
@@ -209,7 +209,7 @@ class GoalForm(Form[Goal]):
     """A goal: its private title, the wording the sponsor may see, what success looks like, a target date."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="goal-form", classes="card form"):
+        with VerticalScroll(id="goal-form", classes="card form"):
             yield Static("New goal", classes="title")
             yield Label("Goal (private)")
             yield Input(placeholder="e.g. Stop rescuing the team", id="title")
@@ -253,7 +253,7 @@ class CheckInForm(Form[CheckIn]):
         self.goal = goal
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="check-in-form", classes="card form"):
+        with VerticalScroll(id="check-in-form", classes="card form"):
             yield Static(f"Check in: {self.goal.title}", classes="title")
             yield Label("Where are you now, from 0 to 10?")
             yield Input(type="integer", max_length=2, id="rating")

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Label, ListItem, ListView, Markdown,
 
 from journal import CheckIn, Goal, GoalStatus, Model
 from tui.describe import goal_markdown, sparkline
+from tui.screens.base import Reopened
 from tui.screens.forms import CheckInForm, GoalForm
 from tui.screens.records import ActsOnHighlighted, PickScreen, manage_record
 from tui.widgets.goal_chart import GoalChart
@@ -39,8 +40,10 @@ class GoalRow(ListItem):
             yield Static(sparkline(ratings[-20:]), classes="goal-trend")
 
 
-class GoalsScreen(Screen[None], ActsOnHighlighted):
+class GoalsScreen(Screen[None], ActsOnHighlighted, Reopened):
     """Goals with their progress; `r` checks in on the selected goal."""
+
+    OPENED_BY = "goals"
 
     BINDINGS = [
         Binding("r", "check_in", "Check in"),
@@ -83,14 +86,22 @@ class GoalsScreen(Screen[None], ActsOnHighlighted):
             ids = [goal.saved_id for goal in goals]
             wanted = ids.index(select.saved_id) if select is not None and select.saved_id in ids else 0
             # Set once the new rows are in place: set at once, it is lost as the old rows are removed.
-            self.call_after_refresh(setattr, listing, "index", wanted)
+            self.call_after_refresh(self._highlight, wanted)
         else:
             self.query_one("#goal-detail", Markdown).update("No goals yet: press **n** to add one.")
+
+    def _highlight(self, index: int) -> None:
+        """Put the cursor on the goal at `index` and show it (its chart and words, as they are now: the same index
+        again after a check-in moves nothing, so no highlight event would draw them)."""
+        self.query_one("#goals", ListView).index = index
+        self._show_highlighted()
 
     @on(ListView.Highlighted)
     def _goal_highlighted(self, event: ListView.Highlighted) -> None:
         if isinstance(event.item, GoalRow):
-            self._show(event.item.goal, event.item.history)
+            # The journal's history, not the row's: a row of the list as it was before a check-in may still be
+            # the one highlighted while the list is rebuilt.
+            self._show(event.item.goal, self.journal.goal_history(event.item.goal))
 
     showing_archived = False
     """Whether archived goals are listed too (`a` switches)."""
@@ -123,7 +134,6 @@ class GoalsScreen(Screen[None], ActsOnHighlighted):
 
     def _changed(self, value: Model | None) -> None:
         self.refresh_goals(value if isinstance(value, Goal) else None)
-        self._show_highlighted()
 
     def _show_highlighted(self) -> None:
         goal = self._highlighted()
@@ -140,7 +150,6 @@ class GoalsScreen(Screen[None], ActsOnHighlighted):
             if goal is not None:
                 self.notify("Goal saved. Check in on it with r.")
                 self.refresh_goals(goal)
-                self._show_highlighted()
 
         self.app.push_screen(GoalForm(), saved)
 
@@ -153,6 +162,5 @@ class GoalsScreen(Screen[None], ActsOnHighlighted):
             if check_in is not None:
                 self.notify("Check-in saved.")
                 self.refresh_goals(item.goal)
-                self._show_highlighted()
 
         self.app.push_screen(CheckInForm(item.goal), saved)

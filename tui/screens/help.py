@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import DataTable, Static
 
 # The footers leave the command palette out, so that an 80-column footer has room for the screen's own keys;
 # this list is where it is found.
@@ -19,20 +20,28 @@ ALWAYS = [
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys; any key closes it."""
+    """Lists the keys of the screen underneath, then the ones that work everywhere; the list has the focus, so
+    the arrow keys scroll it on a small terminal, and Escape closes it."""
 
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        rows = ["| key | what it does |", "| --- | --- |"]
-        # The screen this one was opened over (it is already on the stack itself while composing).
-        underneath = next((screen for screen in reversed(self.app.screen_stack) if screen is not self), None)
-        if underneath is not None:
-            for binding in getattr(underneath, "BINDINGS", []):
-                if isinstance(binding, Binding) and binding.description:
-                    rows.append(f"| {self.app.get_key_display(binding)} | {binding.description} |")
-                elif isinstance(binding, tuple) and len(binding) >= 3:
-                    rows.append(f"| {binding[0]} | {binding[2]} |")
-        rows += [f"| {key} | {what} |" for key, what in ALWAYS]
-        with VerticalScroll(id="help", classes="card"):
-            yield Markdown("# Keys\n\n" + "\n".join(rows))
+        with Vertical(id="help", classes="card form"):
+            yield Static("Keys", classes="title")
+            yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
+            yield Static("↑ ↓ PgUp PgDn to scroll · Esc closes", classes="muted")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#keys", DataTable)
+        table.add_columns("key", "what it does")
+        # The screen this one was opened over.
+        underneath = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        for binding in getattr(underneath, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                table.add_row(self.app.get_key_display(binding), binding.description)
+            elif isinstance(binding, tuple) and len(binding) >= 3:
+                table.add_row(binding[0], binding[2])
+        table.add_row("", Text("Everywhere", style="bold"))
+        for key, what in ALWAYS:
+            table.add_row(key, what)
+        table.focus()

@@ -74,6 +74,11 @@ class MainScreen(Screen[None], JournalView):
         Binding("E", "new_engagement", "New engagement", show=False),
     ]
 
+    def __init__(self, *, reopen: str | None = None) -> None:
+        super().__init__()
+        self.reopen = reopen
+        """The action that opens the screen to show over this one once it is up (see `Reopened`)."""
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Horizontal():
@@ -95,6 +100,8 @@ class MainScreen(Screen[None], JournalView):
         draft = self.journal.current_draft()
         if draft is not None:
             self.open_editor(draft)
+        elif self.reopen is not None:
+            self.call_after_refresh(self.run_action, self.reopen)
 
     # --- the timeline -------------------------------------------------------------------------
 

@@ -10,11 +10,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from tui.describe import prep_markdown
-from tui.screens.base import JournalView
+from tui.screens.base import JournalView, Reopened
 
 
-class PrepScreen(Screen[None], JournalView):
+class PrepScreen(Screen[None], JournalView, Reopened):
     """Read before the next session."""
+
+    OPENED_BY = "prep"
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 

@@ -41,7 +41,7 @@ from journal import (
     normalize,
 )
 from tui.describe import counted, kind_name, summary_line
-from tui.screens.base import JournalView
+from tui.screens.base import JournalView, Reopened
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.ending import EndEngagementScreen
 from tui.screens.forms import EngagementForm, Form
@@ -435,8 +435,10 @@ class RecordRow(ListItem):
         yield Label(self.label)
 
 
-class DeletedScreen(Screen[None], JournalView):
+class DeletedScreen(Screen[None], JournalView, Reopened):
     """Everything deleted and not yet erased, newest kinds first; Enter or `r` restores the highlighted one."""
+
+    OPENED_BY = "deleted"
 
     BINDINGS = [
         Binding("r", "restore", "Restore"),
@@ -492,13 +494,15 @@ class DeletedScreen(Screen[None], JournalView):
 # --- themes and people ---------------------------------------------------------------------------
 
 
-class NamesScreen(Screen[None], JournalView):
+class NamesScreen(Screen[None], JournalView, Reopened):
     """Themes and people: rename and give aliases (e), merge another into the highlighted one (m), delete (d),
     history (h)."""
 
+    OPENED_BY = "names"
+
     BINDINGS = [
         Binding("e", "edit", "Edit"),
-        Binding("m", "merge", "Merge into"),
+        Binding("m", "merge", "Merge another in"),
         Binding("d", "delete", "Delete"),
         Binding("h", "history", "History"),
         Binding("escape", "app.pop_screen", "Back"),
@@ -667,9 +671,11 @@ def act_on_record(screen: JournalView, value: Model, action: str, then: Callable
             pass
 
 
-class TemplatesScreen(Screen[None], JournalView):
+class TemplatesScreen(Screen[None], JournalView, Reopened):
     """Reflection templates: the built-in ones to read, the coachee's own to make (n), edit (e) and delete (d).
     The editor offers them all (F4)."""
+
+    OPENED_BY = "templates"
 
     BINDINGS = [
         Binding("n", "new", "New template"),

@@ -14,13 +14,15 @@ from textual.widgets.option_list import Option
 
 from journal import CandourError, Engagement, Goal, Person, SearchFilters, SearchHit, Theme, match_spans, parse_range
 from tui.describe import record_markdown
-from tui.screens.base import JournalView
+from tui.screens.base import JournalView, Reopened
 
 RESULTS_SHOWN = 100
 
 
-class SearchScreen(Screen[None], JournalView):
+class SearchScreen(Screen[None], JournalView, Reopened):
     """Type to search; Down goes to the results; Enter on one shows it in the journal, `e` opens it to edit."""
+
+    OPENED_BY = "search"
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),

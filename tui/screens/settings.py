@@ -17,15 +17,17 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from journal import CandourError, Preferences, draw_recovery_key, recovery_key_matches
-from tui.screens.base import JournalView
+from tui.screens.base import JournalView, Reopened
 from tui.widgets.passphrase import NewPassphrase
 from tui.widgets.ticks import TickBox
 
 T = TypeVar("T")
 
 
-class SettingsScreen(Screen[None], JournalView):
+class SettingsScreen(Screen[None], JournalView, Reopened):
     """Each section acts on its own button; key operations run in a worker."""
+
+    OPENED_BY = "settings"
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
@@ -45,7 +47,7 @@ class SettingsScreen(Screen[None], JournalView):
                 yield Label("Lock after this many idle minutes")
                 yield Input(str(preferences.auto_lock_minutes), type="integer", max_length=3, id="auto-lock")
             with Horizontal(classes="setting"):
-                yield Label("Theme")
+                yield Label("Colours")
                 yield Select(
                     [("Dark", "dark"), ("Light", "light"), ("High contrast", "high-contrast")],
                     value=preferences.theme,

@@ -6,19 +6,23 @@ Drawn by textual-plotext (see pyproject.toml for why a library rather than hand-
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from textual_plotext import PlotextPlot
 
 from journal import CheckIn, Goal
 
-DATE_FORM = "d/m/Y"
-"""How plotext reads and prints the check-ins' days (its own notation)."""
+DATE_FORM = "Y-m-d"
+"""How plotext reads and prints the check-ins' days (its own notation): ISO dates, the same in every locale."""
 
 
 class GoalChart(PlotextPlot):
     """The ratings of one goal, one point per check-in, on a fixed 0-10 scale (so 4 → 5 never looks like 0 → 10)."""
 
     DEFAULT_CSS = "GoalChart { height: 14; }"
+
+    points: tuple[tuple[date, int], ...] = ()
+    """The check-ins drawn last: day and rating."""
 
     def show(self, goal: Goal, history: Sequence[CheckIn]) -> None:
         """Draw `goal`'s check-ins (nothing to draw says so in words)."""
@@ -27,10 +31,11 @@ class GoalChart(PlotextPlot):
         plt.date_form(DATE_FORM)
         plt.ylim(0, 10)
         plt.yticks([0, 2, 4, 6, 8, 10])
+        self.points = tuple((check_in.rated_on, check_in.rating) for check_in in history)
         if not history:
             plt.title("No check-ins yet: r rates this goal")
         else:
-            days = [check_in.rated_on.strftime("%d/%m/%Y") for check_in in history]
+            days = [check_in.rated_on.isoformat() for check_in in history]
             ratings = [check_in.rating for check_in in history]
             # A thin line between check-ins and a dot on each: one check-in still shows, and reads without colour.
             plt.plot(days, ratings, marker="braille")

@@ -395,3 +395,20 @@ async def test_unlocking_opens_again_the_screen_that_showed_when_the_journal_loc
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_tab_into_a_filled_field_then_typing_adds_to_its_words(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.journal is not None
+        engagement = app.journal.current_engagement()
+        assert engagement is not None and engagement.sponsor_label
+        app.push_screen(EngagementForm(existing=engagement))
+        await wait_for(pilot, lambda: _focused_id(app) == "title")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: _focused_id(app) == "sponsor-label")
+        await type_text(pilot, " x")
+        field = app.screen.query_one("#sponsor-label", Input)
+        assert field.value == engagement.sponsor_label + " x"  # nothing it held was replaced

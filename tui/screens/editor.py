@@ -32,6 +32,7 @@ from tui.describe import draft_context
 from tui.screens.base import JournalView, Lockable, after_typed_keys
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.records import PickScreen
+from tui.widgets.field import Field
 
 SCALE_ENDS = {1: " low", 5: " high"}
 """Mood and energy run from 1 (low) to 5 (high): the ends say which is which."""
@@ -101,13 +102,13 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
         journal = self.journal
         with Vertical(id="editor"):
             yield Static(self._heading(journal), id="editor-context", classes="title")
-            yield Input(self.draft.title, placeholder="Title (optional)", id="title")
+            yield Field(self.draft.title, placeholder="Title (optional)", id="title")
             # Tab moves to the next field (themes, people, mood...), as in every other form of the app.
             yield TextArea(self.draft.text, soft_wrap=True, tab_behavior="focus", id="text")
             with Horizontal(id="editor-links"):
                 with Vertical():
                     yield Label("Themes")
-                    yield Input(
+                    yield Field(
                         ", ".join(self.draft.themes),
                         placeholder="e.g. Delegation",
                         suggester=ListSuggester([theme.label for theme in journal.all(Theme)]),
@@ -115,7 +116,7 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
                     )
                 with Vertical():
                     yield Label("People (or @Name)")
-                    yield Input(
+                    yield Field(
                         ", ".join(self.draft.people),
                         suggester=ListSuggester([name for person in journal.all(Person) for name in person.names]),
                         id="people",
@@ -127,7 +128,7 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
                     yield Label("Energy 1-5")
                     yield Select(SCALE, value=self.draft.energy or Select.NULL, prompt="-", id="energy")
             yield Label("Actions: type one and press Enter")
-            yield Input(placeholder="e.g. Ask Sam for feedback by Friday", id="new-action")
+            yield Field(placeholder="e.g. Ask Sam for feedback by Friday", id="new-action")
             yield Static(self._actions_text(), id="actions")
             yield Static("", id="editor-status", classes="muted")
         yield Footer(compact=True, show_command_palette=False)

@@ -62,6 +62,7 @@ from journal.export import (
 )
 from tui.screens.base import JournalView, Reopened, after_typed_keys
 from tui.screens.confirm import ConfirmScreen
+from tui.widgets.field import Field
 from tui.widgets.ticks import TickBox, TickList
 
 STEPS = {"choose": "1 Choose", "word": "2 Word", "check": "3 Check", "preview": "4 Preview", "write": "5 Write"}
@@ -147,7 +148,7 @@ class ExportScreen(Screen[None], JournalView, Reopened):
                         id="variant",
                     )
                 # Empty means the whole engagement: the placeholder says so, rather than a word to delete first.
-                yield Input(placeholder="Period: empty for all of it, or last quarter, 2026-09…", id="period")
+                yield Field(placeholder="Period: empty for all of it, or last quarter, 2026-09…", id="period")
                 yield Static("Tick what the sponsor may see (space). F3: the next step.", classes="step-help")
                 yield TickList[str](id="items")
             with TabPane(STEPS["word"], id="step-word"):
@@ -156,7 +157,7 @@ class ExportScreen(Screen[None], JournalView, Reopened):
                 )
                 yield OptionList(id="to-word")
                 yield Static("", id="worded-for", classes="muted")
-                yield Input(placeholder="Your words for the sponsor", id="wording")
+                yield Field(placeholder="Your words for the sponsor", id="wording")
                 yield TickBox("Send my private wording instead", id="use-private")
                 yield TickBox("Let it in beyond the agreed level", id="beyond", disabled=True)
             with TabPane(STEPS["check"], id="step-check"):
@@ -171,9 +172,9 @@ class ExportScreen(Screen[None], JournalView, Reopened):
                 yield TextArea("", read_only=True, soft_wrap=True, id="preview")
             with TabPane(STEPS["write"], id="step-write"):
                 yield Static("For whom (the log records it; empty: the engagement's sponsor)", classes="step-help")
-                yield Input(placeholder="e.g. Dee, my manager", id="recipient")
+                yield Field(placeholder="e.g. Dee, my manager", id="recipient")
                 yield Static("Where to write it (the file is not encrypted)", classes="step-help")
-                yield Input(placeholder="A file, or a folder for the suggested name", id="destination")
+                yield Field(placeholder="A file, or a folder for the suggested name", id="destination")
                 yield TickBox("Keep my new wordings for next time", id="remember")
                 with Horizontal(classes="buttons"):
                     yield Button("Write file", variant="primary", id="write")
@@ -569,7 +570,7 @@ class ExportEverythingScreen(ModalScreen[bool], JournalView):
             yield Static(f"Export {what} for yourself", classes="title")
             yield Static(WARNING, classes="error")
             yield Select([(name, name) for name in PERSONAL_FORMATS], value="markdown", allow_blank=False, id="format")
-            yield Input(str(Path.home() / name), id="destination")
+            yield Field(str(Path.home() / name), id="destination")
             with Horizontal(classes="buttons"):
                 yield Button("Write unencrypted file", variant="error", id="write-everything")
                 yield Button("Cancel", id="cancel-everything")

@@ -25,6 +25,7 @@ from journal import (
     parse_day,
 )
 from tui.screens.base import JournalView
+from tui.widgets.field import Field
 
 Saved = TypeVar("Saved")
 
@@ -98,28 +99,28 @@ class EngagementForm(Form[Engagement]):
             if self.first_run:
                 yield Static("One engagement is one coaching contract. You can add more later.")
             yield Label("Title (private)")
-            yield Input(
+            yield Field(
                 self.existing.title if self.existing else "", placeholder="e.g. Leadership coaching 2026", id="title"
             )
             yield Label("Label for the sponsor (what a summary calls it; the title stays yours)")
-            yield Input(old.sponsor_label, placeholder="e.g. Leadership development", id="sponsor-label")
+            yield Field(old.sponsor_label, placeholder="e.g. Leadership development", id="sponsor-label")
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Label("Coach")
-                    yield Input(old.coach, id="coach")
+                    yield Field(old.coach, id="coach")
                 with Vertical():
                     yield Label("Sponsor (the organisation paying)")
-                    yield Input(old.sponsor, id="sponsor")
+                    yield Field(old.sponsor, id="sponsor")
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Label("Starts (e.g. 2026-09-01, today)")
-                    yield Input(day(old.starts_on), id="starts")
+                    yield Field(day(old.starts_on), id="starts")
                 with Vertical():
                     yield Label("Sessions planned")
-                    yield Input(str(old.planned_sessions or ""), type="integer", id="planned")
+                    yield Field(str(old.planned_sessions or ""), type="integer", id="planned")
             if self.existing:
                 yield Label("Ends (e.g. 2027-03-31; empty if not agreed)")
-                yield Input(day(old.ends_on), id="ends")
+                yield Field(day(old.ends_on), id="ends")
             yield Label("What the sponsor may see, as agreed with your coach and sponsor")
             yield Select(
                 [(f"{level.name}: {level.description}", level) for level in SharingLevel],
@@ -128,7 +129,7 @@ class EngagementForm(Form[Engagement]):
                 id="level",
             )
             yield Label("Agreed with (optional)")
-            yield Input(old.agreement.agreed_with, placeholder="e.g. my coach and my manager", id="agreed-with")
+            yield Field(old.agreement.agreed_with, placeholder="e.g. my coach and my manager", id="agreed-with")
             yield Label("Limits of confidentiality you agreed (private)")
             yield TextArea(old.agreement.confidentiality_note, id="note")
             yield Static("", classes="error")
@@ -181,7 +182,7 @@ class SessionForm(Form[Session]):
         with VerticalScroll(id="session-form", classes="card form"):
             yield Static(f"New session: {self.engagement.title}", classes="title")
             yield Label("Date (e.g. today, next thursday, 2026-09-10)")
-            yield Input(placeholder="today", id="held-on")
+            yield Field(placeholder="today", id="held-on")
             yield Label("What I want to bring (private)")
             yield TextArea(id="agenda")
             yield Static("", classes="error")
@@ -212,18 +213,18 @@ class GoalForm(Form[Goal]):
         with VerticalScroll(id="goal-form", classes="card form"):
             yield Static("New goal", classes="title")
             yield Label("Goal (private)")
-            yield Input(placeholder="e.g. Stop rescuing the team", id="title")
+            yield Field(placeholder="e.g. Stop rescuing the team", id="title")
             yield Label("Wording for the sponsor (what a summary may say, if you tick it)")
-            yield Input(placeholder="e.g. Empowering the team", id="sponsor-wording")
+            yield Field(placeholder="e.g. Empowering the team", id="sponsor-wording")
             yield Label("What success looks like (private)")
             yield TextArea(id="criteria")
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Label("Target date (optional, e.g. 2027-03-31)")
-                    yield Input(id="target")
+                    yield Field(id="target")
                 with Vertical():
                     yield Label("Target rating, 0-10 (optional)")
-                    yield Input(type="integer", id="target-rating")
+                    yield Field(type="integer", id="target-rating")
             yield Static("", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -256,13 +257,13 @@ class CheckInForm(Form[CheckIn]):
         with VerticalScroll(id="check-in-form", classes="card form"):
             yield Static(f"Check in: {self.goal.title}", classes="title")
             yield Label("Where are you now, from 0 to 10?")
-            yield Input(type="integer", max_length=2, id="rating")
+            yield Field(type="integer", max_length=2, id="rating")
             yield Label("On (empty for today; e.g. yesterday, monday, 2026-09-10)")
-            yield Input(id="rated-on")
+            yield Field(id="rated-on")
             yield Label("Note (private)")
-            yield Input(id="note")
+            yield Field(id="note")
             yield Label("Statement for the sponsor (optional, shared only at level L3 and if you tick it)")
-            yield Input(id="statement")
+            yield Field(id="statement")
             yield Static("", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")

@@ -45,6 +45,7 @@ from tui.screens.base import JournalView, Reopened
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.ending import EndEngagementScreen
 from tui.screens.forms import EngagementForm, Form
+from tui.widgets.field import Field
 
 MULTILINE_FIELDS = frozenset({"agenda", "description", "success_criteria", "note"})
 """Fields typed on several lines: edited in a text area rather than a one-line field."""
@@ -172,12 +173,12 @@ class RecordForm(Form[Model]):
                 if name in MULTILINE_FIELDS:
                     yield TextArea(content, id=f"field-{name}", classes="record-text")
                 elif self.value.record_id is None:  # a new record: its example stays an example
-                    yield Input(placeholder=f"e.g. {content}", id=f"field-{name}")
+                    yield Field(placeholder=f"e.g. {content}", id=f"field-{name}")
                 else:
-                    yield Input(content, id=f"field-{name}")
+                    yield Field(content, id=f"field-{name}")
             if isinstance(self.value, (Theme, Person)):
                 yield Label("Other names (aliases), separated by commas")
-                yield Input(", ".join(self.value.aliases), id="field-aliases")
+                yield Field(", ".join(self.value.aliases), id="field-aliases")
             if isinstance(self.value, Template):
                 yield Label("Prompts, one a line (each becomes a heading of the reflection)")
                 prompts = "\n".join(self.value.prompts)

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from journal import CandourError, Engagement, Goal, Person, SearchFilters, SearchHit, Theme, match_spans, parse_range
 from tui.describe import record_markdown
 from tui.screens.base import JournalView, Reopened
+from tui.widgets.field import Field
 
 RESULTS_SHOWN = 100
 
@@ -32,7 +33,7 @@ class SearchScreen(Screen[None], JournalView, Reopened):
 
     def compose(self) -> ComposeResult:
         journal = self.journal
-        yield Input(placeholder='Search words or "a phrase" (case and accents ignored)', id="query")
+        yield Field(placeholder='Search words or "a phrase" (case and accents ignored)', id="query")
         with Horizontal(id="filters"):
             yield Select([(t.label, t.saved_id) for t in journal.all(Theme)], prompt="Any theme", id="theme")
             yield Select([(g.title, g.saved_id) for g in journal.all(Goal)], prompt="Any goal", id="goal")
@@ -40,7 +41,7 @@ class SearchScreen(Screen[None], JournalView, Reopened):
             yield Select(
                 [(e.title, e.saved_id) for e in journal.all(Engagement)], prompt="Any engagement", id="engagement"
             )
-            yield Input(placeholder="When: last month, since 2026-09-01", id="dates")
+            yield Field(placeholder="When: last month, since 2026-09-01", id="dates")
         yield Static("", id="search-status", classes="muted")
         with Horizontal():
             yield OptionList(id="results")

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 
 from journal import CandourError, Preferences, draw_recovery_key, recovery_key_matches
 from tui.screens.base import JournalView, Reopened
+from tui.widgets.field import Field
 from tui.widgets.passphrase import NewPassphrase
 from tui.widgets.ticks import TickBox
 
@@ -45,7 +46,7 @@ class SettingsScreen(Screen[None], JournalView, Reopened):
             yield Static("Appearance and locking", classes="title")
             with Horizontal(classes="setting"):
                 yield Label("Lock after this many idle minutes")
-                yield Input(str(preferences.auto_lock_minutes), type="integer", max_length=3, id="auto-lock")
+                yield Field(str(preferences.auto_lock_minutes), type="integer", max_length=3, id="auto-lock")
             with Horizontal(classes="setting"):
                 yield Label("Colours")
                 yield Select(
@@ -58,13 +59,13 @@ class SettingsScreen(Screen[None], JournalView, Reopened):
             yield Button("Save preferences", id="save-preferences")
 
             yield Static("Change passphrase", classes="title")
-            yield Input(placeholder="Current passphrase", password=True, id="current")
+            yield Field(placeholder="Current passphrase", password=True, id="current")
             yield NewPassphrase(id="new-passphrase")
             yield Button("Change passphrase", id="change-passphrase")
 
             yield Static("Recovery key", classes="title")
             yield Static("A new key replaces the old one, which stops opening this journal.", classes="muted")
-            yield Input(placeholder="Passphrase", password=True, id="recovery-passphrase")
+            yield Field(placeholder="Passphrase", password=True, id="recovery-passphrase")
             yield Button("Show a new recovery key", id="new-recovery-key")
 
             yield Static("Rotate keys", classes="title")
@@ -73,7 +74,7 @@ class SettingsScreen(Screen[None], JournalView, Reopened):
                 "cannot read anything written afterwards. You get a new recovery key.",
                 classes="muted",
             )
-            yield Input(placeholder="Passphrase", password=True, id="rotate-passphrase")
+            yield Field(placeholder="Passphrase", password=True, id="rotate-passphrase")
             yield Button("Rotate keys", id="rotate")
             yield Static("", id="settings-status", classes="error")
         yield Footer(compact=True, show_command_palette=False)
@@ -249,7 +250,7 @@ class NewRecoveryKeyScreen(ModalScreen[bool]):
             yield Static(self._recovery_key, id="recovery-key")
             # A Static, not a Label: it wraps, so at 80 columns the end of the instruction is not cut off.
             yield Static("Type the whole key back from your copy (case, spaces and dashes do not matter):")
-            yield Input(placeholder="ABCD-EFGH-… (8 groups of 4)", id="typed-key")
+            yield Field(placeholder="ABCD-EFGH-… (8 groups of 4)", id="typed-key")
             with Horizontal(classes="buttons"):
                 yield Button("Use this key", variant="primary", id="confirm")
                 yield Button("Cancel", id="cancel")

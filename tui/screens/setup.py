@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from journal import CandourError, Journal, RecoveryKeyToConfirm
 from tui.screens.base import AppView, Unlocked
+from tui.widgets.field import Field
 from tui.widgets.passphrase import NewPassphrase
 
 WELCOME = (
@@ -97,7 +98,7 @@ class RecoveryKeyScreen(ModalScreen[bool]):
             yield Static(self._recovery_key, id="recovery-key")
             yield Label("To check, type the last group of four characters:")
             with Horizontal(id="last-group-row"):
-                yield Input(placeholder="XXXX", max_length=4, id="last-group")
+                yield Field(placeholder="XXXX", max_length=4, id="last-group")
                 yield Button("I have written it down", variant="primary", id="confirm")
             yield Static("", id="recovery-error", classes="error")
 

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from journal import CandourError, Journal, RecoveryKeyToConfirm, WrongPassphrase
 from tui.screens.base import AppView, Unlocked
+from tui.widgets.field import Field
 from tui.widgets.passphrase import NewPassphrase
 
 
@@ -25,7 +26,7 @@ class UnlockScreen(Screen[Unlocked], AppView):
         with Center(), Vertical(id="unlock", classes="card"):
             yield Static("Candour", classes="brand")
             yield Label("Your journal is locked.")
-            yield Input(placeholder="Passphrase", password=True, id="passphrase")
+            yield Field(placeholder="Passphrase", password=True, id="passphrase")
             if demo:
                 yield Static(f"Demo journal. Its passphrase is the whole line: [b]{demo}[/b]", id="demo-hint")
             yield Static("", id="unlock-error", classes="error")
@@ -115,7 +116,7 @@ class RecoverScreen(Screen[Journal], AppView):
             yield Static("Recover with your recovery key", classes="title")
             yield Label("The key you wrote down when you created the journal (8 groups of 4).")
             # Shown as typed: 32 characters are hard to get right blind, and the key is no use without this file.
-            yield Input(placeholder="e.g. ABCD-EFGH-… (8 groups of 4)", id="recovery-key")
+            yield Field(placeholder="e.g. ABCD-EFGH-… (8 groups of 4)", id="recovery-key")
             yield Label("Choose a new passphrase:")
             yield NewPassphrase(id="new-passphrase")
             yield Static("", id="recover-error", classes="error")

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from journal import Strength, assess_passphrase
+from tui.widgets.field import Field
 
 METER_CELLS = 4
 
@@ -37,10 +38,10 @@ class NewPassphrase(Vertical):
         """Enter was pressed in the second field with an acceptable passphrase."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="New passphrase (a few unrelated words work well)", password=True, id="first")
+        yield Field(placeholder="New passphrase (a few unrelated words work well)", password=True, id="first")
         yield Static(meter(None), id="strength-meter")
         yield Static("", id="strength-advice")
-        yield Input(placeholder="Type it again", password=True, id="second")
+        yield Field(placeholder="Type it again", password=True, id="second")
 
     def on_mount(self) -> None:
         self._strength: Strength | None = None

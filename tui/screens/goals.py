@@ -86,15 +86,17 @@ class GoalsScreen(Screen[None], ActsOnHighlighted, Reopened):
             ids = [goal.saved_id for goal in goals]
             wanted = ids.index(select.saved_id) if select is not None and select.saved_id in ids else 0
             # Set once the new rows are in place: set at once, it is lost as the old rows are removed.
-            self.call_after_refresh(self._highlight, wanted)
+            self.call_after_refresh(self._highlight, listing, wanted)
         else:
             self.query_one("#goal-detail", Markdown).update("No goals yet: press **n** to add one.")
 
-    def _highlight(self, index: int) -> None:
+    def _highlight(self, listing: ListView, index: int) -> None:
         """Put the cursor on the goal at `index` and show it (its chart and words, as they are now: the same index
-        again after a check-in moves nothing, so no highlight event would draw them)."""
-        self.query_one("#goals", ListView).index = index
-        self._show_highlighted()
+        again after a check-in moves nothing, so no highlight event would draw them). Not once the screen has
+        been left meanwhile: its widgets may be going."""
+        listing.index = index
+        if self.is_current:
+            self._show_highlighted()
 
     @on(ListView.Highlighted)
     def _goal_highlighted(self, event: ListView.Highlighted) -> None:

@@ -164,6 +164,36 @@ class Queries(RecordStore):
         with contextlib.suppress(StorageError, JournalBusy, DamagedJournal):  # derived data: the next search retries
             self.vault.store_documents(documents)
 
+    # --- keeping the search cache current through bulk saves ------------------------------------
+
+    _unsealed: SearchDocuments | None = None
+    """Search documents of records saved in bulk in the transaction under way, sealed into the cache once it
+    commits."""
+
+    def _saved_in_bulk(self, saved: list[tuple[Model, IndexEntry]]) -> None:
+        """Make the search documents of records just saved in bulk (an import, a restored backup), so the
+        first search after it reads them from the cache instead of decrypting every one.
+
+        As at a search, every record gets one: its searchable form for the kinds cached, an empty one for the
+        rest (see `_CACHED_IN_SEARCH`), so which pages change follows the records' ids, never their kinds."""
+        index = SearchIndex()
+        index.add(value for value, _ in saved if isinstance(value, _CACHED_IN_SEARCH))
+        unsealed = self._unsealed if self._unsealed is not None else {}
+        for value, entry in saved:
+            form = index.cached_form(value.saved_id) if isinstance(value, _CACHED_IN_SEARCH) else b""
+            if form is not None:
+                unsealed[entry.record_id] = (entry.revision, form)
+        self._unsealed = unsealed
+
+    def _transaction_ended(self, *, committed: bool) -> None:
+        """Seal the documents prepared in the transaction into the search cache once it has committed: derived
+        data, in a transaction of its own, so a cache that cannot be written never undoes the import (the next
+        search rebuilds what is missing)."""
+        documents, self._unsealed = self._unsealed, None
+        if committed and documents:
+            with contextlib.suppress(StorageError, JournalBusy, DamagedJournal):
+                self.vault.store_documents(documents)
+
     def _original_texts(self, record_ids: list[str]) -> dict[str, str]:
         """The searchable text of records, decrypted again (search results from the cache hold only folded text)."""
         entries = self._entries_still_there(record_ids).values()

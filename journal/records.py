@@ -98,8 +98,12 @@ class RecordStore:
                     yield
             except BaseException:
                 if outer:
+                    self._transaction_ended(committed=False)
                     self._reload_touched()
                 raise
+            else:
+                if outer:
+                    self._transaction_ended(committed=True)
             finally:
                 if outer:
                     self._touched = None
@@ -138,7 +142,16 @@ class RecordStore:
             entries = self.vault.put_many((value.KIND, codec.encode(value), sort_key(value)) for value in pending)
             saved = [replace(value, record_id=entry.id_hex) for value, entry in zip(pending, entries, strict=True)]
             self._remember(saved)
+            self._saved_in_bulk(list(zip(saved, entries, strict=True)))
+            if self._touched is None:  # its own transaction, committed by now
+                self._transaction_ended(committed=True)
         return saved
+
+    def _saved_in_bulk(self, saved: list[tuple[Model, IndexEntry]]) -> None:
+        """Many records were just stored (an import): `Queries` prepares their search documents."""
+
+    def _transaction_ended(self, *, committed: bool) -> None:
+        """The outermost transaction committed, or rolled back: `Queries` seals or drops what it prepared."""
 
     def get(self, model: type[M], record_id: str) -> M:
         """The current revision of a record, which must be of type `model`.

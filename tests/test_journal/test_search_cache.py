@@ -267,3 +267,55 @@ def test_a_save_stores_and_remembers_its_value_before_a_search_index_can_be_buil
         journal.vault.put = storing  # type: ignore[method-assign, assignment]
         journal.save(Reflection("Now about hiring instead", first.written_at, record_id=first.saved_id))
         assert free_while_storing == [False]
+
+
+def _decrypted_reflections(journal: Journal) -> list[int]:
+    """From now on, how many reflections each read of many records decrypts."""
+    decrypted: list[int] = []
+    get_many = journal.vault.get_many
+
+    def counting(entries: object, unreadable: object = None) -> object:
+        records = get_many(entries, unreadable)  # type: ignore[arg-type]
+        decrypted.append(sum(record.kind == "reflection" for record in records))
+        return records
+
+    journal.vault.get_many = counting  # type: ignore[method-assign, assignment]
+    return decrypted
+
+
+@pytest.mark.parametrize("in_a_transaction", [False, True], ids=["own", "inside a transaction"])
+def test_records_saved_in_bulk_are_searched_from_the_cache_without_decrypting_them(
+    journal_path: Path, in_a_transaction: bool
+) -> None:
+    journal, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
+    start = datetime(2026, 9, 1, 9, 0)
+    with journal:
+        theme = journal.save(Theme("Delegation"))
+        imported = [Reflection(f"Imported {n}: a talk with Zoë", start + timedelta(hours=n)) for n in range(30)]
+        if in_a_transaction:
+            with journal.transaction("import"):
+                saved = journal.save_many(imported)
+        else:
+            saved = journal.save_many(imported)
+    with reopen(journal_path) as reopened:
+        documents = cached_documents(reopened.vault)
+        assert {bytes.fromhex(value.saved_id) for value in saved} <= set(documents)
+        assert bytes.fromhex(theme.saved_id) not in documents  # saved alone: the next search adds it
+        decrypted = _decrypted_reflections(reopened)
+        hits = reopened.search('"imported 7:"')
+        assert [hit.record_id for hit in hits] == [saved[7].saved_id]
+        assert sum(decrypted) == 1  # only the hit, for its snippet: the other 29 came from the cache
+        assert len(reopened.search("zoe", limit=None)) == 30
+
+
+def test_records_of_a_bulk_save_that_rolls_back_leave_nothing_in_the_cache(journal_path: Path) -> None:
+    journal, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=CLOCK)
+    with journal:
+        with pytest.raises(RuntimeError), journal.transaction("import"):
+            journal.save_many([Reflection("Never kept", datetime(2026, 9, 1, 9, 0))])
+            raise RuntimeError("the import stops halfway")
+        journal.save_many([Reflection("Kept", datetime(2026, 9, 2, 9, 0))])
+    with reopen(journal_path) as reopened:
+        assert len(cached_documents(reopened.vault)) == 1
+        assert [hit.snippet for hit in reopened.search("kept")] == ["Kept"]
+        assert reopened.search("never") == []

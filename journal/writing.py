@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from journal.dates import due_day_in
-from journal.errors import InvalidInput
+from journal.errors import InvalidInput, RecordNotFound
 from journal.models import (
     BUILT_IN_TEMPLATES,
     LINK_FIELDS,
@@ -167,6 +167,17 @@ class Writing(RecordStore):
             session_id=session.record_id if session else None,
             engagement_id=session.engagement_id if session else engagement.record_id if engagement else None,
         )
+
+    def changes_nothing(self, draft: Draft) -> bool:
+        """Whether keeping `draft` would keep nothing the coachee typed: a new one as its template left it, or one
+        editing a reflection that still says exactly what the reflection says."""
+        if draft.reflection_id is None:
+            return draft.is_untouched()
+        try:
+            saved = self.get(Reflection, draft.reflection_id)
+        except RecordNotFound:  # the reflection is gone: the draft is all that is left of those words
+            return False
+        return draft.same_content(self.draft_for(saved))
 
     def draft_for(self, reflection: Reflection) -> Draft:
         """An unsaved draft for editing a saved reflection."""

@@ -227,6 +227,7 @@ class CandourApp(GuardedApp):
         journal = self.journal
         if journal is None:
             return
+        editing = any(isinstance(screen, Lockable) for screen in self.screen_stack)
         self._save_drafts(journal)
         self.journal = None
         journal.close()
@@ -239,7 +240,7 @@ class CandourApp(GuardedApp):
             self.pop_screen()
         if not isinstance(self.screen, UnlockScreen):
             self.push_screen(UnlockScreen(), self._unlocked)
-        self.notify("Locked. Your draft is saved, encrypted.", timeout=3)
+        self.notify("Locked. Your draft is saved, encrypted." if editing else "Locked.", timeout=3)
 
     def _save_drafts(self, journal: Journal) -> None:
         for screen in self.screen_stack:

@@ -199,8 +199,10 @@ def goal_markdown(goal: Goal, history: Sequence[CheckIn], *, trend: bool = True)
     sparkline (left out where a chart shows them)."""
     lines = [f"# Goal: {goal.title}", f"Status: {goal.status.value}"]
     lines.append(f"For the sponsor: {goal.sponsor_wording or '(not written yet)'}")
-    if goal.target_date:
-        lines.append(f"Target: {format_day(goal.target_date)}")
+    target = [f"{goal.target_rating}/10"] if goal.target_rating is not None else []
+    target += [f"by {format_day(goal.target_date)}"] if goal.target_date else []
+    if target:
+        lines.append("Target: " + " ".join(target))
     if goal.success_criteria:
         lines += ["## Success looks like", goal.success_criteria]
     if history:

@@ -206,3 +206,15 @@ def test_a_link_left_dangling_by_an_older_version_is_reported(journal: Journal) 
     assert [(value.saved_id, kind, missing) for value, kind, missing in reopened.dangling_links()] == [
         (reflection.saved_id, "theme", theme.saved_id)
     ]
+
+
+def test_a_draft_that_changes_nothing_is_told_apart_from_one_that_does(journal: Journal) -> None:
+    saved = journal.save_reflection_from(Draft(text="What I said to Dee", title="Dee", starting_text=""))
+    opened = journal.draft_for(saved)
+    assert journal.changes_nothing(opened.with_content(cursor=(0, 4)))  # moved about, typed nothing
+    assert not journal.changes_nothing(opened.with_content(text=saved.text + "."))
+    assert not journal.changes_nothing(opened.with_content(title=""))  # a title taken away is a change too
+    assert journal.changes_nothing(Draft(text="## Prompt\n", starting_text="## Prompt\n"))
+    assert not journal.changes_nothing(Draft(text="## Prompt\nan answer", starting_text="## Prompt\n"))
+    journal.delete(saved.saved_id)
+    assert not journal.changes_nothing(opened)  # the reflection is gone: the draft holds its words

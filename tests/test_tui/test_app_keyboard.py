@@ -4,6 +4,7 @@ binding is one a focused text field also uses."""
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from tui.screens.ending import EndEngagementScreen
 from tui.screens.export import ExportEverythingScreen, ExportScreen
 from tui.screens.forms import CheckInForm, EngagementForm, Form, GoalForm, SessionForm
 from tui.screens.goals import GoalsScreen
-from tui.screens.help import HelpScreen
+from tui.screens.help import HelpScreen, key_name
 from tui.screens.main import MainScreen
 from tui.screens.records import RecordForm
 from tui.screens.search import SearchScreen
@@ -412,3 +413,50 @@ async def test_tab_into_a_filled_field_then_typing_adds_to_its_words(demo_path: 
         await type_text(pilot, " x")
         field = app.screen.query_one("#sponsor-label", Input)
         assert field.value == engagement.sponsor_label + " x"  # nothing it held was replaced
+
+
+async def test_a_goals_first_check_in_is_charted_on_its_own_week(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen) and _focused_id(app) == "goals")
+        chart = app.screen.query_one(GoalChart)
+        await pilot.press("down", "down")  # the demo's third goal has no check-in yet
+        await wait_for(pilot, lambda: chart.points == ())
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckInForm))
+        await type_text(pilot, "6")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: chart.points == ((clock.today(), 6),))
+        picture = chart.render()
+        drawn = picture.plain if isinstance(picture, Text) else ""
+        assert clock.today().isoformat() in drawn
+        assert set(re.findall(r"\b(\d{4})-\d\d-\d\d\b", drawn)) == {str(clock.today().year)}  # no years far off
+
+
+def test_the_keys_list_names_keys_one_way() -> None:
+    assert [key_name(key) for key in ("ctrl+l", "f1", "slash", "comma", "X", "x", "escape,f1,q", "ctrl+home")] == [
+        "Ctrl+L",
+        "F1",
+        "/",
+        ",",
+        "X",
+        "x",
+        "Esc",
+        "Ctrl+Home",
+    ]
+
+
+async def test_a_new_reflection_shows_its_first_prompt_at_80_by_24(demo_path: Path, clock: FixedClock) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.focused, TextArea))
+        area = app.screen.query_one("#text", TextArea)
+        await wait_for(pilot, lambda: area.size.height > 1)
+        await pilot.pause()
+        assert area.text.startswith("## ") and area.cursor_location[0] >= 1  # the cursor where the answer goes
+        assert area.scroll_offset.y == 0  # and the prompt above it in view

@@ -466,3 +466,24 @@ async def test_a_renamed_person_keeps_the_old_name_and_sessions_keep_their_numbe
         await app.screen.run_action("save")
         await wait_for(pilot, lambda: "already has a session" in text_of(app, ".error"))
         assert journal.get(Session, sessions[-1].saved_id).number == sessions[-1].number
+
+
+async def test_opening_a_reflection_and_closing_it_unchanged_leaves_no_draft(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        journal = journal_of(app)
+        reflection = journal.recent_reflections(1)[0]
+        select(app, reflection)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await pilot.press("ctrl+end")  # moving about is not a change
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert journal.drafts() == []
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: notified(app, "Locked."))
+        assert not notified(app, "draft")

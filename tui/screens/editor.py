@@ -175,7 +175,15 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
         area.focus()
         row, column = self.draft.cursor
         area.move_cursor((row, column))
+        # Moved before the area has its size, the view scrolls as if one line tall, hiding a template's first
+        # prompt: once laid out, show the text from its top if the cursor is on the first screen of it.
+        self.call_after_refresh(self._show_from_the_top, area)
         self.set_interval(AUTOSAVE_SECONDS, self.autosave)
+
+    @staticmethod
+    def _show_from_the_top(area: TextArea) -> None:
+        area.scroll_to(y=0, animate=False)
+        area.scroll_cursor_visible(animate=False)
 
     # --- the draft ------------------------------------------------------------------------
 
@@ -257,7 +265,7 @@ class EditorScreen(Screen[Reflection | None], Lockable, JournalView):
     def action_close(self) -> None:
         draft = self.current_draft()
         with self._draft_writes:
-            if not draft.is_untouched():
+            if not self.journal.changes_nothing(draft):
                 self.draft = self.journal.save_draft(draft)
                 self.app.notify("Draft kept (encrypted); it reopens when you start a reflection.")
             else:

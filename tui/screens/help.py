@@ -36,12 +36,31 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns("key", "what it does")
         # The screen this one was opened over.
         underneath = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        listed: set[str] = set()
         for binding in getattr(underneath, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
-                table.add_row(self.app.get_key_display(binding), binding.description)
-            elif isinstance(binding, tuple) and len(binding) >= 3:
-                table.add_row(binding[0], binding[2])
-        table.add_row("", Text("Everywhere", style="bold"))
-        for key, what in ALWAYS:
-            table.add_row(key, what)
+            key, what = (binding.key, binding.description) if isinstance(binding, Binding) else binding[:3:2]
+            if what and key_name(key) not in listed:
+                listed.add(key_name(key))
+                table.add_row(key_name(key), what)
+        everywhere = [(key, what) for key, what in ALWAYS if key not in listed]
+        if everywhere:
+            table.add_row("", Text("Everywhere:", style="bold italic"))
+            for key, what in everywhere:
+                table.add_row(key, what)
         table.focus()
+
+
+NAMED_KEYS = {"slash": "/", "comma": ",", "escape": "Esc", "space": "Space", "enter": "Enter", "delete": "Del"}
+
+
+def key_name(key: str) -> str:
+    """A binding's (first) key as the keys list writes it: "Ctrl+L", "F1", "/", "X"."""
+    first = key.split(",")[0]
+    *modifiers, last = first.split("+")
+    if last in NAMED_KEYS:
+        last = NAMED_KEYS[last]
+    elif len(last) > 1:
+        last = last.upper() if last[0] == "f" and last[1:].isdigit() else last.capitalize()  # F1, Home
+    elif modifiers:
+        last = last.upper()  # Ctrl+L; a letter alone keeps its case, as "x" and "X" are different keys
+    return "+".join([*(modifier.capitalize() for modifier in modifiers), last])

@@ -72,6 +72,9 @@ class MainScreen(Screen[None], JournalView):
         Binding("X", "exports", "What I disclosed", show=False),
         Binding("comma", "settings", "Settings", show=False),
         Binding("E", "new_engagement", "New engagement", show=False),
+        Binding("N", "names", "Themes and people", show=False),
+        Binding("T", "templates", "Templates", show=False),
+        Binding("D", "deleted", "Deleted records", show=False),
     ]
 
     def __init__(self, *, reopen: str | None = None) -> None:
@@ -344,9 +347,18 @@ class MainScreen(Screen[None], JournalView):
         """A record was edited, reverted, archived (select it) or deleted (None): show the journal as it now is."""
         self.refresh_timeline(select=value if isinstance(value, (Engagement, Session, Reflection, Draft)) else None)
 
+    _left = False
+    """Whether another screen has been over this one since the timeline was last built."""
+
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        """Back from another screen (deleted records restored, themes merged): show what changed there."""
-        if self.candour.journal is not None:
+        """Back from another screen (deleted records restored, themes merged): show what changed there. Not when
+        first shown: `on_mount` has just built the timeline, and building it again would wait for the
+        reflections loading in the background."""
+        if self._left and self.candour.journal is not None:
+            self._left = False
             self.refresh_timeline(select=self.selected)
 
     def action_deleted(self) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Markdown, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from journal import CandourError, Engagement, Goal, Person, SearchFilters, SearchHit, Theme, match_spans, parse_range
-from tui.describe import record_markdown
+from tui.describe import KIND_NAMES, record_markdown
 from tui.screens.base import JournalView, Reopened
 from tui.widgets.field import Field
 
@@ -97,7 +97,10 @@ class SearchScreen(Screen[None], JournalView, Reopened):
         for hit in hits:
             day = f"{hit.day:%d %b %Y}" if hit.day else ""
             shown = Text.assemble(
-                f"{day:<12}{hit.kind:<11}", _marked(hit.title, query), "\n", _marked(hit.snippet, query)
+                f"{day:<12}{KIND_NAMES.get(hit.kind, hit.kind):<11}",
+                _marked(hit.title, query),
+                "\n",
+                _marked(hit.snippet, query),
             )
             results.add_option(Option(shown, id=hit.record_id))
         count = f"{len(hits)}{'+' if len(hits) == RESULTS_SHOWN else ''}"

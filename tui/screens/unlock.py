@@ -46,7 +46,10 @@ class UnlockScreen(Screen[Unlocked], AppView):
     @on(Button.Pressed, "#unlock-button")
     def start_unlock(self) -> None:
         field = self.query_one("#passphrase", Input)
-        if not field.value or self._tried is not None:
+        if self._tried is not None:
+            return
+        if not field.value:
+            self.query_one("#unlock-error", Static).update("Type your passphrase, then press Enter.")
             return
         self._tried = field.value
         self._busy(True)

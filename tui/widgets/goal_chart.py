@@ -6,7 +6,7 @@ Drawn by textual-plotext (see pyproject.toml for why a library rather than hand-
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from textual_plotext import PlotextPlot
 
@@ -14,6 +14,9 @@ from journal import CheckIn, Goal
 
 DATE_FORM = "Y-m-d"
 """How plotext reads and prints the check-ins' days (its own notation): ISO dates, the same in every locale."""
+
+
+ONE_WEEK = timedelta(days=7)
 
 
 class GoalChart(PlotextPlot):
@@ -40,6 +43,11 @@ class GoalChart(PlotextPlot):
             # A thin line between check-ins and a dot on each: one check-in still shows, and reads without colour.
             plt.plot(days, ratings, marker="braille")
             plt.scatter(days, ratings, marker="●")
+            if len(set(days)) == 1:  # left to itself, plotext spreads one day over decades either side
+                only = history[0].rated_on
+                # plotext takes days in its date form wherever it takes numbers; its types only say numbers.
+                plt.xlim((only - ONE_WEEK).isoformat(), (only + ONE_WEEK).isoformat())  # type: ignore[arg-type]
+                plt.xticks([only.isoformat()])  # type: ignore[list-item]
             if goal.target_rating is not None:
                 plt.hline(goal.target_rating)
                 plt.title(f"Ratings over time; target {goal.target_rating}/10 is the level line")

@@ -38,7 +38,10 @@ class HelpScreen(ModalScreen[None]):
         underneath = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
         listed: set[str] = set()
         for binding in getattr(underneath, "BINDINGS", []):
-            key, what = (binding.key, binding.description) if isinstance(binding, Binding) else binding[:3:2]
+            if isinstance(binding, Binding):
+                key, what = binding.key, binding.description
+            else:  # (key, action) or (key, action, description)
+                key, what = binding[0], binding[2] if len(binding) > 2 else ""
             if what and key_name(key) not in listed:
                 listed.add(key_name(key))
                 table.add_row(key_name(key), what)

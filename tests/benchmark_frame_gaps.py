@@ -44,6 +44,16 @@ def long_journal(folder: Path) -> Path:
     return path
 
 
+async def ticker(delays: list[float], stop: asyncio.Event) -> None:
+    """Wake every `TICK_SECONDS` until `stop` is set, adding to `delays` how late each wake-up was."""
+    last = time.perf_counter()
+    while not stop.is_set():
+        await asyncio.sleep(TICK_SECONDS)
+        now = time.perf_counter()
+        delays.append(now - last - TICK_SECONDS)
+        last = now
+
+
 async def one_run(path: Path) -> list[float]:
     """The ticker's delays (seconds) while the cursor goes onto and off the long reflection three times."""
     app = make_app(path, limits=CHEAP_LIMITS, clock=CLOCK)
@@ -54,22 +64,13 @@ async def one_run(path: Path) -> list[float]:
         tree = app.screen.query_one(Tree)
         titles = [getattr(getattr(tree.get_node_at_line(line), "data", None), "title", "") for line in range(20)]
         long_line = titles.index("A very long one")
-        running = True
-
-        async def ticker() -> None:
-            last = time.perf_counter()
-            while running:
-                await asyncio.sleep(TICK_SECONDS)
-                now = time.perf_counter()
-                delays.append(now - last - TICK_SECONDS)
-                last = now
-
-        ticking = asyncio.create_task(ticker())
+        stop = asyncio.Event()
+        ticking = asyncio.create_task(ticker(delays, stop))
         for _ in range(3):
             for line in (long_line - 1, long_line, long_line + 1):
                 tree.cursor_line = line
                 await pilot.pause(1.0)
-        running = False
+        stop.set()
         await ticking
     return delays
 
@@ -79,28 +80,19 @@ async def large_journal_run(path: Path) -> list[float]:
     background load, then while the cursor walks down the first 40 lines of the timeline."""
     app = make_app(path, clock=CLOCK)
     delays: list[float] = []
-    running = True
-
-    async def ticker() -> None:
-        last = time.perf_counter()
-        while running:
-            await asyncio.sleep(TICK_SECONDS)
-            now = time.perf_counter()
-            delays.append(now - last - TICK_SECONDS)
-            last = now
-
+    stop = asyncio.Event()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen) and app.focused is not None)
         app.screen.query_one("#passphrase", Input).value = JOURNAL_PASSPHRASE
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), seconds=600)
-        ticking = asyncio.create_task(ticker())  # from the main view's first picture on
+        ticking = asyncio.create_task(ticker(delays, stop))  # from the main view's first picture on
         await wait_for(pilot, lambda: not app.workers, seconds=600)
         tree = app.screen.query_one(Tree)
         for line in range(40):
             tree.cursor_line = line
             await pilot.pause(0.1)
-        running = False
+        stop.set()
         await ticking
     return delays
 

@@ -193,17 +193,17 @@ journal.close()
 """
 
 
+def probe(script: str, *args: str) -> list[str]:
+    """Run `script` in a Python process of its own, as installed, and return the words of its last line."""
+    output = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=ROOT, env=as_installed(), capture_output=True, text=True, check=True
+    ).stdout
+    return output.strip().splitlines()[-1].split()
+
+
 def steady_memory(path: Path) -> float:
     """MiB resident in a process that unlocked the journal and searched it."""
-    output = subprocess.run(
-        [sys.executable, "-c", MEMORY_PROBE, str(path), PASSPHRASE],
-        cwd=ROOT,
-        env=as_installed(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return float(output.strip())
+    return float(probe(MEMORY_PROBE, str(path), PASSPHRASE)[0])
 
 
 def cache_share(path: Path) -> float:
@@ -250,15 +250,7 @@ asyncio.run(main())
 def app_after_unlock(path: Path) -> tuple[float, float]:
     """Seconds from the journal being open (the key derived) to the main view's first picture, and MiB resident
     once the app has finished what it does after unlock (its background work included), headless at 120x40."""
-    output = subprocess.run(
-        [sys.executable, "-c", APP_PROBE, str(path), PASSPHRASE],
-        cwd=ROOT,
-        env=as_installed(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    shown, resident = output.split()[-2:]
+    shown, resident = probe(APP_PROBE, str(path), PASSPHRASE)
     return float(shown), float(resident)
 
 
@@ -326,15 +318,7 @@ print(records, *search_after_unlock(path, int(sys.argv[2])))
 def records_and_searches(path: Path, repeats: int) -> tuple[int, float, float]:
     """The journal's number of records and `search_after_unlock`, measured by a process of its own (so that
     what it holds does not count in the peak of the commands run after it)."""
-    output = subprocess.run(
-        [sys.executable, "-c", SEARCH_PROBE, str(path), str(repeats)],
-        cwd=ROOT,
-        env=as_installed(),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    records, first, later = output.split()[-3:]
+    records, first, later = probe(SEARCH_PROBE, str(path), str(repeats))
     return int(records), float(first), float(later)
 
 

@@ -54,6 +54,20 @@ def cached_documents(vault: Vault) -> SearchDocuments:
     }
 
 
+def _decrypted_reflections(journal: Journal) -> list[int]:
+    """From now on, how many reflections each read of many records decrypts."""
+    decrypted: list[int] = []
+    get_many = journal.vault.get_many
+
+    def counting(entries: object, unreadable: object = None) -> object:
+        records = get_many(entries, unreadable)  # type: ignore[arg-type]
+        decrypted.append(sum(record.kind == "reflection" for record in records))
+        return records
+
+    journal.vault.get_many = counting  # type: ignore[method-assign, assignment]
+    return decrypted
+
+
 def results(journal: Journal, query: str, filters: SearchFilters = NO_FILTERS) -> list[tuple[str, str]]:
     return [(hit.record_id, hit.snippet) for hit in journal.search(query, filters, limit=None)]
 
@@ -63,15 +77,7 @@ def test_search_from_the_cache_matches_search_from_the_records(journal_path: Pat
     with reopen(journal_path) as cached:
         assert len(cached_documents(cached.vault)) == 41  # the theme too, as an empty document
         assert cached_documents(cached.vault)[bytes.fromhex(cached.all(Theme)[0].saved_id)] == (1, b"")
-        decrypted: list[int] = []
-        get_many = cached.vault.get_many
-
-        def counting(entries: object, unreadable: object = None) -> object:
-            records = get_many(entries, unreadable)  # type: ignore[arg-type]
-            decrypted.append(sum(record.kind == "reflection" for record in records))
-            return records
-
-        cached.vault.get_many = counting  # type: ignore[method-assign, assignment]
+        decrypted = _decrypted_reflections(cached)
         assert len(results(cached, "entry 39")) == 1
         assert sum(decrypted) == 1  # only the hit, for its snippet: the other 39 came from the cache
         from_cache = {q: results(cached, q) for q in ("cafe", "zoe strasse", '"talk with"', "entry 7")}
@@ -267,20 +273,6 @@ def test_a_save_stores_and_remembers_its_value_before_a_search_index_can_be_buil
         journal.vault.put = storing  # type: ignore[method-assign, assignment]
         journal.save(Reflection("Now about hiring instead", first.written_at, record_id=first.saved_id))
         assert free_while_storing == [False]
-
-
-def _decrypted_reflections(journal: Journal) -> list[int]:
-    """From now on, how many reflections each read of many records decrypts."""
-    decrypted: list[int] = []
-    get_many = journal.vault.get_many
-
-    def counting(entries: object, unreadable: object = None) -> object:
-        records = get_many(entries, unreadable)  # type: ignore[arg-type]
-        decrypted.append(sum(record.kind == "reflection" for record in records))
-        return records
-
-    journal.vault.get_many = counting  # type: ignore[method-assign, assignment]
-    return decrypted
 
 
 @pytest.mark.parametrize("in_a_transaction", [False, True], ids=["own", "inside a transaction"])

@@ -32,7 +32,7 @@ from tui.screens.forms import CheckInForm, EngagementForm, Form, GoalForm, Sessi
 from tui.screens.goals import GoalsScreen
 from tui.screens.help import HelpScreen, key_name
 from tui.screens.main import MainScreen
-from tui.screens.records import RecordForm
+from tui.screens.records import DeletedScreen, NamesScreen, RecordForm, TemplatesScreen
 from tui.screens.search import SearchScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.setup import RecoveryKeyScreen
@@ -460,3 +460,16 @@ async def test_a_new_reflection_shows_its_first_prompt_at_80_by_24(demo_path: Pa
         await pilot.pause()
         assert area.text.startswith("## ") and area.cursor_location[0] >= 1  # the cursor where the answer goes
         assert area.scroll_offset.y == 0  # and the prompt above it in view
+
+
+async def test_themes_and_people_templates_and_deleted_records_each_have_a_key(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        for key, screen in (("N", NamesScreen), ("T", TemplatesScreen), ("D", DeletedScreen)):
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, screen))  # noqa: B023 (awaited at once)
+            await pilot.press("escape")

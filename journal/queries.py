@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from journal.errors import DamagedJournal, JournalBusy, RecordNotFound, StorageError
 from journal.models import (
@@ -27,6 +29,7 @@ from journal.models import (
     SessionStatus,
     Theme,
 )
+from journal.outline import Outline
 from journal.records import RecordStore
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, searchable_text
 from journal.text import section
@@ -99,10 +102,58 @@ class Queries(RecordStore):
         # A hit found in the search cache whose record no longer opens is left out, like the record itself.
         return [hit for hit in hits if hit.record_id not in self.unreadable]
 
-    def preload(self) -> None:
-        """Decrypt every reflection now (e.g. in a background thread after unlock), for browsing and search."""
-        self._kind(Reflection.KIND)
-        self._search_index()
+    # --- where reflections belong, for screens that show a few of them --------------------------
+
+    @property
+    def outline(self) -> Outline | None:
+        """Where each reflection belongs, once `place_reflections` has learnt it (None before)."""
+        return self._outline
+
+    def place_reflections(self) -> Outline:
+        """Learn where every reflection belongs without keeping any of them: from the search cache, a page at a
+        time, decrypting only the reflections it lacks or has stale (those written since the last search). Nothing
+        is written. The app does this in the background after unlock, so that its screens decrypt only what they
+        show (`reflections`).
+
+        Returns:
+            The outline, kept current from then on by every save and deletion.
+        """
+        with self._lock:
+            if self._outline is None:
+                outline = Outline()
+                held = self._cache.get(Reflection.KIND)
+                if held is not None:
+                    outline.add(cast(Iterable[Reflection], held.values()))
+                else:
+                    current = self.vault.current_revisions(Reflection.KIND)
+                    placed = set()
+                    for page in self.vault.search_pages_one_at_a_time():
+                        for raw_id, session_id, engagement_id in SearchIndex.cached_places(page, current):
+                            outline.place(raw_id.hex(), session_id, engagement_id)
+                            placed.add(raw_id)
+                    unplaced = [raw_id.hex() for raw_id in current if raw_id not in placed]
+                    read = self._read_many(self._entries_still_there(unplaced).values())
+                    outline.add(value for value in read if isinstance(value, Reflection))
+                self._outline = outline
+            return self._outline
+
+    def reflections(self, record_ids: Collection[str], limit: int | None = None) -> list[Reflection]:
+        """These reflections (the latest `limit` of them), newest first, decrypting only those returned."""
+        entries = sorted(
+            self._entries_still_there(list(record_ids)).values(),
+            key=lambda entry: (entry.sort_key, entry.record_id),
+            reverse=True,
+        )[:limit]
+        held = self._cache.get(Reflection.KIND)
+        if held is not None:
+            values = {entry.id_hex: held.get(entry.id_hex) for entry in entries}
+        else:
+            values = {value.saved_id: value for value in self._read_many(entries)}
+        return [value for entry in entries if isinstance(value := values.get(entry.id_hex), Reflection)]
+
+    def session_reflections(self, session: Session) -> list[Reflection]:
+        """The reflections written about a session, newest first."""
+        return self.reflections(self.place_reflections().of_session(session.saved_id))
 
     def _search_index(self) -> SearchIndex:
         with self._lock:

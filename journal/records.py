@@ -24,6 +24,7 @@ from journal import codec
 from journal.clock import Clock, SystemClock
 from journal.errors import DamagedJournal, InvalidInput, RecordInUse, RecordNotFound
 from journal.models import LINK_FIELDS, Model, Reflection, Session
+from journal.outline import Outline
 from journal.search import SearchIndex
 from journal.vault import IndexEntry, Vault
 
@@ -55,6 +56,8 @@ class RecordStore:
         self._cache: dict[str, dict[str, Model]] = {}
         self._search: SearchIndex | None = None
         """The search index once `Queries` has built it: every save and deletion here keeps it current."""
+        self._outline: Outline | None = None
+        """Where each reflection belongs, once `Queries.place_reflections` has learnt it: kept current the same way."""
         self._touched: set[str] | None = None
         """Ids saved or forgotten inside the current `transaction` (None outside one): what to read again
         from the file if it rolls back."""
@@ -69,6 +72,7 @@ class RecordStore:
         with self._lock:
             self._cache.clear()
             self._search = None
+            self._outline = None
             self.vault.close()
 
     def __enter__(self) -> Self:
@@ -240,13 +244,6 @@ class RecordStore:
         values = {value.record_id: value for value in self._read_many(entries)}
         return [cast(Reflection, values[entry.id_hex]) for entry in entries if entry.id_hex in values]
 
-    def loaded_reflections(self) -> list[Reflection]:
-        """The reflections already decrypted by `preload`, search or `all`; newest first. Empty before that."""
-        with self._lock:
-            cached = self._cache.get(Reflection.KIND)
-            values = list(cached.values()) if cached is not None else []
-        return sorted(cast(list[Reflection], values), key=sort_key, reverse=True)
-
     def history(self, record_id: str) -> list[tuple[int, Model | None]]:
         """Every kept revision of a record, oldest first; None marks a deletion."""
         revisions = []
@@ -348,6 +345,8 @@ class RecordStore:
                     cached[value.saved_id] = value
             if self._search is not None:
                 self._search.add(values)
+            if self._outline is not None:
+                self._outline.add(value for value in values if isinstance(value, Reflection))
 
     def _forget(self, record_id: str) -> None:
         with self._lock:
@@ -357,6 +356,8 @@ class RecordStore:
                 cached.pop(record_id, None)
             if self._search is not None:
                 self._search.remove(record_id)
+            if self._outline is not None:
+                self._outline.remove(record_id)
 
     # --- links ------------------------------------------------------------------------------
 

@@ -354,6 +354,29 @@ class SearchIndex:
             goal or None,
         )
 
+    @staticmethod
+    def cached_places(page: SearchPage, current: Mapping[bytes, int]) -> Iterator[tuple[bytes, str | None, str | None]]:
+        """Where the reflections whose documents a search-cache page holds belong, as (raw id, session id,
+        engagement id), for each document made from its record's current revision: read from the document's
+        last fields alone, without parsing its text (see `journal.outline`). A document in another form is
+        passed over, for the caller to decrypt the record instead.
+
+        Args:
+            current: each reflection (raw id) → its current revision.
+        """
+        reflection = Reflection.KIND.encode("ascii") + _SEPARATOR_BYTE
+        for index, (record_id, revision) in enumerate(zip(page.ids, page.revisions, strict=True)):
+            if current.get(record_id) != revision:
+                continue
+            document = page.document(index)
+            if not document.startswith(reflection) or document.count(_SEPARATOR_BYTE) != _CACHED_FIELDS - 1:
+                continue
+            _, engagement, session, _goal, _links, _when = document.rsplit(_SEPARATOR_BYTE, 5)
+            try:
+                yield record_id, session.decode("ascii") or None, engagement.decode("ascii") or None
+            except UnicodeDecodeError:  # not ids (only a bug writes that): the record is decrypted instead
+                continue
+
     def _passes(self, document: _Document, filters: SearchFilters, person_names: tuple[str, ...]) -> bool:
         if filters.kinds and document.kind not in filters.kinds:
             return False

@@ -11,7 +11,6 @@ escape sequences.
 
 from __future__ import annotations
 
-import gc
 import signal
 import time
 from collections.abc import Iterable
@@ -234,7 +233,6 @@ class CandourApp(GuardedApp):
         self._reopen_after_unlock = next(
             (screen.OPENED_BY for screen in reversed(self.screen_stack) if isinstance(screen, Reopened)), None
         )
-        gc.unfreeze()  # what the main view froze after loading (see MainScreen._reflections_loaded) is freed now
         # Pop every screen that showed journal content; their widgets (and the text in them) go with them.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):
             self.pop_screen()

@@ -162,12 +162,11 @@ def reflection_markdown(journal: Journal, reflection: Reflection) -> str:
 
 
 def session_markdown(journal: Journal, session: Session) -> str:
-    """A session with its agenda, the reflections already loaded for it, and its actions."""
+    """A session with its agenda, the reflections written about it, and its actions."""
     lines = [f"# Session {session.number}", f"*{format_day(session.held_on)} · {session.status.value}*"]
     if session.agenda:
         lines += ["## What I wanted to bring", session.agenda]
-    reflections = [r for r in journal.loaded_reflections() if r.session_id == session.record_id]
-    for reflection in reflections:
+    for reflection in journal.session_reflections(session):
         lines += ["---", reflection_markdown(journal, reflection)]
     actions = [action for action in journal.all(Action) if action.session_id == session.record_id]
     if actions:

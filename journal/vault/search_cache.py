@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 
 import crypto
 from journal.errors import DamagedJournal, DamagedRecord
@@ -47,6 +47,19 @@ class SearchCache:
             except DamagedJournal:  # the table's own SQLite pages are damaged: derived data, rebuilt from records
                 return {}
             return {number: page for number, page in opened.items() if page is not None}
+
+    def pages_one_at_a_time(self) -> Iterator[SearchPage]:
+        """Every page of the sealed search cache that opens, read and opened one at a time: for a caller that
+        keeps only a little of each page, so that only one is held at once (a large journal's cache is as large
+        as its text), and that leaves the file to other threads between pages (the screen's own reads)."""
+        for number in range(search_pages.PAGE_COUNT):
+            with self._file.mutex:
+                try:
+                    page = self._open_pages({number}).get(number)
+                except DamagedJournal:  # the table's own SQLite pages are damaged: as in `cached_pages`
+                    return
+            if page is not None:
+                yield page
 
     def store_documents(self, documents: SearchDocuments) -> None:
         """Add or replace documents in the search cache; each touched page is re-sealed once.

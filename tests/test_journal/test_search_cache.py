@@ -84,7 +84,7 @@ def test_search_from_the_cache_matches_search_from_the_records(journal_path: Pat
         theme = cached.all(Theme)[0]
         by_theme = results(cached, "zoe", SearchFilters(theme_id=theme.saved_id))
     with reopen(journal_path) as uncached:
-        uncached.preload()  # decrypts every reflection and indexes the models instead
+        uncached.all(Reflection)  # every reflection decrypted: search indexes the models instead
         assert {q: results(uncached, q) for q in from_cache} == from_cache
         assert results(uncached, "zoe", SearchFilters(theme_id=theme.saved_id)) == by_theme
     assert len(by_theme) == 20
@@ -232,14 +232,15 @@ def test_a_read_failing_midway_through_the_cache_is_passed_over_and_leaves_no_th
 
 
 def test_a_reflection_saved_while_reflections_are_in_memory_is_cached_with_its_new_text(journal_path: Path) -> None:
-    # The app decrypts every reflection at unlock before its first search: what that search seals for a
-    # reflection changed since comes from memory, and must be the current revision's text.
+    # A process that read every reflection before its first search (an export of everything, say) seals, for a
+    # reflection changed since the cache was written, what it holds in memory: the current revision's text.
     first = fill(journal_path)[0]
     raw_id = bytes.fromhex(first.saved_id)
     with reopen(journal_path) as journal:
         journal.save(Reflection("Now about hiring instead", first.written_at, record_id=first.saved_id))
     with reopen(journal_path) as journal:
-        journal.preload()  # every reflection decrypted, then the search index built
+        journal.all(Reflection)  # every reflection decrypted, then the search index built
+        journal.search("")
         revision, document = cached_documents(journal.vault)[raw_id]
         assert revision == journal.vault.entry(first.saved_id).revision == 2
         assert b"now about hiring instead" in document
@@ -252,7 +253,8 @@ def test_a_save_stores_and_remembers_its_value_before_a_search_index_can_be_buil
     # remembering its value, a search could seal the older value held in memory as the new revision's.
     first = fill(journal_path)[0]
     with reopen(journal_path) as journal:
-        journal.preload()
+        journal.all(Reflection)
+        journal.search("")
         free_while_storing: list[bool] = []
         put = journal.vault.put
 

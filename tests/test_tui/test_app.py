@@ -4,7 +4,6 @@ search, check-in, settings, and the guards against plaintext leaving behind the 
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import sqlite3
 import stat
@@ -12,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,18 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static, TextArea, Tree
 
-from journal import CheckIn, Engagement, FixedClock, Journal, Reflection, WrongPassphrase, WrongRecoveryKey
+from journal import (
+    CheckIn,
+    Engagement,
+    FixedClock,
+    Journal,
+    Reflection,
+    Session,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
 from journal.demo import DEMO_PASSPHRASE
+from journal.vault import Vault
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tui.app import CRASH_MESSAGE, CandourApp, make_app
 from tui.screens import editor
@@ -30,7 +39,7 @@ from tui.screens.base import Reopened
 from tui.screens.editor import EditorScreen
 from tui.screens.forms import CheckInForm, EngagementForm
 from tui.screens.goals import GoalsScreen
-from tui.screens.main import MainScreen
+from tui.screens.main import FREE_ENTRIES_SHOWN, MainScreen
 from tui.screens.search import SearchScreen
 from tui.screens.settings import NewRecoveryKeyScreen, SettingsScreen
 from tui.screens.setup import RecoveryKeyScreen, SetupScreen
@@ -594,13 +603,51 @@ async def test_the_app_says_it_is_about_to_lock_and_a_key_keeps_it_open(demo_pat
         assert app.journal is not None and not app._lock_warned
 
 
-async def test_what_the_main_view_read_is_frozen_from_the_collector_only_until_the_lock(
-    demo_path: Path, clock: FixedClock
+async def test_the_main_view_decrypts_only_the_reflections_it_shows(
+    journal_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = app_for(demo_path, clock)
+    journal, _ = Journal.create(journal_path, PASSPHRASE, kdf=CHEAP_KDF, limits=CHEAP_LIMITS, clock=clock)
+    with journal:
+        older = journal.save(Engagement("Older", starts_on=date(2025, 1, 6)))
+        current = journal.save(Engagement("Current", starts_on=date(2026, 9, 1)))
+        old_session = journal.save(Session(older.saved_id, date(2025, 2, 3), 1))
+        session = journal.save(Session(current.saved_id, date(2026, 9, 10), 1))
+        start = datetime(2025, 2, 3, 18, 0)
+        old = journal.save_many(
+            Reflection(f"Old {n}", start + timedelta(hours=n), session_id=old_session.saved_id) for n in range(40)
+        )
+        start = datetime(2026, 9, 10, 18, 0)
+        journal.save_many(
+            Reflection(f"About it {n}", start + timedelta(hours=n), session_id=session.saved_id) for n in range(5)
+        )
+        journal.save_many(
+            Reflection(f"Free {n}", start + timedelta(days=1, hours=n), engagement_id=current.saved_id)
+            for n in range(80)
+        )
+    decrypted: list[str] = []
+    get_many = Vault.get_many
+
+    def counting(self: Vault, entries: Any, unreadable: Any = None) -> Any:
+        records = get_many(self, entries, unreadable)
+        decrypted.extend(record.record_id for record in records if record.kind == "reflection")
+        return records
+
+    monkeypatch.setattr(Vault, "get_many", counting)
+    app = app_for(journal_path, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and gc.get_freeze_count() > 0)
-        await pilot.press("ctrl+l")
-        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
-        assert gc.get_freeze_count() == 0  # the decrypted records can be collected once locked
+        await unlock(pilot, PASSPHRASE)
+        await wait_for(pilot, lambda: app.journal is not None and app.journal.outline is not None and not app.workers)
+        await pilot.pause()
+        tree = app.screen.query_one("#timeline", Tree)
+        # The current engagement's 5 reflections about its session and its latest 50 free entries (the latest 15,
+        # under Recent, among them); never the older engagement's, which is folded.
+        assert len(set(decrypted)) == 5 + FREE_ENTRIES_SHOWN
+        assert not set(decrypted) & {reflection.saved_id for reflection in old}
+        older_node = next(node for node in tree.root.children if node.data == older)
+        assert not older_node.is_expanded and not older_node.children[0].children
+        tree.move_cursor(older_node)
+        await pilot.press("enter")  # unfolds it: its session's reflections are decrypted now
+        await wait_for(pilot, lambda: older_node.is_expanded and older_node.children[0].children)
+        assert {reflection.saved_id for reflection in old} <= set(decrypted)
+        labels = [str(node.label) for node in older_node.children[0].children]
+        assert labels[:2] == ["05 Feb 2025 · Old 39", "05 Feb 2025 · Old 38"]

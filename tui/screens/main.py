@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, TextArea, Tree
+from textual.widgets.tree import TreeNode
 
 from journal import (
     AFTER_SESSION,
@@ -37,11 +36,11 @@ from tui.screens.records import (
 from tui.widgets.timeline import FittingTree
 
 RECENT_SHOWN = 15
+"""Reflections listed under "Recent" (decrypted at once, however large the journal)."""
 
 LARGE_TEXT = 20_000
 """Characters beyond which the detail pane shows a record's plain text instead of formatting it (see
 `MainScreen.show_markdown`); a reflection of a few pages stays formatted."""
-"""Reflections listed under "Recent" (decrypted at once, however large the journal)."""
 
 FREE_ENTRIES_SHOWN = 50
 """Free entries listed under an engagement; older ones are found with search."""
@@ -91,6 +90,9 @@ class MainScreen(Screen[None], JournalView):
             yield TextArea(id="detail-text", read_only=True, soft_wrap=True, show_cursor=False)
         yield Footer(compact=True, show_command_palette=False)
 
+    _filled: set[str]
+    """The engagements whose reflections the tree holds (see `_fill`)."""
+
     _left_out_said: str | None = None
     """The last word about unreadable records this screen gave, so it is said once, not at every refresh."""
 
@@ -99,7 +101,7 @@ class MainScreen(Screen[None], JournalView):
         tree.show_root = False
         self.refresh_timeline()
         tree.focus()
-        self.load_all_reflections()
+        self.place_reflections()
         draft = self.journal.current_draft()
         if draft is not None:
             self.open_editor(draft)
@@ -109,10 +111,13 @@ class MainScreen(Screen[None], JournalView):
     # --- the timeline -------------------------------------------------------------------------
 
     def refresh_timeline(self, select: Item = None) -> None:
-        """Rebuild the tree from the journal (reflections under sessions once they are loaded)."""
+        """Rebuild the tree from the journal. Reflections are decrypted only where the tree is open: the recent
+        ones, and those of the engagement shown open (the current one, or one opened with the cursor), once the
+        journal knows where each reflection belongs (learnt in the background after unlock)."""
         journal = self.journal
         tree: Tree[Item] = self.query_one("#timeline", Tree)
         tree.clear()
+        self._filled = set()
         drafts = journal.drafts()
         if drafts:
             waiting = tree.root.add(f"Unfinished drafts ({len(drafts)})", None, expand=True)
@@ -122,9 +127,7 @@ class MainScreen(Screen[None], JournalView):
         for reflection in journal.recent_reflections(RECENT_SHOWN):
             recent.add_leaf(_reflection_label(reflection), reflection)
         current = journal.current_engagement()
-        by_session: dict[str | None, list[Reflection]] = {}
-        for reflection in journal.loaded_reflections():
-            by_session.setdefault(reflection.session_id, []).append(reflection)
+        outline = journal.outline
         for engagement in journal.all(Engagement):
             progress = journal.progress(engagement)
             archived = " · archived" if engagement.archived else ""
@@ -132,17 +135,11 @@ class MainScreen(Screen[None], JournalView):
                 f"{engagement.title} · {progress.describe()}{archived}", engagement, expand=engagement == current
             )
             for session in reversed(journal.sessions_of(engagement)):
-                reflections = by_session.get(session.record_id, [])
-                session_node = node.add(
-                    _session_label(session), session, expand=bool(reflections), allow_expand=bool(reflections)
-                )  # a session with nothing under it shows no expander
-                for reflection in reflections:
-                    session_node.add_leaf(_reflection_label(reflection), reflection)
-            free = [r for r in by_session.get(None, []) if r.engagement_id == engagement.record_id]
-            if free:
-                between = node.add("Between sessions", None)
-                for reflection in free[:FREE_ENTRIES_SHOWN]:
-                    between.add_leaf(_reflection_label(reflection), reflection)
+                written = bool(outline and outline.of_session(session.saved_id))
+                # A session with nothing under it shows no expander.
+                node.add(_session_label(session), session, expand=written, allow_expand=written)
+            if node.is_expanded:
+                self._fill(node)
         if not journal.all(Engagement):
             self.show_markdown(
                 "# Welcome\n\nCreate your first engagement with **E**, then add a session with **a** "
@@ -151,6 +148,27 @@ class MainScreen(Screen[None], JournalView):
         elif (select is None or not self._move_cursor_to(tree, select)) and not self._move_cursor_to(tree, current):
             self.show(current)
         self._say_what_was_left_out()
+
+    @on(Tree.NodeExpanded)
+    def _opened(self, event: Tree.NodeExpanded[Item]) -> None:
+        self._fill(event.node)
+
+    def _fill(self, node: TreeNode[Item]) -> None:
+        """Put an engagement's reflections under its sessions, and its latest free entries after them, decrypting
+        only those; once per engagement each time the tree is built."""
+        engagement, outline = node.data, self.journal.outline
+        if outline is None or not isinstance(engagement, Engagement) or engagement.saved_id in self._filled:
+            return
+        self._filled.add(engagement.saved_id)
+        for session_node in node.children:
+            if isinstance(session_node.data, Session):
+                for reflection in self.journal.reflections(outline.of_session(session_node.data.saved_id)):
+                    session_node.add_leaf(_reflection_label(reflection), reflection)
+        free = self.journal.reflections(outline.free_entries(engagement.saved_id), FREE_ENTRIES_SHOWN)
+        if free:
+            between = node.add("Between sessions", None)
+            for reflection in free:
+                between.add_leaf(_reflection_label(reflection), reflection)
 
     def _say_what_was_left_out(self) -> None:
         """Name the records that could not be read (damaged) once each time more are found: the rest is shown."""
@@ -171,21 +189,18 @@ class MainScreen(Screen[None], JournalView):
         return False
 
     @work(thread=True, exclusive=True, group="load")
-    def load_all_reflections(self) -> None:
-        """Decrypt every reflection in the background, then place them under their sessions."""
+    def place_reflections(self) -> None:
+        """Learn in the background where each reflection belongs (without keeping their text), then show those of
+        the open engagement under their sessions."""
         journal = self.candour.journal
         if journal is None:
             return
-        journal.preload()
-        self.app.call_from_thread(self._reflections_loaded)
+        journal.place_reflections()
+        self.app.call_from_thread(self._reflections_placed)
 
-    def _reflections_loaded(self) -> None:
+    def _reflections_placed(self) -> None:
         if self.candour.journal is not None and self.is_attached:
             self.refresh_timeline(select=self.selected)
-            # Everything read so far is kept until the journal locks: the cycle collector need not walk it
-            # again. Its full passes over a large journal's records stalled the screen for 150 ms at a time
-            # (the app unfreezes and collects them when it locks).
-            gc.freeze()
 
     @property
     def selected(self) -> Item:

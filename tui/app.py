@@ -11,6 +11,7 @@ escape sequences.
 
 from __future__ import annotations
 
+import gc
 import signal
 import time
 from collections.abc import Iterable
@@ -233,6 +234,7 @@ class CandourApp(GuardedApp):
         self._reopen_after_unlock = next(
             (screen.OPENED_BY for screen in reversed(self.screen_stack) if isinstance(screen, Reopened)), None
         )
+        gc.unfreeze()  # what the main view froze once it had placed the reflections (see MainScreen) is freed now
         # Pop every screen that showed journal content; their widgets (and the text in them) go with them.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):
             self.pop_screen()

@@ -4,6 +4,7 @@ search, check-in, settings, and the guards against plaintext leaving behind the 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import sqlite3
 import stat
@@ -651,3 +652,15 @@ async def test_the_main_view_decrypts_only_the_reflections_it_shows(
         assert {reflection.saved_id for reflection in old} <= set(decrypted)
         labels = [str(node.label) for node in older_node.children[0].children]
         assert labels[:2] == ["05 Feb 2025 · Old 39", "05 Feb 2025 · Old 38"]
+
+
+async def test_what_the_main_view_holds_is_frozen_from_the_collector_only_until_the_lock(
+    demo_path: Path, clock: FixedClock
+) -> None:
+    app = app_for(demo_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen) and gc.get_freeze_count() > 0)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnlockScreen))
+        assert gc.get_freeze_count() == 0  # what was decrypted can be collected once locked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -201,6 +203,10 @@ class MainScreen(Screen[None], JournalView):
     def _reflections_placed(self) -> None:
         if self.candour.journal is not None and self.is_attached:
             self.refresh_timeline(select=self.selected)
+            # What is held by now (the journal's index, the outline, the app's own widgets) lives until the lock:
+            # the cycle collector need not walk it again. Its full passes over a large journal's index stalled the
+            # screen for 150 ms at a time (the app unfreezes and collects them when it locks).
+            gc.freeze()
 
     @property
     def selected(self) -> Item:

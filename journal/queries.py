@@ -30,6 +30,7 @@ from journal.models import (
     Theme,
 )
 from journal.outline import Outline
+from journal.process import give_back_freed_memory
 from journal.records import RecordStore
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, searchable_text
 from journal.text import section
@@ -134,6 +135,7 @@ class Queries(RecordStore):
                     unplaced = [raw_id.hex() for raw_id in current if raw_id not in placed]
                     read = self._read_many(self._entries_still_there(unplaced).values())
                     outline.add(value for value in read if isinstance(value, Reflection))
+                    give_back_freed_memory()
                 self._outline = outline
             return self._outline
 
@@ -277,7 +279,10 @@ class Queries(RecordStore):
 
     def sessions_of(self, engagement: Engagement) -> list[Session]:
         """An engagement's sessions, oldest first."""
-        sessions = [session for session in self.all(Session) if session.engagement_id == engagement.record_id]
+        # Picked from the held sessions before sorting: the timeline asks for each engagement's, and sorting every
+        # session of a decade's journal each time took most of its first picture.
+        held = cast(Iterable[Session], self._kind(Session.KIND).values())
+        sessions = [session for session in held if session.engagement_id == engagement.record_id]
         return sorted(sessions, key=lambda session: (session.held_on, session.number))
 
     def engagement_records(self, engagement: Engagement) -> list[Model]:

@@ -8,7 +8,9 @@ digest of the record id; every other live record has an empty document, so that 
 pages a save changes never depends on the record's kind. A page is one envelope, so loading the cache costs a few large
 decryptions instead of one per record. A page lists its ids, revisions and document lengths
 ahead of the documents, so it is read with a few calls written in C, and a search looks for
-its words in the page as a whole rather than document by document.
+its words in the page as a whole rather than document by document. Everything after a page's
+layout is compressed before it is sealed: the cache holds a copy of the journal's text, and folded
+text shrinks to about a third.
 
 It is derived data: a document whose revision is not the record's current one is ignored
 and rebuilt from the record, and a page that fails to open is rebuilt whole.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import struct
+import zlib
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -26,11 +29,16 @@ import crypto
 PAGE_COUNT = 64
 """Pages of the cache; a keyed digest of a record's id picks one (see `search_page_of`)."""
 
-PAGE_LAYOUT = b"CSP\x04"
+PAGE_LAYOUT = b"CSP\x05"
 """The first bytes of a page's plaintext, naming its layout and its documents' fields. A page in
 any other layout (written by an older Candour) is treated as missing and rebuilt; change this
 whenever either changes, the way text is folded included (3: `journal.text.fold`, which folds ł to l;
-4: pages picked by a keyed digest of the id, so documents moved)."""
+4: pages picked by a keyed digest of the id, so documents moved; 5: the rest of the page compressed)."""
+
+COMPRESSION_LEVEL = 1
+"""zlib's level for a page's contents: folded text shrinks to about a third even at the fastest level, and
+the cache is as large as the journal's text; higher levels gained a few percent for several times the time.
+What compressed sizes can show is in the README's privacy section."""
 
 _ID_SIZE = 16
 _COUNT = struct.Struct(">I")
@@ -54,9 +62,8 @@ class SearchPage(NamedTuple):
 
     def subset(self, indices: Iterable[int]) -> SearchPage:
         """A page holding only the documents at these places."""
-        return decode_page(
-            encode_page({self.ids[index]: (self.revisions[index], self.document(index)) for index in indices})
-        )
+        kept = {self.ids[index]: (self.revisions[index], self.document(index)) for index in indices}
+        return _parse_contents(_contents(kept))
 
     def documents(self) -> SearchDocuments:
         """Every document of the page, by record id."""
@@ -79,13 +86,32 @@ def page_id(page: int) -> bytes:
 
 
 def encode_page(documents: SearchDocuments) -> bytes:
-    """Serialise one page: layout, count, ids, revisions, document lengths, then the documents."""
+    """Serialise one page: its layout, then its contents compressed (see `_contents`)."""
+    return PAGE_LAYOUT + zlib.compress(_contents(documents), COMPRESSION_LEVEL)
+
+
+def decode_page(data: bytes) -> SearchPage:
+    """Parse a page. `data` was authenticated, so only another layout or a bug could make it malformed.
+
+    Raises:
+        ValueError: another layout, contents that do not decompress, or lengths that do not add up.
+    """
+    if not data.startswith(PAGE_LAYOUT):
+        raise ValueError("search page in another layout")
+    try:
+        contents = zlib.decompress(memoryview(data)[len(PAGE_LAYOUT) :])
+    except zlib.error:
+        raise ValueError("search page does not decompress") from None
+    return _parse_contents(contents)
+
+
+def _contents(documents: SearchDocuments) -> bytes:
+    """A page's contents: count, ids, revisions, document lengths, then the documents."""
     count = len(documents)
     revisions = [revision for revision, _ in documents.values()]
     texts = [document for _, document in documents.values()]
     return b"".join(
         [
-            PAGE_LAYOUT,
             _COUNT.pack(count),
             *documents,
             struct.pack(f">{count}I", *revisions),
@@ -95,18 +121,16 @@ def encode_page(documents: SearchDocuments) -> bytes:
     )
 
 
-def decode_page(data: bytes) -> SearchPage:
-    """Parse a page. `data` was authenticated, so only another layout or a bug could make it malformed.
+def _parse_contents(data: bytes) -> SearchPage:
+    """Read what `_contents` made.
 
     Raises:
-        ValueError: another layout, or lengths that do not add up.
+        ValueError: lengths that do not add up.
     """
-    if not data.startswith(PAGE_LAYOUT):
-        raise ValueError("search page in another layout")
-    start = len(PAGE_LAYOUT) + _COUNT.size
+    start = _COUNT.size
     if len(data) < start:
         raise ValueError("search page is truncated")
-    (count,) = _COUNT.unpack_from(data, len(PAGE_LAYOUT))
+    (count,) = _COUNT.unpack_from(data, 0)
     ids_end = start + _ID_SIZE * count
     documents_start = ids_end + 8 * count
     if len(data) < documents_start:

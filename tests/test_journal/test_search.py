@@ -583,3 +583,19 @@ def test_a_removed_or_reindexed_record_leaves_no_cached_text_in_memory() -> None
 def test_queries_read_or_and_minus(query: str, parsed: Query) -> None:
     assert parse_query(query) == parsed
     assert parse_query("a OR b").matches("just b here") and not parse_query("a -b").matches("a and b")
+
+
+@given(st.dictionaries(st.binary(min_size=16, max_size=16), st.tuples(st.integers(1, 2**32 - 1), st.binary())))
+def test_a_cache_page_gives_back_every_document_it_was_made_of(documents: dict[bytes, tuple[int, bytes]]) -> None:
+    assert decode_page(encode_page(documents)).documents() == documents
+
+
+def test_a_cache_page_is_compressed_and_one_that_does_not_decompress_is_refused() -> None:
+    text = b"what I want from the next session is to pause before I answer, " * 40
+    documents = {bytes([n]) * 16: (1, text + bytes([n])) for n in range(50)}
+    encoded = encode_page(documents)
+    assert len(encoded) < sum(len(document) for _, document in documents.values()) / 10
+    with pytest.raises(ValueError, match="does not decompress"):
+        decode_page(search_pages.PAGE_LAYOUT + b"not zlib at all")
+    with pytest.raises(ValueError, match="another layout"):
+        decode_page(b"CSP\x04" + encoded[4:])  # a page written before its contents were compressed: rebuilt

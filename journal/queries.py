@@ -45,6 +45,14 @@ _SEARCH_ORDER: tuple[type[Model], ...] = (Session, Goal, Person, Engagement, The
 SEARCHABLE_KINDS: tuple[str, ...] = tuple(model.KIND for model in _SEARCH_ORDER)
 """The kinds of record search finds (what `SearchFilters.kinds` may name)."""
 
+REBUILD_CACHE_BEYOND = 2_000
+"""Reflections the search cache may lack when the app places them (see `Queries.place_reflections`) before it is
+brought up to date first: a few written since the last search cost little to decrypt at each unlock; a whole
+journal's, from a cache an older Candour wrote, would cost seconds at every unlock until a search."""
+
+_PLACED_AT_ONCE = 5_000
+"""Reflections decrypted at a time while placing those the cache lacks, so that memory stays flat."""
+
 _CACHED_IN_SEARCH: tuple[type[Model], ...] = (Reflection, CheckIn, Action)
 """Kinds search reads from its sealed cache: those that grow with every session. The others are few,
 and search needs them whole (sessions and goals place records in engagements, people have aliases).
@@ -112,32 +120,47 @@ class Queries(RecordStore):
 
     def place_reflections(self) -> Outline:
         """Learn where every reflection belongs without keeping any of them: from the search cache, a page at a
-        time, decrypting only the reflections it lacks or has stale (those written since the last search). Nothing
-        is written. The app does this in the background after unlock, so that its screens decrypt only what they
-        show (`reflections`).
+        time, decrypting only the reflections it lacks or has stale (those written since the last search). The app
+        does this in the background after unlock, so that its screens decrypt only what they show (`reflections`).
+
+        Nothing is written, unless the cache lacks more than `REBUILD_CACHE_BEYOND` reflections (one an older
+        Candour wrote lacks them all): it is then brought up to date first, exactly as the first search would.
 
         Returns:
             The outline, kept current from then on by every save and deletion.
         """
         with self._lock:
             if self._outline is None:
-                outline = Outline()
                 held = self._cache.get(Reflection.KIND)
                 if held is not None:
-                    outline.add(cast(Iterable[Reflection], held.values()))
+                    self._outline = Outline()
+                    self._outline.add(cast(Iterable[Reflection], held.values()))
                 else:
-                    current = self.vault.current_revisions(Reflection.KIND)
-                    placed = set()
-                    for page in self.vault.search_pages_one_at_a_time():
-                        for raw_id, session_id, engagement_id in SearchIndex.cached_places(page, current):
-                            outline.place(raw_id.hex(), session_id, engagement_id)
-                            placed.add(raw_id)
-                    unplaced = [raw_id.hex() for raw_id in current if raw_id not in placed]
-                    read = self._read_many(self._entries_still_there(unplaced).values())
-                    outline.add(value for value in read if isinstance(value, Reflection))
-                    give_back_freed_memory()
-                self._outline = outline
+                    self._outline = self._outline_from_cache()
             return self._outline
+
+    def _outline_from_cache(self) -> Outline:
+        current = self.vault.current_revisions(Reflection.KIND)
+        outline, unplaced = self._placed_from_cache(current)
+        if len(unplaced) > REBUILD_CACHE_BEYOND and self._search is None:
+            self._search_index()
+            self._search = None  # not held: it holds the whole cache, and the app keeps only the outline
+            outline, unplaced = self._placed_from_cache(current)
+        for start in range(0, len(unplaced), _PLACED_AT_ONCE):  # in batches: a batch is decrypted at a time
+            entries = self._entries_still_there(unplaced[start : start + _PLACED_AT_ONCE])
+            outline.add(value for value in self._read_many(entries.values()) if isinstance(value, Reflection))
+        give_back_freed_memory()
+        return outline
+
+    def _placed_from_cache(self, current: dict[bytes, int]) -> tuple[Outline, list[str]]:
+        """The outline of the reflections the cache holds at their current revision, and the ids of the rest."""
+        outline = Outline()
+        placed = set()
+        for page in self.vault.search_pages_one_at_a_time():
+            for raw_id, session_id, engagement_id in SearchIndex.cached_places(page, current):
+                outline.place(raw_id.hex(), session_id, engagement_id)
+                placed.add(raw_id)
+        return outline, [raw_id.hex() for raw_id in current if raw_id not in placed]
 
     def reflections(self, record_ids: Collection[str], limit: int | None = None) -> list[Reflection]:
         """These reflections (the latest `limit` of them), newest first, decrypting only those returned."""

@@ -3,14 +3,18 @@ reflections it holds, and kept current by every save, edit, deletion and rolled-
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal import Engagement, Journal, Reflection, Session
+from journal import Engagement, Journal, Reflection, Session, queries
+from journal.vault import search_pages
 from tests.conftest import CHEAP_KDF, CHEAP_LIMITS, PASSPHRASE
 from tests.test_journal.test_search_cache import _decrypted_reflections, reopen
 
@@ -158,3 +162,41 @@ def test_the_outline_follows_every_save_move_deletion_and_rollback(
                 except RuntimeError:
                     pass
             assert_placed_as_saved(journal)
+
+
+def test_a_cache_lacking_many_reflections_is_brought_up_to_date_once(
+    journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An older Candour's cache (another page layout) lacks every reflection: decrypting them all at each unlock
+    # would cost seconds in a large journal, so placing them writes their documents, as the first search would.
+    with monkeypatch.context() as earlier:
+        earlier.setattr(search_pages, "PAGE_LAYOUT", b"CSP\x02")
+        fill(journal_path)
+    monkeypatch.setattr(queries, "REBUILD_CACHE_BEYOND", 10)
+    with reopen(journal_path) as journal:
+        decrypted = _decrypted_reflections(journal)
+        journal.place_reflections()
+        assert sum(decrypted) == 31  # once, to write their documents
+        assert journal._search is None  # the index that wrote them is not held: it holds the whole cache
+        assert_placed_as_saved(journal)
+    with reopen(journal_path) as journal:
+        decrypted = _decrypted_reflections(journal)
+        journal.place_reflections()
+        assert sum(decrypted) == 0
+        assert_placed_as_saved(journal)
+
+
+def test_a_few_reflections_the_cache_lacks_are_placed_without_writing(journal_path: Path) -> None:
+    fill(journal_path)
+    with reopen(journal_path) as journal:
+        journal.save(Reflection("Written since the last search", START + timedelta(days=3)))
+    before = sealed_pages(journal_path)
+    with reopen(journal_path) as journal:
+        journal.place_reflections()
+        assert_placed_as_saved(journal)
+    assert sealed_pages(journal_path) == before
+
+
+def sealed_pages(path: Path) -> list[tuple[int, bytes]]:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return connection.execute("SELECT page, envelope FROM search_pages ORDER BY page").fetchall()

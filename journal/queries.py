@@ -32,7 +32,7 @@ from journal.models import (
 from journal.outline import Outline
 from journal.process import give_back_freed_memory
 from journal.records import RecordStore
-from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, searchable_text
+from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, must_terms, searchable_text
 from journal.text import section
 from journal.vault import IndexEntry, SearchDocuments
 
@@ -104,10 +104,22 @@ class PrepDigest:
 class Queries(RecordStore):
     """Reading across records: search and the views built from several kinds."""
 
-    def search(self, query: str, filters: SearchFilters = NO_FILTERS, limit: int | None = 50) -> list[SearchHit]:
-        """Records matching `query` and `filters`, newest first (see `SearchIndex.search`)."""
+    def search(
+        self, query: str, filters: SearchFilters = NO_FILTERS, limit: int | None = 50, *, once: bool = False
+    ) -> list[SearchHit]:
+        """Records matching `query` and `filters`, newest first (see `SearchIndex.search`).
+
+        Args:
+            once: the only search this process makes (a command): the index is made for this query alone, from the
+                cache read a few pages at a time, and not kept. A decade's journal's whole index holds a copy of
+                its text, which took a command's memory to twice Argon2id's.
+        """
         with self._lock:  # a search parses cached documents into the index: one search at a time
-            hits = self._search_index().search(query, filters, limit, self._original_texts)
+            if once and self._search is None:
+                index = self._built_index(SearchIndex(narrowed_to=must_terms(query)))
+            else:
+                index = self._search_index()
+            hits = index.search(query, filters, limit, self._original_texts)
         # A hit found in the search cache whose record no longer opens is left out, like the record itself.
         return [hit for hit in hits if hit.record_id not in self.unreadable]
 
@@ -183,15 +195,18 @@ class Queries(RecordStore):
     def _search_index(self) -> SearchIndex:
         with self._lock:
             if self._search is None:
-                index = SearchIndex()
-                through_cache = [model.KIND for model in _CACHED_IN_SEARCH if model.KIND not in self._cache]
-                for model in _SEARCH_ORDER:
-                    if model.KIND not in through_cache:
-                        index.add(self._kind(model.KIND).values())
-                if through_cache:
-                    self._index_through_cache(index, through_cache)
-                self._search = index
+                self._search = self._built_index(SearchIndex())
             return self._search
+
+    def _built_index(self, index: SearchIndex) -> SearchIndex:
+        """`index` filled with every searchable record: the few kinds whole, those that grow through the cache."""
+        through_cache = [model.KIND for model in _CACHED_IN_SEARCH if model.KIND not in self._cache]
+        for model in _SEARCH_ORDER:
+            if model.KIND not in through_cache:
+                index.add(self._kind(model.KIND).values())
+        if through_cache:
+            self._index_through_cache(index, through_cache)
+        return index
 
     def _index_through_cache(self, index: SearchIndex, kinds: list[str]) -> None:
         """Index records of these kinds from the sealed search cache, decrypting only those it lacks or
@@ -214,7 +229,8 @@ class Queries(RecordStore):
         if not (searched or held or others):
             return
         on_file: dict[bytes, int] = {}
-        for number, page in self.vault.cached_pages().items():
+        pages = self.vault.cached_pages().items() if index.keeps_pages else self.vault.each_search_page()
+        for number, page in pages:
             on_file.update(zip(page.ids, page.revisions, strict=True))
             index.add_cached(number, page, searched)
         documents: SearchDocuments = {}

@@ -157,10 +157,25 @@ _CACHED_FIELDS = 9
 """Fields of a cached document: kind, day, title, folded text, engagement, session, goal, links, time."""
 
 
-class SearchIndex:
-    """Decrypted, folded text of every record, kept in memory while the journal is unlocked."""
+def must_terms(query: str) -> list[str]:
+    """The terms every hit of `query` holds (those not offered with `OR`): what narrows which cached documents are
+    worth parsing."""
+    return [group[0] for group in parse_query(query).groups if len(group) == 1]
 
-    def __init__(self) -> None:
+
+class SearchIndex:
+    """Decrypted, folded text of every record, kept in memory while the journal is unlocked.
+
+    Args:
+        narrowed_to: for an index made for one search alone (a command's): the terms its every hit holds
+            (`must_terms`). Documents from the search cache that lack one are passed over, and pages are not
+            kept, so the index holds only what could match instead of a copy of the journal's text.
+    """
+
+    def __init__(self, narrowed_to: list[str] | None = None) -> None:
+        self._narrowed_to = narrowed_to
+        self._current_in_cache: set[bytes] = set()
+        """For a narrowed index: every record whose current document the cache held (see `has_cached`)."""
         self._documents: dict[str, _Document] = {}
         self._pages: dict[int, SearchPage] = {}
         """Pages of the search cache by number, holding only documents still to be found (see `add_cached`)."""
@@ -227,8 +242,9 @@ class SearchIndex:
         """
         parsed = parse_query(query)
         terms = parsed.terms
-        # Only a term that must match narrows which cached documents are worth parsing.
-        self._parse_candidates([group[0] for group in parsed.groups if len(group) == 1])
+        if self._narrowed_to is not None and must_terms(query) != self._narrowed_to:
+            raise ValueError("an index narrowed to some terms answers only a query that must hold them")
+        self._parse_candidates(must_terms(query))
         person_names = self._people.get(filters.person_id, ()) if filters.person_id else ()
         hits = [
             document
@@ -296,13 +312,25 @@ class SearchIndex:
         if page.data.count(_SEPARATOR_BYTE, page.bounds[0]) != (_CACHED_FIELDS - 1) * len(wanted):
             return  # documents with other fields (only a bug writes them): rebuilt from the records instead
         ids = [page.ids[index] for index in wanted]
+        if self._narrowed_to is not None:
+            self._current_in_cache.update(ids)
+            wanted_here = set(wanted)
+            for index in _containing(page, [term.encode("utf-8") for term in self._narrowed_to]):
+                if index in wanted_here:
+                    self._parse_into_documents(page, index)
+            return
         self._pages[number] = page
         self._unparsed.update(zip(ids, wanted, strict=True))
         self._page_of.update(dict.fromkeys(ids, number))
 
+    @property
+    def keeps_pages(self) -> bool:
+        """Whether the index keeps the cache's pages (every search but a narrowed index's)."""
+        return self._narrowed_to is None
+
     def has_cached(self, record_id: bytes) -> bool:
         """Whether a record (raw id) was indexed from the cache and not re-indexed or removed since."""
-        return record_id in self._unparsed
+        return record_id in self._unparsed or record_id in self._current_in_cache
 
     def _forget_cached(self, record_id: str) -> None:
         """Drop a record's cached document, from memory too: it was re-indexed from its value, or removed."""
@@ -311,6 +339,7 @@ class SearchIndex:
         except ValueError:
             return  # not a record id the cache could hold
         self._unparsed.pop(raw_id, None)
+        self._current_in_cache.discard(raw_id)
         number = self._page_of.pop(raw_id, None)
         if number is None:
             return
@@ -333,10 +362,13 @@ class SearchIndex:
             if self._unparsed.get(page.ids[index]) == index
         ]
         for page, index in chosen:
-            record_id = page.ids[index]
-            del self._unparsed[record_id]
-            with contextlib.suppress(ValueError):  # only a bug writes an unreadable document: it is left out
-                self._documents[record_id.hex()] = self._parse_cached(record_id.hex(), page.document(index))
+            del self._unparsed[page.ids[index]]
+            self._parse_into_documents(page, index)
+
+    def _parse_into_documents(self, page: SearchPage, index: int) -> None:
+        record_id = page.ids[index].hex()
+        with contextlib.suppress(ValueError):  # only a bug writes an unreadable document: it is left out
+            self._documents[record_id] = self._parse_cached(record_id, page.document(index))
 
     def _parse_cached(self, record_id: str, cached: bytes) -> _Document:
         kind, day, title, folded, engagement, session, goal, links, when = cached.decode("utf-8").split(_SEPARATOR)

@@ -156,7 +156,7 @@ def list_(context: Context, choice: FilterChoice, limit: int, deleted: bool, as_
                 click.echo("No reflections yet. Write one with: candour add")
             return
         filters = _filters(journal, frozenset({"reflection"}), choice)
-        hits = journal.search("", filters, limit)
+        hits = journal.search("", filters, limit, once=True)
         if as_json:
             echo_document("list", (json_item(journal.find(hit.record_id)) for hit in hits))
             return
@@ -197,7 +197,7 @@ def search(
     query = " ".join(f'"{word}"' if " " in word and '"' not in word else word for word in words)
     with context.journal() as journal:
         filters = _filters(journal, frozenset(kinds), choice)
-        hits = journal.search(query, filters, limit)
+        hits = journal.search(query, filters, limit, once=True)
         if as_json:
             echo_document("search", (json_item(journal.find(hit.record_id), snippet=hit.snippet) for hit in hits))
             return

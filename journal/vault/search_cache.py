@@ -4,9 +4,11 @@ prune removes. Derived data: a page that fails to open is simply absent, and reb
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import sqlite3
 from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING
 
 import crypto
 from journal.errors import DamagedJournal, DamagedRecord
@@ -17,6 +19,9 @@ from journal.vault.index import SealedIndex
 from journal.vault.keyring import KeyRing
 from journal.vault.schema import SEARCH_PAGES_TABLE, create_derived_table, has_table
 from journal.vault.search_pages import SearchDocuments, SearchPage
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 _READ_PAGES = "SELECT page, CAST(envelope AS BLOB) FROM search_pages"
 _WRITE_PAGE = (
@@ -132,6 +137,14 @@ class SearchCache:
         The caller holds the mutex. The whole cache is opened in two threads while SQLite reads the
         next pages (see `_opened_in_two_threads`); the few pages a save or a purge needs, here.
         """
+        open_page = self._page_opener()
+        rows = self.page_rows(pages)
+        if pages is not None:
+            return {number: open_page(number, envelope) for number, envelope in rows}
+        return dict(_opened_in_two_threads(open_page, rows))
+
+    def _page_opener(self) -> Callable[[int, object], SearchPage | None]:
+        """Opens one page's envelope under the search subkey; None for one that fails to open."""
         search_key = self._keyring.keys().search
 
         def open_page(number: int, envelope: object) -> SearchPage | None:
@@ -143,10 +156,19 @@ class SearchCache:
             except (DamagedRecord, ValueError):
                 return None
 
-        rows = self.page_rows(pages)
-        if pages is not None:
-            return {number: open_page(number, envelope) for number, envelope in rows}
-        return _opened_in_two_threads(open_page, rows)
+        return open_page
+
+    def each_page(self) -> Iterator[tuple[int, SearchPage]]:
+        """Every page that opens, by number, as `cached_pages` reads them (two threads, the file held throughout)
+        but handed over one at a time, for a caller that keeps only a little of each: a search made once (a
+        command) holds a few pages at a time instead of a copy of the journal's text."""
+        with self._file.mutex:
+            try:
+                for number, page in _opened_in_two_threads(self._page_opener(), self.page_rows()):
+                    if page is not None:
+                        yield number, page
+            except DamagedJournal:  # the table's own SQLite pages are damaged: as in `cached_pages`
+                return
 
     def _documents_of(self, pages: set[int]) -> dict[int, SearchDocuments]:
         """The documents of these pages; a page that fails to open has none (they are rebuilt as found stale)."""
@@ -156,22 +178,35 @@ class SearchCache:
 
 def _opened_in_two_threads(
     open_page: Callable[[int, object], SearchPage | None], rows: Generator[tuple[int, object]]
-) -> dict[int, SearchPage | None]:
-    """Open search-cache pages in two threads while SQLite reads the next rows.
+) -> Iterator[tuple[int, SearchPage | None]]:
+    """Open search-cache pages in two threads while SQLite reads the next rows, yielding them in order with at
+    most `_IN_FLIGHT` opened ahead of the one the caller is at.
 
-    libsodium and SQLite let go of Python's lock while they work, so on two cores loading the whole
+    libsodium, zlib and SQLite let go of Python's lock while they work, so on two cores loading the whole
     cache takes about two thirds of the time it takes in one thread. The threads touch only the
     envelopes and the key, never the connection.
     """
     from concurrent.futures import ThreadPoolExecutor  # imported by the commands that search, not by every one
 
     with contextlib.closing(rows), ThreadPoolExecutor(max_workers=2, thread_name_prefix="candour-search") as pool:
+        opening: collections.deque[tuple[int, Future[SearchPage | None]]] = collections.deque()
         try:
-            opening = {number: pool.submit(open_page, number, envelope) for number, envelope in rows}
+            for number, envelope in rows:
+                opening.append((number, pool.submit(open_page, number, envelope)))
+                if len(opening) > _IN_FLIGHT:
+                    number, future = opening.popleft()
+                    yield number, future.result()
+            while opening:
+                number, future = opening.popleft()
+                yield number, future.result()
         except BaseException:
             pool.shutdown(cancel_futures=True)  # a failed read or Ctrl-C need not wait for pages nobody will use
             raise
-    return {number: future.result() for number, future in opening.items()}
+
+
+_IN_FLIGHT = 4
+"""Pages opened ahead while a caller goes through the cache one page at a time (see `SearchCache.each_page`):
+enough to keep both threads busy, few enough that only a few pages are held at once."""
 
 
 def _write_page(connection: sqlite3.Connection, search_key: bytes, page: int, documents: SearchDocuments) -> None:

@@ -435,6 +435,10 @@ class Vault:
         """Every page of the sealed search cache that opens, by number (see `SearchCache.cached_pages`)."""
         return self._search_cache.cached_pages()
 
+    def each_search_page(self) -> Iterator[tuple[int, SearchPage]]:
+        """Every page of the search cache that opens, by number, a few held at once (see `SearchCache.each_page`)."""
+        return self._search_cache.each_page()
+
     def search_pages_one_at_a_time(self) -> Iterator[SearchPage]:
         """Every page of the search cache that opens, one at a time (see `SearchCache.pages_one_at_a_time`)."""
         return self._search_cache.pages_one_at_a_time()

@@ -13,7 +13,7 @@ import pytest
 
 import crypto
 from journal import DamagedJournal, FixedClock, Journal, Reflection, SearchFilters, Theme, Vault, draw_recovery_key
-from journal.search import NO_FILTERS
+from journal.search import NO_FILTERS, SearchIndex
 from journal.vault import SearchDocuments
 from journal.vault.schema import SEARCH_PAGES_TABLE as PAGE_TABLE
 from journal.vault.search_pages import decode_page, page_id, search_page_of
@@ -313,3 +313,37 @@ def test_records_of_a_bulk_save_that_rolls_back_leave_nothing_in_the_cache(journ
         assert len(cached_documents(reopened.vault)) == 1
         assert [hit.snippet for hit in reopened.search("kept")] == ["Kept"]
         assert reopened.search("never") == []
+
+
+ONE_OFF_QUERIES = (
+    "cafe",
+    "zoe strasse",
+    '"talk with"',
+    "entry 7",
+    '"entry 3" OR hiring',
+    "zoe -strasse",
+    "",
+    "nothing",
+)
+
+
+def test_a_search_made_once_finds_what_the_kept_index_finds_and_is_not_kept(journal_path: Path) -> None:
+    first = fill(journal_path)[0]
+    with reopen(journal_path) as journal:  # a record the cache holds at an older revision, and one it lacks
+        journal.save(Reflection("Now about hiring at the café", first.written_at, record_id=first.saved_id))
+        journal.save(Reflection("Hiring Zoë", first.written_at))
+        kept = {query: results(journal, query) for query in ONE_OFF_QUERIES}
+    for query in ONE_OFF_QUERIES:
+        with reopen(journal_path) as journal:
+            once = [(hit.record_id, hit.snippet) for hit in journal.search(query, limit=None, once=True)]
+            assert once == kept[query], query
+            assert journal._search is None  # made for that query alone
+    assert len(kept["cafe"]) == 40 and first.saved_id in dict(kept['"entry 3" OR hiring'])
+    assert kept["nothing"] == [] and len(kept[""]) == 42  # the theme too
+
+
+def test_an_index_made_for_one_query_answers_no_other() -> None:
+    index = SearchIndex(narrowed_to=["cafe"])
+    index.search("café -zoe")  # the same terms must hold
+    with pytest.raises(ValueError, match="narrowed"):
+        index.search("zoe")

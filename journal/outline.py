@@ -25,21 +25,32 @@ class Outline:
     def place(self, record_id: str, session_id: str | None, engagement_id: str | None) -> None:
         """Note where a reflection belongs (moving it there if it was elsewhere)."""
         self.remove(record_id)
+        self.place_new(record_id, session_id, engagement_id)
+
+    def place_new(self, record_id: str, session_id: str | None, engagement_id: str | None) -> None:
+        """Note where a reflection not placed yet belongs: while the outline is built, without looking for it
+        in every group first (a decade's 1,200 sessions times 200,000 reflections)."""
         if session_id is not None:
             self._by_session.setdefault(session_id, set()).add(record_id)
         else:
             self._free.setdefault(engagement_id, set()).add(record_id)
 
-    def add(self, reflections: Iterable[Reflection]) -> None:
-        """Note where saved reflections belong."""
+    def add(self, reflections: Iterable[Reflection], *, new: bool = False) -> None:
+        """Note where saved reflections belong; `new`: none of them is placed yet (see `place_new`)."""
+        place = self.place_new if new else self.place
         for reflection in reflections:
-            self.place(reflection.saved_id, reflection.session_id, reflection.engagement_id)
+            place(reflection.saved_id, reflection.session_id, reflection.engagement_id)
 
     def remove(self, record_id: str) -> None:
-        """Forget a reflection (deleted or purged). Sessions and engagements number in the hundreds at most, so
-        looking in each costs less than keeping, for every reflection, where it is."""
+        """Forget a reflection (deleted or purged, or before it is placed again). Sessions and engagements number
+        about a thousand in a decade, so looking in each (some 50 µs) costs less than keeping, for every
+        reflection, where it is."""
         for group in (*self._by_session.values(), *self._free.values()):
             group.discard(record_id)
+
+    def has_session_reflections(self, session_id: str) -> bool:
+        """Whether any reflection is written about a session."""
+        return bool(self._by_session.get(session_id))
 
     def of_session(self, session_id: str) -> frozenset[str]:
         """The reflections written about a session."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Generator, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -34,7 +34,7 @@ from journal.process import give_back_freed_memory
 from journal.records import RecordStore
 from journal.search import NO_FILTERS, SearchFilters, SearchHit, SearchIndex, must_terms, searchable_text
 from journal.text import section
-from journal.vault import IndexEntry, SearchDocuments
+from journal.vault import IndexEntry, SearchDocuments, SearchPage, Vault
 
 RATE_AGAIN_AFTER = timedelta(days=21)
 """A goal not rated for this long is listed in the pre-session digest."""
@@ -62,6 +62,16 @@ included, made from the index alone: were only these kinds cached, a page changi
 would tell someone comparing copies of the file that the record saved before it was one of them. Drafts
 too: a draft's first save is a new record like any other, and its kind must not show at the next search
 either (its later saves already show as a new record with the one before erased, as the README says)."""
+
+
+def _pages_for(index: SearchIndex, vault: Vault) -> Generator[tuple[int, SearchPage]]:
+    """The search cache's pages as an index takes them: all at once for one that keeps them, else a few at a time
+    (see `SearchIndex.keeps_pages`)."""
+    if index.keeps_pages:
+        yield from vault.cached_pages().items()
+    else:
+        with contextlib.closing(vault.each_search_page()) as pages:
+            yield from pages
 
 
 @dataclass(frozen=True)
@@ -146,7 +156,7 @@ class Queries(RecordStore):
                 held = self._cache.get(Reflection.KIND)
                 if held is not None:
                     self._outline = Outline()
-                    self._outline.add(cast(Iterable[Reflection], held.values()))
+                    self._outline.add(cast(Iterable[Reflection], held.values()), new=True)
                 else:
                     self._outline = self._outline_from_cache()
             return self._outline
@@ -160,7 +170,8 @@ class Queries(RecordStore):
             outline, unplaced = self._placed_from_cache(current)
         for start in range(0, len(unplaced), _PLACED_AT_ONCE):  # in batches: a batch is decrypted at a time
             entries = self._entries_still_there(unplaced[start : start + _PLACED_AT_ONCE])
-            outline.add(value for value in self._read_many(entries.values()) if isinstance(value, Reflection))
+            read = self._read_many(entries.values())
+            outline.add((value for value in read if isinstance(value, Reflection)), new=True)
         give_back_freed_memory()
         return outline
 
@@ -170,7 +181,7 @@ class Queries(RecordStore):
         placed = set()
         for page in self.vault.search_pages_one_at_a_time():
             for raw_id, session_id, engagement_id in SearchIndex.cached_places(page, current):
-                outline.place(raw_id.hex(), session_id, engagement_id)
+                outline.place_new(raw_id.hex(), session_id, engagement_id)
                 placed.add(raw_id)
         return outline, [raw_id.hex() for raw_id in current if raw_id not in placed]
 
@@ -229,10 +240,11 @@ class Queries(RecordStore):
         if not (searched or held or others):
             return
         on_file: dict[bytes, int] = {}
-        pages = self.vault.cached_pages().items() if index.keeps_pages else self.vault.each_search_page()
-        for number, page in pages:
-            on_file.update(zip(page.ids, page.revisions, strict=True))
-            index.add_cached(number, page, searched)
+        # Closed however the loop ends: a page source still suspended would keep the file held.
+        with contextlib.closing(_pages_for(index, self.vault)) as pages:
+            for number, page in pages:
+                on_file.update(zip(page.ids, page.revisions, strict=True))
+                index.add_cached(number, page, searched)
         documents: SearchDocuments = {}
         stale = [raw_id.hex() for raw_id in searched if not index.has_cached(raw_id)]
         if stale:

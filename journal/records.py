@@ -414,8 +414,21 @@ class RecordStore:
     def _check_links(self, value: Model) -> None:
         """Refuse a value that links to a record that does not exist (or is of the wrong kind)."""
         for model, linked in _links(value):
-            if linked is not None and linked not in self._kind(model.KIND):
+            if linked is not None and not self._exists(model, linked):
                 raise RecordNotFound(f"The linked {model.KIND} {linked} does not exist.")
+
+    def _exists(self, model: type[Model], record_id: str) -> bool:
+        """Whether a live record of this kind has this id: from the values held, else from the index alone. A
+        draft of an edit links to its reflection, and checking that by decrypting every reflection made the first
+        autosave of an edit in a large journal take seconds, and keep them all."""
+        held = self._cache.get(model.KIND)
+        if held is not None:
+            return record_id in held
+        try:
+            entry = self.vault.entry(record_id)
+        except RecordNotFound:  # no such record, or not an id
+            return False
+        return entry.kind == model.KIND and not entry.deleted
 
 
 def _links(value: Model) -> list[tuple[type[Model], str | None]]:

@@ -208,7 +208,7 @@ class KindTable:
             lowest = heapq.nlargest(limit, map(_SORT_KEY, found))[-1]
             found = [fields for fields in found if fields[4] >= lowest]
         chosen = sorted(found, key=_newest)[:limit]
-        few = len(chosen) <= max(_LOOKUPS, len(self._all) // _LOOKUP_COST)
+        few = self._row_digests is None and len(chosen) <= max(_LOOKUPS, len(self._all) // _LOOKUP_COST)
         digest_of = self._row_digest if few else self._all_row_digests().__getitem__
         return [_from_fields(fields, digest_of(fields[0])) for fields in chosen]
 

@@ -158,13 +158,17 @@ class SearchCache:
 
         return open_page
 
-    def each_page(self) -> Iterator[tuple[int, SearchPage]]:
+    def each_page(self) -> Generator[tuple[int, SearchPage]]:
         """Every page that opens, by number, as `cached_pages` reads them (two threads, the file held throughout)
         but handed over one at a time, for a caller that keeps only a little of each: a search made once (a
-        command) holds a few pages at a time instead of a copy of the journal's text."""
-        with self._file.mutex:
+        command) holds a few pages at a time instead of a copy of the journal's text. The file stays held until the
+        last page is taken or the generator is closed: close it (`contextlib.closing`) if the loop can stop early."""
+        with (
+            self._file.mutex,
+            contextlib.closing(_opened_in_two_threads(self._page_opener(), self.page_rows())) as pages,
+        ):
             try:
-                for number, page in _opened_in_two_threads(self._page_opener(), self.page_rows()):
+                for number, page in pages:
                     if page is not None:
                         yield number, page
             except DamagedJournal:  # the table's own SQLite pages are damaged: as in `cached_pages`
@@ -178,7 +182,7 @@ class SearchCache:
 
 def _opened_in_two_threads(
     open_page: Callable[[int, object], SearchPage | None], rows: Generator[tuple[int, object]]
-) -> Iterator[tuple[int, SearchPage | None]]:
+) -> Generator[tuple[int, SearchPage | None]]:
     """Open search-cache pages in two threads while SQLite reads the next rows, yielding them in order with at
     most `_IN_FLIGHT` opened ahead of the one the caller is at.
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Self
 
@@ -435,7 +435,7 @@ class Vault:
         """Every page of the sealed search cache that opens, by number (see `SearchCache.cached_pages`)."""
         return self._search_cache.cached_pages()
 
-    def each_search_page(self) -> Iterator[tuple[int, SearchPage]]:
+    def each_search_page(self) -> Generator[tuple[int, SearchPage]]:
         """Every page of the search cache that opens, by number, a few held at once (see `SearchCache.each_page`)."""
         return self._search_cache.each_page()
 

@@ -4,6 +4,7 @@ reflections it holds, and kept current by every save, edit, deletion and rolled-
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -91,8 +92,6 @@ def test_reflections_the_cache_lacks_or_has_stale_are_decrypted_and_only_those(j
 
 def test_a_damaged_cache_page_costs_time_not_places(journal_path: Path) -> None:
     fill(journal_path)
-    import sqlite3
-
     with sqlite3.connect(journal_path) as connection:
         connection.execute("UPDATE search_pages SET envelope = zeroblob(300)")
     with reopen(journal_path) as journal:
@@ -200,3 +199,17 @@ def test_a_few_reflections_the_cache_lacks_are_placed_without_writing(journal_pa
 def sealed_pages(path: Path) -> list[tuple[int, bytes]]:
     with contextlib.closing(sqlite3.connect(path)) as connection:
         return connection.execute("SELECT page, envelope FROM search_pages ORDER BY page").fetchall()
+
+
+def test_editing_a_reflection_decrypts_only_that_one(journal_path: Path) -> None:
+    # A draft of an edit links to its reflection: checking that the link holds must not decrypt every reflection.
+    _, sessions = fill(journal_path)
+    with reopen(journal_path) as journal:
+        decrypted = _decrypted_reflections(journal)
+        [latest] = journal.reflections(journal.place_reflections().of_session(sessions[1].saved_id), limit=1)
+        draft = journal.save_draft(dataclasses.replace(journal.draft_for(latest), text="Edited since"))
+        edited = journal.save_reflection_from(draft)
+        assert sum(decrypted) == 1
+        assert Reflection.KIND not in journal._cache
+        assert edited.saved_id in journal.outline.of_session(sessions[1].saved_id)  # type: ignore[union-attr]
+        assert journal.get(Reflection, latest.saved_id).text == "Edited since"

@@ -338,6 +338,10 @@ def test_a_search_made_once_finds_what_the_kept_index_finds_and_is_not_kept(jour
             once = [(hit.record_id, hit.snippet) for hit in journal.search(query, limit=None, once=True)]
             assert once == kept[query], query
             assert journal._search is None  # made for that query alone
+    with reopen(journal_path) as journal:
+        decrypted = _decrypted_reflections(journal)
+        assert journal.search("nothing", once=True) == []
+        assert sum(decrypted) == 0  # the cache was brought up to date by the searches before
     assert len(kept["cafe"]) == 40 and first.saved_id in dict(kept['"entry 3" OR hiring'])
     assert kept["nothing"] == [] and len(kept[""]) == 42  # the theme too
 

@@ -47,6 +47,9 @@ LARGE_TEXT = 20_000
 FREE_ENTRIES_SHOWN = 50
 """Free entries listed under an engagement; older ones are found with search."""
 
+SESSION_ENTRIES_SHOWN = 50
+"""Reflections listed under a session (the latest); its detail pane shows them all."""
+
 Item = Engagement | Session | Reflection | Draft | None
 
 
@@ -137,7 +140,7 @@ class MainScreen(Screen[None], JournalView):
                 f"{engagement.title} · {progress.describe()}{archived}", engagement, expand=engagement == current
             )
             for session in reversed(journal.sessions_of(engagement)):
-                written = bool(outline and outline.of_session(session.saved_id))
+                written = outline is not None and outline.has_session_reflections(session.saved_id)
                 # A session with nothing under it shows no expander.
                 node.add(_session_label(session), session, expand=written, allow_expand=written)
             if node.is_expanded:
@@ -164,7 +167,8 @@ class MainScreen(Screen[None], JournalView):
         self._filled.add(engagement.saved_id)
         for session_node in node.children:
             if isinstance(session_node.data, Session):
-                for reflection in self.journal.reflections(outline.of_session(session_node.data.saved_id)):
+                written = outline.of_session(session_node.data.saved_id)
+                for reflection in self.journal.reflections(written, SESSION_ENTRIES_SHOWN):
                     session_node.add_leaf(_reflection_label(reflection), reflection)
         free = self.journal.reflections(outline.free_entries(engagement.saved_id), FREE_ENTRIES_SHOWN)
         if free:

@@ -295,8 +295,8 @@ class RecordStore:
     # --- what is held in memory -------------------------------------------------------------
 
     def _kind(self, kind: str) -> dict[str, Model]:
-        # A kind already held is returned without the lock, which a background load of another kind (every
-        # reflection, after unlock) holds for seconds in a large journal: the screen must not wait for it.
+        # A kind already held is returned without the lock, which work in the background (placing the reflections
+        # after unlock, a search) can hold for a second or more in a large journal: the screen must not wait for it.
         held = self._cache.get(kind)
         if held is not None:
             return held

@@ -4,7 +4,8 @@ Run with `python -m tests.benchmark_frame_gaps` (`--quick` for one run). By defa
 reflection of about 190,000 characters; the app, under Textual's headless driver at 120x40, moves between it and
 its neighbours three times per run while a ticker every 5 ms records how late it wakes. With `--journal 50000`
 it measures instead the main view of a generated journal of that many reflections (see `benchmark_journal`),
-from its first picture through its background load and a walk down the first 40 lines of the timeline.
+from its first picture through its background placing of the reflections and a walk down the first 40 lines
+of the timeline.
 Reports the median over runs of each run's largest gap, and of its 99th percentile.
 """
 
@@ -77,7 +78,7 @@ async def one_run(path: Path) -> list[float]:
 
 async def large_journal_run(path: Path) -> list[float]:
     """The ticker's delays from the unlock of a generated journal (default key cost) through the main view's
-    background load, then while the cursor walks down the first 40 lines of the timeline."""
+    background placing of the reflections, then while the cursor walks down the first 40 lines of the timeline."""
     app = make_app(path, clock=CLOCK)
     delays: list[float] = []
     stop = asyncio.Event()

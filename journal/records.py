@@ -203,15 +203,17 @@ class RecordStore:
         """The fewest hex characters, at least `minimum` (even), that tell every record's id from every other's,
         deleted ones included (they can be restored by prefix): what lists should print.
 
-        Random ids rarely share `minimum` characters, so the common case costs one set of prefixes; only ids
+        Random ids rarely share `minimum` characters, so the common case costs one count of prefixes; only ids
         that share them are sorted and compared (at 50,000 records two sharing eight are likely).
         """
         raw = self.vault.record_ids()
-        head = operator.itemgetter(slice(0, minimum // 2))
-        if len(set(map(head, raw))) == len(raw):
+        heads = list(map(operator.itemgetter(slice(0, minimum // 2)), raw))
+        counts = Counter(heads)
+        if len(counts) == len(raw):
             return minimum
-        counts = Counter(map(head, raw))
-        alike = sorted(record_id.hex() for record_id in raw if counts[head(record_id)] > 1)
+        repeated = {head for head, count in counts.items() if count > 1}
+        # Picked out in C: a Python loop over a decade's 220,000 ids took longer than the rest of `candour add`.
+        alike = sorted(record_id.hex() for record_id in itertools.compress(raw, map(repeated.__contains__, heads)))
         shared = (_shared_length(before, after) for before, after in itertools.pairwise(alike))
         return max(minimum, max(shared, default=0) + 1)
 

@@ -145,7 +145,7 @@ class RecordStore:
         with self._lock:  # as in `save`
             entries = self.vault.put_many((value.KIND, codec.encode(value), sort_key(value)) for value in pending)
             saved = [replace(value, record_id=entry.id_hex) for value, entry in zip(pending, entries, strict=True)]
-            self._remember(saved)
+            self._remember(saved, new=True)
             self._saved_in_bulk(list(zip(saved, entries, strict=True)))
             if self._touched is None:  # its own transaction, committed by now
                 self._transaction_ended(committed=True)
@@ -337,7 +337,9 @@ class RecordStore:
                 record = self.vault.get(record_id)
                 self._remember([codec.decode(record.kind, record.payload, record_id)])
 
-    def _remember(self, values: list[Model]) -> None:
+    def _remember(self, values: list[Model], *, new: bool = False) -> None:
+        """Hold saved values, in the caches of kinds held and in the search index and outline once built; `new`:
+        records just created (a bulk save), which the outline need not look for first."""
         with self._lock:
             if self._touched is not None:
                 self._touched.update(value.saved_id for value in values)
@@ -348,7 +350,7 @@ class RecordStore:
             if self._search is not None:
                 self._search.add(values)
             if self._outline is not None:
-                self._outline.add(value for value in values if isinstance(value, Reflection))
+                self._outline.add((value for value in values if isinstance(value, Reflection)), new=new)
 
     def _forget(self, record_id: str) -> None:
         with self._lock:

@@ -121,9 +121,9 @@ def test_a_session_shows_the_reflections_written_about_it(journal_path: Path) ->
         assert texts == ["Entry 25", "Entry 19", "Entry 13", "Entry 7", "Entry 1"]
 
 
-_SAVE, _MOVE, _FREE, _DELETE, _ROLLED_BACK = range(5)
+_SAVE, _MOVE, _FREE, _DELETE, _ROLLED_BACK, _IMPORT, _RESTORE = range(7)
 
-operations = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 99), st.integers(0, 5)), min_size=1, max_size=12)
+operations = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 99), st.integers(0, 5)), min_size=1, max_size=12)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -150,6 +150,15 @@ def test_the_outline_follows_every_save_move_deletion_and_rollback(
                 )
             elif operation == _DELETE and len(reflections) > 1:
                 journal.delete(chosen.saved_id)
+            elif operation == _IMPORT:
+                imported = [
+                    Reflection(f"Imported {n}", START + timedelta(days=n), session_id=session) for n in range(3)
+                ]
+                journal.save_many(
+                    [*imported, Reflection("Imported free", START, engagement_id=engagements[0].saved_id)]
+                )
+            elif operation == _RESTORE and journal.deleted():
+                journal.restore(journal.deleted()[0].saved_id)
             elif operation == _ROLLED_BACK:
                 try:
                     with journal.transaction("move and delete"):

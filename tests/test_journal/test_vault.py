@@ -433,12 +433,13 @@ def test_a_long_listing_names_every_row_digest_without_a_lookup_each() -> None:
         return next(entry.row_digest for entry in entries if entry.record_id == raw_id)
 
     table = KindTable(runs, looked_up)
+    assert [entry.row_digest for entry in table.newest_first("reflection", False, 3)] == [
+        entry.row_digest for entry in entries[:-4:-1]
+    ]
+    assert len(lookups) == 3  # a short listing looks its few digests up
     listed = table.newest_first("reflection", False)
     assert [(entry.record_id, entry.row_digest) for entry in listed] == [
         (entry.record_id, entry.row_digest) for entry in reversed(entries)
     ]
-    assert not lookups
-    assert [entry.row_digest for entry in table.newest_first("reflection", False, 3)] == [
-        entry.row_digest for entry in entries[:-4:-1]
-    ]
-    assert len(lookups) == 3
+    assert table.newest_first("reflection", False, 3) == listed[:3]
+    assert len(lookups) == 3  # the long one read them all in one pass, and the next short one used those

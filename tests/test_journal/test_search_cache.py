@@ -333,11 +333,21 @@ def test_a_search_made_once_finds_what_the_kept_index_finds_and_is_not_kept(jour
         journal.save(Reflection("Now about hiring at the café", first.written_at, record_id=first.saved_id))
         journal.save(Reflection("Hiring Zoë", first.written_at))
         kept = {query: results(journal, query) for query in ONE_OFF_QUERIES}
+        theme = journal.all(Theme)[0].saved_id
+        narrowing = (
+            SearchFilters(theme_id=theme),
+            SearchFilters(not_themes=frozenset({theme}), kinds=frozenset({"reflection"})),
+        )
+        filtered = [results(journal, "zoe", filters) for filters in narrowing]
     for query in ONE_OFF_QUERIES:
         with reopen(journal_path) as journal:
             once = [(hit.record_id, hit.snippet) for hit in journal.search(query, limit=None, once=True)]
             assert once == kept[query], query
             assert journal._search is None  # made for that query alone
+    for filters, expected in zip(narrowing, filtered, strict=True):
+        with reopen(journal_path) as journal:
+            once = [(hit.record_id, hit.snippet) for hit in journal.search("zoe", filters, limit=None, once=True)]
+            assert once == expected and expected
     with reopen(journal_path) as journal:
         decrypted = _decrypted_reflections(journal)
         assert journal.search("nothing", once=True) == []

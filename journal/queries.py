@@ -165,8 +165,8 @@ class Queries(RecordStore):
         current = self.vault.current_revisions(Reflection.KIND)
         outline, unplaced = self._placed_from_cache(current)
         if len(unplaced) > REBUILD_CACHE_BEYOND and self._search is None:
-            self._search_index()
-            self._search = None  # not held: it holds the whole cache, and the app keeps only the outline
+            # Built for what it writes into the cache, and not held: it holds the whole cache, the app only the outline.
+            self._built_index(SearchIndex())
             outline, unplaced = self._placed_from_cache(current)
         for start in range(0, len(unplaced), _PLACED_AT_ONCE):  # in batches: a batch is decrypted at a time
             entries = self._entries_still_there(unplaced[start : start + _PLACED_AT_ONCE])

@@ -64,6 +64,18 @@ def assert_placed_as_saved(journal: Journal) -> None:
         assert outline.free_entries(engagement_id) == free.get(engagement_id, set())
 
 
+def decrypted_to_place(path: Path) -> int:
+    """How many reflections a fresh unlock decrypts to place them all; each is then placed where it was saved, and
+    no search index is held (it would hold the whole cache)."""
+    with reopen(path) as journal:
+        decrypted = _decrypted_reflections(journal)
+        journal.place_reflections()
+        placing = sum(decrypted)  # before the check below decrypts them all
+        assert journal._search is None
+        assert_placed_as_saved(journal)
+    return placing
+
+
 def test_reflections_are_placed_from_the_cache_without_decrypting_one(journal_path: Path) -> None:
     fill(journal_path)
     with reopen(journal_path) as journal:
@@ -83,22 +95,14 @@ def test_reflections_the_cache_lacks_or_has_stale_are_decrypted_and_only_those(j
             Reflection(moved.text, moved.written_at, session_id=sessions[5].saved_id, record_id=moved.saved_id)
         )
         journal.save(Reflection("Written since the last search", START + timedelta(days=3)))
-    with reopen(journal_path) as journal:
-        decrypted = _decrypted_reflections(journal)
-        journal.place_reflections()
-        assert sum(decrypted) == 2
-        assert_placed_as_saved(journal)
+    assert decrypted_to_place(journal_path) == 2
 
 
 def test_a_damaged_cache_page_costs_time_not_places(journal_path: Path) -> None:
     fill(journal_path)
     with sqlite3.connect(journal_path) as connection:
         connection.execute("UPDATE search_pages SET envelope = zeroblob(300)")
-    with reopen(journal_path) as journal:
-        decrypted = _decrypted_reflections(journal)
-        journal.place_reflections()
-        assert sum(decrypted) == 31
-        assert_placed_as_saved(journal)
+    assert decrypted_to_place(journal_path) == 31
 
 
 def test_reflections_come_newest_first_and_decrypted_only_as_many_as_asked(journal_path: Path) -> None:
@@ -181,17 +185,8 @@ def test_a_cache_lacking_many_reflections_is_brought_up_to_date_once(
         earlier.setattr(search_pages, "PAGE_LAYOUT", b"CSP\x02")
         fill(journal_path)
     monkeypatch.setattr(queries, "REBUILD_CACHE_BEYOND", 10)
-    with reopen(journal_path) as journal:
-        decrypted = _decrypted_reflections(journal)
-        journal.place_reflections()
-        assert sum(decrypted) == 31  # once, to write their documents
-        assert journal._search is None  # the index that wrote them is not held: it holds the whole cache
-        assert_placed_as_saved(journal)
-    with reopen(journal_path) as journal:
-        decrypted = _decrypted_reflections(journal)
-        journal.place_reflections()
-        assert sum(decrypted) == 0
-        assert_placed_as_saved(journal)
+    assert decrypted_to_place(journal_path) == 31  # once, to write their documents
+    assert decrypted_to_place(journal_path) == 0
 
 
 def test_a_few_reflections_the_cache_lacks_are_placed_without_writing(journal_path: Path) -> None:

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, ListView, OptionList, Select, Static, TextArea, Tree
@@ -188,15 +189,21 @@ async def test_high_contrast_and_reduced_motion_are_kept_and_put_in_force_at_eac
         await wait_for(pilot, lambda: app.theme == tui.app.HIGH_CONTRAST.name and app.animation_level == "none")
 
 
+async def goals_chart_after_unlock(pilot: Pilot[int]) -> GoalChart:
+    """Unlock the journal and open Goals with `g`: its chart, once the goal list has the focus."""
+    app = pilot.app
+    await unlock(pilot)
+    await pilot.press("g")
+    await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen) and _focused_id(app) == "goals")
+    return app.screen.query_one(GoalChart)
+
+
 async def test_a_goals_chart_has_the_dates_and_the_scale_and_follows_the_selection(
     demo_path: Path, clock: FixedClock
 ) -> None:
     app = app_for(demo_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(pilot)
-        await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen) and _focused_id(app) == "goals")
-        chart = app.screen.query_one(GoalChart)
+        chart = await goals_chart_after_unlock(pilot)
 
         def drawn() -> str:
             picture = chart.render()
@@ -418,10 +425,7 @@ async def test_tab_into_a_filled_field_then_typing_adds_to_its_words(demo_path: 
 async def test_a_goals_first_check_in_is_charted_on_its_own_week(demo_path: Path, clock: FixedClock) -> None:
     app = app_for(demo_path, clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot)
-        await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, GoalsScreen) and _focused_id(app) == "goals")
-        chart = app.screen.query_one(GoalChart)
+        chart = await goals_chart_after_unlock(pilot)
         await pilot.press("down", "down")  # the demo's third goal has no check-in yet
         await wait_for(pilot, lambda: chart.points == ())
         await pilot.press("r")
